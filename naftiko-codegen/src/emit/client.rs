@@ -1,0 +1,283 @@
+//! The typed client of one consumed API.
+
+use super::{arg_ty, docs, ident, method_tokens, owned_ty};
+use crate::ir::{self, Body, In, Part, Segment};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn parts(t: &ir::Template) -> TokenStream {
+    let parts = t.0.iter().map(|p| match p {
+        Part::Lit(s) => quote! { ::naftiko_runtime::client::Part::Lit(#s) },
+        Part::Env(v) => quote! { ::naftiko_runtime::client::Part::Env(#v) },
+    });
+    quote! { &[#(#parts),*] }
+}
+
+fn auth(a: &ir::Auth) -> TokenStream {
+    match a {
+        ir::Auth::None => quote! { ::naftiko_runtime::client::AuthSpec::None },
+        ir::Auth::Bearer(t) => {
+            let t = parts(t);
+            quote! { ::naftiko_runtime::client::AuthSpec::Bearer(#t) }
+        }
+        ir::Auth::Basic { username, password } => {
+            let (u, p) = (parts(username), parts(password));
+            quote! { ::naftiko_runtime::client::AuthSpec::Basic { username: #u, password: #p } }
+        }
+        ir::Auth::ApiKey { name, value, in_query } => {
+            let v = parts(value);
+            quote! { ::naftiko_runtime::client::AuthSpec::ApiKey { name: #name, value: #v, in_query: #in_query } }
+        }
+    }
+}
+
+fn env_vars(api: &ir::Api) -> Vec<String> {
+    let mut vars: Vec<String> = Vec::new();
+    let templates: Vec<&ir::Template> = match &api.auth {
+        ir::Auth::None => Vec::new(),
+        ir::Auth::Bearer(t) => vec![t],
+        ir::Auth::Basic { username, password } => vec![username, password],
+        ir::Auth::ApiKey { value, .. } => vec![value],
+    };
+    for t in templates.into_iter().chain(api.fixed.iter().map(|f| &f.value)) {
+        for v in t.env_vars() {
+            if !vars.iter().any(|x| x == v) {
+                vars.push(v.to_string());
+            }
+        }
+    }
+    vars
+}
+
+pub fn api(api: &ir::Api) -> TokenStream {
+    let module = ident(&api.module);
+    let ns = &api.namespace;
+    let base = &api.base_uri;
+    let auth = auth(&api.auth);
+    let fixed = api.fixed.iter().map(|f| {
+        let name = &f.name;
+        let in_query = f.location == In::Query;
+        let value = parts(&f.value);
+        quote! { ::naftiko_runtime::client::FixedSpec { name: #name, in_query: #in_query, value: #value } }
+    });
+    let vars = env_vars(api);
+    let from_env_doc = if vars.is_empty() {
+        " A client with the spec's defaults.".to_string()
+    } else {
+        format!(" A client with the spec's defaults, credentials from the environment ({}).", vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+    };
+    let module_doc = docs(&[Some(&format!("Typed client of `{ns}` ({base}).")), api.description.as_deref()]);
+    let ops = api.operations.iter().map(operation);
+    let structs = api.operations.iter().filter_map(params_struct);
+    quote! {
+        #module_doc
+        pub mod #module {
+            /// The consumed API as the spec declares it.
+            pub static SPEC: ::naftiko_runtime::client::ApiSpec = ::naftiko_runtime::client::ApiSpec {
+                namespace: #ns,
+                base_uri: #base,
+                auth: #auth,
+                fixed: &[#(#fixed),*],
+            };
+
+            /// Builder of [`Client`]: base URI, timeouts, retries, a shared `reqwest::Client`.
+            pub type Builder = ::naftiko_runtime::client::Builder<Client>;
+            /// Why a call failed: upstream status, transport, timeout, undecodable body, bad argument.
+            pub type Error = ::naftiko_runtime::client::Error;
+            /// A successful answer: status and JSON body.
+            pub type Reply = ::naftiko_runtime::client::Reply;
+
+            #[doc = concat!(" Client of `", #ns, "`. Cheap to clone: clones share one connection pool.")]
+            #[derive(Clone, Debug)]
+            pub struct Client(::naftiko_runtime::client::HttpClient);
+
+            impl ::naftiko_runtime::client::Api for Client {
+                const SPEC: &'static ::naftiko_runtime::client::ApiSpec = &SPEC;
+                fn from_http(http: ::naftiko_runtime::client::HttpClient) -> Self {
+                    Client(http)
+                }
+            }
+
+            impl Client {
+                /// Starts building a client; credentials are read when it is built.
+                pub fn builder() -> Builder {
+                    Builder::default()
+                }
+
+                #[doc = #from_env_doc]
+                pub fn from_env() -> ::core::result::Result<Self, ::naftiko_runtime::client::ConfigError> {
+                    Self::builder().build()
+                }
+
+                /// The shared HTTP state (base URI, pool).
+                pub fn http(&self) -> &::naftiko_runtime::client::HttpClient {
+                    &self.0
+                }
+
+                #(#ops)*
+            }
+
+            #(#structs)*
+        }
+    }
+}
+
+fn has_optional(op: &ir::Operation) -> bool {
+    op.params.iter().any(|p| p.fixed.is_none() && !p.positional())
+}
+
+fn params_struct(op: &ir::Operation) -> Option<TokenStream> {
+    if !has_optional(op) {
+        return None;
+    }
+    let name = ident(&op.params_struct);
+    let doc = format!(" Optional parameters of [`Client::{}`].", op.ident);
+    let fields = op.params.iter().filter(|p| p.fixed.is_none() && !p.positional()).map(|p| {
+        let f = ident(&p.ident);
+        let ty = owned_ty(p.ty);
+        let d = docs(&[p.description.as_deref(), Some(&format!("`{}` ({}).", p.name, p.location.as_str()))]);
+        quote! { #d pub #f: ::core::option::Option<#ty>, }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+/// The statement that sends parameter `p` held in expression `v`.
+fn send_param(p: &ir::Param, v: TokenStream) -> TokenStream {
+    let name = &p.name;
+    match p.location {
+        In::Query => quote! { req.query(#name, #v); },
+        In::Header => quote! { req.header(#name, #v)?; },
+        In::Path => quote! { req.segment(#name, #v)?; },
+        In::Body | In::Cookie => quote! {},
+    }
+}
+
+fn operation(op: &ir::Operation) -> TokenStream {
+    let name = &op.name;
+    let fn_name = ident(&op.ident);
+    let method = method_tokens(op.method);
+    let idempotent = op.idempotent;
+    let positional: Vec<&ir::Param> = op.params.iter().filter(|p| p.positional()).collect();
+    let args = positional.iter().map(|p| {
+        let a = ident(&p.ident);
+        let t = arg_ty(p.ty);
+        quote! { #a: #t }
+    });
+    let optional = has_optional(op);
+    let params_arg = optional.then(|| {
+        let s = ident(&op.params_struct);
+        quote! { params: &#s }
+    });
+    let all_args = args.chain(params_arg);
+    // Path: literal pieces and encoded segments.
+    let path = op.segments.iter().map(|s| match s {
+        Segment::Lit(l) => quote! { req.path(#l); },
+        Segment::Param(i) => {
+            let p = &op.params[*i];
+            let pname = &p.name;
+            let v = value_of(p);
+            if p.ty == ir::Type::String && p.fixed.is_none() {
+                quote! { req.segment(#pname, #v)?; }
+            } else if let Some(t) = &p.fixed {
+                let lit: String = t.0.iter().filter_map(|part| match part {
+                    Part::Lit(s) => Some(s.as_str()),
+                    Part::Env(_) => None,
+                }).collect();
+                quote! { req.segment(#pname, #lit)?; }
+            } else {
+                quote! { req.segment(#pname, &#v.to_string())?; }
+            }
+        }
+    });
+    let path: Vec<TokenStream> = path.collect();
+    // Query and headers.
+    let others = op.params.iter().filter(|p| matches!(p.location, In::Query | In::Header)).map(|p| {
+        if let Some(t) = &p.fixed {
+            let lit: String = t.0.iter().filter_map(|part| match part {
+                Part::Lit(s) => Some(s.as_str()),
+                Part::Env(_) => None,
+            }).collect();
+            return send_param(p, quote! { #lit });
+        }
+        if p.positional() {
+            let a = ident(&p.ident);
+            send_param(p, quote! { &#a })
+        } else {
+            let f = ident(&p.ident);
+            let send = send_param(p, quote! { v });
+            quote! { if let ::core::option::Option::Some(v) = &params.#f { #send } }
+        }
+    });
+    let others: Vec<TokenStream> = others.collect();
+    let body = match &op.body {
+        Body::None => quote! {},
+        Body::Whole(i) => {
+            let p = &op.params[*i];
+            let a = ident(&p.ident);
+            if p.positional() && p.ty == ir::Type::Object {
+                quote! { req.json(#a); }
+            } else if p.positional() {
+                quote! { req.json(&::naftiko_runtime::serde_json::Value::from(#a.to_owned())); }
+            } else {
+                quote! { if let ::core::option::Option::Some(v) = &params.#a { req.json(&::naftiko_runtime::serde_json::Value::from(v.clone())); } }
+            }
+        }
+        Body::Fields(fields) => {
+            let inserts = fields.iter().map(|i| {
+                let p = &op.params[*i];
+                let name = &p.name;
+                let a = ident(&p.ident);
+                if p.positional() {
+                    quote! { body.insert(#name.to_owned(), ::naftiko_runtime::serde_json::Value::from(#a.to_owned())); }
+                } else {
+                    quote! { if let ::core::option::Option::Some(v) = &params.#a { body.insert(#name.to_owned(), ::naftiko_runtime::serde_json::Value::from(v.clone())); } }
+                }
+            });
+            quote! {
+                let mut body = ::naftiko_runtime::serde_json::Map::new();
+                #(#inserts)*
+                req.json(&::naftiko_runtime::serde_json::Value::Object(body));
+            }
+        }
+    };
+    let summary = op.description.clone().unwrap_or_else(|| format!("Calls `{}`.", op.name));
+    let route = format!("`{} {}`{}", op.method.as_str(), op.path, if op.idempotent { " (retried on transient failures)" } else { " (never retried)" });
+    let mut arg_docs: Vec<String> = positional
+        .iter()
+        .map(|p| format!("- `{}`: {}", p.ident, p.description.clone().unwrap_or_else(|| format!("`{}` ({})", p.name, p.location.as_str()))))
+        .collect();
+    if optional {
+        arg_docs.push(format!("- `params`: optional parameters, see [`{}`]", op.params_struct));
+    }
+    let arg_docs = arg_docs.join("\n");
+    let doc = docs(&[Some(&summary), Some(&route), (!arg_docs.is_empty()).then_some(arg_docs.as_str())]);
+    let too_many = (positional.len() + usize::from(optional) > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let mut_req = if path.iter().chain(others.iter()).all(|t| t.is_empty()) && matches!(op.body, Body::None) {
+        quote! { let req = }
+    } else {
+        quote! { let mut req = }
+    };
+    quote! {
+        #doc
+        #too_many
+        pub async fn #fn_name(&self, #(#all_args),*) -> ::core::result::Result<Reply, Error> {
+            #mut_req self.0.request(#method, #name, #idempotent);
+            #(#path)*
+            #(#others)*
+            #body
+            req.send().await
+        }
+    }
+}
+
+/// The expression holding a positional parameter's value.
+fn value_of(p: &ir::Param) -> TokenStream {
+    let a = ident(&p.ident);
+    quote! { #a }
+}

@@ -1,0 +1,131 @@
+//! The MCP tools of one `mcp` adapter, served by the runtime's rmcp server.
+
+use super::{bind_inputs, call_client, docs, ident, mapping, owned_ty};
+use crate::ir::{self, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn json_type(ty: Type) -> TokenStream {
+    let v = ident(match ty {
+        Type::String => "String",
+        Type::Integer => "Integer",
+        Type::Number => "Number",
+        Type::Boolean => "Boolean",
+        Type::Array => "Array",
+        Type::Object => "Object",
+    });
+    quote! { ::naftiko_runtime::mcp::JsonType::#v }
+}
+
+fn opt_bool(b: Option<bool>) -> TokenStream {
+    match b {
+        Some(b) => quote! { ::core::option::Option::Some(#b) },
+        None => quote! { ::core::option::Option::None },
+    }
+}
+
+fn opt_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote! { ::core::option::Option::Some(#s) },
+        None => quote! { ::core::option::Option::None },
+    }
+}
+
+pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
+    let module = ident(&m.module);
+    let address = match m.port {
+        Some(p) if m.transport == ir::Transport::Http => {
+            let a = format!("{}:{p}", m.address);
+            quote! { ::core::option::Option::Some(#a) }
+        }
+        _ => quote! { ::core::option::Option::None },
+    };
+    let stdio = m.transport == ir::Transport::Stdio;
+    let doc = docs(&[Some(&format!("MCP adapter `{}`: {} tools.", m.namespace, m.tools.len())), m.description.as_deref()]);
+    let ns = &m.namespace;
+    let title = &cap.title;
+    let instructions = opt_str(m.description.as_deref().or(cap.description.as_deref()));
+    let defs = m.tools.iter().map(|t| {
+        let name = &t.call.name;
+        let description = t.call.description.clone().unwrap_or_else(|| t.call.name.clone());
+        let title = opt_str(t.title.as_deref());
+        let (ro, de, id) = (opt_bool(t.read_only), opt_bool(t.destructive), opt_bool(t.idempotent));
+        let ow = t.open_world;
+        let args = t.call.inputs.iter().map(|i| {
+            let n = &i.name;
+            let ty = json_type(i.ty);
+            let req = i.required;
+            let d = opt_str(i.description.as_deref());
+            quote! { ::naftiko_runtime::mcp::ArgDef { name: #n, ty: #ty, required: #req, description: #d } }
+        });
+        quote! {
+            ::naftiko_runtime::mcp::ToolDef {
+                name: #name,
+                title: #title,
+                description: #description,
+                read_only: #ro,
+                destructive: #de,
+                idempotent: #id,
+                open_world: #ow,
+                args: &[#(#args),*],
+            }
+        }
+    });
+    let arms = m.tools.iter().enumerate().map(|(n, t)| {
+        let call = &t.call;
+        let binds = bind_inputs(call, |i| {
+            let name = &i.name;
+            let ty = owned_ty(i.ty);
+            if i.required { quote! { args.required::<#ty>(#name)? } } else { quote! { args.get::<#ty>(#name)? } }
+        });
+        let invoke = call_client(cap, call, quote! { upstreams });
+        let map = mapping(&call.output);
+        let doc = format!("{}", call.name);
+        quote! {
+            #n => {
+                let _ = #doc;
+                #binds
+                static MAPPING: ::naftiko_runtime::mapping::Mapping = #map;
+                ::core::result::Result::Ok(::naftiko_runtime::mcp::Outcome::new(#invoke, &MAPPING))
+            }
+        }
+    });
+    let args_mut = if m.tools.iter().any(|t| !t.call.inputs.is_empty()) { quote! { mut args } } else { quote! { args } };
+    quote! {
+        #doc
+        pub mod #module {
+            /// The address the spec gives this adapter (`None` for the stdio transport).
+            pub const ADDRESS: ::core::option::Option<&str> = #address;
+            /// Whether the spec asks for the stdio transport.
+            pub const STDIO: bool = #stdio;
+
+            /// The tools, their annotations and arguments, as the spec declares them.
+            pub static INFO: ::naftiko_runtime::mcp::ServerDef = ::naftiko_runtime::mcp::ServerDef {
+                name: #ns,
+                title: #title,
+                version: ::core::env!("CARGO_PKG_VERSION"),
+                instructions: #instructions,
+                tools: &[#(#defs),*],
+            };
+
+            /// The MCP server of this adapter, calling `upstreams`.
+            pub fn server(upstreams: super::Upstreams) -> ::naftiko_runtime::mcp::Server {
+                ::naftiko_runtime::mcp::Server::new(&INFO, move |tool, args| {
+                    let upstreams = upstreams.clone();
+                    ::std::boxed::Box::pin(async move { call(&upstreams, tool, args).await })
+                })
+            }
+
+            async fn call(
+                upstreams: &super::Upstreams,
+                tool: usize,
+                #args_mut: ::naftiko_runtime::mcp::Args,
+            ) -> ::core::result::Result<::naftiko_runtime::mcp::Outcome, ::naftiko_runtime::mcp::ArgError> {
+                match tool {
+                    #(#arms)*
+                    _ => ::core::result::Result::Err(args.unknown_tool()),
+                }
+            }
+        }
+    }
+}

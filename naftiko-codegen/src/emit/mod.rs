@@ -1,0 +1,208 @@
+//! Code generation: one emitter per output (client, REST adapter, OpenAPI, MCP adapter).
+//!
+//! Generated code names everything through `::naftiko_runtime`, so users depend on that crate
+//! alone, and carries doc comments taken from the spec's descriptions.
+
+mod client;
+mod mcp;
+mod openapi;
+mod rest;
+
+use crate::ir::{self, Type};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use std::path::Path;
+
+pub use openapi::document as openapi_document;
+
+/// All generated items of a capability. With `spec_path`, an `include_bytes!` of the spec makes
+/// cargo rebuild when only the YAML changes.
+pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream {
+    let include = spec_path.map(|p| {
+        let p = p.to_string_lossy().into_owned();
+        quote! { const _: &[u8] = ::core::include_bytes!(#p); }
+    });
+    let apis = cap.apis.iter().map(client::api);
+    let rest = cap.rest.iter().map(|r| rest::adapter(cap, r));
+    let mcp = cap.mcp.iter().map(|m| mcp::adapter(cap, m));
+    let upstreams = upstreams(cap);
+    quote! {
+        #include
+        #(#apis)*
+        #upstreams
+        #(#rest)*
+        #(#mcp)*
+    }
+}
+
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = ...]` lines for a description; nothing when there is none.
+pub(crate) fn docs(lines: &[Option<&str>]) -> TokenStream {
+    let mut out = TokenStream::new();
+    let mut first = true;
+    for text in lines.iter().flatten() {
+        if !first {
+            out.extend(quote! { #[doc = ""] });
+        }
+        first = false;
+        for line in text.lines() {
+            let line = format!(" {}", line.trim_end());
+            out.extend(quote! { #[doc = #line] });
+        }
+    }
+    out
+}
+
+/// The owned Rust type of a value of this spec type.
+pub(crate) fn owned_ty(ty: Type) -> TokenStream {
+    match ty {
+        Type::String => quote! { ::std::string::String },
+        Type::Integer => quote! { i64 },
+        Type::Number => quote! { f64 },
+        Type::Boolean => quote! { bool },
+        Type::Array => quote! { ::std::vec::Vec<::naftiko_runtime::serde_json::Value> },
+        Type::Object => quote! { ::naftiko_runtime::serde_json::Value },
+    }
+}
+
+/// The argument type of a positional parameter (borrowed where that saves a copy).
+pub(crate) fn arg_ty(ty: Type) -> TokenStream {
+    match ty {
+        Type::String => quote! { &str },
+        Type::Array => quote! { &[::naftiko_runtime::serde_json::Value] },
+        Type::Object => quote! { &::naftiko_runtime::serde_json::Value },
+        other => owned_ty(other),
+    }
+}
+
+/// A constant of the given type as a Rust expression usable as a positional argument.
+pub(crate) fn const_arg(ty: Type, v: &serde_json::Value) -> TokenStream {
+    match (ty, v) {
+        (Type::String, serde_json::Value::String(s)) => quote! { #s },
+        (Type::Integer, v) => {
+            let n = v.as_i64().unwrap_or_default();
+            quote! { #n }
+        }
+        (Type::Number, v) => {
+            let n = v.as_f64().unwrap_or_default();
+            quote! { #n }
+        }
+        (Type::Boolean, v) => {
+            let b = v.as_bool().unwrap_or_default();
+            quote! { #b }
+        }
+        (Type::Array, _) => {
+            let json = v.to_string();
+            quote! { ::naftiko_runtime::serde_json::from_str::<::std::vec::Vec<::naftiko_runtime::serde_json::Value>>(#json).unwrap_or_default().as_slice() }
+        }
+        _ => {
+            let json = v.to_string();
+            quote! { &::naftiko_runtime::serde_json::from_str::<::naftiko_runtime::serde_json::Value>(#json).unwrap_or_default() }
+        }
+    }
+}
+
+pub(crate) fn method_tokens(m: ir::Method) -> TokenStream {
+    let m = ident(m.as_str());
+    quote! { ::naftiko_runtime::reqwest::Method::#m }
+}
+
+/// Statements binding each input of a call to a local variable, given how one input is read.
+pub(crate) fn bind_inputs(call: &ir::Call, read: impl Fn(&ir::Input) -> TokenStream) -> TokenStream {
+    let binds = call.inputs.iter().map(|i| {
+        let v = ident(&i.ident);
+        let ty = owned_ty(i.ty);
+        let ty = if i.required { ty } else { quote! { ::core::option::Option<#ty> } };
+        let read = read(i);
+        quote! { let #v: #ty = #read; }
+    });
+    quote! { #(#binds)* }
+}
+
+/// `upstreams.<api>.<operation>(args..).await`, with inputs bound to locals by [`bind_inputs`].
+pub(crate) fn call_client(cap: &ir::Capability, call: &ir::Call, upstreams: TokenStream) -> TokenStream {
+    let api = &cap.apis[call.api];
+    let op = &api.operations[call.operation];
+    let api_field = ident(&api.module);
+    let method = ident(&op.ident);
+    let mut args = Vec::new();
+    let mut fields = Vec::new();
+    for (p, arg) in op.params.iter().zip(&call.args) {
+        if p.fixed.is_some() {
+            continue;
+        }
+        if p.positional() {
+            args.push(match arg {
+                ir::Arg::Input(i) => {
+                    let v = ident(&call.inputs[*i].ident);
+                    match p.ty {
+                        Type::String | Type::Array | Type::Object => quote! { &#v },
+                        _ => quote! { #v },
+                    }
+                }
+                ir::Arg::Const(c) => const_arg(p.ty, c),
+                ir::Arg::Absent => quote! { ::core::default::Default::default() },
+            });
+        } else {
+            let f = ident(&p.ident);
+            let value = match arg {
+                ir::Arg::Input(i) => {
+                    let input = &call.inputs[*i];
+                    let v = ident(&input.ident);
+                    if input.required { quote! { ::core::option::Option::Some(#v) } } else { quote! { #v } }
+                }
+                ir::Arg::Const(c) => {
+                    let json = c.to_string();
+                    let ty = owned_ty(p.ty);
+                    quote! { ::naftiko_runtime::serde_json::from_str::<#ty>(#json).ok() }
+                }
+                ir::Arg::Absent => quote! { ::core::option::Option::None },
+            };
+            fields.push(quote! { #f: #value });
+        }
+    }
+    if op.params.iter().any(|p| p.fixed.is_none() && !p.positional()) {
+        let module = ident(&api.module);
+        let s = ident(&op.params_struct);
+        args.push(quote! { &super::#module::#s { #(#fields),* } });
+    }
+    quote! { #upstreams.#api_field.#method(#(#args),*).await }
+}
+
+/// The `Mapping` of a call's output as a constant expression.
+pub(crate) fn mapping(m: &ir::Mapping) -> TokenStream {
+    match m {
+        ir::Mapping::Identity => quote! { ::naftiko_runtime::mapping::Mapping::IDENTITY },
+        ir::Mapping::Path(p) => quote! { ::naftiko_runtime::mapping::Mapping::path(#p) },
+    }
+}
+
+/// The struct holding one client per consumed API, shared by every adapter.
+pub(crate) fn upstreams(cap: &ir::Capability) -> TokenStream {
+    let fields = cap.apis.iter().map(|a| {
+        let f = ident(&a.module);
+        let doc = format!(" Client of `{}`.", a.namespace);
+        quote! { #[doc = #doc] pub #f: #f::Client, }
+    });
+    let inits = cap.apis.iter().map(|a| {
+        let f = ident(&a.module);
+        quote! { #f: #f::Client::from_env()?, }
+    });
+    quote! {
+        /// One client per consumed API: what the adapters call.
+        #[derive(Clone, Debug)]
+        pub struct Upstreams {
+            #(#fields)*
+        }
+
+        impl Upstreams {
+            /// Every client with the spec's defaults and credentials from the environment.
+            pub fn from_env() -> ::core::result::Result<Self, ::naftiko_runtime::client::ConfigError> {
+                ::core::result::Result::Ok(Upstreams { #(#inits)* })
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! The OpenAPI 3.1 document of a REST adapter, built at compile time from the resolved spec.
+
+use crate::ir::{self, Source, Type};
+use serde_json::{Map, Value, json};
+
+fn schema(ty: Type) -> Value {
+    match ty {
+        Type::Array => json!({"type": "array", "items": {}}),
+        other => json!({"type": other.as_str()}),
+    }
+}
+
+fn with_description(mut v: Value, description: Option<&str>) -> Value {
+    if let (Some(d), Some(o)) = (description, v.as_object_mut()) {
+        o.insert("description".into(), Value::String(d.to_string()));
+    }
+    v
+}
+
+pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
+    let mut paths = Map::new();
+    for route in &r.routes {
+        let call = &route.call;
+        let mut params = Vec::new();
+        let mut body_schema: Option<(Value, bool)> = None;
+        let mut fields = Map::new();
+        let mut required_fields = Vec::new();
+        for i in &call.inputs {
+            let location = match i.source {
+                Source::Path => "path",
+                Source::Query => "query",
+                Source::Header => "header",
+                Source::Body => {
+                    body_schema = Some((with_description(schema(i.ty), i.description.as_deref()), i.required));
+                    continue;
+                }
+                Source::Field => {
+                    fields.insert(i.name.clone(), with_description(schema(i.ty), i.description.as_deref()));
+                    if i.required {
+                        required_fields.push(Value::String(i.name.clone()));
+                    }
+                    continue;
+                }
+            };
+            let mut p = json!({"name": i.name, "in": location, "required": i.required, "schema": schema(i.ty)});
+            if let Some(d) = &i.description {
+                p["description"] = Value::String(d.clone());
+            }
+            params.push(p);
+        }
+        if !fields.is_empty() {
+            let required = !required_fields.is_empty();
+            let mut s = json!({"type": "object", "properties": fields});
+            if required {
+                s["required"] = Value::Array(required_fields);
+            }
+            body_schema = Some((s, required));
+        }
+        let api = &cap.apis[call.api];
+        let op = &api.operations[call.operation];
+        let problem = json!({"description": "", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+        let described = |d: &str| {
+            let mut p = problem.clone();
+            p["description"] = Value::String(d.to_string());
+            p
+        };
+        let mut responses = json!({
+            "2XX": {"description": "The upstream's answer", "content": {"application/json": {"schema": {}}}},
+            "400": described("Invalid input (names the input)"),
+            "4XX": {"description": "The upstream's error, passed through with its status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpstreamError"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+            "502": described("Upstream unreachable, or its answer is not JSON"),
+            "504": described("Upstream timeout"),
+            "5XX": {"description": "The upstream's error, passed through with its status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpstreamError"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+        });
+        let mut operation = json!({
+            "operationId": call.name,
+            "summary": call.description.clone().unwrap_or_else(|| call.name.clone()),
+            "description": format!("Calls `{} {}` of `{}`.", op.method.as_str(), op.path, api.namespace),
+            "parameters": params,
+        });
+        if let Some((s, required)) = body_schema {
+            operation["requestBody"] = json!({"required": required, "content": {"application/json": {"schema": s}}});
+            responses["413"] = described("Request body larger than 1 MiB");
+            responses["415"] = described("Request body is not application/json");
+        }
+        operation["responses"] = responses;
+        let entry = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
+        entry[route.method.as_str().to_ascii_lowercase()] = operation;
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": cap.title,
+            "version": "1.0.0",
+            "description": r.description.clone().or_else(|| cap.description.clone()).unwrap_or_default(),
+        },
+        "paths": paths,
+        "components": {"schemas": {
+            "Problem": {
+                "type": "object",
+                "description": "An error of the gateway itself (RFC 9457)",
+                "properties": {
+                    "type": {"type": "string"},
+                    "title": {"type": "string"},
+                    "status": {"type": "integer"},
+                    "detail": {"type": "string"}
+                },
+                "required": ["type", "title", "status", "detail"]
+            },
+            "UpstreamError": {
+                "description": "The upstream's error body, unchanged (m3ter sends `{\"message\": ...}`)",
+            }
+        }}
+    })
+}

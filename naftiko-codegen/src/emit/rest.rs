@@ -1,0 +1,87 @@
+//! The axum routes of one `rest` adapter.
+
+use super::{bind_inputs, call_client, docs, ident, mapping, owned_ty};
+use crate::ir::{self, Source};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
+    let module = ident(&r.module);
+    let address = format!("{}:{}", r.address, r.port);
+    let openapi = super::openapi::document(cap, r).to_string();
+    let doc = docs(&[Some(&format!("REST adapter `{}` (default address {address}).", r.namespace)), r.description.as_deref()]);
+    // One `.route` per path, with every method of that path.
+    let mut paths: Vec<(&str, Vec<TokenStream>)> = Vec::new();
+    for route in &r.routes {
+        let handler = ident(&route.call.ident);
+        let m = ident(&route.method.as_str().to_ascii_lowercase());
+        let entry = quote! { #m(#handler) };
+        match paths.iter_mut().find(|(p, _)| *p == route.path) {
+            Some((_, methods)) => methods.push(entry),
+            None => paths.push((&route.path, vec![entry])),
+        }
+    }
+    let routes = paths.iter().map(|(path, methods)| {
+        let mut iter = methods.iter();
+        let first = iter.next().map(|m| quote! { ::naftiko_runtime::axum::routing::#m }).unwrap_or_default();
+        let rest = iter.map(|m| quote! { .#m });
+        quote! { .route(#path, #first #(#rest)*) }
+    });
+    let handlers = r.routes.iter().map(|route| handler(cap, route));
+    quote! {
+        #doc
+        pub mod #module {
+            /// The address the spec gives this adapter.
+            pub const ADDRESS: &str = #address;
+            /// The OpenAPI 3.1 document of this adapter, generated from the spec.
+            pub const OPENAPI: &str = #openapi;
+
+            /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`.
+            pub fn router(upstreams: super::Upstreams) -> ::naftiko_runtime::axum::Router {
+                let routes = ::naftiko_runtime::axum::Router::new()
+                    #(#routes)*;
+                ::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams)
+            }
+
+            #(#handlers)*
+        }
+    }
+}
+
+fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
+    let call = &route.call;
+    let name = ident(&call.ident);
+    let doc = docs(&[Some(&format!("`{} {}`: {}", route.method.as_str(), route.path, call.description.as_deref().unwrap_or(&call.name)))]);
+    let has_fields = call.inputs.iter().any(|i| i.source == Source::Field);
+    let fields = has_fields.then(|| quote! { let mut fields = input.body_fields()?; });
+    let binds = bind_inputs(call, |i| {
+        let n = &i.name;
+        let ty = owned_ty(i.ty);
+        match (i.source, i.required) {
+            (Source::Path, _) => quote! { input.path::<#ty>(#n)? },
+            (Source::Query, true) => quote! { input.required_query::<#ty>(#n)? },
+            (Source::Query, false) => quote! { input.query::<#ty>(#n)? },
+            (Source::Header, true) => quote! { input.required_header::<#ty>(#n)? },
+            (Source::Header, false) => quote! { input.header::<#ty>(#n)? },
+            (Source::Body, true) => quote! { input.required_body::<#ty>()? },
+            (Source::Body, false) => quote! { input.body::<#ty>()? },
+            (Source::Field, true) => quote! { fields.required::<#ty>(#n)? },
+            (Source::Field, false) => quote! { fields.get::<#ty>(#n)? },
+        }
+    });
+    let invoke = call_client(cap, call, quote! { upstreams });
+    let map = mapping(&call.output);
+    let input_pat = if call.inputs.is_empty() { quote! { _input } } else { quote! { input } };
+    quote! {
+        #doc
+        async fn #name(
+            ::naftiko_runtime::axum::extract::State(upstreams): ::naftiko_runtime::axum::extract::State<super::Upstreams>,
+            #input_pat: ::naftiko_runtime::rest::Inputs,
+        ) -> ::core::result::Result<::naftiko_runtime::axum::response::Response, ::naftiko_runtime::rest::Problem> {
+            #fields
+            #binds
+            static MAPPING: ::naftiko_runtime::mapping::Mapping = #map;
+            ::core::result::Result::Ok(::naftiko_runtime::rest::respond(#invoke, &MAPPING))
+        }
+    }
+}

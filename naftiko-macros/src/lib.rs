@@ -1,0 +1,67 @@
+//! `naftiko_capability!("specs/x.yaml")`: compiles a Naftiko capability spec into a typed client
+//! per consumed API, axum routes per `rest` adapter and MCP tools per `mcp` adapter.
+//!
+//! A shell around `naftiko-codegen`: find the file, run the library, turn its diagnostics into
+//! `compile_error!`s. Use it through `naftiko_runtime::naftiko_capability!`.
+
+use proc_macro::TokenStream;
+use quote::quote_spanned;
+use std::path::{Path, PathBuf};
+
+/// Generates the code of a capability spec. The path is resolved against the calling crate's
+/// directory (`CARGO_MANIFEST_DIR`), then its ancestors up to the workspace root.
+#[proc_macro]
+pub fn naftiko_capability(input: TokenStream) -> TokenStream {
+    let lit = match syn::parse::<syn::LitStr>(input) {
+        Ok(l) => l,
+        Err(e) => {
+            let msg = format!("{e}; expected the path of a spec, e.g. naftiko_capability!(\"specs/billjob.yaml\")");
+            return syn::Error::new(e.span(), msg).to_compile_error().into();
+        }
+    };
+    expand(&lit).unwrap_or_else(|e| e).into()
+}
+
+fn expand(lit: &syn::LitStr) -> Result<proc_macro2::TokenStream, proc_macro2::TokenStream> {
+    let span = lit.span();
+    let error = |messages: Vec<String>| {
+        let errors = messages.into_iter().map(|m| quote_spanned! {span=> ::core::compile_error!(#m);});
+        quote_spanned! {span=> #(#errors)* }
+    };
+    let requested = lit.value();
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let tried = candidates(&manifest, Path::new(&requested));
+    let Some(found) = tried.iter().find(|p| p.is_file()) else {
+        let list: Vec<String> = tried.iter().map(|p| format!("  - {}", p.display())).collect();
+        return Err(error(vec![format!("spec `{requested}` not found; looked in:\n{}", list.join("\n"))]));
+    };
+    let found = found.canonicalize().unwrap_or_else(|_| found.clone());
+    // Errors name the file as the user wrote it, relative to where it was found.
+    match naftiko_codegen::load(&found, &requested) {
+        Ok(capability) => Ok(naftiko_codegen::emit::capability(&capability, Some(&found))),
+        Err(e) => {
+            // Keep the file a dependency of the build even when it is invalid.
+            let path = found.to_string_lossy().into_owned();
+            let mut out = error(e.rendered());
+            out.extend(quote_spanned! {span=> const _: &[u8] = ::core::include_bytes!(#path);});
+            Err(out)
+        }
+    }
+}
+
+/// `CARGO_MANIFEST_DIR/<path>`, then the same under each ancestor up to the workspace root
+/// (the first ancestor whose `Cargo.toml` declares `[workspace]`), or the filesystem root.
+fn candidates(manifest: &Path, requested: &Path) -> Vec<PathBuf> {
+    if requested.is_absolute() {
+        return vec![requested.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    for dir in manifest.ancestors() {
+        out.push(dir.join(requested));
+        let is_workspace_root = std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"));
+        if is_workspace_root {
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,363 @@
+//! Serving generated MCP tools with rmcp: tool definitions from the spec, argument validation
+//! against the advertised schema before anything is sent, upstream failures as `isError`
+//! results an agent can act on. Streamable HTTP (session or stateless) and stdio.
+
+use crate::client::{Error, Reply};
+use crate::mapping::Mapping;
+use crate::rest::FromJson;
+use rmcp::model::{
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData, RoleServer, ServerHandler};
+use serde_json::{Map, Value, json};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// JSON types of tool arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Object,
+}
+
+impl JsonType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::Boolean => "boolean",
+            JsonType::Array => "array",
+            JsonType::Object => "object",
+        }
+    }
+
+    fn article(self) -> &'static str {
+        match self {
+            JsonType::String => "a string",
+            JsonType::Integer => "an integer",
+            JsonType::Number => "a number",
+            JsonType::Boolean => "a boolean",
+            JsonType::Array => "an array",
+            JsonType::Object => "an object",
+        }
+    }
+
+    fn matches(self, v: &Value) -> bool {
+        match self {
+            JsonType::String => v.is_string(),
+            JsonType::Integer => v.is_i64() || v.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15),
+            JsonType::Number => v.is_number(),
+            JsonType::Boolean => v.is_boolean(),
+            JsonType::Array => v.is_array(),
+            JsonType::Object => v.is_object(),
+        }
+    }
+}
+
+fn json_kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// One tool argument as the spec declares it.
+#[derive(Debug)]
+pub struct ArgDef {
+    pub name: &'static str,
+    pub ty: JsonType,
+    pub required: bool,
+    pub description: Option<&'static str>,
+}
+
+/// One tool as the spec declares it.
+#[derive(Debug)]
+pub struct ToolDef {
+    pub name: &'static str,
+    pub title: Option<&'static str>,
+    pub description: &'static str,
+    pub read_only: Option<bool>,
+    pub destructive: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub open_world: bool,
+    pub args: &'static [ArgDef],
+}
+
+impl ToolDef {
+    /// The tool's `inputSchema`: every argument typed and described, nothing else allowed.
+    pub fn input_schema(&self) -> JsonObject {
+        let mut props = Map::new();
+        for a in self.args {
+            let mut p = json!({"type": a.ty.as_str()});
+            if let Some(d) = a.description {
+                p["description"] = Value::String(d.to_string());
+            }
+            props.insert(a.name.to_string(), p);
+        }
+        let required: Vec<Value> = self.args.iter().filter(|a| a.required).map(|a| Value::String(a.name.to_string())).collect();
+        let mut schema = Map::new();
+        schema.insert("type".into(), "object".into());
+        schema.insert("properties".into(), Value::Object(props));
+        if !required.is_empty() {
+            schema.insert("required".into(), Value::Array(required));
+        }
+        schema.insert("additionalProperties".into(), Value::Bool(false));
+        schema
+    }
+
+    /// The rmcp tool: name, title, description, schema, annotations from the spec's hints.
+    pub fn to_tool(&self) -> Tool {
+        let mut annotations = ToolAnnotations::new().open_world(self.open_world);
+        annotations.title = self.title.map(str::to_string);
+        annotations.read_only_hint = self.read_only;
+        annotations.destructive_hint = self.destructive;
+        annotations.idempotent_hint = self.idempotent;
+        let mut tool = Tool::new(self.name, self.description, self.input_schema()).with_annotations(annotations);
+        if let Some(t) = self.title {
+            tool = tool.with_title(t);
+        }
+        tool
+    }
+
+    /// Checks arguments against the schema; the error names the argument.
+    pub fn validate(&self, args: &JsonObject) -> Result<(), ArgError> {
+        for key in args.keys() {
+            if !self.args.iter().any(|a| a.name == key) {
+                let known: Vec<&str> = self.args.iter().map(|a| a.name).collect();
+                return Err(ArgError::new(key, format!("unknown argument `{key}`; `{}` takes: {}", self.name, known.join(", "))));
+            }
+        }
+        for a in self.args {
+            match args.get(a.name) {
+                None if a.required => return Err(ArgError::new(a.name, format!("missing required argument `{}`", a.name))),
+                None => {}
+                Some(v) if !a.ty.matches(v) => {
+                    return Err(ArgError::new(a.name, format!("argument `{}` must be {}, found {}", a.name, a.ty.article(), json_kind(v))));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The server as the spec declares it.
+#[derive(Debug)]
+pub struct ServerDef {
+    pub name: &'static str,
+    pub title: &'static str,
+    pub version: &'static str,
+    pub instructions: Option<&'static str>,
+    pub tools: &'static [ToolDef],
+}
+
+/// Invalid tool arguments: answered as JSON-RPC invalid params, naming the argument.
+#[derive(Debug, Clone)]
+pub struct ArgError {
+    pub argument: String,
+    pub message: String,
+}
+
+impl ArgError {
+    pub fn new(argument: &str, message: impl Into<String>) -> Self {
+        ArgError { argument: argument.to_string(), message: message.into() }
+    }
+
+    fn into_error(self) -> ErrorData {
+        ErrorData::invalid_params(self.message, Some(json!({"argument": self.argument})))
+    }
+}
+
+/// The validated arguments of one call, read by generated code.
+#[derive(Debug)]
+pub struct Args {
+    tool: &'static str,
+    map: JsonObject,
+}
+
+impl Args {
+    pub fn get<T: FromJson>(&mut self, name: &str) -> Result<Option<T>, ArgError> {
+        match self.map.remove(name) {
+            None => Ok(None),
+            Some(v) => {
+                // Integers written as 2.0 are integers for JSON Schema.
+                let v = match v.as_f64() {
+                    Some(f) if !v.is_i64() && f.fract() == 0.0 && T::EXPECTED == "an integer" => Value::from(f as i64),
+                    _ => v,
+                };
+                T::from_json(v).map(Some).ok_or_else(|| ArgError::new(name, format!("argument `{name}` must be {}", T::EXPECTED)))
+            }
+        }
+    }
+
+    pub fn required<T: FromJson>(&mut self, name: &str) -> Result<T, ArgError> {
+        self.get(name)?.ok_or_else(|| ArgError::new(name, format!("missing required argument `{name}`")))
+    }
+
+    pub fn unknown_tool(&self) -> ArgError {
+        ArgError::new(self.tool, format!("unknown tool `{}`", self.tool))
+    }
+}
+
+/// What a tool call produced: the mapped upstream JSON or the upstream failure.
+#[derive(Debug)]
+pub struct Outcome(Result<Value, Error>);
+
+impl Outcome {
+    pub fn new(result: Result<Reply, Error>, mapping: &Mapping) -> Self {
+        Outcome(result.map(|r| mapping.apply(r.body)))
+    }
+
+    fn into_result(self) -> CallToolResult {
+        match self.0 {
+            Ok(value) => {
+                // `structuredContent` must be an object.
+                let structured = if value.is_object() { value } else { json!({ "result": value }) };
+                CallToolResult::structured(structured)
+            }
+            Err(e) => {
+                let mut text = e.to_string();
+                if let Error::Status { retry_after: Some(after), .. } = &e {
+                    text.push_str(&format!(" (retry after {} s)", after.as_secs()));
+                }
+                let mut detail = json!({"message": text});
+                if let Error::Status { status, body, .. } = &e {
+                    detail["status"] = json!(status);
+                    detail["upstream"] = body.clone();
+                }
+                let mut r = CallToolResult::error(vec![ContentBlock::text(text)]);
+                r.structured_content = Some(json!({ "error": detail }));
+                r
+            }
+        }
+    }
+}
+
+type Dispatch = dyn Fn(usize, Args) -> Pin<Box<dyn Future<Output = Result<Outcome, ArgError>> + Send>> + Send + Sync;
+
+/// An MCP server for one generated adapter. Cheap to clone (one per session).
+#[derive(Clone)]
+pub struct Server {
+    def: &'static ServerDef,
+    tools: Arc<Vec<Tool>>,
+    dispatch: Arc<Dispatch>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").field("name", &self.def.name).field("tools", &self.tools.len()).finish()
+    }
+}
+
+impl Server {
+    pub fn new<F, Fut>(def: &'static ServerDef, dispatch: F) -> Self
+    where
+        F: Fn(usize, Args) -> Pin<Box<Fut>> + Send + Sync + 'static,
+        Fut: Future<Output = Result<Outcome, ArgError>> + Send + 'static,
+    {
+        let tools = Arc::new(def.tools.iter().map(ToolDef::to_tool).collect());
+        Server { def, tools, dispatch: Arc::new(move |i, a| dispatch(i, a) as Pin<Box<dyn Future<Output = _> + Send>>) }
+    }
+
+    pub fn def(&self) -> &'static ServerDef {
+        self.def
+    }
+
+    /// Calls a tool by name with JSON arguments, as `tools/call` does.
+    pub async fn call(&self, name: &str, arguments: Option<JsonObject>) -> Result<CallToolResult, ErrorData> {
+        let Some(index) = self.def.tools.iter().position(|t| t.name == name) else {
+            let known: Vec<&str> = self.def.tools.iter().map(|t| t.name).collect();
+            return Err(ErrorData::invalid_params(format!("unknown tool `{name}`"), Some(json!({"tool": name, "available": known}))));
+        };
+        let def = &self.def.tools[index];
+        let map = arguments.unwrap_or_default();
+        def.validate(&map).map_err(ArgError::into_error)?;
+        let outcome = (self.dispatch)(index, Args { tool: def.name, map }).await.map_err(ArgError::into_error)?;
+        let result = outcome.into_result();
+        tracing::info!(target: "naftiko::mcp", tool = name, is_error = result.is_error.unwrap_or(false), "tools/call");
+        Ok(result)
+    }
+}
+
+impl ServerHandler for Server {
+    #[allow(deprecated)] // `enable_logging`: `logging/setLevel` is still in 2025-11-25.
+    fn get_info(&self) -> ServerConfig {
+        let caps = ServerCapabilities::builder().enable_logging().enable_completions().enable_prompts().enable_resources().enable_tools().build();
+        let config = ServerConfig::new(caps).with_server_info(Implementation::new(self.def.name, self.def.version).with_title(self.def.title));
+        match self.def.instructions {
+            Some(i) => config.with_instructions(i),
+            None => config,
+        }
+    }
+
+    async fn list_tools(&self, _request: Option<PaginatedRequestParams>, _context: RequestContext<RoleServer>) -> Result<ListToolsResult, ErrorData> {
+        Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
+    }
+
+    fn get_tool(&self, name: &str) -> Option<Tool> {
+        self.tools.iter().find(|t| t.name == name).cloned()
+    }
+
+    async fn call_tool(&self, request: CallToolRequestParams, _context: RequestContext<RoleServer>) -> Result<CallToolResponse, ErrorData> {
+        self.call(&request.name, request.arguments).await.map(Into::into)
+    }
+
+    #[allow(deprecated)]
+    async fn set_level(&self, _request: rmcp::model::SetLevelRequestParams, _context: RequestContext<RoleServer>) -> Result<(), ErrorData> {
+        // We send no log notifications, so any level is already honoured.
+        Ok(())
+    }
+}
+
+/// Options of the streamable HTTP transport.
+#[derive(Debug, Clone, Default)]
+pub struct HttpOptions {
+    /// No sessions: every request stands alone, so replicas can sit behind a load balancer.
+    pub stateless: bool,
+    /// Extra `Host` names accepted besides localhost (DNS-rebinding protection), for
+    /// deployments behind a proxy. Origins `http(s)://<host>` are accepted for them too.
+    pub allowed_hosts: Vec<String>,
+}
+
+/// An axum router serving `server` at `/mcp` over streamable HTTP.
+pub fn router(server: Server, options: &HttpOptions, shutdown: tokio_util::sync::CancellationToken) -> axum::Router {
+    use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager};
+    let mut hosts = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string(), "[::1]".to_string()];
+    hosts.extend(options.allowed_hosts.iter().cloned());
+    let mut origins = Vec::new();
+    for h in &hosts {
+        for scheme in ["http", "https"] {
+            origins.push(format!("{scheme}://{h}:*"));
+            origins.push(format!("{scheme}://{h}"));
+        }
+    }
+    let config = StreamableHttpServerConfig::default()
+        .with_legacy_session_mode(!options.stateless)
+        .with_json_response(options.stateless)
+        .with_allowed_hosts(hosts)
+        .with_allowed_origins(origins)
+        .with_cancellation_token(shutdown);
+    let service = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), config);
+    axum::Router::new().route_service("/mcp", service)
+}
+
+/// Serves `server` on stdin/stdout until the client disconnects.
+pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
+    use rmcp::ServiceExt;
+    let running = server.serve(rmcp::transport::stdio()).await.map_err(std::io::Error::other)?;
+    running.waiting().await.map_err(std::io::Error::other)?;
+    Ok(())
+}

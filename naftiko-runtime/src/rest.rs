@@ -1,0 +1,364 @@
+//! Serving a generated REST adapter: input extraction with precise rejections, RFC 9457
+//! problem responses, upstream pass-through, health, request logs.
+
+use crate::client::{self, Error};
+use crate::mapping::Mapping;
+use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+use std::time::Instant;
+
+/// Largest request body accepted (1 MiB); larger ones are answered 413.
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// An error of our own, sent as `application/problem+json` (RFC 9457).
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub detail: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
+        Problem { status, title, detail: detail.into() }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> Self {
+        Problem::new(StatusCode::BAD_REQUEST, "Invalid request", detail)
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = json!({
+            "type": "about:blank",
+            "title": self.title,
+            "status": self.status.as_u16(),
+            "detail": self.detail,
+        });
+        let mut r = (self.status, body.to_string()).into_response();
+        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        r
+    }
+}
+
+/// Everything a generated handler reads from a request: path variables, query, headers, body.
+#[derive(Debug)]
+pub struct Inputs {
+    path: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl<S: Send + Sync> FromRequest<S> for Inputs {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let (mut parts, body) = req.into_parts();
+        let path = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|e| Problem::bad_request(format!("invalid path: {}", e.body_text())))?;
+        let path = path.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let query = parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+        let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| {
+            let too_big = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+                || e.to_string().contains("length limit");
+            if too_big {
+                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large", format!("the request body exceeds the limit of {BODY_LIMIT} bytes"))
+            } else {
+                Problem::bad_request(format!("cannot read the request body: {e}"))
+            }
+        })?;
+        Ok(Inputs { path, query, headers: parts.headers, body })
+    }
+}
+
+/// Conversion of query, header and path text into a typed input.
+pub trait FromText: Sized {
+    const EXPECTED: &'static str;
+    fn from_text(values: &[&str]) -> Option<Self>;
+}
+
+impl FromText for String {
+    const EXPECTED: &'static str = "a string";
+    fn from_text(values: &[&str]) -> Option<Self> {
+        values.first().map(|s| (*s).to_string())
+    }
+}
+impl FromText for i64 {
+    const EXPECTED: &'static str = "an integer";
+    fn from_text(values: &[&str]) -> Option<Self> {
+        values.first()?.trim().parse().ok()
+    }
+}
+impl FromText for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_text(values: &[&str]) -> Option<Self> {
+        values.first()?.trim().parse().ok().filter(|f: &f64| f.is_finite())
+    }
+}
+impl FromText for bool {
+    const EXPECTED: &'static str = "`true` or `false`";
+    fn from_text(values: &[&str]) -> Option<Self> {
+        match values.first()?.trim() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+}
+impl FromText for Vec<Value> {
+    const EXPECTED: &'static str = "a list";
+    fn from_text(values: &[&str]) -> Option<Self> {
+        Some(values.iter().map(|s| Value::String((*s).to_string())).collect())
+    }
+}
+impl FromText for Value {
+    const EXPECTED: &'static str = "a JSON value";
+    fn from_text(values: &[&str]) -> Option<Self> {
+        let s = values.first()?;
+        serde_json::from_str(s).ok().or_else(|| Some(Value::String((*s).to_string())))
+    }
+}
+
+/// Conversion of a JSON body field into a typed input.
+pub trait FromJson: Sized {
+    const EXPECTED: &'static str;
+    fn from_json(v: Value) -> Option<Self>;
+}
+impl FromJson for String {
+    const EXPECTED: &'static str = "a string";
+    fn from_json(v: Value) -> Option<Self> {
+        match v {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+impl FromJson for i64 {
+    const EXPECTED: &'static str = "an integer";
+    fn from_json(v: Value) -> Option<Self> {
+        v.as_i64()
+    }
+}
+impl FromJson for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_json(v: Value) -> Option<Self> {
+        v.as_f64()
+    }
+}
+impl FromJson for bool {
+    const EXPECTED: &'static str = "a boolean";
+    fn from_json(v: Value) -> Option<Self> {
+        v.as_bool()
+    }
+}
+impl FromJson for Vec<Value> {
+    const EXPECTED: &'static str = "an array";
+    fn from_json(v: Value) -> Option<Self> {
+        match v {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+impl FromJson for Value {
+    const EXPECTED: &'static str = "a JSON object";
+    /// Inputs typed `object` must be JSON objects.
+    fn from_json(v: Value) -> Option<Self> {
+        v.is_object().then_some(v)
+    }
+}
+
+impl Inputs {
+    /// A path variable (always present once the route matched).
+    pub fn path<T: FromText>(&self, name: &str) -> Result<T, Problem> {
+        let v = self.path.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        match v {
+            Some("") | None => Err(Problem::bad_request(format!("path variable `{name}` must not be empty"))),
+            Some(v) => T::from_text(&[v]).ok_or_else(|| invalid("path variable", name, T::EXPECTED, v)),
+        }
+    }
+
+    /// A query parameter; `None` when absent.
+    pub fn query<T: FromText>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
+        if values.is_empty() {
+            return Ok(None);
+        }
+        T::from_text(&values).map(Some).ok_or_else(|| invalid("query parameter", name, T::EXPECTED, values[0]))
+    }
+
+    pub fn required_query<T: FromText>(&self, name: &str) -> Result<T, Problem> {
+        self.query(name)?.ok_or_else(|| Problem::bad_request(format!("missing required query parameter `{name}`")))
+    }
+
+    /// A header; `None` when absent.
+    pub fn header<T: FromText>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let values: Vec<&str> = self.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        if values.is_empty() {
+            return Ok(None);
+        }
+        T::from_text(&values).map(Some).ok_or_else(|| invalid("header", name, T::EXPECTED, values[0]))
+    }
+
+    pub fn required_header<T: FromText>(&self, name: &str) -> Result<T, Problem> {
+        self.header(name)?.ok_or_else(|| Problem::bad_request(format!("missing required header `{name}`")))
+    }
+
+    fn check_media_type(&self) -> Result<(), Problem> {
+        let ct = self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
+            Ok(())
+        } else {
+            Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                format!("the request body must be `application/json`, not `{}`", if ct.is_empty() { "(none)" } else { ct }),
+            ))
+        }
+    }
+
+    /// The whole JSON body; `None` when the request has no body.
+    pub fn body<T: FromJson>(&self) -> Result<Option<T>, Problem> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        self.check_media_type()?;
+        let v: Value = serde_json::from_slice(&self.body).map_err(|e| Problem::bad_request(format!("the request body is not valid JSON: {e}")))?;
+        T::from_json(v).map(Some).ok_or_else(|| Problem::bad_request(format!("the request body must be {}", T::EXPECTED)))
+    }
+
+    pub fn required_body<T: FromJson>(&self) -> Result<T, Problem> {
+        self.body()?.ok_or_else(|| Problem::bad_request("a JSON request body is required"))
+    }
+
+    /// Fields of a JSON object body (for operations whose body is built from several inputs).
+    pub fn body_fields(&self) -> Result<Fields, Problem> {
+        let fields = match self.body::<Value>()? {
+            None => Map::new(),
+            Some(Value::Object(m)) => m,
+            Some(_) => return Err(Problem::bad_request("the request body must be a JSON object")),
+        };
+        Ok(Fields(fields))
+    }
+}
+
+/// The fields of a JSON object request body.
+#[derive(Debug)]
+pub struct Fields(Map<String, Value>);
+
+impl Fields {
+    pub fn get<T: FromJson>(&mut self, name: &str) -> Result<Option<T>, Problem> {
+        match self.0.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => T::from_json(v).map(Some).ok_or_else(|| Problem::bad_request(format!("body field `{name}` must be {}", T::EXPECTED))),
+        }
+    }
+
+    pub fn required<T: FromJson>(&mut self, name: &str) -> Result<T, Problem> {
+        self.get(name)?.ok_or_else(|| Problem::bad_request(format!("missing required body field `{name}`")))
+    }
+}
+
+fn invalid(what: &str, name: &str, expected: &str, found: &str) -> Problem {
+    let shown: String = found.chars().take(64).collect();
+    Problem::bad_request(format!("{what} `{name}` must be {expected}, found `{shown}`"))
+}
+
+/// The upstream status, recorded on responses for the request log.
+#[derive(Debug, Clone, Copy)]
+pub struct UpstreamStatus(pub u16);
+
+/// Turns a client result into the REST response: 2xx → the same status and the mapped JSON;
+/// upstream 4xx/5xx → the same status and the upstream's JSON; failures of our own → problems.
+pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Response {
+    match result {
+        Ok(reply) => {
+            let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
+            let mut r = json_response(status, &mapping.apply(reply.body));
+            r.extensions_mut().insert(UpstreamStatus(reply.status));
+            r
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+fn json_response(status: StatusCode, body: &Value) -> Response {
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+pub fn error_response(e: &Error) -> Response {
+    match e {
+        Error::Status { status, body, .. } => {
+            let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
+            let mut r = if body.is_object() || body.is_array() {
+                let mut r = json_response(code, body);
+                if let Error::Status { retry_after: Some(after), .. } = e
+                    && let Ok(v) = HeaderValue::from_str(&after.as_secs().to_string())
+                {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            } else {
+                Problem::new(code, "Upstream error", e.to_string()).into_response()
+            };
+            r.extensions_mut().insert(UpstreamStatus(*status));
+            r
+        }
+        Error::Connect { .. } | Error::Transport { .. } => Problem::new(StatusCode::BAD_GATEWAY, "Upstream unreachable", e.to_string()).into_response(),
+        Error::Timeout { .. } => Problem::new(StatusCode::GATEWAY_TIMEOUT, "Upstream timeout", e.to_string()).into_response(),
+        Error::Decode { .. } => Problem::new(StatusCode::BAD_GATEWAY, "Undecodable upstream response", e.to_string()).into_response(),
+        Error::InvalidArgument { .. } => Problem::bad_request(e.to_string()).into_response(),
+    }
+}
+
+/// Adds what every generated REST adapter serves besides its routes: `GET /openapi.json`,
+/// `GET /healthz`, problem+json 404 and 405 (with `Allow`), and a log line per request.
+pub fn finish<S: Clone + Send + Sync + 'static>(router: Router<S>, openapi: &'static str) -> Router<S> {
+    router
+        .route("/openapi.json", get(move || async move { json_text(openapi) }))
+        .route("/healthz", get(|| async { json_text(r#"{"status":"ok"}"#) }))
+        .fallback(|method: Method, uri: axum::http::Uri| async move {
+            Problem::new(StatusCode::NOT_FOUND, "Not found", format!("no route for {method} {}", uri.path()))
+        })
+        .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
+            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", format!("{method} is not allowed on {}", uri.path()))
+        })
+        .layer(axum::middleware::from_fn(log_request))
+}
+
+fn json_text(body: &'static str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r
+}
+
+/// One log line per request: method, route, status, latency, upstream status. Never headers
+/// (they carry credentials) and never bodies.
+async fn log_request(req: Request, next: axum::middleware::Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "(unmatched)".to_string(), |p| p.as_str().to_string());
+    let response = next.run(req).await;
+    let upstream = response.extensions().get::<UpstreamStatus>().map(|u| u.0);
+    tracing::info!(
+        target: "naftiko::rest",
+        %method,
+        route,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        upstream_status = upstream,
+        "request"
+    );
+    response
+}
