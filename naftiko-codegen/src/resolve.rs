@@ -54,13 +54,13 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
             spec::Exposes::Rest(r) => {
                 let address = r.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
                 check_adapter(&r.namespace, address, Some(&r.port), d);
-                rest.push(resolve_rest(r, &apis, &binds, &mut modules, d));
+                rest.push(resolve_rest(r, &apis, &binds, spec.has_imports, &mut modules, d));
             }
             spec::Exposes::Mcp(m) => {
                 let address = m.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
                 let port = if m.transport == spec::Transport::Http { m.port.as_ref() } else { None };
                 check_adapter(&m.namespace, address, port, d);
-                let adapter = resolve_mcp(m, &apis, &binds, &mut modules, d);
+                let adapter = resolve_mcp(m, &apis, &binds, spec.has_imports, &mut modules, d);
                 for t in &adapter.tools {
                     if let Some(i) = t.idempotent {
                         let e = idempotent_hint.entry((t.call.api, t.call.operation)).or_insert(i);
@@ -93,7 +93,7 @@ fn resolve_binds(spec: &Spec, d: &mut Diagnostics) -> Binds {
         }
         let mut keys = BTreeMap::new();
         for (var, source) in &b.keys {
-            if !is_env_name(&source.v) {
+            if !b.located && !is_env_name(&source.v) {
                 d.error(source.pos, format!("`{}` is not a valid environment variable name", source.v));
             }
             keys.insert(var.v.clone(), source.v.clone());
@@ -204,14 +204,12 @@ fn is_token(s: &str) -> bool {
 }
 
 fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut Diagnostics) -> ir::Api {
-    let base_uri = match env_template(&c.base_uri, binds, "`baseUri`", d) {
-        Some(t) if t.env_vars().next().is_some() => {
-            d.unsupported(c.base_uri.pos, "a `baseUri` read from a bind");
-            c.base_uri.v.clone()
-        }
-        _ => c.base_uri.v.clone(),
-    };
-    if !(base_uri.starts_with("http://") || base_uri.starts_with("https://")) || base_uri.contains(['?', '#', ' ']) {
+    let templated = c.base_uri.v.contains("{{");
+    if templated && env_template(&c.base_uri, binds, "`baseUri`", d).is_some() {
+        d.unsupported(c.base_uri.pos, "a `baseUri` read from a bind");
+    }
+    let base_uri = c.base_uri.v.clone();
+    if !templated && !(base_uri.starts_with("http://") || base_uri.starts_with("https://")) || base_uri.contains(['?', '#', ' ']) {
         d.error(c.base_uri.pos, format!("`baseUri` must be an absolute http(s) URL without query or fragment, found `{base_uri}`"));
     }
     let auth = c.auth.as_ref().map_or(ir::Auth::None, |a| resolve_auth(a, binds, d));
@@ -286,9 +284,17 @@ fn path_placeholders(path: &S<String>, d: &mut Diagnostics) -> Vec<Result<String
 }
 
 fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, idents: &mut Names, d: &mut Diagnostics) -> ir::Operation {
-    if !path.v.starts_with('/') {
-        d.error(path.pos, format!("a resource path must start with `/`, found `{}`", path.v));
+    if path.v.contains('?') {
+        d.unsupported(path.pos, "a query string in a resource path");
     }
+    // A relative path (`users/me`) is read as relative to the base URI: `/users/me`.
+    let absolute;
+    let path = if path.v.starts_with('/') {
+        path
+    } else {
+        absolute = S::new(format!("/{}", path.v), path.pos);
+        &absolute
+    };
     let mut params: Vec<ir::Param> = Vec::new();
     let mut names: HashMap<(String, In), Pos> = HashMap::new();
     let mut field_names = Names::default();
@@ -365,9 +371,15 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
         [one] => ir::Body::Whole(*one),
         many => ir::Body::Fields(many.to_vec()),
     };
+    let mut body_template = false;
     if let Some(b) = &op.body {
-        let empty = matches!(&b.data.kind, Kind::Map(e) if e.is_empty()) || b.data.is_null();
+        let empty = b.data.as_ref().is_none_or(|data| matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null());
         if !empty {
+            body_template = true;
+        }
+        if !b.json {
+            // Already reported.
+        } else if !empty {
             d.unsupported(b.pos, "a `body` template with `data` (declare `in: body` parameters instead)");
         } else if body_params.is_empty() && matches!(op.method.v, Method::Post | Method::Put | Method::Patch) {
             // An explicit empty JSON object body.
@@ -394,6 +406,7 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
         params,
         body,
         idempotent: matches!(op.method.v, Method::Get | Method::Head | Method::Options),
+        body_template,
     }
 }
 
@@ -447,12 +460,15 @@ fn resolve_output(outputs: &[spec::Output], d: &mut Diagnostics) -> Mapping {
 }
 
 /// Finds the consumed operation named by `call: namespace.operation`.
-fn resolve_call(call: &S<String>, apis: &[ir::Api], d: &mut Diagnostics) -> Option<(usize, usize)> {
+fn resolve_call(call: &S<String>, apis: &[ir::Api], has_imports: bool, d: &mut Diagnostics) -> Option<(usize, usize)> {
     let Some((ns, op)) = call.v.split_once('.') else {
         d.error(call.pos, format!("`call` must name `namespace.operation`, found `{}`", call.v));
         return None;
     };
     let Some(a) = apis.iter().position(|a| a.namespace == ns) else {
+        if has_imports {
+            return None;
+        }
         let known: Vec<&str> = apis.iter().map(|a| a.namespace.as_str()).collect();
         d.push(
             Diagnostic::new(call.pos, format!("unknown namespace `{ns}` in `call: {}`", call.v))
@@ -491,6 +507,7 @@ struct Exposure<'a> {
     /// REST: the variables of the exposed path.
     path_vars: Vec<String>,
     is_tool: bool,
+    has_imports: bool,
 }
 
 /// Reads a `with` value: a reference to an input, a bind, or a literal constant.
@@ -557,7 +574,7 @@ fn resolve_exposed_call(
     d: &mut Diagnostics,
 ) -> Option<ir::Call> {
     let call = e.call.as_ref()?;
-    let (a, o) = resolve_call(call, apis, d)?;
+    let (a, o) = resolve_call(call, apis, ex.has_imports, d)?;
     let op = &apis[a].operations[o];
     let mut args = vec![Arg::Absent; op.params.len()];
     let mut inputs: Vec<Input> = Vec::new();
@@ -647,6 +664,9 @@ fn resolve_exposed_call(
     for (key, value) in &e.with {
         let pi = op.params.iter().position(|p| p.name == key.v).or_else(|| op.params.iter().position(|p| p.name.eq_ignore_ascii_case(&key.v)));
         let Some(pi) = pi else {
+            if op.body_template {
+                continue;
+            }
             let known: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
             d.push(
                 Diagnostic::new(key.pos, format!("`with` names `{}`, which is not a parameter of `{}.{}`", key.v, apis[a].namespace, op.name))
@@ -803,7 +823,7 @@ fn exposed_path_vars(path: &S<String>, d: &mut Diagnostics) -> (String, Vec<Stri
     (axum_path, vars)
 }
 
-fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, modules: &mut Names, d: &mut Diagnostics) -> ir::RestAdapter {
+fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, has_imports: bool, modules: &mut Names, d: &mut Diagnostics) -> ir::RestAdapter {
     let mut routes: Vec<ir::Route> = Vec::new();
     let mut seen_routes: HashMap<(String, Method), Pos> = HashMap::new();
     let mut seen_names: HashMap<String, Pos> = HashMap::new();
@@ -830,7 +850,7 @@ fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, modules:
                 }
                 seen_names.insert(n.v.clone(), n.pos);
             }
-            let ex = Exposure { prefixes: ["rest", &r.namespace.v], path_vars: path_vars.clone(), is_tool: false };
+            let ex = Exposure { prefixes: ["rest", &r.namespace.v], path_vars: path_vars.clone(), is_tool: false, has_imports };
             let ident = idents.claim(&snake_case(&name));
             if let Some(call) = resolve_exposed_call(op, &name, ident, &ex, apis, binds, d) {
                 routes.push(ir::Route { path: axum_path.clone(), method: method.v, call });
@@ -847,7 +867,7 @@ fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, modules:
     }
 }
 
-fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, modules: &mut Names, d: &mut Diagnostics) -> ir::McpAdapter {
+fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, has_imports: bool, modules: &mut Names, d: &mut Diagnostics) -> ir::McpAdapter {
     let mut tools = Vec::new();
     let mut seen: HashMap<String, Pos> = HashMap::new();
     let mut idents = Names::default();
@@ -861,7 +881,7 @@ fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, modules: &
         if name.v.is_empty() || name.v.len() > 128 || !name.v.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
             d.error(name.pos, format!("tool name `{}` must be 1–128 characters of letters, digits, `_`, `-` or `.`", name.v));
         }
-        let ex = Exposure { prefixes: ["tools", &m.namespace.v], path_vars: Vec::new(), is_tool: true };
+        let ex = Exposure { prefixes: ["tools", &m.namespace.v], path_vars: Vec::new(), is_tool: true, has_imports };
         let ident = idents.claim(&snake_case(&name.v));
         if let Some(call) = resolve_exposed_call(t, &name.v, ident, &ex, apis, binds, d) {
             tools.push(ir::Tool {

@@ -22,6 +22,9 @@ impl<T> S<T> {
 
 #[derive(Debug, Clone)]
 pub struct Spec {
+    /// Some consumed APIs are imported from other files (not supported yet): their namespaces
+    /// are unknown, so calls into them are not reported again.
+    pub has_imports: bool,
     pub title: Option<String>,
     pub description: Option<String>,
     pub binds: Vec<Bind>,
@@ -32,6 +35,8 @@ pub struct Spec {
 #[derive(Debug, Clone)]
 pub struct Bind {
     pub namespace: S<String>,
+    /// Read from a file (`location`, not supported yet) rather than the environment.
+    pub located: bool,
     /// Variable name → source key (the environment variable to read).
     pub keys: Vec<(S<String>, S<String>)>,
 }
@@ -75,7 +80,10 @@ pub struct Operation {
 #[derive(Debug, Clone)]
 pub struct Body {
     pub pos: Pos,
-    pub data: Node,
+    /// `type: json`; other types are not supported yet.
+    pub json: bool,
+    /// `data:`, the body template; `None` when the spec only says the body is JSON.
+    pub data: Option<Node>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -294,6 +302,7 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
     }
     let mut consumes = Vec::new();
     let mut exposes = Vec::new();
+    let mut has_imports = false;
     let cap_node = top.take("capability");
     if let Some(c) = top.take("consumes") {
         d.unsupported(c.pos, "`consumes` at the spec root (imported consumes)");
@@ -308,6 +317,7 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
                 }
                 if let Some(c) = cap.take("consumes") {
                     for c in seq(c, "`capability.consumes`", d) {
+                        has_imports |= node_has_key(c, "import") || node_has_key(c, "location");
                         if let Some(c) = read_consumes(c, d) {
                             consumes.push(c);
                         }
@@ -327,13 +337,14 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
             }
         }
     }
-    Some(Spec { title, description, binds, consumes, exposes })
+    Some(Spec { has_imports, title, description, binds, consumes, exposes })
 }
 
 fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {
     let mut o = Obj::new(node, "a bind", d)?;
     let namespace = o.req_str("namespace", d);
     o.opt_str("description", d);
+    let located = o.has("location");
     o.unsupported("location", "a bind with `location` (secrets read from a file)", d);
     let mut keys = Vec::new();
     match o.take("keys") {
@@ -354,7 +365,7 @@ fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {
         }
     }
     o.finish(d);
-    Some(Bind { namespace: namespace?, keys })
+    Some(Bind { namespace: namespace?, located, keys })
 }
 
 fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
@@ -378,14 +389,12 @@ fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
         (None, None) => None,
     };
     let params = o.take("inputParameters").map(|p| read_params(p, d)).unwrap_or_default();
+    // Without `resources` an API can still be the target of a `forward`.
     let mut resources = Vec::new();
-    match o.take("resources") {
-        None => d.error(node.pos, "missing required key `resources` in a consumed API"),
-        Some(r) => {
-            for r in seq(r, "`resources`", d) {
-                if let Some(r) = read_resource(r, d) {
-                    resources.push(r);
-                }
+    if let Some(r) = o.take("resources") {
+        for r in seq(r, "`resources`", d) {
+            if let Some(r) = read_resource(r, d) {
+                resources.push(r);
             }
         }
     }
@@ -446,22 +455,20 @@ fn node_has_key(node: &Node, key: &str) -> bool {
 }
 
 fn read_body(node: &Node, d: &mut Diagnostics) -> Option<Body> {
+    if matches!(node.kind, Kind::Scalar { .. }) && !node.is_null() {
+        d.unsupported(node.pos, "a text `body` template");
+        return None;
+    }
     let mut o = Obj::new(node, "a request body", d)?;
     let ty = o.req_str("type", d);
     let data = o.take("data").cloned();
     o.finish(d);
     let ty = ty?;
-    if ty.v != "json" {
+    let json = ty.v == "json";
+    if !json {
         d.unsupported(ty.pos, format!("a `{}` request body (only `json`)", ty.v));
-        return None;
     }
-    match data {
-        Some(data) => Some(Body { pos: node.pos, data }),
-        None => {
-            d.error(node.pos, "missing required key `data` in a request body");
-            None
-        }
-    }
+    Some(Body { pos: node.pos, json, data })
 }
 
 fn read_method(node: &Node, d: &mut Diagnostics) -> Option<S<Method>> {
@@ -681,9 +688,6 @@ fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
                 }
             }
             o.finish(d);
-            if transport == Transport::Http && port.is_none() && !node_has_key(node, "port") {
-                d.error(node.pos, "missing required key `port` in an `mcp` adapter with the `http` transport");
-            }
             Some(Exposes::Mcp(McpExposes { pos: node.pos, namespace: namespace?, address, port, transport, description, tools }))
         }
         "skill" | "http" | "control" => {

@@ -341,7 +341,6 @@ pub fn router(server: Server, options: &HttpOptions, shutdown: tokio_util::sync:
     for h in &hosts {
         for scheme in ["http", "https"] {
             origins.push(format!("{scheme}://{h}:*"));
-            origins.push(format!("{scheme}://{h}"));
         }
     }
     let config = StreamableHttpServerConfig::default()

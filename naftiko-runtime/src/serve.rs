@@ -1,6 +1,7 @@
 //! Running generated adapters: listeners with `TCP_NODELAY`, graceful shutdown.
 
 use axum::serve::ListenerExt;
+pub use tokio_util::sync::CancellationToken;
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
