@@ -209,7 +209,8 @@ fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut D
         d.unsupported(c.base_uri.pos, "a `baseUri` read from a bind");
     }
     let base_uri = c.base_uri.v.clone();
-    if !templated && !(base_uri.starts_with("http://") || base_uri.starts_with("https://")) || base_uri.contains(['?', '#', ' ']) {
+    let absolute = (base_uri.starts_with("http://") || base_uri.starts_with("https://")) && !base_uri.contains(['?', '#', ' ']);
+    if !templated && !absolute {
         d.error(c.base_uri.pos, format!("`baseUri` must be an absolute http(s) URL without query or fragment, found `{base_uri}`"));
     }
     let auth = c.auth.as_ref().map_or(ir::Auth::None, |a| resolve_auth(a, binds, d));

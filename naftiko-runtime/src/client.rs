@@ -448,7 +448,7 @@ impl Request<'_> {
         loop {
             let outcome = self.attempt(&url).await;
             let retry_after = match &outcome {
-                Err(Error::Status { status, retry_after, .. }) if matches!(status, 408 | 429 | 500 | 502 | 503 | 504) => Some(*retry_after),
+                Err(Error::Status { status: 408 | 429 | 500 | 502 | 503 | 504, retry_after, .. }) => Some(*retry_after),
                 Err(Error::Timeout { .. } | Error::Connect { .. }) => Some(None),
                 _ => None,
             };

@@ -13,7 +13,9 @@ pub struct Mapping {
 
 impl Mapping {
     /// The upstream JSON unchanged.
-    pub const IDENTITY: Mapping = Mapping { path: None, compiled: OnceLock::new() };
+    pub const fn identity() -> Self {
+        Mapping { path: None, compiled: OnceLock::new() }
+    }
 
     pub const fn path(path: &'static str) -> Self {
         Mapping { path: Some(path), compiled: OnceLock::new() }
@@ -40,7 +42,7 @@ mod tests {
     #[test]
     fn identity_and_paths() {
         let v = json!({"data": [{"id": 1}, {"id": 2}], "nextToken": "t"});
-        assert_eq!(Mapping::IDENTITY.apply(v.clone()), v);
+        assert_eq!(Mapping::identity().apply(v.clone()), v);
         assert_eq!(Mapping::path("$.nextToken").apply(v.clone()), json!("t"));
         assert_eq!(Mapping::path("$.data[*].id").apply(v.clone()), json!([1, 2]));
         assert_eq!(Mapping::path("$.missing").apply(v), Value::Null);

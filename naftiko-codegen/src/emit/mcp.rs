@@ -80,10 +80,8 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
         });
         let invoke = call_client(cap, call, quote! { upstreams });
         let map = mapping(&call.output);
-        let doc = format!("{}", call.name);
         quote! {
             #n => {
-                let _ = #doc;
                 #binds
                 static MAPPING: ::naftiko_runtime::mapping::Mapping = #map;
                 ::core::result::Result::Ok(::naftiko_runtime::mcp::Outcome::new(#invoke, &MAPPING))

@@ -175,7 +175,7 @@ pub(crate) fn call_client(cap: &ir::Capability, call: &ir::Call, upstreams: Toke
 /// The `Mapping` of a call's output as a constant expression.
 pub(crate) fn mapping(m: &ir::Mapping) -> TokenStream {
     match m {
-        ir::Mapping::Identity => quote! { ::naftiko_runtime::mapping::Mapping::IDENTITY },
+        ir::Mapping::Identity => quote! { ::naftiko_runtime::mapping::Mapping::identity() },
         ir::Mapping::Path(p) => quote! { ::naftiko_runtime::mapping::Mapping::path(#p) },
     }
 }

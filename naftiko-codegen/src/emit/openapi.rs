@@ -58,7 +58,11 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
         }
         let api = &cap.apis[call.api];
         let op = &api.operations[call.operation];
-        let problem = json!({"description": "", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}});
+        // Every status may also come from the upstream (passed through as JSON).
+        let problem = json!({"description": "", "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
+            "application/json": {"schema": {"$ref": "#/components/schemas/UpstreamError"}},
+        }});
         let described = |d: &str| {
             let mut p = problem.clone();
             p["description"] = Value::String(d.to_string());

@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("ui/unsupported-version.yaml");
+
+fn main() {}
