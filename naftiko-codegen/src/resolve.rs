@@ -624,7 +624,11 @@ fn resolve_exposed_call(
 
     // Finds or infers the input named `name` that feeds consumed parameter `pi`.
     let mut input_for = |name: &str, pi: usize, pos: Pos, inputs: &mut Vec<Input>, d: &mut Diagnostics| -> Option<usize> {
-        if let Some(i) = inputs.iter().position(|i| i.name == name).or_else(|| inputs.iter().position(|i| i.name.eq_ignore_ascii_case(name))) {
+        // Exact names; path variables also match ASCII case-insensitively (`{orgid}` ← `orgId`).
+        let found = inputs.iter().position(|i| i.name == name).or_else(|| {
+            inputs.iter().position(|i| i.source == Source::Path && i.name.eq_ignore_ascii_case(name))
+        });
+        if let Some(i) = found {
             return Some(i);
         }
         if declared.is_some() {
@@ -714,7 +718,7 @@ fn resolve_exposed_call(
         }
         let can_exist = declared.is_none()
             && (ex.is_tool || p.location != In::Path || ex.path_vars.iter().any(|v| v.eq_ignore_ascii_case(&p.name)));
-        let existing = inputs.iter().position(|i| i.name == p.name || i.name.eq_ignore_ascii_case(&p.name));
+        let existing = inputs.iter().position(|i| i.name == p.name || (i.source == Source::Path && i.name.eq_ignore_ascii_case(&p.name)));
         match existing {
             Some(i) => args[pi] = Arg::Input(i),
             None if can_exist => {
