@@ -66,6 +66,7 @@ pub fn api(api: &ir::Api) -> TokenStream {
     } else {
         format!(" A client with the spec's defaults, credentials from the environment ({}).", vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
     };
+    let client_doc = format!(" Client of `{ns}`. Cheap to clone: clones share one connection pool.");
     let module_doc = docs(&[Some(&format!("Typed client of `{ns}` ({base}).")), api.description.as_deref()]);
     let ops = api.operations.iter().map(operation);
     let structs = api.operations.iter().filter_map(params_struct);
@@ -87,7 +88,7 @@ pub fn api(api: &ir::Api) -> TokenStream {
             /// A successful answer: status and JSON body.
             pub type Reply = ::naftiko_runtime::client::Reply;
 
-            #[doc = concat!(" Client of `", #ns, "`. Cheap to clone: clones share one connection pool.")]
+            #[doc = #client_doc]
             #[derive(Clone, Debug)]
             pub struct Client(::naftiko_runtime::client::HttpClient);
 

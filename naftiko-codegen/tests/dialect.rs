@@ -1,0 +1,648 @@
+//! One test per rule of the dialect (`shared/notes/dialect.md`, restated in the crate docs):
+//! how each published construct is read, and which mistakes are errors.
+
+use naftiko_codegen::check_str;
+use naftiko_codegen::diag::{Diagnostic, Severity};
+use naftiko_codegen::ir::{
+    Arg, Auth, Body, Capability, In, Mapping, Part, Segment, Source, Transport, Type,
+};
+
+/// A spec with one consumed API `api` (bearer auth from `env.TOKEN`), the given resources,
+/// and the given `exposes` entries.
+fn spec(resources: &str, exposes: &str) -> String {
+    format!(
+        "naftiko: 1.0.0-alpha2
+info:
+  label: Test
+  description: A test capability.
+binds:
+- namespace: env
+  keys:
+    TOKEN: API_TOKEN
+capability:
+  consumes:
+  - type: http
+    namespace: api
+    baseUri: https://api.example.com
+    authentication:
+      type: bearer
+      token: '{{{{env.TOKEN}}}}'
+    resources:
+{resources}
+  exposes:
+{exposes}"
+    )
+}
+
+const ITEM: &str = "    - name: items
+      path: /orgs/{orgId}/items
+      operations:
+      - name: list
+        method: GET
+        inputParameters:
+        - name: orgId
+          in: path
+          type: string
+          required: true
+        - name: pageSize
+          in: query
+          type: integer
+        - name: X-Trace
+          in: header
+          type: string
+      - name: create
+        method: POST
+        inputParameters:
+        - name: orgId
+          in: path
+          type: string
+          required: true
+        - name: body
+          in: body
+          type: object
+          required: true";
+
+fn ok(src: &str) -> Capability {
+    match check_str(src) {
+        Ok(c) => c,
+        Err(d) => panic!(
+            "expected the spec to be accepted, got:\n{}",
+            d.iter()
+                .map(|d| d.render("t.yaml", src))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        ),
+    }
+}
+
+fn errors(src: &str) -> Vec<Diagnostic> {
+    match check_str(src) {
+        Ok(_) => panic!("expected the spec to be rejected"),
+        Err(d) => d,
+    }
+}
+
+/// The 1-based line of the first line containing `needle`.
+fn line_of(src: &str, needle: &str) -> usize {
+    src.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, |i| i + 1)
+}
+
+fn has(d: &[Diagnostic], needle: &str) -> bool {
+    d.iter().any(|d| d.message.contains(needle))
+}
+
+fn rest(ops: &str) -> String {
+    format!(
+        "  - type: rest
+    namespace: api-rest
+    port: 8080
+    resources:
+{ops}"
+    )
+}
+
+fn mcp(tools: &str) -> String {
+    format!(
+        "  - type: mcp
+    namespace: api-mcp
+    port: 9090
+    tools:
+{tools}"
+    )
+}
+
+const LIST_ROUTE: &str = "    - path: /v1/orgs/{orgid}/items
+      operations:
+      - method: GET
+        name: list
+        call: api.list
+        with:
+          orgId: rest.orgId
+          pageSize: rest.pageSize";
+
+#[test]
+fn versions_alpha2_and_alpha3_are_read_and_others_rejected() {
+    let s = spec(ITEM, &rest(LIST_ROUTE));
+    ok(&s);
+    ok(&s.replace("1.0.0-alpha2", "1.0.0-alpha3"));
+    let d = errors(&s.replace("1.0.0-alpha2", "1.0.0-beta1"));
+    assert!(has(&d, "unsupported naftiko version `1.0.0-beta1`"));
+    assert_eq!(d[0].pos.line, 1);
+}
+
+#[test]
+fn info_label_or_title_names_the_capability() {
+    assert_eq!(ok(&spec(ITEM, &rest(LIST_ROUTE))).title, "Test");
+    assert_eq!(
+        ok(&spec(ITEM, &rest(LIST_ROUTE)).replace("label: Test", "title: Titled")).title,
+        "Titled"
+    );
+}
+
+#[test]
+fn binds_name_environment_variables_in_templates() {
+    let c = ok(&spec(ITEM, &rest(LIST_ROUTE)));
+    assert_eq!(
+        c.apis[0].auth,
+        Auth::Bearer(naftiko_codegen::ir::Template(vec![Part::Env(
+            "API_TOKEN".into()
+        )]))
+    );
+    // `{{TOKEN}}` without the namespace also resolves.
+    let c = ok(&spec(ITEM, &rest(LIST_ROUTE)).replace("{{env.TOKEN}}", "{{TOKEN}}"));
+    assert!(matches!(&c.apis[0].auth, Auth::Bearer(t) if t.env_vars().eq(["API_TOKEN"])));
+}
+
+#[test]
+fn an_unresolvable_template_is_an_error() {
+    let src = spec(ITEM, &rest(LIST_ROUTE)).replace("{{env.TOKEN}}", "{{env.TOKEN2}}");
+    let d = errors(&src);
+    assert!(
+        has(
+            &d,
+            "template `{{env.TOKEN2}}` in authentication names no bind or parameter"
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn path_placeholders_take_single_or_double_braces() {
+    for path in ["/orgs/{orgId}/items", "/orgs/{{orgId}}/items"] {
+        let c = ok(&spec(
+            &ITEM.replacen("/orgs/{orgId}/items", path, 1),
+            &rest(LIST_ROUTE),
+        ));
+        let op = &c.apis[0].operations[0];
+        assert_eq!(
+            op.segments,
+            vec![
+                Segment::Lit("/orgs/".into()),
+                Segment::Param(0),
+                Segment::Lit("/items".into())
+            ]
+        );
+    }
+}
+
+#[test]
+fn an_undeclared_placeholder_is_an_implicit_required_string_parameter() {
+    let res = "    - name: things
+      path: /things/{thingId}
+      operations:
+      - name: get
+        method: GET";
+    let route = "    - path: /v1/things/{thingId}
+      operations:
+      - method: GET
+        call: api.get";
+    let c = ok(&spec(res, &rest(route)));
+    let p = &c.apis[0].operations[0].params[0];
+    assert_eq!(
+        (p.name.as_str(), p.location, p.ty, p.required),
+        ("thingId", In::Path, Type::String, true)
+    );
+    // Fed by the same-named path variable of the exposed route.
+    assert_eq!(c.rest[0].routes[0].call.args, vec![Arg::Input(0)]);
+}
+
+#[test]
+fn a_placeholder_nothing_can_feed_is_an_error() {
+    let res = "    - name: things
+      path: /things/{thingId}
+      operations:
+      - name: get
+        method: GET";
+    let route = "    - path: /v1/things
+      operations:
+      - method: GET
+        call: api.get";
+    let d = errors(&spec(res, &rest(route)));
+    assert!(
+        has(
+            &d,
+            "required parameter `thingId` (path) of `api.get` is fed by nothing"
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_declared_path_parameter_without_placeholder_is_an_error() {
+    let d = errors(&spec(
+        &ITEM.replacen("/orgs/{orgId}/items", "/items", 1),
+        &rest(LIST_ROUTE),
+    ));
+    assert!(
+        has(
+            &d,
+            "path parameter `orgId` has no `{orgId}` placeholder in path `/items`"
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn one_body_parameter_is_the_whole_body_and_several_are_fields() {
+    let c = ok(&spec(ITEM, &rest(LIST_ROUTE)));
+    assert_eq!(c.apis[0].operations[1].body, Body::Whole(1));
+    let fields = "    - name: notes
+      path: /notes
+      operations:
+      - name: add
+        method: POST
+        inputParameters:
+        - name: title
+          in: body
+          type: string
+          required: true
+        - name: pinned
+          in: body
+          type: boolean";
+    let route = "    - path: /v1/notes
+      operations:
+      - method: POST
+        call: api.add
+        with:
+          title: rest.title
+          pinned: rest.pinned";
+    let c = ok(&spec(fields, &rest(route)));
+    assert_eq!(c.apis[0].operations[0].body, Body::Fields(vec![0, 1]));
+    let inputs = &c.rest[0].routes[0].call.inputs;
+    assert_eq!(
+        inputs
+            .iter()
+            .map(|i| (i.name.as_str(), i.source, i.ty, i.required))
+            .collect::<Vec<_>>(),
+        vec![
+            ("title", Source::Field, Type::String, true),
+            ("pinned", Source::Field, Type::Boolean, false)
+        ]
+    );
+}
+
+#[test]
+fn names_that_are_not_rust_identifiers_still_get_distinct_readable_identifiers() {
+    let res = "    - name: search
+      path: /search
+      operations:
+      - name: find
+        method: GET
+        inputParameters:
+        - name: type
+          in: query
+          type: string
+        - name: $filter
+          in: query
+          type: string
+        - name: filter[x]
+          in: query
+          type: string
+        - name: maxResults
+          in: query
+          type: integer
+        - name: MaxResults
+          in: query
+          type: integer";
+    let c = ok(&spec(
+        res,
+        &mcp("    - name: find\n      description: Find.\n      call: api.find"),
+    ));
+    let idents: Vec<&str> = c.apis[0].operations[0]
+        .params
+        .iter()
+        .map(|p| p.ident.as_str())
+        .collect();
+    assert_eq!(
+        idents,
+        [
+            "type_",
+            "filter",
+            "filter_x",
+            "max_results",
+            "max_results_2"
+        ]
+    );
+}
+
+#[test]
+fn with_references_take_every_published_form() {
+    for form in [
+        "rest.pageSize",
+        "api-rest.pageSize",
+        "{{pageSize}}",
+        "{{rest.pageSize}}",
+    ] {
+        let c = ok(&spec(
+            ITEM,
+            &rest(&LIST_ROUTE.replace("pageSize: rest.pageSize", &format!("pageSize: '{form}'"))),
+        ));
+        let call = &c.rest[0].routes[0].call;
+        assert_eq!(call.args[1], Arg::Input(1), "{form}");
+        assert_eq!(call.inputs[1].name, "pageSize", "{form}");
+    }
+}
+
+#[test]
+fn other_with_values_are_constants_of_the_parameter_type() {
+    let c = ok(&spec(
+        ITEM,
+        &rest(&LIST_ROUTE.replace("pageSize: rest.pageSize", "pageSize: 25")),
+    ));
+    assert_eq!(
+        c.rest[0].routes[0].call.args[1],
+        Arg::Const(serde_json::json!(25))
+    );
+    let d = errors(&spec(
+        ITEM,
+        &rest(&LIST_ROUTE.replace("pageSize: rest.pageSize", "pageSize: many")),
+    ));
+    assert!(
+        has(
+            &d,
+            "the constant `\"many\"` given to `pageSize` is not an integer"
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn rest_path_variables_match_with_references_case_insensitively() {
+    let c = ok(&spec(ITEM, &rest(LIST_ROUTE)));
+    let route = &c.rest[0].routes[0];
+    assert_eq!(route.path, "/v1/orgs/{orgid}/items");
+    let i = &route.call.inputs[0];
+    assert_eq!(
+        (i.name.as_str(), i.source, i.required),
+        ("orgid", Source::Path, true)
+    );
+}
+
+#[test]
+fn inferred_inputs_take_type_description_and_location_from_what_they_feed() {
+    let route = "    - path: /v1/orgs/{orgid}/items
+      operations:
+      - method: GET
+        call: api.list
+        with:
+          orgId: rest.orgId
+          pageSize: rest.pageSize
+          X-Trace: rest.trace
+      - method: POST
+        call: api.create
+        with:
+          orgId: rest.orgId
+          body: rest.body";
+    let c = ok(&spec(ITEM, &rest(route)));
+    let list = &c.rest[0].routes[0].call.inputs;
+    assert_eq!(
+        (list[1].source, list[1].ty, list[1].required),
+        (Source::Query, Type::Integer, false)
+    );
+    assert_eq!(
+        (list[2].name.as_str(), list[2].source),
+        ("trace", Source::Header)
+    );
+    let create = &c.rest[0].routes[1].call.inputs;
+    assert_eq!(
+        (create[1].source, create[1].ty, create[1].required),
+        (Source::Body, Type::Object, true)
+    );
+}
+
+#[test]
+fn mcp_references_are_typed_tool_arguments() {
+    let tool = "    - name: list-items
+      description: List items.
+      call: api.list
+      with:
+        orgId: tools.orgId
+        pageSize: tools.pageSize";
+    let c = ok(&spec(ITEM, &mcp(tool)));
+    let inputs = &c.mcp[0].tools[0].call.inputs;
+    assert_eq!(
+        inputs
+            .iter()
+            .map(|i| (i.name.as_str(), i.source, i.ty, i.required))
+            .collect::<Vec<_>>(),
+        vec![
+            ("orgId", Source::Field, Type::String, true),
+            ("pageSize", Source::Field, Type::Integer, false)
+        ]
+    );
+}
+
+#[test]
+fn a_required_parameter_nothing_feeds_passes_through_from_a_same_named_input() {
+    let tool = "    - name: list-items
+      description: List items.
+      call: api.list";
+    let c = ok(&spec(ITEM, &mcp(tool)));
+    let call = &c.mcp[0].tools[0].call;
+    assert_eq!(call.inputs.len(), 1);
+    assert_eq!(call.inputs[0].name, "orgId");
+    assert_eq!(call.args, vec![Arg::Input(0), Arg::Absent, Arg::Absent]);
+}
+
+#[test]
+fn with_declared_inputs_a_reference_to_nothing_is_an_error() {
+    let tool = "    - name: list-items
+      description: List items.
+      call: api.list
+      inputParameters:
+      - name: orgId
+        type: string
+        description: The org.
+        required: true
+      with:
+        orgId: tools.orgID";
+    let d = errors(&spec(ITEM, &mcp(tool)));
+    assert!(
+        has(&d, "`tools` refers to an input `orgID` that does not exist"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn mappings_are_identity_or_checked_jsonpath() {
+    let c = ok(&spec(
+        ITEM,
+        &rest(&format!(
+            "{LIST_ROUTE}\n        outputParameters:\n        - type: object\n          mapping: $."
+        )),
+    ));
+    assert_eq!(c.rest[0].routes[0].call.output, Mapping::Identity);
+    let c = ok(&spec(
+        ITEM,
+        &rest(&format!(
+            "{LIST_ROUTE}\n        outputParameters:\n        - type: array\n          mapping: $.data[*].id"
+        )),
+    ));
+    assert_eq!(
+        c.rest[0].routes[0].call.output,
+        Mapping::Path("$.data[*].id".into())
+    );
+    let d = errors(&spec(
+        ITEM,
+        &rest(&format!(
+            "{LIST_ROUTE}\n        outputParameters:\n        - type: array\n          mapping: $.data[?"
+        )),
+    ));
+    assert!(has(&d, "bad JSONPath `$.data[?`"), "{d:?}");
+}
+
+#[test]
+fn auth_types_bearer_basic_and_both_apikey_spellings() {
+    let s = spec(ITEM, &rest(LIST_ROUTE));
+    let basic = s.replace(
+        "type: bearer\n      token: '{{env.TOKEN}}'",
+        "type: basic\n      username: user\n      password: '{{env.TOKEN}}'",
+    );
+    assert!(matches!(ok(&basic).apis[0].auth, Auth::Basic { .. }));
+    let key = s.replace(
+        "type: bearer\n      token: '{{env.TOKEN}}'",
+        "type: apikey\n      key: X-Api-Key\n      value: '{{env.TOKEN}}'\n      placement: header",
+    );
+    assert!(
+        matches!(&ok(&key).apis[0].auth, Auth::ApiKey { name, in_query: false, .. } if name == "X-Api-Key")
+    );
+    let key = s.replace(
+        "type: bearer\n      token: '{{env.TOKEN}}'",
+        "type: apikey\n      name: api_key\n      value: '{{env.TOKEN}}'\n      in: query",
+    );
+    assert!(
+        matches!(&ok(&key).apis[0].auth, Auth::ApiKey { name, in_query: true, .. } if name == "api_key")
+    );
+}
+
+#[test]
+fn other_auth_types_are_rejected_by_name_and_line() {
+    let s = spec(ITEM, &rest(LIST_ROUTE));
+    let d = errors(&s.replace("type: bearer", "type: digest"));
+    assert!(
+        d[0].message
+            .contains("authentication type `digest` is not supported yet")
+    );
+    assert_eq!(d[0].severity, Severity::Unsupported);
+    let src = s.replace("type: bearer", "type: magic");
+    let d = errors(&src);
+    assert!(d[0].message.contains("unknown authentication type `magic`"));
+    assert_eq!(
+        (d[0].pos.line, d[0].pos.col),
+        (line_of(&src, "type: magic"), 13)
+    );
+}
+
+#[test]
+fn adapters_bind_to_localhost_unless_an_address_is_given() {
+    let s = spec(
+        ITEM,
+        &format!(
+            "{}\n{}",
+            rest(LIST_ROUTE),
+            mcp("    - name: t\n      description: T.\n      call: api.list")
+        ),
+    );
+    let c = ok(&s);
+    assert_eq!(
+        (c.rest[0].address.as_str(), c.rest[0].port),
+        ("127.0.0.1", 8080)
+    );
+    assert_eq!(
+        (c.mcp[0].address.as_str(), c.mcp[0].port, c.mcp[0].transport),
+        ("127.0.0.1", Some(9090), Transport::Http)
+    );
+    let c = ok(&s.replace("    port: 8080", "    port: 8080\n    address: 0.0.0.0"));
+    assert_eq!(c.rest[0].address, "0.0.0.0");
+}
+
+#[test]
+fn tool_label_and_hints_become_title_and_annotations() {
+    let tool = "    - name: list-items
+      label: List items
+      description: List items.
+      hints:
+        readOnly: true
+        destructive: false
+        idempotent: true
+      call: api.list";
+    let c = ok(&spec(ITEM, &mcp(tool)));
+    let t = &c.mcp[0].tools[0];
+    assert_eq!(t.title.as_deref(), Some("List items"));
+    assert_eq!(
+        (t.read_only, t.destructive, t.idempotent, t.open_world),
+        (Some(true), Some(false), Some(true), true)
+    );
+}
+
+#[test]
+fn unimplemented_constructs_say_not_supported_yet_with_their_line() {
+    let tool = "    - name: list-items
+      description: List items.
+      steps:
+      - type: call
+        name: s1
+        call: api.list";
+    let src = spec(ITEM, &mcp(tool));
+    let d = errors(&src);
+    let step = d
+        .iter()
+        .find(|d| d.message.contains("`steps`"))
+        .expect("steps reported");
+    assert_eq!(step.severity, Severity::Unsupported);
+    assert!(step.message.ends_with("is not supported yet"));
+    assert_eq!((step.pos.line, step.pos.col), (line_of(&src, "steps:"), 7));
+    let skill = spec(
+        ITEM,
+        "  - type: skill\n    namespace: s\n    port: 1\n    skills: []",
+    );
+    assert!(has(&errors(&skill), "`skill` exposes is not supported yet"));
+}
+
+#[test]
+fn defects_are_precise_errors_and_all_are_reported_at_once() {
+    let tools = "    - name: a
+      description: A.
+      call: api.nope
+    - name: a
+      description: A again.
+      call: nowhere.list";
+    let d = errors(&spec(ITEM, &mcp(tools)));
+    assert!(has(
+        &d,
+        "`call` to an operation that does not exist: `nope` in `api`"
+    ));
+    assert!(has(&d, "duplicate tool `a` in `api-mcp`"));
+    let s = spec(
+        ITEM,
+        &format!(
+            "{}\n{}",
+            rest(LIST_ROUTE),
+            mcp("    - name: t\n      description: T.\n      call: nowhere.list")
+                .replace("9090", "8080")
+        ),
+    );
+    let d = errors(&s);
+    assert!(has(&d, "unknown namespace `nowhere`"));
+    assert!(has(&d, "two adapters on one port"));
+}
+
+#[test]
+fn unknown_keys_are_errors_with_the_expected_ones_listed() {
+    let d = errors(&spec(ITEM, &rest(LIST_ROUTE)).replace(
+        "        method: GET\n        inputParameters:",
+        "        method: GET\n        retries: 3\n        inputParameters:",
+    ));
+    assert!(
+        d[0].message
+            .contains("unknown key `retries` in a consumed operation")
+    );
+    assert!(
+        d[0].help
+            .as_deref()
+            .unwrap_or("")
+            .contains("expected one of:")
+    );
+}
