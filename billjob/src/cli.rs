@@ -147,7 +147,7 @@ pub async fn run_until(options: Options, shutdown: impl std::future::Future<Outp
         if let Some(u) = &options.upstream {
             builder = builder.base_uri(u.clone());
         }
-        upstream_line = format!("upstream: {}", options.upstream.as_deref().unwrap_or(m3ter_billjob::SPEC.base_uri));
+        upstream_line = format!("upstream: {}", options.upstream.clone().unwrap_or_else(|| m3ter_billjob::SPEC.base_uri_text()));
     }
     let client = builder.build().map_err(|e| match e {
         naftiko_runtime::client::ConfigError::MissingVar(v) => format!("environment variable `{v}` is not set: export the m3ter bearer token, or run with --sandbox"),

@@ -46,7 +46,8 @@ pub struct Api {
     pub namespace: String,
     /// Module name of the generated client (`m3ter_billjob`).
     pub module: String,
-    pub base_uri: String,
+    /// The base URI; it may read environment variables (`{{env.HOST}}/api`).
+    pub base_uri: Template,
     pub description: Option<String>,
     pub auth: Auth,
     /// Fixed headers / query parameters sent with every operation.

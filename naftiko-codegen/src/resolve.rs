@@ -185,6 +185,10 @@ fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Diagnostics) -> ir::Auth 
                 _ => ir::Auth::None,
             }
         }
+        spec::AuthKind::ApiKey { placement, .. } if placement.v == spec::ApiKeyIn::Path => {
+            d.unsupported(placement.pos, "an API key placed in `path` (only `header` or `query`)");
+            ir::Auth::None
+        }
         spec::AuthKind::ApiKey { name, value, placement } => {
             if !is_token(&name.v) {
                 d.error(name.pos, format!("`{}` is not a valid header or query parameter name", name.v));
@@ -204,14 +208,17 @@ fn is_token(s: &str) -> bool {
 }
 
 fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut Diagnostics) -> ir::Api {
-    let templated = c.base_uri.v.contains("{{");
-    if templated && env_template(&c.base_uri, binds, "`baseUri`", d).is_some() {
-        d.unsupported(c.base_uri.pos, "a `baseUri` read from a bind");
-    }
-    let base_uri = c.base_uri.v.clone();
-    let absolute = (base_uri.starts_with("http://") || base_uri.starts_with("https://")) && !base_uri.contains(['?', '#', ' ']);
-    if !templated && !absolute {
-        d.error(c.base_uri.pos, format!("`baseUri` must be an absolute http(s) URL without query or fragment, found `{base_uri}`"));
+    let base_uri = env_template(&c.base_uri, binds, "`baseUri`", d).unwrap_or_else(|| Template(vec![Part::Lit(c.base_uri.v.clone())]));
+    // A path-placed API key fills its own `{name}` placeholder (reported as not supported).
+    let key_in_path = match c.auth.as_ref().map(|a| &a.kind) {
+        Some(spec::AuthKind::ApiKey { name, placement, .. }) if placement.v == spec::ApiKeyIn::Path => Some(name.v.as_str()),
+        _ => None,
+    };
+    check_base_uri(&base_uri, &c.base_uri, key_in_path, d);
+    // A trailing slash would double the one every path starts with.
+    let mut base_uri = base_uri;
+    if let Some(Part::Lit(last)) = base_uri.0.last_mut() {
+        *last = last.trim_end_matches('/').to_string();
     }
     let auth = c.auth.as_ref().map_or(ir::Auth::None, |a| resolve_auth(a, binds, d));
     let mut fixed = Vec::new();
@@ -248,11 +255,44 @@ fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut D
     ir::Api {
         namespace: c.namespace.v.clone(),
         module: modules.claim(&snake_case(&c.namespace.v)),
-        base_uri: base_uri.trim_end_matches('/').to_string(),
+        base_uri,
         description: c.description.clone(),
         auth,
         fixed,
         operations,
+    }
+}
+
+/// A base URI must be an absolute http(s) URL without query or fragment. Where it reads an
+/// environment variable, only the literal parts can be checked now; the rest is checked when
+/// the client is built.
+fn check_base_uri(t: &Template, s: &S<String>, key_in_path: Option<&str>, d: &mut Diagnostics) {
+    let starts_with_var = matches!(t.0.first(), Some(Part::Env(_)));
+    let text: String = t.0.iter().map(|p| match p {
+        Part::Lit(l) => l.as_str(),
+        Part::Env(_) => "x",
+    }).collect();
+    let scheme_ok = starts_with_var || text.starts_with("http://") || text.starts_with("https://");
+    let rest = text.split_once("://").map_or("", |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or("");
+    let host_ok = starts_with_var
+        || (!host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c)));
+    if let Some(start) = text.find('{') {
+        let end = text[start..].find('}').map_or(text.len(), |e| start + e + 1);
+        let placeholder = &text[start..end];
+        if key_in_path.is_some_and(|k| placeholder.trim_matches(['{', '}']) == k) {
+            return;
+        }
+        let start = if text[..start].ends_with('$') { start - 1 } else { start };
+        let shown = &text[start..end];
+        d.push(
+            Diagnostic::new(s.pos, format!("`baseUri` has a placeholder `{shown}` that nothing gives a value"))
+                .with_help("read it from the environment with a bind: write `{{env.VAR}}` and declare `VAR` under `binds`"),
+        );
+        return;
+    }
+    if !scheme_ok || !host_ok || text.contains(['?', '#', ' ']) {
+        d.error(s.pos, format!("`baseUri` must be an absolute http(s) URL without query or fragment, found `{}`", s.v));
     }
 }
 

@@ -191,6 +191,8 @@ pub enum AuthKind {
 pub enum ApiKeyIn {
     Header,
     Query,
+    /// A path segment of the base URI (`/bot{token}`): not supported yet.
+    Path,
 }
 
 #[derive(Debug, Clone)]
@@ -589,6 +591,7 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
                 Some(p) => match p.v.as_str() {
                     "header" => S::new(ApiKeyIn::Header, p.pos),
                     "query" => S::new(ApiKeyIn::Query, p.pos),
+                    "path" => S::new(ApiKeyIn::Path, p.pos),
                     other => {
                         d.unsupported(p.pos, format!("an API key placed in `{other}` (only `header` or `query`)"));
                         return None;

@@ -646,3 +646,14 @@ fn unknown_keys_are_errors_with_the_expected_ones_listed() {
             .contains("expected one of:")
     );
 }
+
+#[test]
+fn a_base_uri_may_read_a_bind_but_not_an_unbound_placeholder() {
+    let s = spec(ITEM, &rest(LIST_ROUTE));
+    let c = ok(&s.replace("baseUri: https://api.example.com", "baseUri: '{{env.TOKEN}}/api'"));
+    assert_eq!(c.apis[0].base_uri.0, vec![Part::Env("API_TOKEN".into()), Part::Lit("/api".into())]);
+    let d = errors(&s.replace("baseUri: https://api.example.com", "baseUri: https://{region}.example.com"));
+    assert!(has(&d, "`baseUri` has a placeholder `{region}` that nothing gives a value"), "{d:?}");
+    let d = errors(&s.replace("baseUri: https://api.example.com", "baseUri: ftp://example.com"));
+    assert!(has(&d, "`baseUri` must be an absolute http(s) URL"), "{d:?}");
+}

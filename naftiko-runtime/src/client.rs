@@ -39,9 +39,23 @@ pub struct FixedSpec {
 #[derive(Debug)]
 pub struct ApiSpec {
     pub namespace: &'static str,
-    pub base_uri: &'static str,
+    /// The spec's `baseUri`, which may read environment variables.
+    pub base_uri: &'static [Part],
     pub auth: AuthSpec,
     pub fixed: &'static [FixedSpec],
+}
+
+impl ApiSpec {
+    /// The spec's base URI for display, with `$VAR` where it reads the environment.
+    pub fn base_uri_text(&self) -> String {
+        self.base_uri
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => (*s).to_string(),
+                Part::Env(v) => format!("${v}"),
+            })
+            .collect()
+    }
 }
 
 /// Implemented by each generated client type.
@@ -183,7 +197,10 @@ impl<T: Api> Builder<T> {
     /// Reads credentials and builds the client. Fails if a bound variable is missing.
     pub fn build(self) -> Result<T, ConfigError> {
         let spec = T::SPEC;
-        let base = self.base_uri.clone().unwrap_or_else(|| spec.base_uri.to_string());
+        let base = match self.base_uri.clone() {
+            Some(b) => b,
+            None => self.value(spec.base_uri)?,
+        };
         let base = base.trim_end_matches('/').to_string();
         let parsed = reqwest::Url::parse(&base).map_err(|e| ConfigError::InvalidBaseUri { uri: base.clone(), reason: e.to_string() })?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() || parsed.fragment().is_some() {

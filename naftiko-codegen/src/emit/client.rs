@@ -33,12 +33,13 @@ fn auth(a: &ir::Auth) -> TokenStream {
 
 fn env_vars(api: &ir::Api) -> Vec<String> {
     let mut vars: Vec<String> = Vec::new();
-    let templates: Vec<&ir::Template> = match &api.auth {
+    let mut templates: Vec<&ir::Template> = match &api.auth {
         ir::Auth::None => Vec::new(),
         ir::Auth::Bearer(t) => vec![t],
         ir::Auth::Basic { username, password } => vec![username, password],
         ir::Auth::ApiKey { value, .. } => vec![value],
     };
+    templates.push(&api.base_uri);
     for t in templates.into_iter().chain(api.fixed.iter().map(|f| &f.value)) {
         for v in t.env_vars() {
             if !vars.iter().any(|x| x == v) {
@@ -52,7 +53,11 @@ fn env_vars(api: &ir::Api) -> Vec<String> {
 pub fn api(api: &ir::Api) -> TokenStream {
     let module = ident(&api.module);
     let ns = &api.namespace;
-    let base = &api.base_uri;
+    let base = parts(&api.base_uri);
+    let base_text: String = api.base_uri.0.iter().map(|p| match p {
+        Part::Lit(s) => s.clone(),
+        Part::Env(v) => format!("${v}"),
+    }).collect();
     let auth = auth(&api.auth);
     let fixed = api.fixed.iter().map(|f| {
         let name = &f.name;
@@ -67,7 +72,7 @@ pub fn api(api: &ir::Api) -> TokenStream {
         format!(" A client with the spec's defaults, credentials from the environment ({}).", vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
     };
     let client_doc = format!(" Client of `{ns}`. Cheap to clone: clones share one connection pool.");
-    let module_doc = docs(&[Some(&format!("Typed client of `{ns}` ({base}).")), api.description.as_deref()]);
+    let module_doc = docs(&[Some(&format!("Typed client of `{ns}` ({base_text}).")), api.description.as_deref()]);
     let ops = api.operations.iter().map(operation);
     let structs = api.operations.iter().filter_map(params_struct);
     quote! {
