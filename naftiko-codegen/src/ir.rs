@@ -78,9 +78,9 @@ pub struct Operation {
     pub body: Body,
     /// Safe to send twice: retried on transient failures.
     pub idempotent: bool,
-    /// A `body` template we do not implement yet (already reported): `with` entries may name
-    /// its variables rather than parameters.
-    pub body_template: bool,
+    /// A body we do not implement yet (already reported): `with` entries may name its
+    /// variables rather than parameters.
+    pub unsupported_body: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +121,26 @@ pub enum Body {
     Whole(usize),
     /// Several `in: body` parameters are the fields of one JSON object.
     Fields(Vec<usize>),
+    /// A `body: {type: json, data: ...}` template; its `{{x}}` variables are body parameters.
+    Template(JsonTemplate),
+}
+
+/// A JSON body template: constants, and variables that are parameters of the operation.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonTemplate {
+    Value(serde_json::Value),
+    /// `'{{x}}'` alone: the parameter's value with its JSON type; left out when absent.
+    Var(usize),
+    /// Text with `{{x}}` inside: the values as text; left out when one is absent.
+    Text(Vec<TextPart>),
+    Array(Vec<JsonTemplate>),
+    Object(Vec<(String, JsonTemplate)>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextPart {
+    Lit(String),
+    Var(usize),
 }
 
 /// Where an exposed input comes from in the exposed request.

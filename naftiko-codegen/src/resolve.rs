@@ -412,16 +412,23 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
         [one] => ir::Body::Whole(*one),
         many => ir::Body::Fields(many.to_vec()),
     };
-    let mut body_template = false;
+    let mut unsupported_body = false;
     if let Some(b) = &op.body {
         let empty = b.data.as_ref().is_none_or(|data| matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null());
-        if !empty {
-            body_template = true;
-        }
         if !b.json {
-            // Already reported.
-        } else if !empty {
-            d.unsupported(b.pos, "a `body` template with `data` (declare `in: body` parameters instead)");
+            // Already reported; `with` may name the variables of its data.
+            unsupported_body = !empty;
+        } else if let Some(data) = b.data.as_ref().filter(|_| !empty) {
+            let template = json_template(data, &mut params, &mut field_names, binds, d);
+            for &i in &body_params {
+                if !template_uses(&template, i) {
+                    d.error(
+                        op.params.iter().find(|q| q.name.v == params[i].name).map_or(b.pos, |q| q.pos),
+                        format!("body parameter `{}` is not used by the operation's `body` template", params[i].name),
+                    );
+                }
+            }
+            body = ir::Body::Template(template);
         } else if body_params.is_empty() && matches!(op.method.v, Method::Post | Method::Put | Method::Patch) {
             // An explicit empty JSON object body.
             body = ir::Body::Fields(Vec::new());
@@ -447,7 +454,80 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
         params,
         body,
         idempotent: matches!(op.method.v, Method::Get | Method::Head | Method::Options),
-        body_template,
+        unsupported_body,
+    }
+}
+
+/// Reads a `body.data` template. Each `{{x}}` (`{{tools.x}}`, `{{rest.x}}`, ...) is a body
+/// parameter `x` of the operation: a declared `in: body` parameter of that name, or an implicit
+/// optional string one, fed by default from the exposed input `x`.
+fn json_template(node: &Node, params: &mut Vec<ir::Param>, names: &mut Names, binds: &Binds, d: &mut Diagnostics) -> ir::JsonTemplate {
+    match &node.kind {
+        Kind::Map(entries) => ir::JsonTemplate::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), json_template(v, params, names, binds, d)))
+                .collect(),
+        ),
+        Kind::Seq(items) => ir::JsonTemplate::Array(items.iter().map(|v| json_template(v, params, names, binds, d)).collect()),
+        Kind::Scalar { value, .. } if value.contains("{{") => {
+            let parts = match split_template(&S::new(value.clone(), node.pos)) {
+                Ok(p) => p,
+                Err(e) => {
+                    d.push(e);
+                    return ir::JsonTemplate::Value(serde_json::Value::Null);
+                }
+            };
+            let mut out = Vec::new();
+            for (is_ref, text, pos) in parts {
+                if !is_ref {
+                    out.push(ir::TextPart::Lit(text));
+                    continue;
+                }
+                if bind_ref(binds, &text).is_some() {
+                    d.unsupported(pos, "a bind inside a `body` template");
+                    continue;
+                }
+                let name = match text.split_once('.') {
+                    Some((prefix, name)) if !binds.contains_key(prefix) => name,
+                    Some(_) => {
+                        d.push(unresolved_template(pos, &text, binds, "a `body` template"));
+                        continue;
+                    }
+                    None => text.as_str(),
+                };
+                let i = params.iter().position(|p| p.location == In::Body && p.name == name).unwrap_or_else(|| {
+                    params.push(ir::Param {
+                        name: name.to_string(),
+                        ident: names.claim(&snake_case(name)),
+                        location: In::Body,
+                        ty: Type::String,
+                        required: false,
+                        description: None,
+                        fixed: None,
+                        default_input: None,
+                    });
+                    params.len() - 1
+                });
+                params[i].default_input.get_or_insert_with(|| name.to_string());
+                out.push(ir::TextPart::Var(i));
+            }
+            match out.as_slice() {
+                [ir::TextPart::Var(i)] => ir::JsonTemplate::Var(*i),
+                _ => ir::JsonTemplate::Text(out),
+            }
+        }
+        _ => ir::JsonTemplate::Value(node.to_json()),
+    }
+}
+
+fn template_uses(t: &ir::JsonTemplate, param: usize) -> bool {
+    match t {
+        ir::JsonTemplate::Value(_) => false,
+        ir::JsonTemplate::Var(i) => *i == param,
+        ir::JsonTemplate::Text(parts) => parts.iter().any(|p| *p == ir::TextPart::Var(param)),
+        ir::JsonTemplate::Array(items) => items.iter().any(|t| template_uses(t, param)),
+        ir::JsonTemplate::Object(entries) => entries.iter().any(|(_, t)| template_uses(t, param)),
     }
 }
 
@@ -709,7 +789,7 @@ fn resolve_exposed_call(
     for (key, value) in &e.with {
         let pi = op.params.iter().position(|p| p.name == key.v).or_else(|| op.params.iter().position(|p| p.name.eq_ignore_ascii_case(&key.v)));
         let Some(pi) = pi else {
-            if op.body_template {
+            if op.unsupported_body {
                 continue;
             }
             let known: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();

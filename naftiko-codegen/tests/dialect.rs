@@ -657,3 +657,37 @@ fn a_base_uri_may_read_a_bind_but_not_an_unbound_placeholder() {
     let d = errors(&s.replace("baseUri: https://api.example.com", "baseUri: ftp://example.com"));
     assert!(has(&d, "`baseUri` must be an absolute http(s) URL"), "{d:?}");
 }
+
+#[test]
+fn a_body_template_builds_the_json_body_from_its_variables() {
+    let res = "    - name: entities
+      path: /entities/lookup
+      operations:
+      - name: lookup
+        method: POST
+        body:
+          type: json
+          data:
+            name: '{{tools.name}}'
+            selector: 'type(\"{{tools.type}}\")'
+            limit: 10";
+    let tool = "    - name: lookup
+      description: Look up.
+      call: api.lookup
+      with:
+        name: tools.displayName";
+    let c = ok(&spec(res, &mcp(tool)));
+    let op = &c.apis[0].operations[0];
+    assert_eq!(op.params.iter().map(|p| (p.name.as_str(), p.location, p.required)).collect::<Vec<_>>(), vec![
+        ("name", In::Body, false),
+        ("type", In::Body, false)
+    ]);
+    let Body::Template(naftiko_codegen::ir::JsonTemplate::Object(entries)) = &op.body else { panic!("{:?}", op.body) };
+    assert_eq!(entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["name", "selector", "limit"]);
+    // `with` renames the input feeding `name`; `type` is fed by the input its template names.
+    let inputs: Vec<&str> = c.mcp[0].tools[0].call.inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(inputs, ["displayName", "type"]);
+    // A declared body parameter the template does not use is an error.
+    let unused = res.replace("        body:", "        inputParameters:\n        - name: extra\n          in: body\n          type: string\n        body:");
+    assert!(has(&errors(&spec(&unused, &mcp(tool))), "body parameter `extra` is not used by the operation's `body` template"));
+}

@@ -234,6 +234,24 @@ fn operation(op: &ir::Operation) -> TokenStream {
                 quote! { if let ::core::option::Option::Some(v) = &params.#a { req.json(&::naftiko_runtime::serde_json::Value::from(v.clone())); } }
             }
         }
+        Body::Template(t) => {
+            let tree = template_tokens(t);
+            let vars = op.params.iter().enumerate().map(|(i, p)| {
+                if !template_var(t, i) {
+                    return quote! { ::core::option::Option::None };
+                }
+                let a = ident(&p.ident);
+                if p.positional() {
+                    quote! { ::core::option::Option::Some(::naftiko_runtime::serde_json::Value::from(#a.to_owned())) }
+                } else {
+                    quote! { params.#a.clone().map(::naftiko_runtime::serde_json::Value::from) }
+                }
+            });
+            quote! {
+                static BODY: ::naftiko_runtime::client::JsonTemplate = #tree;
+                req.json(&BODY.fill(&[#(#vars),*]));
+            }
+        }
         Body::Fields(fields) => {
             let inserts = fields.iter().map(|i| {
                 let p = &op.params[*i];
@@ -278,6 +296,46 @@ fn operation(op: &ir::Operation) -> TokenStream {
             #(#others)*
             #body
             req.send().await
+        }
+    }
+}
+
+fn template_var(t: &ir::JsonTemplate, param: usize) -> bool {
+    match t {
+        ir::JsonTemplate::Value(_) => false,
+        ir::JsonTemplate::Var(i) => *i == param,
+        ir::JsonTemplate::Text(parts) => parts.iter().any(|p| *p == ir::TextPart::Var(param)),
+        ir::JsonTemplate::Array(items) => items.iter().any(|t| template_var(t, param)),
+        ir::JsonTemplate::Object(entries) => entries.iter().any(|(_, t)| template_var(t, param)),
+    }
+}
+
+/// A body template as a `naftiko_runtime::client::JsonTemplate` constant.
+fn template_tokens(t: &ir::JsonTemplate) -> TokenStream {
+    let path = quote! { ::naftiko_runtime::client::JsonTemplate };
+    match t {
+        ir::JsonTemplate::Value(v) => {
+            let json = v.to_string();
+            quote! { #path::Json(#json) }
+        }
+        ir::JsonTemplate::Var(i) => quote! { #path::Var(#i) },
+        ir::JsonTemplate::Text(parts) => {
+            let parts = parts.iter().map(|p| match p {
+                ir::TextPart::Lit(s) => quote! { ::naftiko_runtime::client::TextPart::Lit(#s) },
+                ir::TextPart::Var(i) => quote! { ::naftiko_runtime::client::TextPart::Var(#i) },
+            });
+            quote! { #path::Text(&[#(#parts),*]) }
+        }
+        ir::JsonTemplate::Array(items) => {
+            let items = items.iter().map(template_tokens);
+            quote! { #path::Array(&[#(#items),*]) }
+        }
+        ir::JsonTemplate::Object(entries) => {
+            let entries = entries.iter().map(|(k, v)| {
+                let v = template_tokens(v);
+                quote! { (#k, #v) }
+            });
+            quote! { #path::Object(&[#(#entries),*]) }
         }
     }
 }
