@@ -47,6 +47,7 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
             }
         }
     };
+    let quiet = Quiet { has_imports: spec.has_imports, unreadable: spec.unreadable_namespaces.clone() };
     // Retries are allowed where an exposure says the call is idempotent.
     let mut idempotent_hint: HashMap<(usize, usize), bool> = HashMap::new();
     for e in &spec.exposes {
@@ -54,13 +55,13 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
             spec::Exposes::Rest(r) => {
                 let address = r.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
                 check_adapter(&r.namespace, address, Some(&r.port), d);
-                rest.push(resolve_rest(r, &apis, &binds, spec.has_imports, &mut modules, d));
+                rest.push(resolve_rest(r, &apis, &binds, &quiet, &mut modules, d));
             }
             spec::Exposes::Mcp(m) => {
                 let address = m.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
                 let port = if m.transport == spec::Transport::Http { m.port.as_ref() } else { None };
                 check_adapter(&m.namespace, address, port, d);
-                let adapter = resolve_mcp(m, &apis, &binds, spec.has_imports, &mut modules, d);
+                let adapter = resolve_mcp(m, &apis, &binds, &quiet, &mut modules, d);
                 for t in &adapter.tools {
                     if let Some(i) = t.idempotent {
                         let e = idempotent_hint.entry((t.call.api, t.call.operation)).or_insert(i);
@@ -243,13 +244,18 @@ fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut D
             d.unsupported(r.pos, "resource-level `inputParameters` on a consumed resource");
         }
         for op in &r.operations {
-            if let Some(first) = seen.get(&op.name.v) {
+            let duplicate = seen.get(&op.name.v).copied();
+            if let Some(first) = duplicate {
                 d.error(op.name.pos, format!("duplicate operation `{}` in `{}` (first defined at line {})", op.name.v, c.namespace.v, first.line));
-                continue;
+            } else {
+                seen.insert(op.name.v.clone(), op.name.pos);
             }
-            seen.insert(op.name.v.clone(), op.name.pos);
             let path = op.path.as_ref().unwrap_or(&r.path);
-            operations.push(resolve_operation(op, path, binds, &mut idents, d));
+            // A duplicate is still checked, so that one build shows every mistake in it.
+            let resolved = resolve_operation(op, path, binds, &mut idents, d);
+            if duplicate.is_none() {
+                operations.push(resolved);
+            }
         }
     }
     ir::Api {
@@ -581,13 +587,13 @@ fn resolve_output(outputs: &[spec::Output], d: &mut Diagnostics) -> Mapping {
 }
 
 /// Finds the consumed operation named by `call: namespace.operation`.
-fn resolve_call(call: &S<String>, apis: &[ir::Api], has_imports: bool, d: &mut Diagnostics) -> Option<(usize, usize)> {
+fn resolve_call(call: &S<String>, apis: &[ir::Api], quiet: &Quiet, d: &mut Diagnostics) -> Option<(usize, usize)> {
     let Some((ns, op)) = call.v.split_once('.') else {
         d.error(call.pos, format!("`call` must name `namespace.operation`, found `{}`", call.v));
         return None;
     };
     let Some(a) = apis.iter().position(|a| a.namespace == ns) else {
-        if has_imports {
+        if quiet.has_imports || quiet.unreadable.iter().any(|n| n == ns) {
             return None;
         }
         let known: Vec<&str> = apis.iter().map(|a| a.namespace.as_str()).collect();
@@ -628,7 +634,13 @@ struct Exposure<'a> {
     /// REST: the variables of the exposed path.
     path_vars: Vec<String>,
     is_tool: bool,
+    quiet: &'a Quiet,
+}
+
+/// Namespaces whose problems were already reported: calls into them are not reported again.
+struct Quiet {
     has_imports: bool,
+    unreadable: Vec<String>,
 }
 
 /// Reads a `with` value: a reference to an input, a bind, or a literal constant.
@@ -695,7 +707,7 @@ fn resolve_exposed_call(
     d: &mut Diagnostics,
 ) -> Option<ir::Call> {
     let call = e.call.as_ref()?;
-    let (a, o) = resolve_call(call, apis, ex.has_imports, d)?;
+    let (a, o) = resolve_call(call, apis, ex.quiet, d)?;
     let op = &apis[a].operations[o];
     let mut args = vec![Arg::Absent; op.params.len()];
     let mut inputs: Vec<Input> = Vec::new();
@@ -754,7 +766,7 @@ fn resolve_exposed_call(
         if declared.is_some() {
             let known: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
             d.push(
-                Diagnostic::new(pos, format!("`{}` refers to an input `{name}` that does not exist", ex.prefixes[0]))
+                Diagnostic::new(pos, format!("`with` refers to an input `{name}` that does not exist"))
                     .with_help(format!("declared inputs: {}", if known.is_empty() { "(none)".to_string() } else { known.join(", ") })),
             );
             return None;
@@ -885,7 +897,8 @@ fn resolve_exposed_call(
     }
     // REST: every variable of the exposed path must feed something.
     for v in &ex.path_vars {
-        if !inputs.iter().any(|i| i.source == Source::Path && &i.name == v) {
+        let feeds = inputs.iter().enumerate().any(|(n, i)| i.source == Source::Path && &i.name == v && args.contains(&Arg::Input(n)));
+        if !feeds {
             d.error(e.pos, format!("path variable `{{{v}}}` of `{name}` feeds no parameter of `{}.{}`", apis[a].namespace, op.name));
         }
     }
@@ -948,7 +961,7 @@ fn exposed_path_vars(path: &S<String>, d: &mut Diagnostics) -> (String, Vec<Stri
     (axum_path, vars)
 }
 
-fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, has_imports: bool, modules: &mut Names, d: &mut Diagnostics) -> ir::RestAdapter {
+fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, quiet: &Quiet, modules: &mut Names, d: &mut Diagnostics) -> ir::RestAdapter {
     let mut routes: Vec<ir::Route> = Vec::new();
     let mut seen_routes: HashMap<(String, Method), Pos> = HashMap::new();
     let mut seen_names: HashMap<String, Pos> = HashMap::new();
@@ -962,22 +975,26 @@ fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, has_impo
         let shape: String = axum_path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/");
         for op in &res.operations {
             let Some(method) = &op.method else { continue };
+            let mut duplicate = false;
             if let Some(first) = seen_routes.get(&(shape.clone(), method.v)) {
                 d.error(method.pos, format!("duplicate route {} {} (first defined at line {})", method.v.as_str(), res.path.v, first.line));
-                continue;
+                duplicate = true;
+            } else {
+                seen_routes.insert((shape.clone(), method.v), method.pos);
             }
-            seen_routes.insert((shape.clone(), method.v), method.pos);
             let name = op.name.as_ref().map_or_else(|| format!("{} {}", method.v.as_str(), res.path.v), |n| n.v.clone());
             if let Some(n) = &op.name {
                 if let Some(first) = seen_names.get(&n.v) {
                     d.error(n.pos, format!("duplicate operation `{}` in `{}` (first defined at line {})", n.v, r.namespace.v, first.line));
-                    continue;
+                    duplicate = true;
+                } else {
+                    seen_names.insert(n.v.clone(), n.pos);
                 }
-                seen_names.insert(n.v.clone(), n.pos);
             }
-            let ex = Exposure { prefixes: ["rest", &r.namespace.v], path_vars: path_vars.clone(), is_tool: false, has_imports };
+            let ex = Exposure { prefixes: ["rest", &r.namespace.v], path_vars: path_vars.clone(), is_tool: false, quiet };
             let ident = idents.claim(&snake_case(&name));
-            if let Some(call) = resolve_exposed_call(op, &name, ident, &ex, apis, binds, d) {
+            let call = resolve_exposed_call(op, &name, ident, &ex, apis, binds, d);
+            if let Some(call) = call.filter(|_| !duplicate) {
                 routes.push(ir::Route { path: axum_path.clone(), method: method.v, call });
             }
         }
@@ -992,23 +1009,25 @@ fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, has_impo
     }
 }
 
-fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, has_imports: bool, modules: &mut Names, d: &mut Diagnostics) -> ir::McpAdapter {
+fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, quiet: &Quiet, modules: &mut Names, d: &mut Diagnostics) -> ir::McpAdapter {
     let mut tools = Vec::new();
     let mut seen: HashMap<String, Pos> = HashMap::new();
     let mut idents = Names::default();
     for t in &m.tools {
         let Some(name) = &t.name else { continue };
-        if let Some(first) = seen.get(&name.v) {
+        let duplicate = seen.get(&name.v).copied();
+        if let Some(first) = duplicate {
             d.error(name.pos, format!("duplicate tool `{}` in `{}` (first defined at line {})", name.v, m.namespace.v, first.line));
-            continue;
+        } else {
+            seen.insert(name.v.clone(), name.pos);
         }
-        seen.insert(name.v.clone(), name.pos);
         if name.v.is_empty() || name.v.len() > 128 || !name.v.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
             d.error(name.pos, format!("tool name `{}` must be 1–128 characters of letters, digits, `_`, `-` or `.`", name.v));
         }
-        let ex = Exposure { prefixes: ["tools", &m.namespace.v], path_vars: Vec::new(), is_tool: true, has_imports };
+        let ex = Exposure { prefixes: ["tools", &m.namespace.v], path_vars: Vec::new(), is_tool: true, quiet };
         let ident = idents.claim(&snake_case(&name.v));
-        if let Some(call) = resolve_exposed_call(t, &name.v, ident, &ex, apis, binds, d) {
+        let call = resolve_exposed_call(t, &name.v, ident, &ex, apis, binds, d);
+        if let Some(call) = call.filter(|_| duplicate.is_none()) {
             tools.push(ir::Tool {
                 title: t.label.clone(),
                 read_only: t.hints.read_only,

@@ -25,6 +25,9 @@ pub struct Spec {
     /// Some consumed APIs are imported from other files (not supported yet): their namespaces
     /// are unknown, so calls into them are not reported again.
     pub has_imports: bool,
+    /// Namespaces of consumed APIs too broken to read (already reported): calls into them are
+    /// not reported again.
+    pub unreadable_namespaces: Vec<String>,
     pub title: Option<String>,
     pub description: Option<String>,
     pub binds: Vec<Bind>,
@@ -305,6 +308,7 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
     let mut consumes = Vec::new();
     let mut exposes = Vec::new();
     let mut has_imports = false;
+    let mut unreadable_namespaces = Vec::new();
     let cap_node = top.take("capability");
     if let Some(c) = top.take("consumes") {
         d.unsupported(c.pos, "`consumes` at the spec root (imported consumes)");
@@ -320,8 +324,16 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
                 if let Some(c) = cap.take("consumes") {
                     for c in seq(c, "`capability.consumes`", d) {
                         has_imports |= node_has_key(c, "import") || node_has_key(c, "location");
-                        if let Some(c) = read_consumes(c, d) {
-                            consumes.push(c);
+                        match read_consumes(c, d) {
+                            Some(c) => consumes.push(c),
+                            None => {
+                                if let Kind::Map(e) = &c.kind
+                                    && let Some((_, ns)) = e.iter().find(|(k, _)| k.as_str() == Some("namespace"))
+                                    && let Some(ns) = ns.as_str()
+                                {
+                                    unreadable_namespaces.push(ns.to_string());
+                                }
+                            }
                         }
                     }
                 }
@@ -339,7 +351,7 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
             }
         }
     }
-    Some(Spec { has_imports, title, description, binds, consumes, exposes })
+    Some(Spec { has_imports, unreadable_namespaces, title, description, binds, consumes, exposes })
 }
 
 fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {

@@ -460,7 +460,7 @@ fn with_declared_inputs_a_reference_to_nothing_is_an_error() {
         orgId: tools.orgID";
     let d = errors(&spec(ITEM, &mcp(tool)));
     assert!(
-        has(&d, "`tools` refers to an input `orgID` that does not exist"),
+        has(&d, "`with` refers to an input `orgID` that does not exist"),
         "{d:?}"
     );
 }
