@@ -895,6 +895,15 @@ fn resolve_exposed_call(
             Arg::Absent => {}
         }
     }
+    // A declared input that feeds nothing would be dropped silently.
+    if let Some(declared) = declared {
+        for (n, i) in inputs.iter().enumerate() {
+            if i.source != Source::Path && !args.contains(&Arg::Input(n)) {
+                let pos = declared.iter().find(|p| p.name.v == i.name).map_or(e.pos, |p| p.name.pos);
+                d.error(pos, format!("input `{}` of `{name}` feeds no parameter of `{}.{}`", i.name, apis[a].namespace, op.name));
+            }
+        }
+    }
     // REST: every variable of the exposed path must feed something.
     for v in &ex.path_vars {
         let feeds = inputs.iter().enumerate().any(|(n, i)| i.source == Source::Path && &i.name == v && args.contains(&Arg::Input(n)));

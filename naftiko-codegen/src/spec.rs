@@ -547,7 +547,10 @@ fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
         let description = o.opt_str("description", d).map(|s| s.v);
         let required = o.opt_bool("required", d).unwrap_or(false);
         let value = o.take("value").cloned();
-        o.ignore(&["label", "pattern", "mapping", "properties", "items", "default", "enum", "example", "format"]);
+        // `properties`/`items` describe an object or array's shape: documentation only.
+        o.ignore(&["label", "properties", "items"]);
+        o.unsupported("pattern", "`pattern` on an input parameter (input validation)", d);
+        o.unsupported("mapping", "`mapping` on an input parameter (mapping inputs into the request)", d);
         o.finish(d);
         if let Some(name) = name {
             out.push(Param { pos: p.pos, name, location, ty, description, required, value });
