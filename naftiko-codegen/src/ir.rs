@@ -81,6 +81,8 @@ pub struct Operation {
     /// A body we do not implement yet (already reported): `with` entries may name its
     /// variables rather than parameters.
     pub unsupported_body: bool,
+    /// The operation's output: the upstream JSON (`$.`) or a part of it (`$.result`).
+    pub output: Mapping,
 }
 
 #[derive(Debug, Clone, PartialEq)]

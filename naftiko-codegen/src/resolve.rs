@@ -440,14 +440,8 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
             body = ir::Body::Fields(Vec::new());
         }
     }
-    if op.outputs.len() > 1 {
-        d.unsupported(op.outputs[1].pos, "more than one output parameter on a consumed operation");
-    }
-    for o in &op.outputs {
-        if let Some(m) = &o.mapping {
-            check_jsonpath(m, d);
-        }
-    }
+    // The consumed operation's own output (`value: $.result`): what the exposures map from.
+    let output = resolve_output(&op.outputs, d);
     let ident = idents.claim(&snake_case(&op.name.v));
     ir::Operation {
         name: op.name.v.clone(),
@@ -461,6 +455,7 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
         body,
         idempotent: matches!(op.method.v, Method::Get | Method::Head | Method::Options),
         unsupported_body,
+        output,
     }
 }
 

@@ -565,7 +565,8 @@ fn read_outputs(node: &Node, path_key: &'static str, d: &mut Diagnostics) -> Vec
         let Some(mut o) = Obj::new(p, "an output parameter", d) else { continue };
         let ty = o.take("type").and_then(|t| read_type(t, d));
         let mapping = o.opt_str(path_key, d);
-        o.ignore(&["name", "description", "label", "const"]);
+        o.ignore(&["name", "description", "label"]);
+        o.unsupported("const", "`const` in an output parameter (constant outputs)", d);
         for key in ["properties", "items"] {
             if let Some(n) = o.take(key) {
                 d.unsupported(n.pos, format!("`{key}` in an output parameter (result shaping)"));

@@ -79,7 +79,7 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             if i.required { quote! { args.required::<#ty>(#name)? } } else { quote! { args.get::<#ty>(#name)? } }
         });
         let invoke = call_client(cap, call, quote! { upstreams });
-        let map = mapping(&call.output);
+        let map = mapping(cap, call);
         quote! {
             #n => {
                 #binds

@@ -172,11 +172,21 @@ pub(crate) fn call_client(cap: &ir::Capability, call: &ir::Call, upstreams: Toke
     quote! { #upstreams.#api_field.#method(#(#args),*).await }
 }
 
-/// The `Mapping` of a call's output as a constant expression.
-pub(crate) fn mapping(m: &ir::Mapping) -> TokenStream {
-    match m {
-        ir::Mapping::Identity => quote! { ::naftiko_runtime::mapping::Mapping::identity() },
-        ir::Mapping::Path(p) => quote! { ::naftiko_runtime::mapping::Mapping::path(#p) },
+/// The `Mapping` of a call's result as a constant expression: the consumed operation's output,
+/// then the exposed operation's mapping.
+pub(crate) fn mapping(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
+    let op = &cap.apis[call.api].operations[call.operation];
+    let paths: Vec<&str> = [&op.output, &call.output]
+        .into_iter()
+        .filter_map(|m| match m {
+            ir::Mapping::Identity => None,
+            ir::Mapping::Path(p) => Some(p.as_str()),
+        })
+        .collect();
+    if paths.is_empty() {
+        quote! { ::naftiko_runtime::mapping::Mapping::identity() }
+    } else {
+        quote! { ::naftiko_runtime::mapping::Mapping::paths(&[#(#paths),*]) }
     }
 }
 

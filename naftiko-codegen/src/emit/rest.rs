@@ -70,7 +70,7 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
         }
     });
     let invoke = call_client(cap, call, quote! { upstreams });
-    let map = mapping(&call.output);
+    let map = mapping(cap, call);
     let input_pat = if call.inputs.is_empty() { quote! { _input } } else { quote! { input } };
     quote! {
         #doc
