@@ -890,8 +890,10 @@ fn resolve_exposed_call(
             Arg::Absent => {}
         }
     }
-    // A declared input that feeds nothing would be dropped silently.
-    if let Some(declared) = declared {
+    // A declared input that feeds nothing would be dropped silently. (After an unresolved
+    // reference the input may well be what it meant: that error is enough.)
+    let unresolved_refs = args.iter().zip(&fed).any(|(a, f)| *f && *a == Arg::Absent);
+    if let Some(declared) = declared.filter(|_| !unresolved_refs) {
         for (n, i) in inputs.iter().enumerate() {
             if i.source != Source::Path && !args.contains(&Arg::Input(n)) {
                 let pos = declared.iter().find(|p| p.name.v == i.name).map_or(e.pos, |p| p.name.pos);

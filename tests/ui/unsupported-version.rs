@@ -1,3 +1,3 @@
-naftiko_runtime::naftiko_capability!("ui/unsupported-version.yaml");
+naftiko_runtime::naftiko_capability!("tests/ui/unsupported-version.yaml");
 
 fn main() {}

@@ -1,0 +1,5 @@
+const SPEC: &str = "tests/ui/unsupported-version.yaml";
+
+naftiko_runtime::naftiko_capability!(SPEC);
+
+fn main() {}

@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/unknown-namespace.yaml");
+
+fn main() {}
