@@ -81,20 +81,37 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
         };
-        let mut value = |name: &str| inline.clone().or_else(|| args.next()).ok_or_else(|| format!("{name} needs a value"));
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
         match flag.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
             "--rest-addr" => o.rest_addr = Some(value("--rest-addr")?),
             "--mcp-addr" => o.mcp_addr = Some(value("--mcp-addr")?),
             "--upstream" => o.upstream = Some(value("--upstream")?),
             "--sandbox" => o.sandbox = true,
-            "--sandbox-step-ms" => o.sandbox_step = Duration::from_millis(number(&value("--sandbox-step-ms")?, "--sandbox-step-ms")?),
-            "--timeout-ms" => o.timeout = Duration::from_millis(number(&value("--timeout-ms")?, "--timeout-ms")?.max(1)),
+            "--sandbox-step-ms" => {
+                o.sandbox_step = Duration::from_millis(number(
+                    &value("--sandbox-step-ms")?,
+                    "--sandbox-step-ms",
+                )?)
+            }
+            "--timeout-ms" => {
+                o.timeout =
+                    Duration::from_millis(number(&value("--timeout-ms")?, "--timeout-ms")?.max(1))
+            }
             "--stdio" => o.stdio = true,
             "--stateless" => o.stateless = true,
-            "--allowed-hosts" => {
-                o.allowed_hosts.extend(value("--allowed-hosts")?.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from))
-            }
+            "--allowed-hosts" => o.allowed_hosts.extend(
+                value("--allowed-hosts")?
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map(String::from),
+            ),
             other => return Err(format!("unknown option `{other}` (see --help)")),
         }
     }
@@ -105,12 +122,15 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> 
 }
 
 fn number(s: &str, flag: &str) -> Result<u64, String> {
-    s.parse().map_err(|_| format!("{flag} must be a whole number of milliseconds, found `{s}`"))
+    s.parse()
+        .map_err(|_| format!("{flag} must be a whole number of milliseconds, found `{s}`"))
 }
 
 fn random_token() -> String {
     use std::hash::{BuildHasher, RandomState};
-    (0..4).map(|i| format!("{:016x}", RandomState::new().hash_one(i))).collect()
+    (0..4)
+        .map(|i| format!("{:016x}", RandomState::new().hash_one(i)))
+        .collect()
 }
 
 /// Starts everything the options ask for and serves until Ctrl-C or SIGTERM.
@@ -119,7 +139,10 @@ pub async fn run(options: Options) -> Result<(), String> {
 }
 
 /// Like [`run`], stopping when `shutdown` completes.
-pub async fn run_until(options: Options, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> Result<(), String> {
+pub async fn run_until(
+    options: Options,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
     let stop = CancellationToken::new();
     let mut builder = m3ter_billjob::Client::builder().timeout(options.timeout);
     let mut tasks = tokio::task::JoinSet::new();
@@ -130,30 +153,49 @@ pub async fn run_until(options: Options, shutdown: impl std::future::Future<Outp
             Ok(t) if !t.is_empty() => (t, false),
             _ => (random_token(), true),
         };
-        let config = sandbox::SandboxConfig { step: options.sandbox_step, ..sandbox::SandboxConfig::new(token.clone()) };
-        let (addr, handle) = sandbox::spawn(config, ([127, 0, 0, 1], 0).into()).await.map_err(|e| format!("cannot start the sandbox: {e}"))?;
+        let config = sandbox::SandboxConfig {
+            step: options.sandbox_step,
+            ..sandbox::SandboxConfig::new(token.clone())
+        };
+        let (addr, handle) = sandbox::spawn(config, ([127, 0, 0, 1], 0).into())
+            .await
+            .map_err(|e| format!("cannot start the sandbox: {e}"))?;
         let stop_sandbox = stop.clone();
         tasks.spawn(async move {
             stop_sandbox.cancelled().await;
             handle.abort();
             Ok(())
         });
-        builder = builder.base_uri(format!("http://{addr}")).var("M3TER_API_KEY", token);
+        builder = builder
+            .base_uri(format!("http://{addr}"))
+            .var("M3TER_API_KEY", token);
         upstream_line = format!(
             "upstream: BillJob sandbox at http://{addr} (in-process; state is lost on exit; {})",
-            if generated { "M3TER_API_KEY not set, so a random token was generated for it" } else { "token from M3TER_API_KEY" }
+            if generated {
+                "M3TER_API_KEY not set, so a random token was generated for it"
+            } else {
+                "token from M3TER_API_KEY"
+            }
         );
     } else {
         if let Some(u) = &options.upstream {
             builder = builder.base_uri(u.clone());
         }
-        upstream_line = format!("upstream: {}", options.upstream.clone().unwrap_or_else(|| m3ter_billjob::SPEC.base_uri_text()));
+        upstream_line = format!(
+            "upstream: {}",
+            options
+                .upstream
+                .clone()
+                .unwrap_or_else(|| m3ter_billjob::SPEC.base_uri_text())
+        );
     }
     let client = builder.build().map_err(|e| match e {
         naftiko_runtime::client::ConfigError::MissingVar(v) => format!("environment variable `{v}` is not set: export the m3ter bearer token, or run with --sandbox"),
         other => other.to_string(),
     })?;
-    let upstreams = Upstreams { m3ter_billjob: client };
+    let upstreams = Upstreams {
+        m3ter_billjob: client,
+    };
 
     let rest_addr = match (&options.rest_addr, options.stdio) {
         (Some(a), _) => Some(a.clone()),
@@ -162,12 +204,16 @@ pub async fn run_until(options: Options, shutdown: impl std::future::Future<Outp
     };
     let mut lines = Vec::new();
     if let Some(addr) = rest_addr {
-        let listener = serve::bind(&addr, "REST").await.map_err(|e| e.to_string())?;
+        let listener = serve::bind(&addr, "REST")
+            .await
+            .map_err(|e| e.to_string())?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         lines.push(format!("REST: http://{local}/v1/organizations/{{orgId}}/billjobs (OpenAPI at http://{local}/openapi.json)"));
         let router = m3ter_billjob_rest::router(upstreams.clone());
         let s = stop.clone();
-        tasks.spawn(async move { serve::http(listener, router, async move { s.cancelled().await }).await });
+        tasks.spawn(async move {
+            serve::http(listener, router, async move { s.cancelled().await }).await
+        });
     }
     let server = m3ter_billjob_mcp::server(upstreams);
     if options.stdio {
@@ -180,17 +226,30 @@ pub async fn run_until(options: Options, shutdown: impl std::future::Future<Outp
             r
         });
     } else {
-        let addr = options.mcp_addr.clone().or_else(|| m3ter_billjob_mcp::ADDRESS.map(String::from)).unwrap_or_else(|| "127.0.0.1:9090".into());
+        let addr = options
+            .mcp_addr
+            .clone()
+            .or_else(|| m3ter_billjob_mcp::ADDRESS.map(String::from))
+            .unwrap_or_else(|| "127.0.0.1:9090".into());
         let listener = serve::bind(&addr, "MCP").await.map_err(|e| e.to_string())?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         lines.push(format!(
             "MCP: http://{local}/mcp (streamable HTTP, {}; 5 tools)",
-            if options.stateless { "stateless" } else { "sessions" }
+            if options.stateless {
+                "stateless"
+            } else {
+                "sessions"
+            }
         ));
-        let http = HttpOptions { stateless: options.stateless, allowed_hosts: options.allowed_hosts.clone() };
+        let http = HttpOptions {
+            stateless: options.stateless,
+            allowed_hosts: options.allowed_hosts.clone(),
+        };
         let router = naftiko_runtime::mcp::router(server, &http, stop.child_token());
         let s = stop.clone();
-        tasks.spawn(async move { serve::http(listener, router, async move { s.cancelled().await }).await });
+        tasks.spawn(async move {
+            serve::http(listener, router, async move { s.cancelled().await }).await
+        });
     }
     lines.push(upstream_line);
     for l in &lines {
@@ -240,9 +299,21 @@ mod tests {
 
     #[test]
     fn rejects_bad_options() {
-        assert!(parse(args("--bogus")).unwrap_err().contains("unknown option `--bogus`"));
-        assert!(parse(args("--rest-addr")).unwrap_err().contains("needs a value"));
-        assert!(parse(args("--sandbox-step-ms x")).unwrap_err().contains("whole number"));
+        assert!(
+            parse(args("--bogus"))
+                .unwrap_err()
+                .contains("unknown option `--bogus`")
+        );
+        assert!(
+            parse(args("--rest-addr"))
+                .unwrap_err()
+                .contains("needs a value")
+        );
+        assert!(
+            parse(args("--sandbox-step-ms x"))
+                .unwrap_err()
+                .contains("whole number")
+        );
         assert!(parse(args("--sandbox --upstream http://x")).is_err());
     }
 }

@@ -34,7 +34,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(pos: Pos, message: impl Into<String>) -> Self {
-        Diagnostic { pos, message: message.into(), help: None, severity: Severity::Error }
+        Diagnostic {
+            pos,
+            message: message.into(),
+            help: None,
+            severity: Severity::Error,
+        }
     }
 
     /// "`<construct>` is not supported yet", for a construct we may implement later.
@@ -67,7 +72,11 @@ impl Diagnostic {
         let line_no = self.pos.line.max(1);
         let width = line_no.to_string().len();
         let pad = " ".repeat(width);
-        out.push_str(&format!("\n{pad}--> {file}:{}:{}", line_no, self.pos.col.max(1)));
+        out.push_str(&format!(
+            "\n{pad}--> {file}:{}:{}",
+            line_no,
+            self.pos.col.max(1)
+        ));
         if let Some(text) = source.lines().nth(line_no - 1) {
             let text = text.trim_end();
             let caret_at: usize = text
@@ -76,7 +85,10 @@ impl Diagnostic {
                 .map(|c| if c == '\t' { 4 } else { 1 })
                 .sum();
             let text = text.replace('\t', "    ");
-            out.push_str(&format!("\n{pad} |\n{line_no} | {text}\n{pad} | {}^", " ".repeat(caret_at)));
+            out.push_str(&format!(
+                "\n{pad} |\n{line_no} | {text}\n{pad} | {}^",
+                " ".repeat(caret_at)
+            ));
         }
         if let Some(help) = &self.help {
             out.push_str(&format!("\n{pad} = help: {help}"));

@@ -36,8 +36,15 @@ impl Template {
 pub enum Auth {
     None,
     Bearer(Template),
-    Basic { username: Template, password: Template },
-    ApiKey { name: String, value: Template, in_query: bool },
+    Basic {
+        username: Template,
+        password: Template,
+    },
+    ApiKey {
+        name: String,
+        value: Template,
+        in_query: bool,
+    },
 }
 
 /// A consumed HTTP API.

@@ -52,31 +52,52 @@ pub fn check_str(source: &str) -> Result<ir::Capability, Vec<Diagnostic>> {
         return Err(d.into_sorted());
     };
     let capability = resolve::resolve(&spec, &mut d);
-    if d.is_empty() { Ok(capability) } else { Err(d.into_sorted()) }
+    if d.is_empty() {
+        Ok(capability)
+    } else {
+        Err(d.into_sorted())
+    }
 }
 
 /// A spec that failed to load: the file could not be read, or it has mistakes.
 #[derive(Debug)]
 pub enum LoadError {
-    Io { path: PathBuf, error: std::io::Error },
-    Invalid { display_path: String, source: String, diagnostics: Vec<Diagnostic> },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Invalid {
+        display_path: String,
+        source: String,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 impl LoadError {
     /// Every error rendered like rustc: message, `--> file:line:col`, the source line, a caret.
     pub fn rendered(&self) -> Vec<String> {
         match self {
-            LoadError::Io { path, error } => vec![format!("cannot read spec `{}`: {error}", path.display())],
-            LoadError::Invalid { display_path, source, diagnostics } => {
-                diagnostics.iter().map(|d| d.render(display_path, source)).collect()
+            LoadError::Io { path, error } => {
+                vec![format!("cannot read spec `{}`: {error}", path.display())]
             }
+            LoadError::Invalid {
+                display_path,
+                source,
+                diagnostics,
+            } => diagnostics
+                .iter()
+                .map(|d| d.render(display_path, source))
+                .collect(),
         }
     }
 }
 
 /// Reads and checks a spec file. `display_path` is how errors name the file.
 pub fn load(path: &Path, display_path: &str) -> Result<ir::Capability, LoadError> {
-    let source = std::fs::read_to_string(path).map_err(|error| LoadError::Io { path: path.to_path_buf(), error })?;
+    let source = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
+        path: path.to_path_buf(),
+        error,
+    })?;
     check_str(&source).map_err(|diagnostics| LoadError::Invalid {
         display_path: display_path.to_string(),
         source,

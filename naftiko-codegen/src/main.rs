@@ -13,7 +13,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.split_first() {
         Some((cmd, specs)) if cmd == "check" && !specs.is_empty() => check(specs),
-        Some((cmd, [spec])) if cmd == "expand" => with_spec(spec, |c| print!("{}", naftiko_codegen::expand_pretty(c, None))),
+        Some((cmd, [spec])) if cmd == "expand" => with_spec(spec, |c| {
+            print!("{}", naftiko_codegen::expand_pretty(c, None))
+        }),
         Some((cmd, [spec])) if cmd == "openapi" => with_spec(spec, |c| {
             for r in &c.rest {
                 let doc = naftiko_codegen::emit::openapi_document(c, r);
@@ -54,7 +56,9 @@ fn check(specs: &[String]) -> ExitCode {
                 let tools: usize = c.mcp.iter().map(|m| m.tools.len()).sum();
                 let routes: usize = c.rest.iter().map(|r| r.routes.len()).sum();
                 let ops: usize = c.apis.iter().map(|a| a.operations.len()).sum();
-                println!("ok: {spec} ({ops} consumed operations, {routes} REST routes, {tools} MCP tools)");
+                println!(
+                    "ok: {spec} ({ops} consumed operations, {routes} REST routes, {tools} MCP tools)"
+                );
             }
             Err(e) => {
                 failed += 1;
@@ -66,5 +70,9 @@ fn check(specs: &[String]) -> ExitCode {
             }
         }
     }
-    if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -4,10 +4,11 @@
 use std::collections::HashSet;
 
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum", "extern", "false", "final",
-    "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized",
-    "use", "virtual", "where", "while", "yield", "abstract", "become",
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "super", "trait", "true", "try", "type", "typeof", "union",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield", "abstract", "become",
 ];
 
 /// `listBillJobs` → `list_bill_jobs`; anything that is not a letter or digit separates words.
@@ -20,7 +21,8 @@ pub fn snake_case(s: &str) -> String {
                 && i > 0
                 && (chars[i - 1].is_ascii_lowercase()
                     || chars[i - 1].is_ascii_digit()
-                    || (chars[i - 1].is_ascii_uppercase() && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+                    || (chars[i - 1].is_ascii_uppercase()
+                        && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
             if boundary && !out.is_empty() && !out.ends_with('_') {
                 out.push('_');
             }
@@ -49,7 +51,9 @@ pub fn pascal_case(s: &str) -> String {
         .filter(|w| !w.is_empty())
         .map(|w| {
             let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
         })
         .collect()
 }

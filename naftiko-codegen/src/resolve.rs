@@ -19,7 +19,13 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
     let mut api_pos: HashMap<String, Pos> = HashMap::new();
     for c in &spec.consumes {
         if let Some(first) = api_pos.get(&c.namespace.v) {
-            d.error(c.namespace.pos, format!("duplicate consumed namespace `{}` (first defined at line {})", c.namespace.v, first.line));
+            d.error(
+                c.namespace.pos,
+                format!(
+                    "duplicate consumed namespace `{}` (first defined at line {})",
+                    c.namespace.v, first.line
+                ),
+            );
             continue;
         }
         api_pos.insert(c.namespace.v.clone(), c.namespace.pos);
@@ -29,9 +35,18 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
     let mut mcp = Vec::new();
     let mut ports: HashMap<(String, u16), (Pos, String)> = HashMap::new();
     let mut namespaces: HashMap<String, Pos> = api_pos.clone();
-    let mut check_adapter = |ns: &S<String>, address: &str, port: Option<&S<u16>>, d: &mut Diagnostics| {
+    let mut check_adapter = |ns: &S<String>,
+                             address: &str,
+                             port: Option<&S<u16>>,
+                             d: &mut Diagnostics| {
         if let Some(first) = namespaces.get(&ns.v) {
-            d.error(ns.pos, format!("duplicate namespace `{}` (first defined at line {})", ns.v, first.line));
+            d.error(
+                ns.pos,
+                format!(
+                    "duplicate namespace `{}` (first defined at line {})",
+                    ns.v, first.line
+                ),
+            );
         } else {
             namespaces.insert(ns.v.clone(), ns.pos);
         }
@@ -47,7 +62,10 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
             }
         }
     };
-    let quiet = Quiet { has_imports: spec.has_imports, unreadable: spec.unreadable_namespaces.clone() };
+    let quiet = Quiet {
+        has_imports: spec.has_imports,
+        unreadable: spec.unreadable_namespaces.clone(),
+    };
     // Retries are allowed where an exposure says the call is idempotent.
     let mut idempotent_hint: HashMap<(usize, usize), bool> = HashMap::new();
     for e in &spec.exposes {
@@ -59,12 +77,18 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
             }
             spec::Exposes::Mcp(m) => {
                 let address = m.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
-                let port = if m.transport == spec::Transport::Http { m.port.as_ref() } else { None };
+                let port = if m.transport == spec::Transport::Http {
+                    m.port.as_ref()
+                } else {
+                    None
+                };
                 check_adapter(&m.namespace, address, port, d);
                 let adapter = resolve_mcp(m, &apis, &binds, &quiet, &mut modules, d);
                 for t in &adapter.tools {
                     if let Some(i) = t.idempotent {
-                        let e = idempotent_hint.entry((t.call.api, t.call.operation)).or_insert(i);
+                        let e = idempotent_hint
+                            .entry((t.call.api, t.call.operation))
+                            .or_insert(i);
                         *e &= i;
                     }
                 }
@@ -77,7 +101,10 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
         op.idempotent = op.idempotent || idempotent;
     }
     ir::Capability {
-        title: spec.title.clone().unwrap_or_else(|| "Naftiko capability".to_string()),
+        title: spec
+            .title
+            .clone()
+            .unwrap_or_else(|| "Naftiko capability".to_string()),
         description: spec.description.clone(),
         apis,
         rest,
@@ -89,13 +116,19 @@ fn resolve_binds(spec: &Spec, d: &mut Diagnostics) -> Binds {
     let mut binds = Binds::new();
     for b in &spec.binds {
         if binds.contains_key(&b.namespace.v) {
-            d.error(b.namespace.pos, format!("duplicate bind namespace `{}`", b.namespace.v));
+            d.error(
+                b.namespace.pos,
+                format!("duplicate bind namespace `{}`", b.namespace.v),
+            );
             continue;
         }
         let mut keys = BTreeMap::new();
         for (var, source) in &b.keys {
             if !b.located && !is_env_name(&source.v) {
-                d.error(source.pos, format!("`{}` is not a valid environment variable name", source.v));
+                d.error(
+                    source.pos,
+                    format!("`{}` is not a valid environment variable name", source.v),
+                );
             }
             keys.insert(var.v.clone(), source.v.clone());
         }
@@ -105,7 +138,9 @@ fn resolve_binds(spec: &Spec, d: &mut Diagnostics) -> Binds {
 }
 
 fn is_env_name(s: &str) -> bool {
-    !s.is_empty() && !s.starts_with(|c: char| c.is_ascii_digit()) && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// Resolves `ns.KEY` / `KEY` against the binds: the environment variable it names.
@@ -126,7 +161,10 @@ fn split_template(s: &S<String>) -> Result<Vec<(bool, String, Pos)>, Diagnostic>
             out.push((false, rest[..start].to_string(), s.pos));
         }
         let Some(end) = rest[start..].find("}}") else {
-            return Err(Diagnostic::new(s.pos, format!("unclosed `{{{{` in `{}`", s.v)));
+            return Err(Diagnostic::new(
+                s.pos,
+                format!("unclosed `{{{{` in `{}`", s.v),
+            ));
         };
         let inner = rest[start + 2..start + end].trim().to_string();
         let col = s.pos.col + offset + start;
@@ -168,7 +206,10 @@ fn env_template(s: &S<String>, binds: &Binds, what: &str, d: &mut Diagnostics) -
 }
 
 fn unresolved_template(pos: Pos, text: &str, binds: &Binds, what: &str) -> Diagnostic {
-    let known: Vec<String> = binds.iter().flat_map(|(ns, keys)| keys.keys().map(move |k| format!("{{{{{ns}.{k}}}}}"))).collect();
+    let known: Vec<String> = binds
+        .iter()
+        .flat_map(|(ns, keys)| keys.keys().map(move |k| format!("{{{{{ns}.{k}}}}}")))
+        .collect();
     Diagnostic::new(pos, format!("template `{{{{{text}}}}}` in {what} names no bind or parameter")).with_help(if known.is_empty() {
         "declare the variable under `binds` (e.g. `binds: [{namespace: env, keys: {TOKEN: TOKEN}}]`)".to_string()
     } else {
@@ -179,20 +220,35 @@ fn unresolved_template(pos: Pos, text: &str, binds: &Binds, what: &str) -> Diagn
 fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Diagnostics) -> ir::Auth {
     let what = "authentication";
     match &a.kind {
-        spec::AuthKind::Bearer { token } => env_template(token, binds, what, d).map_or(ir::Auth::None, ir::Auth::Bearer),
+        spec::AuthKind::Bearer { token } => {
+            env_template(token, binds, what, d).map_or(ir::Auth::None, ir::Auth::Bearer)
+        }
         spec::AuthKind::Basic { username, password } => {
-            match (env_template(username, binds, what, d), env_template(password, binds, what, d)) {
+            match (
+                env_template(username, binds, what, d),
+                env_template(password, binds, what, d),
+            ) {
                 (Some(username), Some(password)) => ir::Auth::Basic { username, password },
                 _ => ir::Auth::None,
             }
         }
         spec::AuthKind::ApiKey { placement, .. } if placement.v == spec::ApiKeyIn::Path => {
-            d.unsupported(placement.pos, "an API key placed in `path` (only `header` or `query`)");
+            d.unsupported(
+                placement.pos,
+                "an API key placed in `path` (only `header` or `query`)",
+            );
             ir::Auth::None
         }
-        spec::AuthKind::ApiKey { name, value, placement } => {
+        spec::AuthKind::ApiKey {
+            name,
+            value,
+            placement,
+        } => {
             if !is_token(&name.v) {
-                d.error(name.pos, format!("`{}` is not a valid header or query parameter name", name.v));
+                d.error(
+                    name.pos,
+                    format!("`{}` is not a valid header or query parameter name", name.v),
+                );
             }
             env_template(value, binds, what, d).map_or(ir::Auth::None, |value| ir::Auth::ApiKey {
                 name: name.v.clone(),
@@ -205,14 +261,24 @@ fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Diagnostics) -> ir::Auth 
 
 /// RFC 9110 token characters: what a header name may contain.
 fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }
 
-fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut Diagnostics) -> ir::Api {
-    let base_uri = env_template(&c.base_uri, binds, "`baseUri`", d).unwrap_or_else(|| Template(vec![Part::Lit(c.base_uri.v.clone())]));
+fn resolve_api(
+    c: &spec::Consumes,
+    binds: &Binds,
+    modules: &mut Names,
+    d: &mut Diagnostics,
+) -> ir::Api {
+    let base_uri = env_template(&c.base_uri, binds, "`baseUri`", d)
+        .unwrap_or_else(|| Template(vec![Part::Lit(c.base_uri.v.clone())]));
     // A path-placed API key fills its own `{name}` placeholder (reported as not supported).
     let key_in_path = match c.auth.as_ref().map(|a| &a.kind) {
-        Some(spec::AuthKind::ApiKey { name, placement, .. }) if placement.v == spec::ApiKeyIn::Path => Some(name.v.as_str()),
+        Some(spec::AuthKind::ApiKey {
+            name, placement, ..
+        }) if placement.v == spec::ApiKeyIn::Path => Some(name.v.as_str()),
         _ => None,
     };
     check_base_uri(&base_uri, &c.base_uri, key_in_path, d);
@@ -221,19 +287,33 @@ fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut D
     if let Some(Part::Lit(last)) = base_uri.0.last_mut() {
         *last = last.trim_end_matches('/').to_string();
     }
-    let auth = c.auth.as_ref().map_or(ir::Auth::None, |a| resolve_auth(a, binds, d));
+    let auth = c
+        .auth
+        .as_ref()
+        .map_or(ir::Auth::None, |a| resolve_auth(a, binds, d));
     let mut fixed = Vec::new();
     for p in &c.params {
         match (&p.location, &p.value) {
             (Some(l), Some(v)) if matches!(l.v, In::Header | In::Query) => {
                 if let Some(s) = v.as_str()
-                    && let Some(t) = env_template(&S::new(s.to_string(), v.pos), binds, "a fixed parameter", d)
+                    && let Some(t) =
+                        env_template(&S::new(s.to_string(), v.pos), binds, "a fixed parameter", d)
                 {
-                    fixed.push(ir::Fixed { name: p.name.v.clone(), location: l.v, value: t });
+                    fixed.push(ir::Fixed {
+                        name: p.name.v.clone(),
+                        location: l.v,
+                        value: t,
+                    });
                 }
             }
-            (Some(l), Some(_)) => d.unsupported(l.pos, format!("an API-wide parameter `in: {}`", l.v.as_str())),
-            _ => d.error(p.pos, "an API-wide input parameter needs `in` (header or query) and a `value`"),
+            (Some(l), Some(_)) => d.unsupported(
+                l.pos,
+                format!("an API-wide parameter `in: {}`", l.v.as_str()),
+            ),
+            _ => d.error(
+                p.pos,
+                "an API-wide input parameter needs `in` (header or query) and a `value`",
+            ),
         }
     }
     let mut operations: Vec<ir::Operation> = Vec::new();
@@ -241,12 +321,21 @@ fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut D
     let mut idents = Names::default();
     for r in &c.resources {
         if !r.params.is_empty() {
-            d.unsupported(r.pos, "resource-level `inputParameters` on a consumed resource");
+            d.unsupported(
+                r.pos,
+                "resource-level `inputParameters` on a consumed resource",
+            );
         }
         for op in &r.operations {
             let duplicate = seen.get(&op.name.v).copied();
             if let Some(first) = duplicate {
-                d.error(op.name.pos, format!("duplicate operation `{}` in `{}` (first defined at line {})", op.name.v, c.namespace.v, first.line));
+                d.error(
+                    op.name.pos,
+                    format!(
+                        "duplicate operation `{}` in `{}` (first defined at line {})",
+                        op.name.v, c.namespace.v, first.line
+                    ),
+                );
             } else {
                 seen.insert(op.name.v.clone(), op.name.pos);
             }
@@ -274,22 +363,34 @@ fn resolve_api(c: &spec::Consumes, binds: &Binds, modules: &mut Names, d: &mut D
 /// the client is built.
 fn check_base_uri(t: &Template, s: &S<String>, key_in_path: Option<&str>, d: &mut Diagnostics) {
     let starts_with_var = matches!(t.0.first(), Some(Part::Env(_)));
-    let text: String = t.0.iter().map(|p| match p {
-        Part::Lit(l) => l.as_str(),
-        Part::Env(_) => "x",
-    }).collect();
+    let text: String =
+        t.0.iter()
+            .map(|p| match p {
+                Part::Lit(l) => l.as_str(),
+                Part::Env(_) => "x",
+            })
+            .collect();
     let scheme_ok = starts_with_var || text.starts_with("http://") || text.starts_with("https://");
     let rest = text.split_once("://").map_or("", |(_, r)| r);
     let host = rest.split('/').next().unwrap_or("");
     let host_ok = starts_with_var
-        || (!host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c)));
+        || (!host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c)));
     if let Some(start) = text.find('{') {
-        let end = text[start..].find('}').map_or(text.len(), |e| start + e + 1);
+        let end = text[start..]
+            .find('}')
+            .map_or(text.len(), |e| start + e + 1);
         let placeholder = &text[start..end];
         if key_in_path.is_some_and(|k| placeholder.trim_matches(['{', '}']) == k) {
             return;
         }
-        let start = if text[..start].ends_with('$') { start - 1 } else { start };
+        let start = if text[..start].ends_with('$') {
+            start - 1
+        } else {
+            start
+        };
         let shown = &text[start..end];
         d.push(
             Diagnostic::new(s.pos, format!("`baseUri` has a placeholder `{shown}` that nothing gives a value"))
@@ -298,7 +399,13 @@ fn check_base_uri(t: &Template, s: &S<String>, key_in_path: Option<&str>, d: &mu
         return;
     }
     if !scheme_ok || !host_ok || text.contains(['?', '#', ' ']) {
-        d.error(s.pos, format!("`baseUri` must be an absolute http(s) URL without query or fragment, found `{}`", s.v));
+        d.error(
+            s.pos,
+            format!(
+                "`baseUri` must be an absolute http(s) URL without query or fragment, found `{}`",
+                s.v
+            ),
+        );
     }
 }
 
@@ -312,7 +419,10 @@ fn path_placeholders(path: &S<String>, d: &mut Diagnostics) -> Vec<Result<String
         let open = if double { 2 } else { 1 };
         let close = if double { "}}" } else { "}" };
         let Some(len) = rest[start + open..].find(close) else {
-            d.error(Pos::new(path.pos.line, col + start), format!("unclosed `{{` in path `{}`", path.v));
+            d.error(
+                Pos::new(path.pos.line, col + start),
+                format!("unclosed `{{` in path `{}`", path.v),
+            );
             return out;
         };
         if start > 0 {
@@ -330,7 +440,13 @@ fn path_placeholders(path: &S<String>, d: &mut Diagnostics) -> Vec<Result<String
     out
 }
 
-fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, idents: &mut Names, d: &mut Diagnostics) -> ir::Operation {
+fn resolve_operation(
+    op: &spec::Operation,
+    path: &S<String>,
+    binds: &Binds,
+    idents: &mut Names,
+    d: &mut Diagnostics,
+) -> ir::Operation {
     if path.v.contains('?') {
         d.unsupported(path.pos, "a query string in a resource path");
     }
@@ -355,14 +471,26 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
             continue;
         }
         if let Some(first) = names.get(&(p.name.v.clone(), location.v)) {
-            d.error(p.name.pos, format!("duplicate parameter `{}` (first defined at line {})", p.name.v, first.line));
+            d.error(
+                p.name.pos,
+                format!(
+                    "duplicate parameter `{}` (first defined at line {})",
+                    p.name.v, first.line
+                ),
+            );
             continue;
         }
         names.insert((p.name.v.clone(), location.v), p.name.pos);
         if matches!(location.v, In::Header) && !is_token(&p.name.v) {
-            d.error(p.name.pos, format!("`{}` is not a valid header name", p.name.v));
+            d.error(
+                p.name.pos,
+                format!("`{}` is not a valid header name", p.name.v),
+            );
         }
-        let (fixed, default_input) = p.value.as_ref().map_or((None, None), |v| param_value(v, binds, d));
+        let (fixed, default_input) = p
+            .value
+            .as_ref()
+            .map_or((None, None), |v| param_value(v, binds, d));
         params.push(ir::Param {
             name: p.name.v.clone(),
             ident: field_names.claim(&snake_case(&p.name.v)),
@@ -385,9 +513,14 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
                     d.error(pos, "empty `{}` placeholder in path");
                     continue;
                 }
-                let idx = params.iter().position(|p| p.location == In::Path && p.name == name).or_else(|| {
-                    params.iter().position(|p| p.location == In::Path && p.name.eq_ignore_ascii_case(&name))
-                });
+                let idx = params
+                    .iter()
+                    .position(|p| p.location == In::Path && p.name == name)
+                    .or_else(|| {
+                        params.iter().position(|p| {
+                            p.location == In::Path && p.name.eq_ignore_ascii_case(&name)
+                        })
+                    });
                 let idx = idx.unwrap_or_else(|| {
                     params.push(ir::Param {
                         name: name.clone(),
@@ -408,11 +541,26 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
     }
     for (i, p) in params.iter().enumerate() {
         if p.location == In::Path && !used_path_params.contains(&i) {
-            let pos = op.params.iter().find(|q| q.name.v == p.name).map_or(op.pos, |q| q.pos);
-            d.error(pos, format!("path parameter `{}` has no `{{{}}}` placeholder in path `{}`", p.name, p.name, path.v));
+            let pos = op
+                .params
+                .iter()
+                .find(|q| q.name.v == p.name)
+                .map_or(op.pos, |q| q.pos);
+            d.error(
+                pos,
+                format!(
+                    "path parameter `{}` has no `{{{}}}` placeholder in path `{}`",
+                    p.name, p.name, path.v
+                ),
+            );
         }
     }
-    let body_params: Vec<usize> = params.iter().enumerate().filter(|(_, p)| p.location == In::Body).map(|(i, _)| i).collect();
+    let body_params: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location == In::Body)
+        .map(|(i, _)| i)
+        .collect();
     let mut body = match body_params.as_slice() {
         [] => ir::Body::None,
         [one] => ir::Body::Whole(*one),
@@ -420,7 +568,9 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
     };
     let mut unsupported_body = false;
     if let Some(b) = &op.body {
-        let empty = b.data.as_ref().is_none_or(|data| matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null());
+        let empty = b.data.as_ref().is_none_or(|data| {
+            matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null()
+        });
         if !b.json {
             // Already reported; `with` may name the variables of its data.
             unsupported_body = !empty;
@@ -429,13 +579,21 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
             for &i in &body_params {
                 if !template_uses(&template, i) {
                     d.error(
-                        op.params.iter().find(|q| q.name.v == params[i].name).map_or(b.pos, |q| q.pos),
-                        format!("body parameter `{}` is not used by the operation's `body` template", params[i].name),
+                        op.params
+                            .iter()
+                            .find(|q| q.name.v == params[i].name)
+                            .map_or(b.pos, |q| q.pos),
+                        format!(
+                            "body parameter `{}` is not used by the operation's `body` template",
+                            params[i].name
+                        ),
                     );
                 }
             }
             body = ir::Body::Template(template);
-        } else if body_params.is_empty() && matches!(op.method.v, Method::Post | Method::Put | Method::Patch) {
+        } else if body_params.is_empty()
+            && matches!(op.method.v, Method::Post | Method::Put | Method::Patch)
+        {
             // An explicit empty JSON object body.
             body = ir::Body::Fields(Vec::new());
         }
@@ -462,15 +620,31 @@ fn resolve_operation(op: &spec::Operation, path: &S<String>, binds: &Binds, iden
 /// Reads a `body.data` template. Each `{{x}}` (`{{tools.x}}`, `{{rest.x}}`, ...) is a body
 /// parameter `x` of the operation: a declared `in: body` parameter of that name, or an implicit
 /// optional string one, fed by default from the exposed input `x`.
-fn json_template(node: &Node, params: &mut Vec<ir::Param>, names: &mut Names, binds: &Binds, d: &mut Diagnostics) -> ir::JsonTemplate {
+fn json_template(
+    node: &Node,
+    params: &mut Vec<ir::Param>,
+    names: &mut Names,
+    binds: &Binds,
+    d: &mut Diagnostics,
+) -> ir::JsonTemplate {
     match &node.kind {
         Kind::Map(entries) => ir::JsonTemplate::Object(
             entries
                 .iter()
-                .map(|(k, v)| (k.as_str().unwrap_or_default().to_string(), json_template(v, params, names, binds, d)))
+                .map(|(k, v)| {
+                    (
+                        k.as_str().unwrap_or_default().to_string(),
+                        json_template(v, params, names, binds, d),
+                    )
+                })
                 .collect(),
         ),
-        Kind::Seq(items) => ir::JsonTemplate::Array(items.iter().map(|v| json_template(v, params, names, binds, d)).collect()),
+        Kind::Seq(items) => ir::JsonTemplate::Array(
+            items
+                .iter()
+                .map(|v| json_template(v, params, names, binds, d))
+                .collect(),
+        ),
         Kind::Scalar { value, .. } if value.contains("{{") => {
             let parts = match split_template(&S::new(value.clone(), node.pos)) {
                 Ok(p) => p,
@@ -497,20 +671,25 @@ fn json_template(node: &Node, params: &mut Vec<ir::Param>, names: &mut Names, bi
                     }
                     None => text.as_str(),
                 };
-                let i = params.iter().position(|p| p.location == In::Body && p.name == name).unwrap_or_else(|| {
-                    params.push(ir::Param {
-                        name: name.to_string(),
-                        ident: names.claim(&snake_case(name)),
-                        location: In::Body,
-                        ty: Type::String,
-                        required: false,
-                        description: None,
-                        fixed: None,
-                        default_input: None,
+                let i = params
+                    .iter()
+                    .position(|p| p.location == In::Body && p.name == name)
+                    .unwrap_or_else(|| {
+                        params.push(ir::Param {
+                            name: name.to_string(),
+                            ident: names.claim(&snake_case(name)),
+                            location: In::Body,
+                            ty: Type::String,
+                            required: false,
+                            description: None,
+                            fixed: None,
+                            default_input: None,
+                        });
+                        params.len() - 1
                     });
-                    params.len() - 1
-                });
-                params[i].default_input.get_or_insert_with(|| name.to_string());
+                params[i]
+                    .default_input
+                    .get_or_insert_with(|| name.to_string());
                 out.push(ir::TextPart::Var(i));
             }
             match out.as_slice() {
@@ -536,25 +715,47 @@ fn template_uses(t: &ir::JsonTemplate, param: usize) -> bool {
 /// `{{rest.x}}` / `{{x}}` naming the exposed input that feeds it unless a `with` says otherwise.
 fn param_value(v: &Node, binds: &Binds, d: &mut Diagnostics) -> (Option<Template>, Option<String>) {
     let Some(s) = v.as_str().filter(|_| matches!(v.kind, Kind::Scalar { .. })) else {
-        d.error(v.pos, format!("a parameter `value` must be a string, found {}", v.describe()));
+        d.error(
+            v.pos,
+            format!(
+                "a parameter `value` must be a string, found {}",
+                v.describe()
+            ),
+        );
         return (None, None);
     };
     let trimmed = s.trim();
-    if let Some(inner) = trimmed.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")).filter(|i| !i.contains("{{"))
+    if let Some(inner) = trimmed
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .filter(|i| !i.contains("{{"))
         && bind_ref(binds, inner.trim()).is_none()
     {
         let inner = inner.trim();
         let name = match inner.split_once('.') {
             Some(("tools" | "rest", name)) => name,
             Some(_) => {
-                d.push(unresolved_template(v.pos, inner, binds, "a parameter `value`"));
+                d.push(unresolved_template(
+                    v.pos,
+                    inner,
+                    binds,
+                    "a parameter `value`",
+                ));
                 return (None, None);
             }
             None => inner,
         };
         return (None, Some(name.to_string()));
     }
-    (env_template(&S::new(s.to_string(), v.pos), binds, "a parameter `value`", d), None)
+    (
+        env_template(
+            &S::new(s.to_string(), v.pos),
+            binds,
+            "a parameter `value`",
+            d,
+        ),
+        None,
+    )
 }
 
 fn check_jsonpath(m: &S<String>, d: &mut Diagnostics) -> Mapping {
@@ -566,8 +767,9 @@ fn check_jsonpath(m: &S<String>, d: &mut Diagnostics) -> Mapping {
         Ok(_) => Mapping::Path(text.to_string()),
         Err(e) => {
             d.push(
-                Diagnostic::new(m.pos, format!("bad JSONPath `{text}`: {e}"))
-                    .with_help("mappings are RFC 9535 JSONPath, e.g. `$.` (everything) or `$.data[*].id`"),
+                Diagnostic::new(m.pos, format!("bad JSONPath `{text}`: {e}")).with_help(
+                    "mappings are RFC 9535 JSONPath, e.g. `$.` (everything) or `$.data[*].id`",
+                ),
             );
             Mapping::Identity
         }
@@ -576,15 +778,29 @@ fn check_jsonpath(m: &S<String>, d: &mut Diagnostics) -> Mapping {
 
 fn resolve_output(outputs: &[spec::Output], d: &mut Diagnostics) -> Mapping {
     if outputs.len() > 1 {
-        d.unsupported(outputs[1].pos, "more than one output parameter (result shaping)");
+        d.unsupported(
+            outputs[1].pos,
+            "more than one output parameter (result shaping)",
+        );
     }
-    outputs.first().and_then(|o| o.mapping.as_ref()).map_or(Mapping::Identity, |m| check_jsonpath(m, d))
+    outputs
+        .first()
+        .and_then(|o| o.mapping.as_ref())
+        .map_or(Mapping::Identity, |m| check_jsonpath(m, d))
 }
 
 /// Finds the consumed operation named by `call: namespace.operation`.
-fn resolve_call(call: &S<String>, apis: &[ir::Api], quiet: &Quiet, d: &mut Diagnostics) -> Option<(usize, usize)> {
+fn resolve_call(
+    call: &S<String>,
+    apis: &[ir::Api],
+    quiet: &Quiet,
+    d: &mut Diagnostics,
+) -> Option<(usize, usize)> {
     let Some((ns, op)) = call.v.split_once('.') else {
-        d.error(call.pos, format!("`call` must name `namespace.operation`, found `{}`", call.v));
+        d.error(
+            call.pos,
+            format!("`call` must name `namespace.operation`, found `{}`", call.v),
+        );
         return None;
     };
     let Some(a) = apis.iter().position(|a| a.namespace == ns) else {
@@ -593,17 +809,46 @@ fn resolve_call(call: &S<String>, apis: &[ir::Api], quiet: &Quiet, d: &mut Diagn
         }
         let known: Vec<&str> = apis.iter().map(|a| a.namespace.as_str()).collect();
         d.push(
-            Diagnostic::new(call.pos, format!("unknown namespace `{ns}` in `call: {}`", call.v))
-                .with_help(format!("consumed namespaces: {}", if known.is_empty() { "(none)".to_string() } else { known.join(", ") })),
+            Diagnostic::new(
+                call.pos,
+                format!("unknown namespace `{ns}` in `call: {}`", call.v),
+            )
+            .with_help(format!(
+                "consumed namespaces: {}",
+                if known.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )),
         );
         return None;
     };
     let Some(o) = apis[a].operations.iter().position(|o| o.name == op) else {
-        let mut help = format!("operations of `{ns}`: {}", apis[a].operations.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", "));
-        if let Some(close) = apis[a].operations.iter().min_by_key(|o| edit_distance(&o.name, op)).filter(|o| edit_distance(&o.name, op) <= 3) {
+        let mut help = format!(
+            "operations of `{ns}`: {}",
+            apis[a]
+                .operations
+                .iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if let Some(close) = apis[a]
+            .operations
+            .iter()
+            .min_by_key(|o| edit_distance(&o.name, op))
+            .filter(|o| edit_distance(&o.name, op) <= 3)
+        {
             help = format!("did you mean `{ns}.{}`? {help}", close.name);
         }
-        d.push(Diagnostic::new(call.pos, format!("`call` to an operation that does not exist: `{op}` in `{ns}`")).with_help(help));
+        d.push(
+            Diagnostic::new(
+                call.pos,
+                format!("`call` to an operation that does not exist: `{op}` in `{ns}`"),
+            )
+            .with_help(help),
+        );
         return None;
     };
     Some((a, o))
@@ -615,7 +860,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1; b.len() + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
         }
         prev = cur;
     }
@@ -644,7 +891,11 @@ fn with_value(v: &Node, ex: &Exposure, binds: &Binds, d: &mut Diagnostics) -> Op
         return Some(WithValue::Const(v.to_json()));
     };
     let s = s.trim();
-    if let Some(inner) = s.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")).filter(|i| !i.contains("{{")) {
+    if let Some(inner) = s
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .filter(|i| !i.contains("{{"))
+    {
         let inner = inner.trim();
         if let Some((prefix, name)) = inner.split_once('.')
             && ex.prefixes.contains(&prefix)
@@ -666,7 +917,9 @@ fn with_value(v: &Node, ex: &Exposure, binds: &Binds, d: &mut Diagnostics) -> Op
     }
     if let Some((prefix, name)) = s.split_once('.')
         && !name.is_empty()
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
         if ex.prefixes.contains(&prefix) {
             return Some(WithValue::Input(name.to_string()));
@@ -715,7 +968,13 @@ fn resolve_exposed_call(
         let mut seen: HashMap<String, Pos> = HashMap::new();
         for p in declared {
             if let Some(first) = seen.get(&p.name.v) {
-                d.error(p.name.pos, format!("duplicate input `{}` (first defined at line {})", p.name.v, first.line));
+                d.error(
+                    p.name.pos,
+                    format!(
+                        "duplicate input `{}` (first defined at line {})",
+                        p.name.v, first.line
+                    ),
+                );
                 continue;
             }
             seen.insert(p.name.v.clone(), p.name.pos);
@@ -736,7 +995,13 @@ fn resolve_exposed_call(
                 }
             };
             if source == Source::Path && !ex.path_vars.iter().any(|v| v == &p.name.v) {
-                d.error(p.name.pos, format!("path input `{}` has no `{{{}}}` variable in the exposed path", p.name.v, p.name.v));
+                d.error(
+                    p.name.pos,
+                    format!(
+                        "path input `{}` has no `{{{}}}` variable in the exposed path",
+                        p.name.v, p.name.v
+                    ),
+                );
             }
             inputs.push(Input {
                 name: p.name.v.clone(),
@@ -750,10 +1015,17 @@ fn resolve_exposed_call(
     }
 
     // Finds or infers the input named `name` that feeds consumed parameter `pi`.
-    let mut input_for = |name: &str, pi: usize, pos: Pos, inputs: &mut Vec<Input>, d: &mut Diagnostics| -> Option<usize> {
+    let mut input_for = |name: &str,
+                         pi: usize,
+                         pos: Pos,
+                         inputs: &mut Vec<Input>,
+                         d: &mut Diagnostics|
+     -> Option<usize> {
         // Exact names; path variables also match ASCII case-insensitively (`{orgid}` ← `orgId`).
         let found = inputs.iter().position(|i| i.name == name).or_else(|| {
-            inputs.iter().position(|i| i.source == Source::Path && i.name.eq_ignore_ascii_case(name))
+            inputs
+                .iter()
+                .position(|i| i.source == Source::Path && i.name.eq_ignore_ascii_case(name))
         });
         if let Some(i) = found {
             return Some(i);
@@ -761,8 +1033,18 @@ fn resolve_exposed_call(
         if declared.is_some() {
             let known: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
             d.push(
-                Diagnostic::new(pos, format!("`with` refers to an input `{name}` that does not exist"))
-                    .with_help(format!("declared inputs: {}", if known.is_empty() { "(none)".to_string() } else { known.join(", ") })),
+                Diagnostic::new(
+                    pos,
+                    format!("`with` refers to an input `{name}` that does not exist"),
+                )
+                .with_help(format!(
+                    "declared inputs: {}",
+                    if known.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )),
             );
             return None;
         }
@@ -794,20 +1076,40 @@ fn resolve_exposed_call(
 
     // `with` entries.
     for (key, value) in &e.with {
-        let pi = op.params.iter().position(|p| p.name == key.v).or_else(|| op.params.iter().position(|p| p.name.eq_ignore_ascii_case(&key.v)));
+        let pi = op.params.iter().position(|p| p.name == key.v).or_else(|| {
+            op.params
+                .iter()
+                .position(|p| p.name.eq_ignore_ascii_case(&key.v))
+        });
         let Some(pi) = pi else {
             if op.unsupported_body {
                 continue;
             }
             let known: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
             d.push(
-                Diagnostic::new(key.pos, format!("`with` names `{}`, which is not a parameter of `{}.{}`", key.v, apis[a].namespace, op.name))
-                    .with_help(format!("parameters: {}", if known.is_empty() { "(none)".to_string() } else { known.join(", ") })),
+                Diagnostic::new(
+                    key.pos,
+                    format!(
+                        "`with` names `{}`, which is not a parameter of `{}.{}`",
+                        key.v, apis[a].namespace, op.name
+                    ),
+                )
+                .with_help(format!(
+                    "parameters: {}",
+                    if known.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )),
             );
             continue;
         };
         if fed[pi] {
-            d.error(key.pos, format!("parameter `{}` is fed twice", op.params[pi].name));
+            d.error(
+                key.pos,
+                format!("parameter `{}` is fed twice", op.params[pi].name),
+            );
             continue;
         }
         fed[pi] = true;
@@ -844,8 +1146,12 @@ fn resolve_exposed_call(
             continue;
         }
         let can_exist = declared.is_none()
-            && (ex.is_tool || p.location != In::Path || ex.path_vars.iter().any(|v| v.eq_ignore_ascii_case(&p.name)));
-        let existing = inputs.iter().position(|i| i.name == p.name || (i.source == Source::Path && i.name.eq_ignore_ascii_case(&p.name)));
+            && (ex.is_tool
+                || p.location != In::Path
+                || ex.path_vars.iter().any(|v| v.eq_ignore_ascii_case(&p.name)));
+        let existing = inputs.iter().position(|i| {
+            i.name == p.name || (i.source == Source::Path && i.name.eq_ignore_ascii_case(&p.name))
+        });
         match existing {
             Some(i) => args[pi] = Arg::Input(i),
             None if can_exist => {
@@ -857,14 +1163,26 @@ fn resolve_exposed_call(
                 let why = if declared.is_some() {
                     "no `with` entry feeds it and no declared input has its name".to_string()
                 } else {
-                    format!("no `with` entry feeds it and the exposed path has no `{{{}}}` variable", p.name)
+                    format!(
+                        "no `with` entry feeds it and the exposed path has no `{{{}}}` variable",
+                        p.name
+                    )
                 };
                 d.push(
                     Diagnostic::new(
                         call.pos,
-                        format!("required parameter `{}` ({}) of `{}.{}` is fed by nothing: {why}", p.name, p.location.as_str(), apis[a].namespace, op.name),
+                        format!(
+                            "required parameter `{}` ({}) of `{}.{}` is fed by nothing: {why}",
+                            p.name,
+                            p.location.as_str(),
+                            apis[a].namespace,
+                            op.name
+                        ),
                     )
-                    .with_help(format!("add `with: {{{}: {}.{}}}`", p.name, ex.prefixes[0], p.name)),
+                    .with_help(format!(
+                        "add `with: {{{}: {}.{}}}`",
+                        p.name, ex.prefixes[0], p.name
+                    )),
                 );
             }
         }
@@ -878,14 +1196,27 @@ fn resolve_exposed_call(
                 if input.ty != p.ty {
                     d.error(
                         e.pos,
-                        format!("input `{}` is {} but feeds `{}`, which is {}", input.name, article(input.ty), p.name, article(p.ty)),
+                        format!(
+                            "input `{}` is {} but feeds `{}`, which is {}",
+                            input.name,
+                            article(input.ty),
+                            p.name,
+                            article(p.ty)
+                        ),
                     );
                 }
                 input.required |= p.required;
             }
             Arg::Const(v) => match coerce(v, p.ty) {
                 Some(c) => *v = c,
-                None => d.error(e.pos, format!("the constant `{v}` given to `{}` is not {}", p.name, article(p.ty))),
+                None => d.error(
+                    e.pos,
+                    format!(
+                        "the constant `{v}` given to `{}` is not {}",
+                        p.name,
+                        article(p.ty)
+                    ),
+                ),
             },
             Arg::Absent => {}
         }
@@ -896,16 +1227,33 @@ fn resolve_exposed_call(
     if let Some(declared) = declared.filter(|_| !unresolved_refs) {
         for (n, i) in inputs.iter().enumerate() {
             if i.source != Source::Path && !args.contains(&Arg::Input(n)) {
-                let pos = declared.iter().find(|p| p.name.v == i.name).map_or(e.pos, |p| p.name.pos);
-                d.error(pos, format!("input `{}` of `{name}` feeds no parameter of `{}.{}`", i.name, apis[a].namespace, op.name));
+                let pos = declared
+                    .iter()
+                    .find(|p| p.name.v == i.name)
+                    .map_or(e.pos, |p| p.name.pos);
+                d.error(
+                    pos,
+                    format!(
+                        "input `{}` of `{name}` feeds no parameter of `{}.{}`",
+                        i.name, apis[a].namespace, op.name
+                    ),
+                );
             }
         }
     }
     // REST: every variable of the exposed path must feed something.
     for v in &ex.path_vars {
-        let feeds = inputs.iter().enumerate().any(|(n, i)| i.source == Source::Path && &i.name == v && args.contains(&Arg::Input(n)));
+        let feeds = inputs.iter().enumerate().any(|(n, i)| {
+            i.source == Source::Path && &i.name == v && args.contains(&Arg::Input(n))
+        });
         if !feeds {
-            d.error(e.pos, format!("path variable `{{{v}}}` of `{name}` feeds no parameter of `{}.{}`", apis[a].namespace, op.name));
+            d.error(
+                e.pos,
+                format!(
+                    "path variable `{{{v}}}` of `{name}` feeds no parameter of `{}.{}`",
+                    apis[a].namespace, op.name
+                ),
+            );
         }
     }
     Some(ir::Call {
@@ -936,9 +1284,16 @@ fn coerce(v: &serde_json::Value, ty: Type) -> Option<serde_json::Value> {
         (Type::Integer, Value::Number(n)) if n.is_i64() => Some(v.clone()),
         (Type::Integer, Value::String(s)) => s.trim().parse::<i64>().ok().map(Value::from),
         (Type::Number, Value::Number(_)) => Some(v.clone()),
-        (Type::Number, Value::String(s)) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()).map(Value::from),
+        (Type::Number, Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|f| f.is_finite())
+            .map(Value::from),
         (Type::Boolean, Value::Bool(_)) => Some(v.clone()),
-        (Type::Boolean, Value::String(s)) if s == "true" || s == "false" => Some(Value::Bool(s == "true")),
+        (Type::Boolean, Value::String(s)) if s == "true" || s == "false" => {
+            Some(Value::Bool(s == "true"))
+        }
         (Type::Array, Value::Array(_)) | (Type::Object, Value::Object(_)) => Some(v.clone()),
         _ => None,
     }
@@ -951,7 +1306,11 @@ fn exposed_path_vars(path: &S<String>, d: &mut Diagnostics) -> (String, Vec<Stri
         match piece {
             Ok(lit) => axum_path.push_str(&lit),
             Err((name, pos)) => {
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                {
                     d.error(pos, format!("path variable `{{{name}}}` must be a non-empty name of letters, digits, `_` or `-`"));
                     continue;
                 }
@@ -967,55 +1326,108 @@ fn exposed_path_vars(path: &S<String>, d: &mut Diagnostics) -> (String, Vec<Stri
     (axum_path, vars)
 }
 
-fn resolve_rest(r: &spec::RestExposes, apis: &[ir::Api], binds: &Binds, quiet: &Quiet, modules: &mut Names, d: &mut Diagnostics) -> ir::RestAdapter {
+fn resolve_rest(
+    r: &spec::RestExposes,
+    apis: &[ir::Api],
+    binds: &Binds,
+    quiet: &Quiet,
+    modules: &mut Names,
+    d: &mut Diagnostics,
+) -> ir::RestAdapter {
     let mut routes: Vec<ir::Route> = Vec::new();
     let mut seen_routes: HashMap<(String, Method), Pos> = HashMap::new();
     let mut seen_names: HashMap<String, Pos> = HashMap::new();
     let mut idents = Names::default();
     for res in &r.resources {
         if !res.path.v.starts_with('/') {
-            d.error(res.path.pos, format!("an exposed path must start with `/`, found `{}`", res.path.v));
+            d.error(
+                res.path.pos,
+                format!(
+                    "an exposed path must start with `/`, found `{}`",
+                    res.path.v
+                ),
+            );
         }
         let (axum_path, path_vars) = exposed_path_vars(&res.path, d);
         // Routes that differ only in variable names collide.
-        let shape: String = axum_path.split('/').map(|s| if s.starts_with('{') { "{}" } else { s }).collect::<Vec<_>>().join("/");
+        let shape: String = axum_path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "{}" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
         for op in &res.operations {
             let Some(method) = &op.method else { continue };
             let mut duplicate = false;
             if let Some(first) = seen_routes.get(&(shape.clone(), method.v)) {
-                d.error(method.pos, format!("duplicate route {} {} (first defined at line {})", method.v.as_str(), res.path.v, first.line));
+                d.error(
+                    method.pos,
+                    format!(
+                        "duplicate route {} {} (first defined at line {})",
+                        method.v.as_str(),
+                        res.path.v,
+                        first.line
+                    ),
+                );
                 duplicate = true;
             } else {
                 seen_routes.insert((shape.clone(), method.v), method.pos);
             }
-            let name = op.name.as_ref().map_or_else(|| format!("{} {}", method.v.as_str(), res.path.v), |n| n.v.clone());
+            let name = op.name.as_ref().map_or_else(
+                || format!("{} {}", method.v.as_str(), res.path.v),
+                |n| n.v.clone(),
+            );
             if let Some(n) = &op.name {
                 if let Some(first) = seen_names.get(&n.v) {
-                    d.error(n.pos, format!("duplicate operation `{}` in `{}` (first defined at line {})", n.v, r.namespace.v, first.line));
+                    d.error(
+                        n.pos,
+                        format!(
+                            "duplicate operation `{}` in `{}` (first defined at line {})",
+                            n.v, r.namespace.v, first.line
+                        ),
+                    );
                     duplicate = true;
                 } else {
                     seen_names.insert(n.v.clone(), n.pos);
                 }
             }
-            let ex = Exposure { prefixes: ["rest", &r.namespace.v], path_vars: path_vars.clone(), is_tool: false, quiet };
+            let ex = Exposure {
+                prefixes: ["rest", &r.namespace.v],
+                path_vars: path_vars.clone(),
+                is_tool: false,
+                quiet,
+            };
             let ident = idents.claim(&snake_case(&name));
             let call = resolve_exposed_call(op, &name, ident, &ex, apis, binds, d);
             if let Some(call) = call.filter(|_| !duplicate) {
-                routes.push(ir::Route { path: axum_path.clone(), method: method.v, call });
+                routes.push(ir::Route {
+                    path: axum_path.clone(),
+                    method: method.v,
+                    call,
+                });
             }
         }
     }
     ir::RestAdapter {
         namespace: r.namespace.v.clone(),
         module: modules.claim(&snake_case(&r.namespace.v)),
-        address: r.address.as_ref().map_or_else(|| "127.0.0.1".to_string(), |a| a.v.clone()),
+        address: r
+            .address
+            .as_ref()
+            .map_or_else(|| "127.0.0.1".to_string(), |a| a.v.clone()),
         port: r.port.v,
         description: r.description.clone(),
         routes,
     }
 }
 
-fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, quiet: &Quiet, modules: &mut Names, d: &mut Diagnostics) -> ir::McpAdapter {
+fn resolve_mcp(
+    m: &spec::McpExposes,
+    apis: &[ir::Api],
+    binds: &Binds,
+    quiet: &Quiet,
+    modules: &mut Names,
+    d: &mut Diagnostics,
+) -> ir::McpAdapter {
     let mut tools = Vec::new();
     let mut seen: HashMap<String, Pos> = HashMap::new();
     let mut idents = Names::default();
@@ -1023,14 +1435,37 @@ fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, quiet: &Qu
         let Some(name) = &t.name else { continue };
         let duplicate = seen.get(&name.v).copied();
         if let Some(first) = duplicate {
-            d.error(name.pos, format!("duplicate tool `{}` in `{}` (first defined at line {})", name.v, m.namespace.v, first.line));
+            d.error(
+                name.pos,
+                format!(
+                    "duplicate tool `{}` in `{}` (first defined at line {})",
+                    name.v, m.namespace.v, first.line
+                ),
+            );
         } else {
             seen.insert(name.v.clone(), name.pos);
         }
-        if name.v.is_empty() || name.v.len() > 128 || !name.v.chars().all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c)) {
-            d.error(name.pos, format!("tool name `{}` must be 1–128 characters of letters, digits, `_`, `-` or `.`", name.v));
+        if name.v.is_empty()
+            || name.v.len() > 128
+            || !name
+                .v
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+        {
+            d.error(
+                name.pos,
+                format!(
+                    "tool name `{}` must be 1–128 characters of letters, digits, `_`, `-` or `.`",
+                    name.v
+                ),
+            );
         }
-        let ex = Exposure { prefixes: ["tools", &m.namespace.v], path_vars: Vec::new(), is_tool: true, quiet };
+        let ex = Exposure {
+            prefixes: ["tools", &m.namespace.v],
+            path_vars: Vec::new(),
+            is_tool: true,
+            quiet,
+        };
         let ident = idents.claim(&snake_case(&name.v));
         let call = resolve_exposed_call(t, &name.v, ident, &ex, apis, binds, d);
         if let Some(call) = call.filter(|_| duplicate.is_none()) {
@@ -1047,7 +1482,10 @@ fn resolve_mcp(m: &spec::McpExposes, apis: &[ir::Api], binds: &Binds, quiet: &Qu
     ir::McpAdapter {
         namespace: m.namespace.v.clone(),
         module: modules.claim(&snake_case(&m.namespace.v)),
-        address: m.address.as_ref().map_or_else(|| "127.0.0.1".to_string(), |a| a.v.clone()),
+        address: m
+            .address
+            .as_ref()
+            .map_or_else(|| "127.0.0.1".to_string(), |a| a.v.clone()),
         port: m.port.as_ref().map(|p| p.v),
         transport: m.transport,
         description: m.description.clone(),

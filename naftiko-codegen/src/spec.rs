@@ -185,9 +185,18 @@ pub struct Output {
 
 #[derive(Debug, Clone)]
 pub enum AuthKind {
-    Bearer { token: S<String> },
-    Basic { username: S<String>, password: S<String> },
-    ApiKey { name: S<String>, value: S<String>, placement: S<ApiKeyIn> },
+    Bearer {
+        token: S<String>,
+    },
+    Basic {
+        username: S<String>,
+        password: S<String>,
+    },
+    ApiKey {
+        name: S<String>,
+        value: S<String>,
+        placement: S<ApiKeyIn>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,14 +282,23 @@ pub struct McpExposes {
 pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
     let mut top = Obj::new(root, "the spec root", d)?;
     match top.take("naftiko") {
-        None => d.error(root.pos, "missing required key `naftiko` (the spec version, e.g. `naftiko: 1.0.0-alpha2`)"),
+        None => d.error(
+            root.pos,
+            "missing required key `naftiko` (the spec version, e.g. `naftiko: 1.0.0-alpha2`)",
+        ),
         Some(v) => match v.as_str() {
             Some("1.0.0-alpha2" | "1.0.0-alpha3") => {}
             Some(other) => d.push(
-                crate::diag::Diagnostic::new(v.pos, format!("unsupported naftiko version `{other}`"))
-                    .with_help("supported versions: 1.0.0-alpha2, 1.0.0-alpha3"),
+                crate::diag::Diagnostic::new(
+                    v.pos,
+                    format!("unsupported naftiko version `{other}`"),
+                )
+                .with_help("supported versions: 1.0.0-alpha2, 1.0.0-alpha3"),
             ),
-            None => d.error(v.pos, format!("`naftiko` must be a version string, found {}", v.describe())),
+            None => d.error(
+                v.pos,
+                format!("`naftiko` must be a version string, found {}", v.describe()),
+            ),
         },
     }
     let mut title = None;
@@ -288,7 +306,10 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
     if let Some(info) = top.take("info")
         && let Some(mut info) = Obj::new(info, "`info`", d)
     {
-        title = info.opt_str("label", d).or_else(|| info.opt_str("title", d)).map(|s| s.v);
+        title = info
+            .opt_str("label", d)
+            .or_else(|| info.opt_str("title", d))
+            .map(|s| s.v);
         description = info.opt_str("description", d).map(|s| s.v);
         info.ignore(&["tags", "created", "modified", "stakeholders", "personas"]);
         info.finish(d);
@@ -328,7 +349,8 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
                             Some(c) => consumes.push(c),
                             None => {
                                 if let Kind::Map(e) = &c.kind
-                                    && let Some((_, ns)) = e.iter().find(|(k, _)| k.as_str() == Some("namespace"))
+                                    && let Some((_, ns)) =
+                                        e.iter().find(|(k, _)| k.as_str() == Some("namespace"))
                                     && let Some(ns) = ns.as_str()
                                 {
                                     unreadable_namespaces.push(ns.to_string());
@@ -351,7 +373,15 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
             }
         }
     }
-    Some(Spec { has_imports, unreadable_namespaces, title, description, binds, consumes, exposes })
+    Some(Spec {
+        has_imports,
+        unreadable_namespaces,
+        title,
+        description,
+        binds,
+        consumes,
+        exposes,
+    })
 }
 
 fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {
@@ -359,7 +389,11 @@ fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {
     let namespace = o.req_str("namespace", d);
     o.opt_str("description", d);
     let located = o.has("location");
-    o.unsupported("location", "a bind with `location` (secrets read from a file)", d);
+    o.unsupported(
+        "location",
+        "a bind with `location` (secrets read from a file)",
+        d,
+    );
     let mut keys = Vec::new();
     match o.take("keys") {
         None => d.error(node.pos, "missing required key `keys` in a bind"),
@@ -374,12 +408,22 @@ fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {
                     }
                 }
             } else {
-                d.error(k.pos, format!("`keys` must be a mapping of variable names to sources, found {}", k.describe()));
+                d.error(
+                    k.pos,
+                    format!(
+                        "`keys` must be a mapping of variable names to sources, found {}",
+                        k.describe()
+                    ),
+                );
             }
         }
     }
     o.finish(d);
-    Some(Bind { namespace: namespace?, located, keys })
+    Some(Bind {
+        namespace: namespace?,
+        located,
+        keys,
+    })
 }
 
 fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
@@ -392,7 +436,10 @@ fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
     if let Some(ty) = &ty
         && ty.v != "http"
     {
-        d.unsupported(ty.pos, format!("consumed API type `{}` (only `http`)", ty.v));
+        d.unsupported(
+            ty.pos,
+            format!("consumed API type `{}` (only `http`)", ty.v),
+        );
     }
     let namespace = o.req_str("namespace", d);
     let base_uri = o.req_str("baseUri", d);
@@ -402,7 +449,10 @@ fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
         (Some(a), _) | (None, Some(a)) => read_auth(a, d),
         (None, None) => None,
     };
-    let params = o.take("inputParameters").map(|p| read_params(p, d)).unwrap_or_default();
+    let params = o
+        .take("inputParameters")
+        .map(|p| read_params(p, d))
+        .unwrap_or_default();
     // Without `resources` an API can still be the target of a `forward`.
     let mut resources = Vec::new();
     if let Some(r) = o.take("resources") {
@@ -413,7 +463,15 @@ fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
         }
     }
     o.finish(d);
-    Some(Consumes { pos: node.pos, namespace: namespace?, base_uri: base_uri?, description, auth, params, resources })
+    Some(Consumes {
+        pos: node.pos,
+        namespace: namespace?,
+        base_uri: base_uri?,
+        description,
+        auth,
+        params,
+        resources,
+    })
 }
 
 fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
@@ -422,10 +480,16 @@ fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
     let path = o.req_str("path", d);
     let description = o.opt_str("description", d).map(|s| s.v);
     o.ignore(&["label"]);
-    let params = o.take("inputParameters").map(|p| read_params(p, d)).unwrap_or_default();
+    let params = o
+        .take("inputParameters")
+        .map(|p| read_params(p, d))
+        .unwrap_or_default();
     let mut operations = Vec::new();
     match o.take("operations") {
-        None => d.error(node.pos, "missing required key `operations` in a consumed resource"),
+        None => d.error(
+            node.pos,
+            "missing required key `operations` in a consumed resource",
+        ),
         Some(ops) => {
             for op in seq(ops, "`operations`", d) {
                 if let Some(op) = read_operation(op, d) {
@@ -435,7 +499,14 @@ fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
         }
     }
     o.finish(d);
-    Some(Resource { pos: node.pos, name, path: path?, description, params, operations })
+    Some(Resource {
+        pos: node.pos,
+        name,
+        path: path?,
+        description,
+        params,
+        operations,
+    })
 }
 
 fn read_operation(node: &Node, d: &mut Diagnostics) -> Option<Operation> {
@@ -450,18 +521,36 @@ fn read_operation(node: &Node, d: &mut Diagnostics) -> Option<Operation> {
     {
         d.unsupported(f.pos, format!("`outputRawFormat: {}` (only `json`)", f.v));
     }
-    let params = o.take("inputParameters").map(|p| read_params(p, d)).unwrap_or_default();
-    let outputs = o.take("outputParameters").map(|p| read_outputs(p, "value", d)).unwrap_or_default();
+    let params = o
+        .take("inputParameters")
+        .map(|p| read_params(p, d))
+        .unwrap_or_default();
+    let outputs = o
+        .take("outputParameters")
+        .map(|p| read_outputs(p, "value", d))
+        .unwrap_or_default();
     let body = o.take("body").and_then(|b| read_body(b, d));
     o.finish(d);
     let Some(method) = method else {
         if node_has_key(node, "method") {
             return None;
         }
-        d.error(node.pos, "missing required key `method` in a consumed operation");
+        d.error(
+            node.pos,
+            "missing required key `method` in a consumed operation",
+        );
         return None;
     };
-    Some(Operation { pos: node.pos, name: name?, method, description, path, params, body, outputs })
+    Some(Operation {
+        pos: node.pos,
+        name: name?,
+        method,
+        description,
+        path,
+        params,
+        body,
+        outputs,
+    })
 }
 
 fn node_has_key(node: &Node, key: &str) -> bool {
@@ -482,7 +571,11 @@ fn read_body(node: &Node, d: &mut Diagnostics) -> Option<Body> {
     if !json {
         d.unsupported(ty.pos, format!("a `{}` request body (only `json`)", ty.v));
     }
-    Some(Body { pos: node.pos, json, data })
+    Some(Body {
+        pos: node.pos,
+        json,
+        data,
+    })
 }
 
 fn read_method(node: &Node, d: &mut Diagnostics) -> Option<S<Method>> {
@@ -495,7 +588,10 @@ fn read_method(node: &Node, d: &mut Diagnostics) -> Option<S<Method>> {
         Some("HEAD") => Method::Head,
         Some("OPTIONS") => Method::Options,
         _ => {
-            d.error(node.pos, format!("unknown HTTP method `{}`", node.as_str().unwrap_or("?")));
+            d.error(
+                node.pos,
+                format!("unknown HTTP method `{}`", node.as_str().unwrap_or("?")),
+            );
             return None;
         }
     };
@@ -512,8 +608,11 @@ fn read_type(node: &Node, d: &mut Diagnostics) -> Option<S<Type>> {
         Some("object") => Type::Object,
         _ => {
             d.push(
-                crate::diag::Diagnostic::new(node.pos, format!("unknown type `{}`", node.as_str().unwrap_or("?")))
-                    .with_help("expected one of: string, integer, number, boolean, array, object"),
+                crate::diag::Diagnostic::new(
+                    node.pos,
+                    format!("unknown type `{}`", node.as_str().unwrap_or("?")),
+                )
+                .with_help("expected one of: string, integer, number, boolean, array, object"),
             );
             return None;
         }
@@ -524,7 +623,9 @@ fn read_type(node: &Node, d: &mut Diagnostics) -> Option<S<Type>> {
 fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
     let mut out = Vec::new();
     for p in seq(node, "`inputParameters`", d) {
-        let Some(mut o) = Obj::new(p, "an input parameter", d) else { continue };
+        let Some(mut o) = Obj::new(p, "an input parameter", d) else {
+            continue;
+        };
         let name = o.req_str("name", d);
         let location = o.take("in").and_then(|n| {
             let l = match n.as_str() {
@@ -535,8 +636,11 @@ fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
                 Some("body") => In::Body,
                 _ => {
                     d.push(
-                        crate::diag::Diagnostic::new(n.pos, format!("unknown parameter location `{}`", n.as_str().unwrap_or("?")))
-                            .with_help("expected one of: path, query, header, cookie, body"),
+                        crate::diag::Diagnostic::new(
+                            n.pos,
+                            format!("unknown parameter location `{}`", n.as_str().unwrap_or("?")),
+                        )
+                        .with_help("expected one of: path, query, header, cookie, body"),
                     );
                     return None;
                 }
@@ -549,11 +653,27 @@ fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
         let value = o.take("value").cloned();
         // `properties`/`items` describe an object or array's shape: documentation only.
         o.ignore(&["label", "properties", "items"]);
-        o.unsupported("pattern", "`pattern` on an input parameter (input validation)", d);
-        o.unsupported("mapping", "`mapping` on an input parameter (mapping inputs into the request)", d);
+        o.unsupported(
+            "pattern",
+            "`pattern` on an input parameter (input validation)",
+            d,
+        );
+        o.unsupported(
+            "mapping",
+            "`mapping` on an input parameter (mapping inputs into the request)",
+            d,
+        );
         o.finish(d);
         if let Some(name) = name {
-            out.push(Param { pos: p.pos, name, location, ty, description, required, value });
+            out.push(Param {
+                pos: p.pos,
+                name,
+                location,
+                ty,
+                description,
+                required,
+                value,
+            });
         }
     }
     out
@@ -562,21 +682,38 @@ fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
 fn read_outputs(node: &Node, path_key: &'static str, d: &mut Diagnostics) -> Vec<Output> {
     let mut out = Vec::new();
     for p in seq(node, "`outputParameters`", d) {
-        let Some(mut o) = Obj::new(p, "an output parameter", d) else { continue };
+        let Some(mut o) = Obj::new(p, "an output parameter", d) else {
+            continue;
+        };
         let ty = o.take("type").and_then(|t| read_type(t, d));
         let mapping = o.opt_str(path_key, d);
         o.ignore(&["name", "description", "label"]);
-        o.unsupported("const", "`const` in an output parameter (constant outputs)", d);
+        o.unsupported(
+            "const",
+            "`const` in an output parameter (constant outputs)",
+            d,
+        );
         for key in ["properties", "items"] {
             if let Some(n) = o.take(key) {
-                d.unsupported(n.pos, format!("`{key}` in an output parameter (result shaping)"));
+                d.unsupported(
+                    n.pos,
+                    format!("`{key}` in an output parameter (result shaping)"),
+                );
             }
         }
         // Exposed outputs may also say `value:`; consumed outputs may say `mapping:`.
-        let other = if path_key == "value" { "mapping" } else { "value" };
+        let other = if path_key == "value" {
+            "mapping"
+        } else {
+            "value"
+        };
         let mapping = mapping.or_else(|| o.opt_str(other, d));
         o.finish(d);
-        out.push(Output { pos: p.pos, mapping, ty });
+        out.push(Output {
+            pos: p.pos,
+            mapping,
+            ty,
+        });
     }
     out
 }
@@ -594,7 +731,10 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
             let username = o.req_str("username", d);
             let password = o.req_str("password", d);
             o.finish(d);
-            AuthKind::Basic { username: username?, password: password? }
+            AuthKind::Basic {
+                username: username?,
+                password: password?,
+            }
         }
         "apikey" => {
             // Two spellings: `key`/`value`/`placement` (schema) and `name`/`value`/`in`.
@@ -609,7 +749,10 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
                     "query" => S::new(ApiKeyIn::Query, p.pos),
                     "path" => S::new(ApiKeyIn::Path, p.pos),
                     other => {
-                        d.unsupported(p.pos, format!("an API key placed in `{other}` (only `header` or `query`)"));
+                        d.unsupported(
+                            p.pos,
+                            format!("an API key placed in `{other}` (only `header` or `query`)"),
+                        );
                         return None;
                     }
                 },
@@ -618,7 +761,11 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
                 d.error(node.pos, "missing required key `key` (the header or query parameter name) in apikey authentication");
                 return None;
             };
-            AuthKind::ApiKey { name, value: value?, placement }
+            AuthKind::ApiKey {
+                name,
+                value: value?,
+                placement,
+            }
         }
         "digest" | "oauth1" | "oauth2" | "aws-sig-v4" | "hmac" | "certificate" => {
             o.ignore_all();
@@ -628,13 +775,19 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
         _ => {
             o.ignore_all();
             d.push(
-                crate::diag::Diagnostic::new(ty.pos, format!("unknown authentication type `{}`", ty.v))
-                    .with_help("expected one of: bearer, basic, apikey"),
+                crate::diag::Diagnostic::new(
+                    ty.pos,
+                    format!("unknown authentication type `{}`", ty.v),
+                )
+                .with_help("expected one of: bearer, basic, apikey"),
             );
             return None;
         }
     };
-    Some(Auth { pos: node.pos, kind })
+    Some(Auth {
+        pos: node.pos,
+        kind,
+    })
 }
 
 fn read_port(o: &mut Obj, d: &mut Diagnostics) -> Option<S<u16>> {
@@ -642,7 +795,13 @@ fn read_port(o: &mut Obj, d: &mut Diagnostics) -> Option<S<u16>> {
     match n.as_i64() {
         Some(p) if (1..=65535).contains(&p) => Some(S::new(p as u16, n.pos)),
         _ => {
-            d.error(n.pos, format!("`port` must be an integer from 1 to 65535, found `{}`", n.as_str().unwrap_or("?")));
+            d.error(
+                n.pos,
+                format!(
+                    "`port` must be an integer from 1 to 65535, found `{}`",
+                    n.as_str().unwrap_or("?")
+                ),
+            );
             None
         }
     }
@@ -657,10 +816,17 @@ fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
             let address = o.opt_str("address", d);
             let port = read_port(&mut o, d);
             let description = o.opt_str("description", d).map(|s| s.v);
-            o.unsupported("authentication", "`authentication` on an exposed adapter", d);
+            o.unsupported(
+                "authentication",
+                "`authentication` on an exposed adapter",
+                d,
+            );
             let mut resources = Vec::new();
             match o.take("resources") {
-                None => d.error(node.pos, "missing required key `resources` in a `rest` adapter"),
+                None => d.error(
+                    node.pos,
+                    "missing required key `resources` in a `rest` adapter",
+                ),
                 Some(r) => {
                     for r in seq(r, "`resources`", d) {
                         if let Some(r) = read_exposed_resource(r, d) {
@@ -673,7 +839,14 @@ fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
             if port.is_none() && !node_has_key(node, "port") {
                 d.error(node.pos, "missing required key `port` in a `rest` adapter");
             }
-            Some(Exposes::Rest(RestExposes { pos: node.pos, namespace: namespace?, address, port: port?, description, resources }))
+            Some(Exposes::Rest(RestExposes {
+                pos: node.pos,
+                namespace: namespace?,
+                address,
+                port: port?,
+                description,
+                resources,
+            }))
         }
         "mcp" => {
             let namespace = o.req_str("namespace", d);
@@ -686,13 +859,20 @@ fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
                 Some(t) if t.v == "stdio" => Transport::Stdio,
                 Some(t) => {
                     d.push(
-                        crate::diag::Diagnostic::new(t.pos, format!("unknown MCP transport `{}`", t.v))
-                            .with_help("expected `http` or `stdio`"),
+                        crate::diag::Diagnostic::new(
+                            t.pos,
+                            format!("unknown MCP transport `{}`", t.v),
+                        )
+                        .with_help("expected `http` or `stdio`"),
                     );
                     Transport::Http
                 }
             };
-            o.unsupported("authentication", "`authentication` on an exposed adapter", d);
+            o.unsupported(
+                "authentication",
+                "`authentication` on an exposed adapter",
+                d,
+            );
             o.unsupported("resources", "MCP `resources`", d);
             o.unsupported("prompts", "MCP `prompts`", d);
             let mut tools = Vec::new();
@@ -707,7 +887,15 @@ fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
                 }
             }
             o.finish(d);
-            Some(Exposes::Mcp(McpExposes { pos: node.pos, namespace: namespace?, address, port, transport, description, tools }))
+            Some(Exposes::Mcp(McpExposes {
+                pos: node.pos,
+                namespace: namespace?,
+                address,
+                port,
+                transport,
+                description,
+                tools,
+            }))
         }
         "skill" | "http" | "control" => {
             o.ignore_all();
@@ -717,8 +905,11 @@ fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
         other => {
             o.ignore_all();
             d.push(
-                crate::diag::Diagnostic::new(ty.pos, format!("unknown exposed adapter type `{other}`"))
-                    .with_help("expected `rest` or `mcp`"),
+                crate::diag::Diagnostic::new(
+                    ty.pos,
+                    format!("unknown exposed adapter type `{other}`"),
+                )
+                .with_help("expected `rest` or `mcp`"),
             );
             None
         }
@@ -736,7 +927,10 @@ fn read_exposed_resource(node: &Node, d: &mut Diagnostics) -> Option<ExposedReso
     match o.take("operations") {
         None => {
             if !node_has_key(node, "forward") {
-                d.error(node.pos, "missing required key `operations` in an exposed resource");
+                d.error(
+                    node.pos,
+                    "missing required key `operations` in an exposed resource",
+                );
             }
         }
         Some(ops) => {
@@ -748,20 +942,40 @@ fn read_exposed_resource(node: &Node, d: &mut Diagnostics) -> Option<ExposedReso
         }
     }
     o.finish(d);
-    Some(ExposedResource { pos: node.pos, path: path?, description, operations })
+    Some(ExposedResource {
+        pos: node.pos,
+        path: path?,
+        description,
+        operations,
+    })
 }
 
-fn read_exposed_operation(node: &Node, tool: bool, d: &mut Diagnostics) -> Option<ExposedOperation> {
-    let what = if tool { "an MCP tool" } else { "an exposed operation" };
+fn read_exposed_operation(
+    node: &Node,
+    tool: bool,
+    d: &mut Diagnostics,
+) -> Option<ExposedOperation> {
+    let what = if tool {
+        "an MCP tool"
+    } else {
+        "an exposed operation"
+    };
     let mut o = Obj::new(node, what, d)?;
-    let name = if tool { o.req_str("name", d) } else { o.opt_str("name", d) };
+    let name = if tool {
+        o.req_str("name", d)
+    } else {
+        o.opt_str("name", d)
+    };
     let method = if tool {
         None
     } else {
         match o.take("method") {
             Some(m) => read_method(m, d),
             None => {
-                d.error(node.pos, "missing required key `method` in an exposed operation");
+                d.error(
+                    node.pos,
+                    "missing required key `method` in an exposed operation",
+                );
                 None
             }
         }
@@ -774,15 +988,27 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Diagnostics) -> Optio
         match &w.kind {
             Kind::Map(entries) => {
                 for (k, v) in entries {
-                    with.push((S::new(k.as_str().unwrap_or_default().to_string(), k.pos), v.clone()));
+                    with.push((
+                        S::new(k.as_str().unwrap_or_default().to_string(), k.pos),
+                        v.clone(),
+                    ));
                 }
             }
             _ if w.is_null() => {}
-            _ => d.error(w.pos, format!("`with` must be a mapping of consumed parameter names to values, found {}", w.describe())),
+            _ => d.error(
+                w.pos,
+                format!(
+                    "`with` must be a mapping of consumed parameter names to values, found {}",
+                    w.describe()
+                ),
+            ),
         }
     }
     let inputs = o.take("inputParameters").map(|p| read_params(p, d));
-    let outputs = o.take("outputParameters").map(|p| read_outputs(p, "mapping", d)).unwrap_or_default();
+    let outputs = o
+        .take("outputParameters")
+        .map(|p| read_outputs(p, "mapping", d))
+        .unwrap_or_default();
     let mut hints = Hints::default();
     if let Some(h) = o.take("hints")
         && let Some(mut h) = Obj::new(h, "`hints`", d)
@@ -797,13 +1023,28 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Diagnostics) -> Optio
     o.unsupported("mappings", "`mappings` (step output mappings)", d);
     o.unsupported("ref", "`ref` (operation references)", d);
     o.finish(d);
-    if call.is_none() && !node_has_key(node, "steps") && !node_has_key(node, "ref") && !node_has_key(node, "mappings") {
+    if call.is_none()
+        && !node_has_key(node, "steps")
+        && !node_has_key(node, "ref")
+        && !node_has_key(node, "mappings")
+    {
         d.error(node.pos, format!("missing required key `call` in {what}"));
     }
     if !tool && method.is_none() {
         return None;
     }
-    Some(ExposedOperation { pos: node.pos, name, method, label, description, call, with, inputs, outputs, hints })
+    Some(ExposedOperation {
+        pos: node.pos,
+        name,
+        method,
+        label,
+        description,
+        call,
+        with,
+        inputs,
+        outputs,
+        hints,
+    })
 }
 
 /// The items of a list; anything else is an error and yields nothing.
@@ -812,7 +1053,10 @@ fn seq<'a>(node: &'a Node, what: &str, d: &mut Diagnostics) -> &'a [Node] {
         Kind::Seq(items) => items,
         _ if node.is_null() => &[],
         _ => {
-            d.error(node.pos, format!("{what} must be a list, found {}", node.describe()));
+            d.error(
+                node.pos,
+                format!("{what} must be a list, found {}", node.describe()),
+            );
             &[]
         }
     }
@@ -830,9 +1074,18 @@ struct Obj<'a> {
 impl<'a> Obj<'a> {
     fn new(node: &'a Node, what: &'static str, d: &mut Diagnostics) -> Option<Self> {
         match &node.kind {
-            Kind::Map(entries) => Some(Obj { node, entries, taken: vec![false; entries.len()], known: Vec::new(), what }),
+            Kind::Map(entries) => Some(Obj {
+                node,
+                entries,
+                taken: vec![false; entries.len()],
+                known: Vec::new(),
+                what,
+            }),
             _ => {
-                d.error(node.pos, format!("{what} must be a mapping, found {}", node.describe()));
+                d.error(
+                    node.pos,
+                    format!("{what} must be a mapping, found {}", node.describe()),
+                );
                 None
             }
         }
@@ -844,7 +1097,10 @@ impl<'a> Obj<'a> {
 
     fn take(&mut self, key: &'static str) -> Option<&'a Node> {
         self.known.push(key);
-        let i = self.entries.iter().position(|(k, _)| k.as_str() == Some(key))?;
+        let i = self
+            .entries
+            .iter()
+            .position(|(k, _)| k.as_str() == Some(key))?;
         self.taken[i] = true;
         Some(&self.entries[i].1)
     }
@@ -857,7 +1113,10 @@ impl<'a> Obj<'a> {
         match &n.kind {
             Kind::Scalar { value, .. } => Some(S::new(value.clone(), n.pos)),
             _ => {
-                d.error(n.pos, format!("`{key}` must be a string, found {}", n.describe()));
+                d.error(
+                    n.pos,
+                    format!("`{key}` must be a string, found {}", n.describe()),
+                );
                 None
             }
         }
@@ -867,9 +1126,20 @@ impl<'a> Obj<'a> {
         let present = self.has(key);
         let v = self.opt_str(key, d);
         if v.is_none() && !present {
-            d.error(self.node.pos, format!("missing required key `{key}` in {}", self.what));
-        } else if v.is_none() && self.entries.iter().any(|(k, v)| k.as_str() == Some(key) && v.is_null()) {
-            d.error(self.node.pos, format!("`{key}` must not be empty in {}", self.what));
+            d.error(
+                self.node.pos,
+                format!("missing required key `{key}` in {}", self.what),
+            );
+        } else if v.is_none()
+            && self
+                .entries
+                .iter()
+                .any(|(k, v)| k.as_str() == Some(key) && v.is_null())
+        {
+            d.error(
+                self.node.pos,
+                format!("`{key}` must not be empty in {}", self.what),
+            );
         }
         v
     }
@@ -878,7 +1148,13 @@ impl<'a> Obj<'a> {
         let n = self.take(key)?;
         let b = n.as_bool();
         if b.is_none() {
-            d.error(n.pos, format!("`{key}` must be `true` or `false`, found `{}`", n.as_str().unwrap_or("?")));
+            d.error(
+                n.pos,
+                format!(
+                    "`{key}` must be `true` or `false`, found `{}`",
+                    n.as_str().unwrap_or("?")
+                ),
+            );
         }
         b
     }
@@ -896,7 +1172,11 @@ impl<'a> Obj<'a> {
 
     fn unsupported(&mut self, key: &'static str, construct: &str, d: &mut Diagnostics) {
         if let Some(n) = self.take(key) {
-            let pos = self.entries.iter().find(|(k, _)| k.as_str() == Some(key)).map_or(n.pos, |(k, _)| k.pos);
+            let pos = self
+                .entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map_or(n.pos, |(k, _)| k.pos);
             d.unsupported(pos, construct);
         }
     }
@@ -908,8 +1188,15 @@ impl<'a> Obj<'a> {
                 known.sort_unstable();
                 known.dedup();
                 d.push(
-                    crate::diag::Diagnostic::new(k.pos, format!("unknown key `{}` in {}", k.as_str().unwrap_or("?"), self.what))
-                        .with_help(format!("expected one of: {}", known.join(", "))),
+                    crate::diag::Diagnostic::new(
+                        k.pos,
+                        format!(
+                            "unknown key `{}` in {}",
+                            k.as_str().unwrap_or("?"),
+                            self.what
+                        ),
+                    )
+                    .with_help(format!("expected one of: {}", known.join(", "))),
                 );
             }
         }

@@ -21,7 +21,10 @@ pub struct Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// A scalar; `plain` is false when it was quoted or a block scalar (then it is always a string).
-    Scalar { value: String, plain: bool },
+    Scalar {
+        value: String,
+        plain: bool,
+    },
     Seq(Vec<Node>),
     /// Keys keep their own positions, in document order.
     Map(Vec<(Node, Node)>),
@@ -136,7 +139,13 @@ pub fn parse(src: &str) -> Result<Node, Vec<Diagnostic>> {
             Event::Scalar(value, style, anchor, _tag) => {
                 let plain = matches!(style, ScalarStyle::Plain);
                 builder.push(
-                    Node { pos, kind: Kind::Scalar { value: value.into_owned(), plain } },
+                    Node {
+                        pos,
+                        kind: Kind::Scalar {
+                            value: value.into_owned(),
+                            plain,
+                        },
+                    },
                     anchor,
                 );
             }
@@ -145,7 +154,9 @@ pub fn parse(src: &str) -> Result<Node, Vec<Diagnostic>> {
             Event::SequenceEnd | Event::MappingEnd => builder.close(),
             Event::Alias(id) => match builder.anchors.get(&id).cloned() {
                 Some(node) => builder.push(Node { pos, ..node }, 0),
-                None => builder.errors.push(Diagnostic::new(pos, "alias to an unknown anchor")),
+                None => builder
+                    .errors
+                    .push(Diagnostic::new(pos, "alias to an unknown anchor")),
             },
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
@@ -153,7 +164,9 @@ pub fn parse(src: &str) -> Result<Node, Vec<Diagnostic>> {
     if !builder.errors.is_empty() {
         return Err(builder.errors);
     }
-    builder.root.ok_or_else(|| vec![Diagnostic::new(Pos::new(1, 1), "the spec file is empty")])
+    builder
+        .root
+        .ok_or_else(|| vec![Diagnostic::new(Pos::new(1, 1), "the spec file is empty")])
 }
 
 #[derive(Default)]
@@ -167,7 +180,11 @@ struct Builder {
 
 impl Builder {
     fn open(&mut self, pos: Pos, anchor: usize, map: bool) {
-        let kind = if map { Kind::Map(Vec::new()) } else { Kind::Seq(Vec::new()) };
+        let kind = if map {
+            Kind::Map(Vec::new())
+        } else {
+            Kind::Seq(Vec::new())
+        };
         self.stack.push((Node { pos, kind }, anchor, None));
     }
 
@@ -190,8 +207,13 @@ impl Builder {
             Kind::Map(entries) => match pending.take() {
                 None => {
                     if node.as_str().is_none() {
-                        self.errors.push(Diagnostic::new(node.pos, "mapping keys must be plain strings"));
-                    } else if let Some((first, _)) = entries.iter().find(|(k, _)| k.as_str() == node.as_str()) {
+                        self.errors.push(Diagnostic::new(
+                            node.pos,
+                            "mapping keys must be plain strings",
+                        ));
+                    } else if let Some((first, _)) =
+                        entries.iter().find(|(k, _)| k.as_str() == node.as_str())
+                    {
                         self.errors.push(Diagnostic::new(
                             node.pos,
                             format!(
@@ -219,7 +241,9 @@ mod tests {
         let n = parse("a:\n  b: [1, 'x']\n").unwrap();
         let Kind::Map(e) = &n.kind else { panic!() };
         assert_eq!(e[0].0.pos, Pos::new(1, 1));
-        let Kind::Map(inner) = &e[0].1.kind else { panic!() };
+        let Kind::Map(inner) = &e[0].1.kind else {
+            panic!()
+        };
         assert_eq!(inner[0].0.pos, Pos::new(2, 3));
         assert_eq!(inner[0].1.pos, Pos::new(2, 6));
     }
@@ -227,7 +251,11 @@ mod tests {
     #[test]
     fn reports_syntax_errors_with_position() {
         let e = parse("a: [1, 2\nb: c\n").unwrap_err();
-        assert!(e[0].message.starts_with("YAML syntax error"), "{}", e[0].message);
+        assert!(
+            e[0].message.starts_with("YAML syntax error"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
@@ -240,6 +268,9 @@ mod tests {
     #[test]
     fn quoted_scalars_stay_strings() {
         let n = parse("a: '1'\nb: 1\nc: true\nd:\n").unwrap();
-        assert_eq!(n.to_json(), serde_json::json!({"a": "1", "b": 1, "c": true, "d": null}));
+        assert_eq!(
+            n.to_json(),
+            serde_json::json!({"a": "1", "b": 1, "c": true, "d": null})
+        );
     }
 }

@@ -650,12 +650,33 @@ fn unknown_keys_are_errors_with_the_expected_ones_listed() {
 #[test]
 fn a_base_uri_may_read_a_bind_but_not_an_unbound_placeholder() {
     let s = spec(ITEM, &rest(LIST_ROUTE));
-    let c = ok(&s.replace("baseUri: https://api.example.com", "baseUri: '{{env.TOKEN}}/api'"));
-    assert_eq!(c.apis[0].base_uri.0, vec![Part::Env("API_TOKEN".into()), Part::Lit("/api".into())]);
-    let d = errors(&s.replace("baseUri: https://api.example.com", "baseUri: https://{region}.example.com"));
-    assert!(has(&d, "`baseUri` has a placeholder `{region}` that nothing gives a value"), "{d:?}");
-    let d = errors(&s.replace("baseUri: https://api.example.com", "baseUri: ftp://example.com"));
-    assert!(has(&d, "`baseUri` must be an absolute http(s) URL"), "{d:?}");
+    let c = ok(&s.replace(
+        "baseUri: https://api.example.com",
+        "baseUri: '{{env.TOKEN}}/api'",
+    ));
+    assert_eq!(
+        c.apis[0].base_uri.0,
+        vec![Part::Env("API_TOKEN".into()), Part::Lit("/api".into())]
+    );
+    let d = errors(&s.replace(
+        "baseUri: https://api.example.com",
+        "baseUri: https://{region}.example.com",
+    ));
+    assert!(
+        has(
+            &d,
+            "`baseUri` has a placeholder `{region}` that nothing gives a value"
+        ),
+        "{d:?}"
+    );
+    let d = errors(&s.replace(
+        "baseUri: https://api.example.com",
+        "baseUri: ftp://example.com",
+    ));
+    assert!(
+        has(&d, "`baseUri` must be an absolute http(s) URL"),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -678,16 +699,32 @@ fn a_body_template_builds_the_json_body_from_its_variables() {
         name: tools.displayName";
     let c = ok(&spec(res, &mcp(tool)));
     let op = &c.apis[0].operations[0];
-    assert_eq!(op.params.iter().map(|p| (p.name.as_str(), p.location, p.required)).collect::<Vec<_>>(), vec![
-        ("name", In::Body, false),
-        ("type", In::Body, false)
-    ]);
-    let Body::Template(naftiko_codegen::ir::JsonTemplate::Object(entries)) = &op.body else { panic!("{:?}", op.body) };
-    assert_eq!(entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["name", "selector", "limit"]);
+    assert_eq!(
+        op.params
+            .iter()
+            .map(|p| (p.name.as_str(), p.location, p.required))
+            .collect::<Vec<_>>(),
+        vec![("name", In::Body, false), ("type", In::Body, false)]
+    );
+    let Body::Template(naftiko_codegen::ir::JsonTemplate::Object(entries)) = &op.body else {
+        panic!("{:?}", op.body)
+    };
+    assert_eq!(
+        entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        ["name", "selector", "limit"]
+    );
     // `with` renames the input feeding `name`; `type` is fed by the input its template names.
-    let inputs: Vec<&str> = c.mcp[0].tools[0].call.inputs.iter().map(|i| i.name.as_str()).collect();
+    let inputs: Vec<&str> = c.mcp[0].tools[0]
+        .call
+        .inputs
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
     assert_eq!(inputs, ["displayName", "type"]);
     // A declared body parameter the template does not use is an error.
     let unused = res.replace("        body:", "        inputParameters:\n        - name: extra\n          in: body\n          type: string\n        body:");
-    assert!(has(&errors(&spec(&unused, &mcp(tool))), "body parameter `extra` is not used by the operation's `body` template"));
+    assert!(has(
+        &errors(&spec(&unused, &mcp(tool))),
+        "body parameter `extra` is not used by the operation's `body` template"
+    ));
 }

@@ -15,7 +15,9 @@ pub fn naftiko_capability(input: TokenStream) -> TokenStream {
     let lit = match syn::parse::<syn::LitStr>(input) {
         Ok(l) => l,
         Err(e) => {
-            let msg = format!("{e}; expected the path of a spec, e.g. naftiko_capability!(\"specs/billjob.yaml\")");
+            let msg = format!(
+                "{e}; expected the path of a spec, e.g. naftiko_capability!(\"specs/billjob.yaml\")"
+            );
             return syn::Error::new(e.span(), msg).to_compile_error().into();
         }
     };
@@ -25,15 +27,25 @@ pub fn naftiko_capability(input: TokenStream) -> TokenStream {
 fn expand(lit: &syn::LitStr) -> Result<proc_macro2::TokenStream, proc_macro2::TokenStream> {
     let span = lit.span();
     let error = |messages: Vec<String>| {
-        let errors = messages.into_iter().map(|m| quote_spanned! {span=> ::core::compile_error!(#m);});
+        let errors = messages
+            .into_iter()
+            .map(|m| quote_spanned! {span=> ::core::compile_error!(#m);});
         quote_spanned! {span=> #(#errors)* }
     };
     let requested = lit.value();
-    let manifest = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from).unwrap_or_default();
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let tried = candidates(&manifest, Path::new(&requested));
     let Some(found) = tried.iter().find(|p| p.is_file()) else {
-        let list: Vec<String> = tried.iter().map(|p| format!("  - {}", p.display())).collect();
-        return Err(error(vec![format!("spec `{requested}` not found; looked in:\n{}", list.join("\n"))]));
+        let list: Vec<String> = tried
+            .iter()
+            .map(|p| format!("  - {}", p.display()))
+            .collect();
+        return Err(error(vec![format!(
+            "spec `{requested}` not found; looked in:\n{}",
+            list.join("\n")
+        )]));
     };
     let found = found.canonicalize().unwrap_or_else(|_| found.clone());
     // Errors name the file as the user wrote it, relative to where it was found.
@@ -58,7 +70,8 @@ fn candidates(manifest: &Path, requested: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for dir in manifest.ancestors() {
         out.push(dir.join(requested));
-        let is_workspace_root = std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"));
+        let is_workspace_root = std::fs::read_to_string(dir.join("Cargo.toml"))
+            .is_ok_and(|t| t.lines().any(|l| l.trim_start().starts_with("[workspace]")));
         if is_workspace_root {
             break;
         }

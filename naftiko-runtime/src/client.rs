@@ -23,8 +23,15 @@ pub enum Part {
 pub enum AuthSpec {
     None,
     Bearer(&'static [Part]),
-    Basic { username: &'static [Part], password: &'static [Part] },
-    ApiKey { name: &'static str, value: &'static [Part], in_query: bool },
+    Basic {
+        username: &'static [Part],
+        password: &'static [Part],
+    },
+    ApiKey {
+        name: &'static str,
+        value: &'static [Part],
+        in_query: bool,
+    },
 }
 
 /// A header or query parameter sent with every request.
@@ -100,9 +107,17 @@ impl JsonTemplate {
                 }
                 Some(Value::String(out))
             }
-            JsonTemplate::Array(items) => Some(Value::Array(items.iter().map(|t| t.fill_opt(vars).unwrap_or(Value::Null)).collect())),
+            JsonTemplate::Array(items) => Some(Value::Array(
+                items
+                    .iter()
+                    .map(|t| t.fill_opt(vars).unwrap_or(Value::Null))
+                    .collect(),
+            )),
             JsonTemplate::Object(entries) => Some(Value::Object(
-                entries.iter().filter_map(|(k, t)| t.fill_opt(vars).map(|v| ((*k).to_string(), v))).collect(),
+                entries
+                    .iter()
+                    .filter_map(|(k, t)| t.fill_opt(vars).map(|v| ((*k).to_string(), v)))
+                    .collect(),
             )),
         }
     }
@@ -120,17 +135,30 @@ pub enum ConfigError {
     /// An environment variable the spec binds is not set. Never an empty header instead.
     MissingVar(String),
     /// A variable is set but cannot be used (e.g. it contains a newline). Its value is not shown.
-    InvalidVar { name: String, reason: &'static str },
-    InvalidBaseUri { uri: String, reason: String },
+    InvalidVar {
+        name: String,
+        reason: &'static str,
+    },
+    InvalidBaseUri {
+        uri: String,
+        reason: String,
+    },
     Http(reqwest::Error),
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::MissingVar(v) => write!(f, "environment variable `{v}` is not set (the spec binds it for credentials)"),
-            ConfigError::InvalidVar { name, reason } => write!(f, "environment variable `{name}` cannot be used: {reason}"),
-            ConfigError::InvalidBaseUri { uri, reason } => write!(f, "invalid base URI `{uri}`: {reason}"),
+            ConfigError::MissingVar(v) => write!(
+                f,
+                "environment variable `{v}` is not set (the spec binds it for credentials)"
+            ),
+            ConfigError::InvalidVar { name, reason } => {
+                write!(f, "environment variable `{name}` cannot be used: {reason}")
+            }
+            ConfigError::InvalidBaseUri { uri, reason } => {
+                write!(f, "invalid base URI `{uri}`: {reason}")
+            }
             ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -215,7 +243,10 @@ impl<T: Api> Builder<T> {
     }
 
     /// Reads bound variables from this function instead of the process environment.
-    pub fn env_source(mut self, env: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+    pub fn env_source(
+        mut self,
+        env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
         self.env = Arc::new(env);
         self
     }
@@ -225,7 +256,8 @@ impl<T: Api> Builder<T> {
         for p in parts {
             match p {
                 Part::Lit(s) => out.push_str(s),
-                Part::Env(name) => match self.vars.get(*name).cloned().or_else(|| (self.env)(name)) {
+                Part::Env(name) => match self.vars.get(*name).cloned().or_else(|| (self.env)(name))
+                {
                     Some(v) if !v.is_empty() => out.push_str(&v),
                     _ => return Err(ConfigError::MissingVar((*name).to_string())),
                 },
@@ -236,9 +268,11 @@ impl<T: Api> Builder<T> {
 
     fn header_value(&self, parts: &[Part], prefix: &str) -> Result<HeaderValue, ConfigError> {
         let v = self.value(parts)?;
-        let mut h = HeaderValue::from_str(&format!("{prefix}{v}")).map_err(|_| ConfigError::InvalidVar {
-            name: first_env(parts),
-            reason: "it contains characters not allowed in an HTTP header",
+        let mut h = HeaderValue::from_str(&format!("{prefix}{v}")).map_err(|_| {
+            ConfigError::InvalidVar {
+                name: first_env(parts),
+                reason: "it contains characters not allowed in an HTTP header",
+            }
         })?;
         h.set_sensitive(true);
         Ok(h)
@@ -252,28 +286,46 @@ impl<T: Api> Builder<T> {
             None => self.value(spec.base_uri)?,
         };
         let base = base.trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base).map_err(|e| ConfigError::InvalidBaseUri { uri: base.clone(), reason: e.to_string() })?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() || parsed.fragment().is_some() {
-            return Err(ConfigError::InvalidBaseUri { uri: base, reason: "expected an http(s) URL without query or fragment".into() });
+        let parsed = reqwest::Url::parse(&base).map_err(|e| ConfigError::InvalidBaseUri {
+            uri: base.clone(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+        {
+            return Err(ConfigError::InvalidBaseUri {
+                uri: base,
+                reason: "expected an http(s) URL without query or fragment".into(),
+            });
         }
         let mut headers = HeaderMap::new();
         let mut query = Vec::new();
         match spec.auth {
             AuthSpec::None => {}
             AuthSpec::Bearer(token) => {
-                headers.insert(reqwest::header::AUTHORIZATION, self.header_value(token, "Bearer ")?);
+                headers.insert(
+                    reqwest::header::AUTHORIZATION,
+                    self.header_value(token, "Bearer ")?,
+                );
             }
             AuthSpec::Basic { username, password } => {
                 let pair = format!("{}:{}", self.value(username)?, self.value(password)?);
                 let encoded = base64(pair.as_bytes());
-                let mut h = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| ConfigError::InvalidVar {
-                    name: first_env(username),
-                    reason: "not a valid credential",
+                let mut h = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+                    ConfigError::InvalidVar {
+                        name: first_env(username),
+                        reason: "not a valid credential",
+                    }
                 })?;
                 h.set_sensitive(true);
                 headers.insert(reqwest::header::AUTHORIZATION, h);
             }
-            AuthSpec::ApiKey { name, value, in_query } => {
+            AuthSpec::ApiKey {
+                name,
+                value,
+                in_query,
+            } => {
                 if in_query {
                     query.push((name.to_string(), self.value(value)?));
                 } else {
@@ -290,8 +342,14 @@ impl<T: Api> Builder<T> {
                 headers.insert(header_name(f.name)?, h);
             }
         }
-        headers.insert(reqwest::header::USER_AGENT, HeaderValue::from_static(USER_AGENT));
-        headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
         let http = match self.http {
             Some(h) => h,
             None => reqwest::Client::builder()
@@ -331,7 +389,10 @@ fn first_env(parts: &[Part]) -> String {
 }
 
 fn header_name(name: &str) -> Result<HeaderName, ConfigError> {
-    HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidVar { name: name.to_string(), reason: "not a valid header name" })
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidVar {
+        name: name.to_string(),
+        reason: "not a valid header name",
+    })
 }
 
 /// `User-Agent` of every upstream request.
@@ -346,7 +407,10 @@ pub struct HttpClient {
 impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Headers hold credentials: never printed.
-        f.debug_struct("HttpClient").field("namespace", &self.inner.namespace).field("base", &self.inner.base).finish_non_exhaustive()
+        f.debug_struct("HttpClient")
+            .field("namespace", &self.inner.namespace)
+            .field("base", &self.inner.base)
+            .finish_non_exhaustive()
     }
 }
 
@@ -369,15 +433,33 @@ impl HttpClient {
     }
 
     /// Starts a request; `idempotent` requests may be retried.
-    pub fn request(&self, method: reqwest::Method, operation: &'static str, idempotent: bool) -> Request<'_> {
+    pub fn request(
+        &self,
+        method: reqwest::Method,
+        operation: &'static str,
+        idempotent: bool,
+    ) -> Request<'_> {
         let mut url = String::with_capacity(self.inner.base.len() + 96);
         url.push_str(&self.inner.base);
-        Request { client: &self.inner, method, operation, idempotent, url, has_query: false, headers: HeaderMap::new(), body: None }
+        Request {
+            client: &self.inner,
+            method,
+            operation,
+            idempotent,
+            url,
+            has_query: false,
+            headers: HeaderMap::new(),
+            body: None,
+        }
     }
 }
 
 /// Characters left as they are in a path segment: RFC 3986 unreserved.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 fn form_encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
@@ -459,7 +541,14 @@ impl Request<'_> {
         if value.is_empty() || value == "." || value == ".." {
             return Err(Error::InvalidArgument {
                 name,
-                reason: format!("a path parameter cannot be {}", if value.is_empty() { "empty".to_string() } else { format!("`{value}`") }),
+                reason: format!(
+                    "a path parameter cannot be {}",
+                    if value.is_empty() {
+                        "empty".to_string()
+                    } else {
+                        format!("`{value}`")
+                    }
+                ),
             });
         }
         self.url.extend(utf8_percent_encode(value, SEGMENT));
@@ -481,10 +570,17 @@ impl Request<'_> {
     }
 
     /// Adds a header parameter; values that are not valid header text are refused.
-    pub fn header<V: ParamValue + ?Sized>(&mut self, name: &'static str, value: &V) -> Result<&mut Self, Error> {
+    pub fn header<V: ParamValue + ?Sized>(
+        &mut self,
+        name: &'static str,
+        value: &V,
+    ) -> Result<&mut Self, Error> {
         let mut values = Vec::new();
         value.write(&mut values);
-        let hn = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidArgument { name, reason: "not a header name".into() })?;
+        let hn = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::InvalidArgument {
+            name,
+            reason: "not a header name".into(),
+        })?;
         for v in values {
             let hv = HeaderValue::from_str(&v).map_err(|_| Error::InvalidArgument {
                 name,
@@ -509,13 +605,24 @@ impl Request<'_> {
             self.url.push(if self.has_query { '&' } else { '?' });
             self.url.push_str(&self.client.fixed_query);
         }
-        let url = reqwest::Url::parse(&self.url).map_err(|e| Error::InvalidArgument { name: "url", reason: e.to_string() })?;
-        let retries = if self.idempotent { self.client.max_retries } else { 0 };
+        let url = reqwest::Url::parse(&self.url).map_err(|e| Error::InvalidArgument {
+            name: "url",
+            reason: e.to_string(),
+        })?;
+        let retries = if self.idempotent {
+            self.client.max_retries
+        } else {
+            0
+        };
         let mut attempt = 0;
         loop {
             let outcome = self.attempt(&url).await;
             let retry_after = match &outcome {
-                Err(Error::Status { status: 408 | 429 | 500 | 502 | 503 | 504, retry_after, .. }) => Some(*retry_after),
+                Err(Error::Status {
+                    status: 408 | 429 | 500 | 502 | 503 | 504,
+                    retry_after,
+                    ..
+                }) => Some(*retry_after),
                 Err(Error::Timeout { .. } | Error::Connect { .. }) => Some(None),
                 _ => None,
             };
@@ -531,28 +638,60 @@ impl Request<'_> {
 
     async fn attempt(&self, url: &reqwest::Url) -> Result<Reply, Error> {
         let c = self.client;
-        let mut rb = c.http.request(self.method.clone(), url.clone()).timeout(c.timeout).headers(c.headers.clone());
+        let mut rb = c
+            .http
+            .request(self.method.clone(), url.clone())
+            .timeout(c.timeout)
+            .headers(c.headers.clone());
         for (k, v) in &self.headers {
             rb = rb.header(k, v);
         }
         if let Some(body) = &self.body {
-            rb = rb.header(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body.clone());
+            rb = rb
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )
+                .body(body.clone());
         }
         let op = self.operation;
-        let resp = rb.send().await.map_err(|e| transport_error(op, c.timeout, e))?;
+        let resp = rb
+            .send()
+            .await
+            .map_err(|e| transport_error(op, c.timeout, e))?;
         let status = resp.status();
-        let retry_after = resp.headers().get(reqwest::header::RETRY_AFTER).and_then(parse_retry_after);
-        let bytes = resp.bytes().await.map_err(|e| transport_error(op, c.timeout, e))?;
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(parse_retry_after);
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| transport_error(op, c.timeout, e))?;
         if status.is_success() {
             let body = if bytes.iter().all(u8::is_ascii_whitespace) {
                 Value::Null
             } else {
-                serde_json::from_slice(&bytes).map_err(|e| Error::Decode { operation: op, status: status.as_u16(), detail: e.to_string() })?
+                serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
+                    operation: op,
+                    status: status.as_u16(),
+                    detail: e.to_string(),
+                })?
             };
-            return Ok(Reply { status: status.as_u16(), body });
+            return Ok(Reply {
+                status: status.as_u16(),
+                body,
+            });
         }
-        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned()));
-        Err(Error::Status { operation: op, status: status.as_u16(), retry_after, body })
+        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            Value::String(String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned())
+        });
+        Err(Error::Status {
+            operation: op,
+            status: status.as_u16(),
+            retry_after,
+            body,
+        })
     }
 }
 
@@ -560,7 +699,10 @@ fn transport_error(operation: &'static str, timeout: Duration, e: reqwest::Error
     // `without_url`: a query-placed API key must not reach logs through an error message.
     let e = e.without_url();
     if e.is_timeout() {
-        return Error::Timeout { operation, after: timeout };
+        return Error::Timeout {
+            operation,
+            after: timeout,
+        };
     }
     let mut detail = String::new();
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(&e);
@@ -571,7 +713,11 @@ fn transport_error(operation: &'static str, timeout: Duration, e: reqwest::Error
     if detail.is_empty() {
         detail = e.to_string();
     }
-    if e.is_connect() { Error::Connect { operation, detail } } else { Error::Transport { operation, detail } }
+    if e.is_connect() {
+        Error::Connect { operation, detail }
+    } else {
+        Error::Transport { operation, detail }
+    }
 }
 
 /// Exponential backoff (0.5 s · 2ⁿ, at most 8 s, with jitter), or the server's `Retry-After`
@@ -580,14 +726,20 @@ fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
     if let Some(after) = retry_after.filter(|d| *d <= Duration::from_secs(60)) {
         return after;
     }
-    let base = Duration::from_millis(500).saturating_mul(1 << attempt.min(4)).min(Duration::from_secs(8));
+    let base = Duration::from_millis(500)
+        .saturating_mul(1 << attempt.min(4))
+        .min(Duration::from_secs(8));
     base.mul_f64(0.75 + 0.25 * jitter())
 }
 
 fn jitter() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
     (h.finish() % 10_000) as f64 / 10_000.0
 }
 
@@ -598,7 +750,10 @@ fn parse_retry_after(v: &HeaderValue) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let at = crate::httpdate::parse(s)?;
-    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// A successful (2xx) answer: its status and JSON body (`null` when the body is empty).
@@ -626,15 +781,33 @@ impl std::ops::Deref for Reply {
 pub enum Error {
     /// The upstream answered with a non-2xx status; `body` is its JSON (e.g. m3ter's
     /// `{"message": ...}`) or its text.
-    Status { operation: &'static str, status: u16, retry_after: Option<Duration>, body: Value },
+    Status {
+        operation: &'static str,
+        status: u16,
+        retry_after: Option<Duration>,
+        body: Value,
+    },
     /// The upstream could not be reached (refused, DNS, TLS).
-    Connect { operation: &'static str, detail: String },
+    Connect {
+        operation: &'static str,
+        detail: String,
+    },
     /// The connection failed mid-request.
-    Transport { operation: &'static str, detail: String },
+    Transport {
+        operation: &'static str,
+        detail: String,
+    },
     /// No complete answer within the timeout.
-    Timeout { operation: &'static str, after: Duration },
+    Timeout {
+        operation: &'static str,
+        after: Duration,
+    },
     /// A 2xx answer whose body is not JSON.
-    Decode { operation: &'static str, status: u16, detail: String },
+    Decode {
+        operation: &'static str,
+        status: u16,
+        detail: String,
+    },
     /// An argument was refused before anything was sent.
     InvalidArgument { name: &'static str, reason: String },
 }
@@ -642,10 +815,14 @@ pub enum Error {
 impl Error {
     /// The upstream's own message, if its error body has one (`message`, `error`, `detail`).
     pub fn upstream_message(&self) -> Option<&str> {
-        let Error::Status { body, .. } = self else { return None };
+        let Error::Status { body, .. } = self else {
+            return None;
+        };
         match body {
             Value::String(s) if !s.is_empty() => Some(s),
-            Value::Object(o) => ["message", "error_description", "detail", "error", "title"].iter().find_map(|k| o.get(*k).and_then(Value::as_str)),
+            Value::Object(o) => ["message", "error_description", "detail", "error", "title"]
+                .iter()
+                .find_map(|k| o.get(*k).and_then(Value::as_str)),
             _ => None,
         }
     }
@@ -661,19 +838,41 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Status { operation, status, .. } => {
-                let reason = reqwest::StatusCode::from_u16(*status).ok().and_then(|s| s.canonical_reason()).unwrap_or("");
+            Error::Status {
+                operation, status, ..
+            } => {
+                let reason = reqwest::StatusCode::from_u16(*status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("");
                 write!(f, "{operation}: upstream answered {status} {reason}")?;
                 match self.upstream_message() {
                     Some(m) => write!(f, ": {m}"),
                     None => Ok(()),
                 }
             }
-            Error::Connect { operation, detail } => write!(f, "{operation}: cannot reach the upstream: {detail}"),
-            Error::Transport { operation, detail } => write!(f, "{operation}: the upstream connection failed: {detail}"),
-            Error::Timeout { operation, after } => write!(f, "{operation}: the upstream did not answer within {} ms", after.as_millis()),
-            Error::Decode { operation, status, detail } => write!(f, "{operation}: the upstream answered {status} with a body that is not JSON: {detail}"),
-            Error::InvalidArgument { name, reason } => write!(f, "invalid argument `{name}`: {reason}"),
+            Error::Connect { operation, detail } => {
+                write!(f, "{operation}: cannot reach the upstream: {detail}")
+            }
+            Error::Transport { operation, detail } => {
+                write!(f, "{operation}: the upstream connection failed: {detail}")
+            }
+            Error::Timeout { operation, after } => write!(
+                f,
+                "{operation}: the upstream did not answer within {} ms",
+                after.as_millis()
+            ),
+            Error::Decode {
+                operation,
+                status,
+                detail,
+            } => write!(
+                f,
+                "{operation}: the upstream answered {status} with a body that is not JSON: {detail}"
+            ),
+            Error::InvalidArgument { name, reason } => {
+                write!(f, "invalid argument `{name}`: {reason}")
+            }
         }
     }
 }
@@ -685,7 +884,11 @@ fn base64(input: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -708,12 +911,18 @@ mod tests {
         assert_eq!(base64(b"f"), "Zg==");
         assert_eq!(base64(b"fo"), "Zm8=");
         assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"probe-key:probe-secret"), "cHJvYmUta2V5OnByb2JlLXNlY3JldA==");
+        assert_eq!(
+            base64(b"probe-key:probe-secret"),
+            "cHJvYmUta2V5OnByb2JlLXNlY3JldA=="
+        );
     }
 
     #[test]
     fn backoff_honours_short_retry_after_only() {
-        assert_eq!(backoff(0, Some(Duration::from_secs(2))), Duration::from_secs(2));
+        assert_eq!(
+            backoff(0, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
         let d = backoff(0, Some(Duration::from_secs(3600)));
         assert!(d <= Duration::from_millis(500) && d >= Duration::from_millis(375));
         assert!(backoff(10, None) <= Duration::from_secs(8));
@@ -721,8 +930,14 @@ mod tests {
 
     #[test]
     fn retry_after_parses_seconds_and_dates() {
-        assert_eq!(parse_retry_after(&HeaderValue::from_static("7")), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after(&HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT")), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("7")),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after(&HeaderValue::from_static("soon")), None);
     }
 }
@@ -734,9 +949,19 @@ mod template_tests {
 
     static BODY: JsonTemplate = JsonTemplate::Object(&[
         ("name", JsonTemplate::Var(0)),
-        ("selector", JsonTemplate::Text(&[TextPart::Lit("type(\""), TextPart::Var(1), TextPart::Lit("\")")])),
+        (
+            "selector",
+            JsonTemplate::Text(&[
+                TextPart::Lit("type(\""),
+                TextPart::Var(1),
+                TextPart::Lit("\")"),
+            ]),
+        ),
         ("limit", JsonTemplate::Json("10")),
-        ("tags", JsonTemplate::Array(&[JsonTemplate::Var(0), JsonTemplate::Json("\"x\"")])),
+        (
+            "tags",
+            JsonTemplate::Array(&[JsonTemplate::Var(0), JsonTemplate::Json("\"x\"")]),
+        ),
     ]);
 
     #[test]
@@ -745,6 +970,9 @@ mod template_tests {
             BODY.fill(&[Some(json!(7)), Some(json!("HOST"))]),
             json!({"name": 7, "selector": "type(\"HOST\")", "limit": 10, "tags": [7, "x"]})
         );
-        assert_eq!(BODY.fill(&[None, None]), json!({"limit": 10, "tags": [null, "x"]}));
+        assert_eq!(
+            BODY.fill(&[None, None]),
+            json!({"limit": 10, "tags": [null, "x"]})
+        );
     }
 }

@@ -10,18 +10,32 @@ pub fn parse(s: &str) -> Option<SystemTime> {
 
 fn parse_fields(rest: &str) -> Option<SystemTime> {
     let parts: Vec<&str> = rest.split(' ').collect();
-    let [day, month, year, time, "GMT"] = parts.as_slice() else { return None };
+    let [day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
     let day: i64 = day.parse().ok()?;
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].iter().position(|m| m == month)? as i64 + 1;
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+    .iter()
+    .position(|m| m == month)? as i64
+        + 1;
     let year: i64 = year.parse().ok()?;
-    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [h, m, sec] = hms.as_slice() else { return None };
+    let hms: Vec<i64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, sec] = hms.as_slice() else {
+        return None;
+    };
     if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *sec > 60 {
         return None;
     }
     let days = days_from_civil(year, month, day);
     let secs = days * 86_400 + h * 3600 + m * 60 + sec;
-    u64::try_from(secs).ok().map(|s| UNIX_EPOCH + Duration::from_secs(s))
+    u64::try_from(secs)
+        .ok()
+        .map(|s| UNIX_EPOCH + Duration::from_secs(s))
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date.
@@ -40,7 +54,10 @@ mod tests {
     #[test]
     fn parses_imf_fixdate() {
         let t = super::parse("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
-        assert_eq!(t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(), 784_111_777);
+        assert_eq!(
+            t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs(),
+            784_111_777
+        );
         assert!(super::parse("Sun, 06 Foo 1994 08:49:37 GMT").is_none());
         assert!(super::parse("x").is_none());
     }

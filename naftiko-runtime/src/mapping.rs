@@ -15,12 +15,18 @@ pub struct Mapping {
 impl Mapping {
     /// The upstream JSON unchanged.
     pub const fn identity() -> Self {
-        Mapping { paths: &[], compiled: OnceLock::new() }
+        Mapping {
+            paths: &[],
+            compiled: OnceLock::new(),
+        }
     }
 
     /// JSONPath queries applied one after the other.
     pub const fn paths(paths: &'static [&'static str]) -> Self {
-        Mapping { paths, compiled: OnceLock::new() }
+        Mapping {
+            paths,
+            compiled: OnceLock::new(),
+        }
     }
 
     /// Applies the mapping: one match is the result itself, several are an array, none is null.
@@ -28,7 +34,12 @@ impl Mapping {
         if self.paths.is_empty() {
             return value;
         }
-        let compiled = self.compiled.get_or_init(|| self.paths.iter().filter_map(|p| JsonPath::parse(p).ok()).collect());
+        let compiled = self.compiled.get_or_init(|| {
+            self.paths
+                .iter()
+                .filter_map(|p| JsonPath::parse(p).ok())
+                .collect()
+        });
         compiled.iter().fold(value, |value, path| {
             let nodes = path.query(&value).all();
             match nodes.as_slice() {
@@ -49,8 +60,14 @@ mod tests {
     fn identity_and_paths() {
         let v = json!({"data": [{"id": 1}, {"id": 2}], "nextToken": "t"});
         assert_eq!(Mapping::identity().apply(v.clone()), v);
-        assert_eq!(Mapping::paths(&["$.nextToken"]).apply(v.clone()), json!("t"));
-        assert_eq!(Mapping::paths(&["$.data[*].id"]).apply(v.clone()), json!([1, 2]));
+        assert_eq!(
+            Mapping::paths(&["$.nextToken"]).apply(v.clone()),
+            json!("t")
+        );
+        assert_eq!(
+            Mapping::paths(&["$.data[*].id"]).apply(v.clone()),
+            json!([1, 2])
+        );
         assert_eq!(Mapping::paths(&["$.missing"]).apply(v.clone()), Value::Null);
         assert_eq!(Mapping::paths(&["$.data", "$[1].id"]).apply(v), json!(2));
     }

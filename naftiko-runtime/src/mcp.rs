@@ -6,8 +6,9 @@ use crate::client::{Error, Reply};
 use crate::mapping::Mapping;
 use crate::rest::FromJson;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
+    JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler};
@@ -53,7 +54,11 @@ impl JsonType {
     fn matches(self, v: &Value) -> bool {
         match self {
             JsonType::String => v.is_string(),
-            JsonType::Integer => v.is_i64() || v.as_f64().is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15),
+            JsonType::Integer => {
+                v.is_i64()
+                    || v.as_f64()
+                        .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            }
             JsonType::Number => v.is_number(),
             JsonType::Boolean => v.is_boolean(),
             JsonType::Array => v.is_array(),
@@ -107,7 +112,12 @@ impl ToolDef {
             }
             props.insert(a.name.to_string(), p);
         }
-        let required: Vec<Value> = self.args.iter().filter(|a| a.required).map(|a| Value::String(a.name.to_string())).collect();
+        let required: Vec<Value> = self
+            .args
+            .iter()
+            .filter(|a| a.required)
+            .map(|a| Value::String(a.name.to_string()))
+            .collect();
         let mut schema = Map::new();
         schema.insert("type".into(), "object".into());
         schema.insert("properties".into(), Value::Object(props));
@@ -125,7 +135,8 @@ impl ToolDef {
         annotations.read_only_hint = self.read_only;
         annotations.destructive_hint = self.destructive;
         annotations.idempotent_hint = self.idempotent;
-        let mut tool = Tool::new(self.name, self.description, self.input_schema()).with_annotations(annotations);
+        let mut tool = Tool::new(self.name, self.description, self.input_schema())
+            .with_annotations(annotations);
         if let Some(t) = self.title {
             tool = tool.with_title(t);
         }
@@ -137,15 +148,35 @@ impl ToolDef {
         for key in args.keys() {
             if !self.args.iter().any(|a| a.name == key) {
                 let known: Vec<&str> = self.args.iter().map(|a| a.name).collect();
-                return Err(ArgError::new(key, format!("unknown argument `{key}`; `{}` takes: {}", self.name, known.join(", "))));
+                return Err(ArgError::new(
+                    key,
+                    format!(
+                        "unknown argument `{key}`; `{}` takes: {}",
+                        self.name,
+                        known.join(", ")
+                    ),
+                ));
             }
         }
         for a in self.args {
             match args.get(a.name) {
-                None if a.required => return Err(ArgError::new(a.name, format!("missing required argument `{}`", a.name))),
+                None if a.required => {
+                    return Err(ArgError::new(
+                        a.name,
+                        format!("missing required argument `{}`", a.name),
+                    ));
+                }
                 None => {}
                 Some(v) if !a.ty.matches(v) => {
-                    return Err(ArgError::new(a.name, format!("argument `{}` must be {}, found {}", a.name, a.ty.article(), json_kind(v))));
+                    return Err(ArgError::new(
+                        a.name,
+                        format!(
+                            "argument `{}` must be {}, found {}",
+                            a.name,
+                            a.ty.article(),
+                            json_kind(v)
+                        ),
+                    ));
                 }
                 Some(_) => {}
             }
@@ -173,7 +204,10 @@ pub struct ArgError {
 
 impl ArgError {
     pub fn new(argument: &str, message: impl Into<String>) -> Self {
-        ArgError { argument: argument.to_string(), message: message.into() }
+        ArgError {
+            argument: argument.to_string(),
+            message: message.into(),
+        }
     }
 
     fn into_error(self) -> ErrorData {
@@ -195,16 +229,21 @@ impl Args {
             Some(v) => {
                 // Integers written as 2.0 are integers for JSON Schema.
                 let v = match v.as_f64() {
-                    Some(f) if !v.is_i64() && f.fract() == 0.0 && T::EXPECTED == "an integer" => Value::from(f as i64),
+                    Some(f) if !v.is_i64() && f.fract() == 0.0 && T::EXPECTED == "an integer" => {
+                        Value::from(f as i64)
+                    }
                     _ => v,
                 };
-                T::from_json(v).map(Some).ok_or_else(|| ArgError::new(name, format!("argument `{name}` must be {}", T::EXPECTED)))
+                T::from_json(v).map(Some).ok_or_else(|| {
+                    ArgError::new(name, format!("argument `{name}` must be {}", T::EXPECTED))
+                })
             }
         }
     }
 
     pub fn required<T: FromJson>(&mut self, name: &str) -> Result<T, ArgError> {
-        self.get(name)?.ok_or_else(|| ArgError::new(name, format!("missing required argument `{name}`")))
+        self.get(name)?
+            .ok_or_else(|| ArgError::new(name, format!("missing required argument `{name}`")))
     }
 
     pub fn unknown_tool(&self) -> ArgError {
@@ -225,12 +264,20 @@ impl Outcome {
         match self.0 {
             Ok(value) => {
                 // `structuredContent` must be an object.
-                let structured = if value.is_object() { value } else { json!({ "result": value }) };
+                let structured = if value.is_object() {
+                    value
+                } else {
+                    json!({ "result": value })
+                };
                 CallToolResult::structured(structured)
             }
             Err(e) => {
                 let mut text = e.to_string();
-                if let Error::Status { retry_after: Some(after), .. } = &e {
+                if let Error::Status {
+                    retry_after: Some(after),
+                    ..
+                } = &e
+                {
                     text.push_str(&format!(" (retry after {} s)", after.as_secs()));
                 }
                 let mut detail = json!({"message": text});
@@ -246,7 +293,9 @@ impl Outcome {
     }
 }
 
-type Dispatch = dyn Fn(usize, Args) -> Pin<Box<dyn Future<Output = Result<Outcome, ArgError>> + Send>> + Send + Sync;
+type Dispatch = dyn Fn(usize, Args) -> Pin<Box<dyn Future<Output = Result<Outcome, ArgError>> + Send>>
+    + Send
+    + Sync;
 
 /// An MCP server for one generated adapter. Cheap to clone (one per session).
 #[derive(Clone)]
@@ -258,7 +307,10 @@ pub struct Server {
 
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server").field("name", &self.def.name).field("tools", &self.tools.len()).finish()
+        f.debug_struct("Server")
+            .field("name", &self.def.name)
+            .field("tools", &self.tools.len())
+            .finish()
     }
 }
 
@@ -269,7 +321,13 @@ impl Server {
         Fut: Future<Output = Result<Outcome, ArgError>> + Send + 'static,
     {
         let tools = Arc::new(def.tools.iter().map(ToolDef::to_tool).collect());
-        Server { def, tools, dispatch: Arc::new(move |i, a| dispatch(i, a) as Pin<Box<dyn Future<Output = _> + Send>>) }
+        Server {
+            def,
+            tools,
+            dispatch: Arc::new(move |i, a| {
+                dispatch(i, a) as Pin<Box<dyn Future<Output = _> + Send>>
+            }),
+        }
     }
 
     pub fn def(&self) -> &'static ServerDef {
@@ -277,15 +335,30 @@ impl Server {
     }
 
     /// Calls a tool by name with JSON arguments, as `tools/call` does.
-    pub async fn call(&self, name: &str, arguments: Option<JsonObject>) -> Result<CallToolResult, ErrorData> {
+    pub async fn call(
+        &self,
+        name: &str,
+        arguments: Option<JsonObject>,
+    ) -> Result<CallToolResult, ErrorData> {
         let Some(index) = self.def.tools.iter().position(|t| t.name == name) else {
             let known: Vec<&str> = self.def.tools.iter().map(|t| t.name).collect();
-            return Err(ErrorData::invalid_params(format!("unknown tool `{name}`"), Some(json!({"tool": name, "available": known}))));
+            return Err(ErrorData::invalid_params(
+                format!("unknown tool `{name}`"),
+                Some(json!({"tool": name, "available": known})),
+            ));
         };
         let def = &self.def.tools[index];
         let map = arguments.unwrap_or_default();
         def.validate(&map).map_err(ArgError::into_error)?;
-        let outcome = (self.dispatch)(index, Args { tool: def.name, map }).await.map_err(ArgError::into_error)?;
+        let outcome = (self.dispatch)(
+            index,
+            Args {
+                tool: def.name,
+                map,
+            },
+        )
+        .await
+        .map_err(ArgError::into_error)?;
         let result = outcome.into_result();
         tracing::info!(target: "naftiko::mcp", tool = name, is_error = result.is_error.unwrap_or(false), "tools/call");
         Ok(result)
@@ -295,15 +368,27 @@ impl Server {
 impl ServerHandler for Server {
     #[allow(deprecated)] // `enable_logging`: `logging/setLevel` is still in 2025-11-25.
     fn get_info(&self) -> ServerConfig {
-        let caps = ServerCapabilities::builder().enable_logging().enable_completions().enable_prompts().enable_resources().enable_tools().build();
-        let config = ServerConfig::new(caps).with_server_info(Implementation::new(self.def.name, self.def.version).with_title(self.def.title));
+        let caps = ServerCapabilities::builder()
+            .enable_logging()
+            .enable_completions()
+            .enable_prompts()
+            .enable_resources()
+            .enable_tools()
+            .build();
+        let config = ServerConfig::new(caps).with_server_info(
+            Implementation::new(self.def.name, self.def.version).with_title(self.def.title),
+        );
         match self.def.instructions {
             Some(i) => config.with_instructions(i),
             None => config,
         }
     }
 
-    async fn list_tools(&self, _request: Option<PaginatedRequestParams>, _context: RequestContext<RoleServer>) -> Result<ListToolsResult, ErrorData> {
+    async fn list_tools(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
         Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
     }
 
@@ -311,12 +396,22 @@ impl ServerHandler for Server {
         self.tools.iter().find(|t| t.name == name).cloned()
     }
 
-    async fn call_tool(&self, request: CallToolRequestParams, _context: RequestContext<RoleServer>) -> Result<CallToolResponse, ErrorData> {
-        self.call(&request.name, request.arguments).await.map(Into::into)
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        self.call(&request.name, request.arguments)
+            .await
+            .map(Into::into)
     }
 
     #[allow(deprecated)]
-    async fn set_level(&self, _request: rmcp::model::SetLevelRequestParams, _context: RequestContext<RoleServer>) -> Result<(), ErrorData> {
+    async fn set_level(
+        &self,
+        _request: rmcp::model::SetLevelRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
         // We send no log notifications, so any level is already honoured.
         Ok(())
     }
@@ -333,9 +428,20 @@ pub struct HttpOptions {
 }
 
 /// An axum router serving `server` at `/mcp` over streamable HTTP.
-pub fn router(server: Server, options: &HttpOptions, shutdown: tokio_util::sync::CancellationToken) -> axum::Router {
-    use rmcp::transport::streamable_http_server::{StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager};
-    let mut hosts = vec!["localhost".to_string(), "127.0.0.1".to_string(), "::1".to_string(), "[::1]".to_string()];
+pub fn router(
+    server: Server,
+    options: &HttpOptions,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> axum::Router {
+    use rmcp::transport::streamable_http_server::{
+        StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
+    };
+    let mut hosts = vec![
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "::1".to_string(),
+        "[::1]".to_string(),
+    ];
     hosts.extend(options.allowed_hosts.iter().cloned());
     let mut origins = Vec::new();
     for h in &hosts {
@@ -349,14 +455,21 @@ pub fn router(server: Server, options: &HttpOptions, shutdown: tokio_util::sync:
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .with_cancellation_token(shutdown);
-    let service = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), config);
+    let service = StreamableHttpService::new(
+        move || Ok(server.clone()),
+        Arc::new(LocalSessionManager::default()),
+        config,
+    );
     axum::Router::new().route_service("/mcp", service)
 }
 
 /// Serves `server` on stdin/stdout until the client disconnects.
 pub async fn serve_stdio(server: Server) -> std::io::Result<()> {
     use rmcp::ServiceExt;
-    let running = server.serve(rmcp::transport::stdio()).await.map_err(std::io::Error::other)?;
+    let running = server
+        .serve(rmcp::transport::stdio())
+        .await
+        .map_err(std::io::Error::other)?;
     running.waiting().await.map_err(std::io::Error::other)?;
     Ok(())
 }

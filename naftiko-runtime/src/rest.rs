@@ -3,11 +3,11 @@
 
 use crate::client::{self, Error};
 use crate::mapping::Mapping;
+use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 use std::time::Instant;
@@ -25,7 +25,11 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
-        Problem { status, title, detail: detail.into() }
+        Problem {
+            status,
+            title,
+            detail: detail.into(),
+        }
     }
 
     pub fn bad_request(detail: impl Into<String>) -> Self {
@@ -42,7 +46,10 @@ impl IntoResponse for Problem {
             "detail": self.detail,
         });
         let mut r = (self.status, body.to_string()).into_response();
-        r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
         r
     }
 }
@@ -64,18 +71,35 @@ impl<S: Send + Sync> FromRequest<S> for Inputs {
         let path = RawPathParams::from_request_parts(&mut parts, state)
             .await
             .map_err(|e| Problem::bad_request(format!("invalid path: {}", e.body_text())))?;
-        let path = path.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let query = parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
+        let path = path
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let query = parts
+            .uri
+            .query()
+            .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+            .unwrap_or_default();
         let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| {
-            let too_big = std::error::Error::source(&e).is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            let too_big = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
                 || e.to_string().contains("length limit");
             if too_big {
-                Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large", format!("the request body exceeds the limit of {BODY_LIMIT} bytes"))
+                Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Request body too large",
+                    format!("the request body exceeds the limit of {BODY_LIMIT} bytes"),
+                )
             } else {
                 Problem::bad_request(format!("cannot read the request body: {e}"))
             }
         })?;
-        Ok(Inputs { path, query, headers: parts.headers, body })
+        Ok(Inputs {
+            path,
+            query,
+            headers: parts.headers,
+            body,
+        })
     }
 }
 
@@ -100,7 +124,12 @@ impl FromText for i64 {
 impl FromText for f64 {
     const EXPECTED: &'static str = "a number";
     fn from_text(values: &[&str]) -> Option<Self> {
-        values.first()?.trim().parse().ok().filter(|f: &f64| f.is_finite())
+        values
+            .first()?
+            .trim()
+            .parse()
+            .ok()
+            .filter(|f: &f64| f.is_finite())
     }
 }
 impl FromText for bool {
@@ -116,14 +145,21 @@ impl FromText for bool {
 impl FromText for Vec<Value> {
     const EXPECTED: &'static str = "a list";
     fn from_text(values: &[&str]) -> Option<Self> {
-        Some(values.iter().map(|s| Value::String((*s).to_string())).collect())
+        Some(
+            values
+                .iter()
+                .map(|s| Value::String((*s).to_string()))
+                .collect(),
+        )
     }
 }
 impl FromText for Value {
     const EXPECTED: &'static str = "a JSON value";
     fn from_text(values: &[&str]) -> Option<Self> {
         let s = values.first()?;
-        serde_json::from_str(s).ok().or_else(|| Some(Value::String((*s).to_string())))
+        serde_json::from_str(s)
+            .ok()
+            .or_else(|| Some(Value::String((*s).to_string())))
     }
 }
 
@@ -179,49 +215,88 @@ impl FromJson for Value {
 impl Inputs {
     /// A path variable (always present once the route matched).
     pub fn path<T: FromText>(&self, name: &str) -> Result<T, Problem> {
-        let v = self.path.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let v = self
+            .path
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str());
         match v {
-            Some("") | None => Err(Problem::bad_request(format!("path variable `{name}` must not be empty"))),
-            Some(v) => T::from_text(&[v]).ok_or_else(|| invalid("path variable", name, T::EXPECTED, v)),
+            Some("") | None => Err(Problem::bad_request(format!(
+                "path variable `{name}` must not be empty"
+            ))),
+            Some(v) => {
+                T::from_text(&[v]).ok_or_else(|| invalid("path variable", name, T::EXPECTED, v))
+            }
         }
     }
 
     /// A query parameter; `None` when absent.
     pub fn query<T: FromText>(&self, name: &str) -> Result<Option<T>, Problem> {
-        let values: Vec<&str> = self.query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect();
+        let values: Vec<&str> = self
+            .query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect();
         if values.is_empty() {
             return Ok(None);
         }
-        T::from_text(&values).map(Some).ok_or_else(|| invalid("query parameter", name, T::EXPECTED, values[0]))
+        T::from_text(&values)
+            .map(Some)
+            .ok_or_else(|| invalid("query parameter", name, T::EXPECTED, values[0]))
     }
 
     pub fn required_query<T: FromText>(&self, name: &str) -> Result<T, Problem> {
-        self.query(name)?.ok_or_else(|| Problem::bad_request(format!("missing required query parameter `{name}`")))
+        self.query(name)?.ok_or_else(|| {
+            Problem::bad_request(format!("missing required query parameter `{name}`"))
+        })
     }
 
     /// A header; `None` when absent.
     pub fn header<T: FromText>(&self, name: &str) -> Result<Option<T>, Problem> {
-        let values: Vec<&str> = self.headers.get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        let values: Vec<&str> = self
+            .headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
         if values.is_empty() {
             return Ok(None);
         }
-        T::from_text(&values).map(Some).ok_or_else(|| invalid("header", name, T::EXPECTED, values[0]))
+        T::from_text(&values)
+            .map(Some)
+            .ok_or_else(|| invalid("header", name, T::EXPECTED, values[0]))
     }
 
     pub fn required_header<T: FromText>(&self, name: &str) -> Result<T, Problem> {
-        self.header(name)?.ok_or_else(|| Problem::bad_request(format!("missing required header `{name}`")))
+        self.header(name)?
+            .ok_or_else(|| Problem::bad_request(format!("missing required header `{name}`")))
     }
 
     fn check_media_type(&self) -> Result<(), Problem> {
-        let ct = self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-        let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
+        let ct = self
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let essence = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if essence == "application/json"
+            || (essence.starts_with("application/") && essence.ends_with("+json"))
+        {
             Ok(())
         } else {
             Err(Problem::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported media type",
-                format!("the request body must be `application/json`, not `{}`", if ct.is_empty() { "(none)" } else { ct }),
+                format!(
+                    "the request body must be `application/json`, not `{}`",
+                    if ct.is_empty() { "(none)" } else { ct }
+                ),
             ))
         }
     }
@@ -232,12 +307,17 @@ impl Inputs {
             return Ok(None);
         }
         self.check_media_type()?;
-        let v: Value = serde_json::from_slice(&self.body).map_err(|e| Problem::bad_request(format!("the request body is not valid JSON: {e}")))?;
-        T::from_json(v).map(Some).ok_or_else(|| Problem::bad_request(format!("the request body must be {}", T::EXPECTED)))
+        let v: Value = serde_json::from_slice(&self.body).map_err(|e| {
+            Problem::bad_request(format!("the request body is not valid JSON: {e}"))
+        })?;
+        T::from_json(v).map(Some).ok_or_else(|| {
+            Problem::bad_request(format!("the request body must be {}", T::EXPECTED))
+        })
     }
 
     pub fn required_body<T: FromJson>(&self) -> Result<T, Problem> {
-        self.body()?.ok_or_else(|| Problem::bad_request("a JSON request body is required"))
+        self.body()?
+            .ok_or_else(|| Problem::bad_request("a JSON request body is required"))
     }
 
     /// Fields of a JSON object body (for operations whose body is built from several inputs).
@@ -245,7 +325,11 @@ impl Inputs {
         let fields = match self.body::<Value>()? {
             None => Map::new(),
             Some(Value::Object(m)) => m,
-            Some(_) => return Err(Problem::bad_request("the request body must be a JSON object")),
+            Some(_) => {
+                return Err(Problem::bad_request(
+                    "the request body must be a JSON object",
+                ));
+            }
         };
         Ok(Fields(fields))
     }
@@ -259,18 +343,23 @@ impl Fields {
     pub fn get<T: FromJson>(&mut self, name: &str) -> Result<Option<T>, Problem> {
         match self.0.remove(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => T::from_json(v).map(Some).ok_or_else(|| Problem::bad_request(format!("body field `{name}` must be {}", T::EXPECTED))),
+            Some(v) => T::from_json(v).map(Some).ok_or_else(|| {
+                Problem::bad_request(format!("body field `{name}` must be {}", T::EXPECTED))
+            }),
         }
     }
 
     pub fn required<T: FromJson>(&mut self, name: &str) -> Result<T, Problem> {
-        self.get(name)?.ok_or_else(|| Problem::bad_request(format!("missing required body field `{name}`")))
+        self.get(name)?
+            .ok_or_else(|| Problem::bad_request(format!("missing required body field `{name}`")))
     }
 }
 
 fn invalid(what: &str, name: &str, expected: &str, found: &str) -> Problem {
     let shown: String = found.chars().take(64).collect();
-    Problem::bad_request(format!("{what} `{name}` must be {expected}, found `{shown}`"))
+    Problem::bad_request(format!(
+        "{what} `{name}` must be {expected}, found `{shown}`"
+    ))
 }
 
 /// The upstream status, recorded on responses for the request log.
@@ -293,7 +382,10 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut r = (status, body.to_string()).into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -303,7 +395,10 @@ pub fn error_response(e: &Error) -> Response {
             let code = StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_GATEWAY);
             let mut r = if body.is_object() || body.is_array() {
                 let mut r = json_response(code, body);
-                if let Error::Status { retry_after: Some(after), .. } = e
+                if let Error::Status {
+                    retry_after: Some(after),
+                    ..
+                } = e
                     && let Ok(v) = HeaderValue::from_str(&after.as_secs().to_string())
                 {
                     r.headers_mut().insert(header::RETRY_AFTER, v);
@@ -315,31 +410,66 @@ pub fn error_response(e: &Error) -> Response {
             r.extensions_mut().insert(UpstreamStatus(*status));
             r
         }
-        Error::Connect { .. } | Error::Transport { .. } => Problem::new(StatusCode::BAD_GATEWAY, "Upstream unreachable", e.to_string()).into_response(),
-        Error::Timeout { .. } => Problem::new(StatusCode::GATEWAY_TIMEOUT, "Upstream timeout", e.to_string()).into_response(),
-        Error::Decode { .. } => Problem::new(StatusCode::BAD_GATEWAY, "Undecodable upstream response", e.to_string()).into_response(),
+        Error::Connect { .. } | Error::Transport { .. } => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Upstream unreachable",
+            e.to_string(),
+        )
+        .into_response(),
+        Error::Timeout { .. } => Problem::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            "Upstream timeout",
+            e.to_string(),
+        )
+        .into_response(),
+        Error::Decode { .. } => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Undecodable upstream response",
+            e.to_string(),
+        )
+        .into_response(),
         Error::InvalidArgument { .. } => Problem::bad_request(e.to_string()).into_response(),
     }
 }
 
 /// Adds what every generated REST adapter serves besides its routes: `GET /openapi.json`,
 /// `GET /healthz`, problem+json 404 and 405 (with `Allow`), and a log line per request.
-pub fn finish<S: Clone + Send + Sync + 'static>(router: Router<S>, openapi: &'static str) -> Router<S> {
+pub fn finish<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    openapi: &'static str,
+) -> Router<S> {
     router
-        .route("/openapi.json", get(move || async move { json_text(openapi) }))
-        .route("/healthz", get(|| async { json_text(r#"{"status":"ok"}"#) }))
+        .route(
+            "/openapi.json",
+            get(move || async move { json_text(openapi) }),
+        )
+        .route(
+            "/healthz",
+            get(|| async { json_text(r#"{"status":"ok"}"#) }),
+        )
         .fallback(|method: Method, uri: axum::http::Uri| async move {
-            Problem::new(StatusCode::NOT_FOUND, "Not found", format!("no route for {method} {}", uri.path()))
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                "Not found",
+                format!("no route for {method} {}", uri.path()),
+            )
         })
         .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
-            Problem::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", format!("{method} is not allowed on {}", uri.path()))
+            Problem::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Method not allowed",
+                format!("{method} is not allowed on {}", uri.path()),
+            )
         })
         .layer(axum::middleware::from_fn(log_request))
 }
 
 fn json_text(body: &'static str) -> Response {
     let mut r = body.into_response();
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -348,7 +478,10 @@ fn json_text(body: &'static str) -> Response {
 async fn log_request(req: Request, next: axum::middleware::Next) -> Response {
     let started = Instant::now();
     let method = req.method().clone();
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "(unmatched)".to_string(), |p| p.as_str().to_string());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "(unmatched)".to_string(), |p| p.as_str().to_string());
     let response = next.run(req).await;
     let upstream = response.extensions().get::<UpstreamStatus>().map(|u| u.0);
     tracing::info!(

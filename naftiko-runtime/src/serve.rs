@@ -1,26 +1,42 @@
 //! Running generated adapters: listeners with `TCP_NODELAY`, graceful shutdown.
 
 use axum::serve::ListenerExt;
-pub use tokio_util::sync::CancellationToken;
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
+pub use tokio_util::sync::CancellationToken;
 
 /// Binds a listener, with an error that says which address is busy.
 pub async fn bind(addr: &str, what: &str) -> std::io::Result<TcpListener> {
     TcpListener::bind(addr).await.map_err(|e| {
-        let hint = if e.kind() == std::io::ErrorKind::AddrInUse { " (the port is already in use; choose another address)" } else { "" };
-        std::io::Error::new(e.kind(), format!("cannot listen for {what} on {addr}: {e}{hint}"))
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " (the port is already in use; choose another address)"
+        } else {
+            ""
+        };
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot listen for {what} on {addr}: {e}{hint}"),
+        )
     })
 }
 
 /// Serves a router until `shutdown` completes, then drains in-flight requests.
-pub async fn http(listener: TcpListener, router: axum::Router, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn http(
+    listener: TcpListener,
+    router: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     // Without TCP_NODELAY small replies wait for delayed ACKs (~40 ms each).
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(shutdown).await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -24,7 +24,11 @@ fn auth(a: &ir::Auth) -> TokenStream {
             let (u, p) = (parts(username), parts(password));
             quote! { ::naftiko_runtime::client::AuthSpec::Basic { username: #u, password: #p } }
         }
-        ir::Auth::ApiKey { name, value, in_query } => {
+        ir::Auth::ApiKey {
+            name,
+            value,
+            in_query,
+        } => {
             let v = parts(value);
             quote! { ::naftiko_runtime::client::AuthSpec::ApiKey { name: #name, value: #v, in_query: #in_query } }
         }
@@ -40,7 +44,10 @@ fn env_vars(api: &ir::Api) -> Vec<String> {
         ir::Auth::ApiKey { value, .. } => vec![value],
     };
     templates.push(&api.base_uri);
-    for t in templates.into_iter().chain(api.fixed.iter().map(|f| &f.value)) {
+    for t in templates
+        .into_iter()
+        .chain(api.fixed.iter().map(|f| &f.value))
+    {
         for v in t.env_vars() {
             if !vars.iter().any(|x| x == v) {
                 vars.push(v.to_string());
@@ -54,10 +61,15 @@ pub fn api(api: &ir::Api) -> TokenStream {
     let module = ident(&api.module);
     let ns = &api.namespace;
     let base = parts(&api.base_uri);
-    let base_text: String = api.base_uri.0.iter().map(|p| match p {
-        Part::Lit(s) => s.clone(),
-        Part::Env(v) => format!("${v}"),
-    }).collect();
+    let base_text: String = api
+        .base_uri
+        .0
+        .iter()
+        .map(|p| match p {
+            Part::Lit(s) => s.clone(),
+            Part::Env(v) => format!("${v}"),
+        })
+        .collect();
     let auth = auth(&api.auth);
     let fixed = api.fixed.iter().map(|f| {
         let name = &f.name;
@@ -69,10 +81,20 @@ pub fn api(api: &ir::Api) -> TokenStream {
     let from_env_doc = if vars.is_empty() {
         " A client with the spec's defaults.".to_string()
     } else {
-        format!(" A client with the spec's defaults, credentials from the environment ({}).", vars.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", "))
+        format!(
+            " A client with the spec's defaults, credentials from the environment ({}).",
+            vars.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
-    let client_doc = format!(" Client of `{ns}`. Cheap to clone: clones share one connection pool.");
-    let module_doc = docs(&[Some(&format!("Typed client of `{ns}` ({base_text}).")), api.description.as_deref()]);
+    let client_doc =
+        format!(" Client of `{ns}`. Cheap to clone: clones share one connection pool.");
+    let module_doc = docs(&[
+        Some(&format!("Typed client of `{ns}` ({base_text}).")),
+        api.description.as_deref(),
+    ]);
     let ops = api.operations.iter().map(operation);
     let structs = api.operations.iter().filter_map(params_struct);
     quote! {
@@ -129,7 +151,9 @@ pub fn api(api: &ir::Api) -> TokenStream {
 }
 
 fn has_optional(op: &ir::Operation) -> bool {
-    op.params.iter().any(|p| p.fixed.is_none() && !p.positional())
+    op.params
+        .iter()
+        .any(|p| p.fixed.is_none() && !p.positional())
 }
 
 fn params_struct(op: &ir::Operation) -> Option<TokenStream> {
@@ -138,12 +162,19 @@ fn params_struct(op: &ir::Operation) -> Option<TokenStream> {
     }
     let name = ident(&op.params_struct);
     let doc = format!(" Optional parameters of [`Client::{}`].", op.ident);
-    let fields = op.params.iter().filter(|p| p.fixed.is_none() && !p.positional()).map(|p| {
-        let f = ident(&p.ident);
-        let ty = owned_ty(p.ty);
-        let d = docs(&[p.description.as_deref(), Some(&format!("`{}` ({}).", p.name, p.location.as_str()))]);
-        quote! { #d pub #f: ::core::option::Option<#ty>, }
-    });
+    let fields = op
+        .params
+        .iter()
+        .filter(|p| p.fixed.is_none() && !p.positional())
+        .map(|p| {
+            let f = ident(&p.ident);
+            let ty = owned_ty(p.ty);
+            let d = docs(&[
+                p.description.as_deref(),
+                Some(&format!("`{}` ({}).", p.name, p.location.as_str())),
+            ]);
+            quote! { #d pub #f: ::core::option::Option<#ty>, }
+        });
     Some(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, Default, PartialEq)]
@@ -191,10 +222,13 @@ fn operation(op: &ir::Operation) -> TokenStream {
             if p.ty == ir::Type::String && p.fixed.is_none() {
                 quote! { req.segment(#pname, #v)?; }
             } else if let Some(t) = &p.fixed {
-                let lit: String = t.0.iter().filter_map(|part| match part {
-                    Part::Lit(s) => Some(s.as_str()),
-                    Part::Env(_) => None,
-                }).collect();
+                let lit: String =
+                    t.0.iter()
+                        .filter_map(|part| match part {
+                            Part::Lit(s) => Some(s.as_str()),
+                            Part::Env(_) => None,
+                        })
+                        .collect();
                 quote! { req.segment(#pname, #lit)?; }
             } else {
                 quote! { req.segment(#pname, &#v.to_string())?; }
@@ -203,23 +237,30 @@ fn operation(op: &ir::Operation) -> TokenStream {
     });
     let path: Vec<TokenStream> = path.collect();
     // Query and headers.
-    let others = op.params.iter().filter(|p| matches!(p.location, In::Query | In::Header)).map(|p| {
-        if let Some(t) = &p.fixed {
-            let lit: String = t.0.iter().filter_map(|part| match part {
-                Part::Lit(s) => Some(s.as_str()),
-                Part::Env(_) => None,
-            }).collect();
-            return send_param(p, quote! { #lit });
-        }
-        if p.positional() {
-            let a = ident(&p.ident);
-            send_param(p, quote! { &#a })
-        } else {
-            let f = ident(&p.ident);
-            let send = send_param(p, quote! { v });
-            quote! { if let ::core::option::Option::Some(v) = &params.#f { #send } }
-        }
-    });
+    let others = op
+        .params
+        .iter()
+        .filter(|p| matches!(p.location, In::Query | In::Header))
+        .map(|p| {
+            if let Some(t) = &p.fixed {
+                let lit: String =
+                    t.0.iter()
+                        .filter_map(|part| match part {
+                            Part::Lit(s) => Some(s.as_str()),
+                            Part::Env(_) => None,
+                        })
+                        .collect();
+                return send_param(p, quote! { #lit });
+            }
+            if p.positional() {
+                let a = ident(&p.ident);
+                send_param(p, quote! { &#a })
+            } else {
+                let f = ident(&p.ident);
+                let send = send_param(p, quote! { v });
+                quote! { if let ::core::option::Option::Some(v) = &params.#f { #send } }
+            }
+        });
     let others: Vec<TokenStream> = others.collect();
     let body = match &op.body {
         Body::None => quote! {},
@@ -270,19 +311,51 @@ fn operation(op: &ir::Operation) -> TokenStream {
             }
         }
     };
-    let summary = op.description.clone().unwrap_or_else(|| format!("Calls `{}`.", op.name));
-    let route = format!("`{} {}`{}", op.method.as_str(), op.path, if op.idempotent { " (retried on transient failures)" } else { " (never retried)" });
+    let summary = op
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("Calls `{}`.", op.name));
+    let route = format!(
+        "`{} {}`{}",
+        op.method.as_str(),
+        op.path,
+        if op.idempotent {
+            " (retried on transient failures)"
+        } else {
+            " (never retried)"
+        }
+    );
     let mut arg_docs: Vec<String> = positional
         .iter()
-        .map(|p| format!("- `{}`: {}", p.ident, p.description.clone().unwrap_or_else(|| format!("`{}` ({})", p.name, p.location.as_str()))))
+        .map(|p| {
+            format!(
+                "- `{}`: {}",
+                p.ident,
+                p.description.clone().unwrap_or_else(|| format!(
+                    "`{}` ({})",
+                    p.name,
+                    p.location.as_str()
+                ))
+            )
+        })
         .collect();
     if optional {
-        arg_docs.push(format!("- `params`: optional parameters, see [`{}`]", op.params_struct));
+        arg_docs.push(format!(
+            "- `params`: optional parameters, see [`{}`]",
+            op.params_struct
+        ));
     }
     let arg_docs = arg_docs.join("\n");
-    let doc = docs(&[Some(&summary), Some(&route), (!arg_docs.is_empty()).then_some(arg_docs.as_str())]);
-    let too_many = (positional.len() + usize::from(optional) > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let mut_req = if path.iter().chain(others.iter()).all(|t| t.is_empty()) && matches!(op.body, Body::None) {
+    let doc = docs(&[
+        Some(&summary),
+        Some(&route),
+        (!arg_docs.is_empty()).then_some(arg_docs.as_str()),
+    ]);
+    let too_many = (positional.len() + usize::from(optional) > 6)
+        .then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let mut_req = if path.iter().chain(others.iter()).all(|t| t.is_empty())
+        && matches!(op.body, Body::None)
+    {
         quote! { let req = }
     } else {
         quote! { let mut req = }

@@ -41,7 +41,14 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
         _ => quote! { ::core::option::Option::None },
     };
     let stdio = m.transport == ir::Transport::Stdio;
-    let doc = docs(&[Some(&format!("MCP adapter `{}`: {} tools.", m.namespace, m.tools.len())), m.description.as_deref()]);
+    let doc = docs(&[
+        Some(&format!(
+            "MCP adapter `{}`: {} tools.",
+            m.namespace,
+            m.tools.len()
+        )),
+        m.description.as_deref(),
+    ]);
     let ns = &m.namespace;
     let title = &cap.title;
     let instructions = opt_str(m.description.as_deref().or(cap.description.as_deref()));
@@ -76,7 +83,11 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
         let binds = bind_inputs(call, |i| {
             let name = &i.name;
             let ty = owned_ty(i.ty);
-            if i.required { quote! { args.required::<#ty>(#name)? } } else { quote! { args.get::<#ty>(#name)? } }
+            if i.required {
+                quote! { args.required::<#ty>(#name)? }
+            } else {
+                quote! { args.get::<#ty>(#name)? }
+            }
         });
         let invoke = call_client(cap, call, quote! { upstreams });
         let map = mapping(cap, call);
@@ -88,7 +99,11 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             }
         }
     });
-    let args_mut = if m.tools.iter().any(|t| !t.call.inputs.is_empty()) { quote! { mut args } } else { quote! { args } };
+    let args_mut = if m.tools.iter().any(|t| !t.call.inputs.is_empty()) {
+        quote! { mut args }
+    } else {
+        quote! { args }
+    };
     quote! {
         #doc
         pub mod #module {

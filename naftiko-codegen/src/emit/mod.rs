@@ -111,11 +111,18 @@ pub(crate) fn method_tokens(m: ir::Method) -> TokenStream {
 }
 
 /// Statements binding each input of a call to a local variable, given how one input is read.
-pub(crate) fn bind_inputs(call: &ir::Call, read: impl Fn(&ir::Input) -> TokenStream) -> TokenStream {
+pub(crate) fn bind_inputs(
+    call: &ir::Call,
+    read: impl Fn(&ir::Input) -> TokenStream,
+) -> TokenStream {
     let binds = call.inputs.iter().map(|i| {
         let v = ident(&i.ident);
         let ty = owned_ty(i.ty);
-        let ty = if i.required { ty } else { quote! { ::core::option::Option<#ty> } };
+        let ty = if i.required {
+            ty
+        } else {
+            quote! { ::core::option::Option<#ty> }
+        };
         let read = read(i);
         quote! { let #v: #ty = #read; }
     });
@@ -123,7 +130,11 @@ pub(crate) fn bind_inputs(call: &ir::Call, read: impl Fn(&ir::Input) -> TokenStr
 }
 
 /// `upstreams.<api>.<operation>(args..).await`, with inputs bound to locals by [`bind_inputs`].
-pub(crate) fn call_client(cap: &ir::Capability, call: &ir::Call, upstreams: TokenStream) -> TokenStream {
+pub(crate) fn call_client(
+    cap: &ir::Capability,
+    call: &ir::Call,
+    upstreams: TokenStream,
+) -> TokenStream {
     let api = &cap.apis[call.api];
     let op = &api.operations[call.operation];
     let api_field = ident(&api.module);
@@ -152,7 +163,11 @@ pub(crate) fn call_client(cap: &ir::Capability, call: &ir::Call, upstreams: Toke
                 ir::Arg::Input(i) => {
                     let input = &call.inputs[*i];
                     let v = ident(&input.ident);
-                    if input.required { quote! { ::core::option::Option::Some(#v) } } else { quote! { #v } }
+                    if input.required {
+                        quote! { ::core::option::Option::Some(#v) }
+                    } else {
+                        quote! { #v }
+                    }
                 }
                 ir::Arg::Const(c) => {
                     let json = c.to_string();
@@ -164,7 +179,11 @@ pub(crate) fn call_client(cap: &ir::Capability, call: &ir::Call, upstreams: Toke
             fields.push(quote! { #f: #value });
         }
     }
-    if op.params.iter().any(|p| p.fixed.is_none() && !p.positional()) {
+    if op
+        .params
+        .iter()
+        .any(|p| p.fixed.is_none() && !p.positional())
+    {
         let module = ident(&api.module);
         let s = ident(&op.params_struct);
         args.push(quote! { &super::#module::#s { #(#fields),* } });

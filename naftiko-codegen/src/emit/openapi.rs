@@ -31,11 +31,17 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
                 Source::Query => "query",
                 Source::Header => "header",
                 Source::Body => {
-                    body_schema = Some((with_description(schema(i.ty), i.description.as_deref()), i.required));
+                    body_schema = Some((
+                        with_description(schema(i.ty), i.description.as_deref()),
+                        i.required,
+                    ));
                     continue;
                 }
                 Source::Field => {
-                    fields.insert(i.name.clone(), with_description(schema(i.ty), i.description.as_deref()));
+                    fields.insert(
+                        i.name.clone(),
+                        with_description(schema(i.ty), i.description.as_deref()),
+                    );
                     if i.required {
                         required_fields.push(Value::String(i.name.clone()));
                     }
@@ -83,7 +89,8 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
             "parameters": params,
         });
         if let Some((s, required)) = body_schema {
-            operation["requestBody"] = json!({"required": required, "content": {"application/json": {"schema": s}}});
+            operation["requestBody"] =
+                json!({"required": required, "content": {"application/json": {"schema": s}}});
             responses["413"] = described("Request body larger than 1 MiB");
             responses["415"] = described("Request body is not application/json");
         }

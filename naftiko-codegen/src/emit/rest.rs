@@ -9,7 +9,13 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
     let module = ident(&r.module);
     let address = format!("{}:{}", r.address, r.port);
     let openapi = super::openapi::document(cap, r).to_string();
-    let doc = docs(&[Some(&format!("REST adapter `{}` (default address {address}).", r.namespace)), r.description.as_deref()]);
+    let doc = docs(&[
+        Some(&format!(
+            "REST adapter `{}` (default address {address}).",
+            r.namespace
+        )),
+        r.description.as_deref(),
+    ]);
     // One `.route` per path, with every method of that path.
     let mut paths: Vec<(&str, Vec<TokenStream>)> = Vec::new();
     for route in &r.routes {
@@ -23,7 +29,10 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
     }
     let routes = paths.iter().map(|(path, methods)| {
         let mut iter = methods.iter();
-        let first = iter.next().map(|m| quote! { ::naftiko_runtime::axum::routing::#m }).unwrap_or_default();
+        let first = iter
+            .next()
+            .map(|m| quote! { ::naftiko_runtime::axum::routing::#m })
+            .unwrap_or_default();
         let rest = iter.map(|m| quote! { .#m });
         quote! { .route(#path, #first #(#rest)*) }
     });
@@ -51,7 +60,12 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
 fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
     let call = &route.call;
     let name = ident(&call.ident);
-    let doc = docs(&[Some(&format!("`{} {}`: {}", route.method.as_str(), route.path, call.description.as_deref().unwrap_or(&call.name)))]);
+    let doc = docs(&[Some(&format!(
+        "`{} {}`: {}",
+        route.method.as_str(),
+        route.path,
+        call.description.as_deref().unwrap_or(&call.name)
+    ))]);
     let has_fields = call.inputs.iter().any(|i| i.source == Source::Field);
     let fields = has_fields.then(|| quote! { let mut fields = input.body_fields()?; });
     let binds = bind_inputs(call, |i| {
@@ -71,7 +85,11 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
     });
     let invoke = call_client(cap, call, quote! { upstreams });
     let map = mapping(cap, call);
-    let input_pat = if call.inputs.is_empty() { quote! { _input } } else { quote! { input } };
+    let input_pat = if call.inputs.is_empty() {
+        quote! { _input }
+    } else {
+        quote! { input }
+    };
     quote! {
         #doc
         async fn #name(
