@@ -244,14 +244,14 @@ pub mod m3ter_billjob_rest {
         ::naftiko_runtime::axum::response::Response,
         ::naftiko_runtime::rest::Problem,
     > {
-        let orgid: ::std::string::String = input.path::<::std::string::String>("orgid")?;
-        let page_size: ::core::option::Option<i64> = input.query::<i64>("pageSize")?;
+        let orgid: ::std::string::String = input.path("orgid")?;
+        let page_size: ::core::option::Option<i64> = input.query("pageSize")?;
         let next_token: ::core::option::Option<::std::string::String> = input
-            .query::<::std::string::String>("nextToken")?;
+            .query("nextToken")?;
         let active: ::core::option::Option<::std::string::String> = input
-            .query::<::std::string::String>("active")?;
+            .query("active")?;
         let status: ::core::option::Option<::std::string::String> = input
-            .query::<::std::string::String>("status")?;
+            .query("status")?;
         static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
@@ -260,10 +260,10 @@ pub mod m3ter_billjob_rest {
                     .listbilljobs(
                         &orgid,
                         &super::m3ter_billjob::ListbilljobsParams {
-                            page_size: page_size,
-                            next_token: next_token,
-                            active: active,
-                            status: status,
+                            page_size,
+                            next_token,
+                            active,
+                            status,
                         },
                     )
                     .await,
@@ -281,9 +281,8 @@ pub mod m3ter_billjob_rest {
         ::naftiko_runtime::axum::response::Response,
         ::naftiko_runtime::rest::Problem,
     > {
-        let orgid: ::std::string::String = input.path::<::std::string::String>("orgid")?;
-        let body: ::naftiko_runtime::serde_json::Value = input
-            .required_body::<::naftiko_runtime::serde_json::Value>()?;
+        let orgid: ::std::string::String = input.path("orgid")?;
+        let body: ::naftiko_runtime::serde_json::Value = input.required_body()?;
         static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
@@ -302,9 +301,8 @@ pub mod m3ter_billjob_rest {
         ::naftiko_runtime::axum::response::Response,
         ::naftiko_runtime::rest::Problem,
     > {
-        let orgid: ::std::string::String = input.path::<::std::string::String>("orgid")?;
-        let body: ::naftiko_runtime::serde_json::Value = input
-            .required_body::<::naftiko_runtime::serde_json::Value>()?;
+        let orgid: ::std::string::String = input.path("orgid")?;
+        let body: ::naftiko_runtime::serde_json::Value = input.required_body()?;
         static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
@@ -323,8 +321,8 @@ pub mod m3ter_billjob_rest {
         ::naftiko_runtime::axum::response::Response,
         ::naftiko_runtime::rest::Problem,
     > {
-        let orgid: ::std::string::String = input.path::<::std::string::String>("orgid")?;
-        let id: ::std::string::String = input.path::<::std::string::String>("id")?;
+        let orgid: ::std::string::String = input.path("orgid")?;
+        let id: ::std::string::String = input.path("id")?;
         static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
@@ -343,8 +341,8 @@ pub mod m3ter_billjob_rest {
         ::naftiko_runtime::axum::response::Response,
         ::naftiko_runtime::rest::Problem,
     > {
-        let orgid: ::std::string::String = input.path::<::std::string::String>("orgid")?;
-        let id: ::std::string::String = input.path::<::std::string::String>("id")?;
+        let orgid: ::std::string::String = input.path("orgid")?;
+        let id: ::std::string::String = input.path("id")?;
         static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
@@ -550,16 +548,14 @@ pub mod m3ter_billjob_mcp {
     > {
         match tool {
             0usize => {
-                let org_id: ::std::string::String = args
-                    .required::<::std::string::String>("orgId")?;
-                let page_size: ::core::option::Option<i64> = args
-                    .get::<i64>("pageSize")?;
+                let org_id: ::std::string::String = args.required("orgId")?;
+                let page_size: ::core::option::Option<i64> = args.get("pageSize")?;
                 let next_token: ::core::option::Option<::std::string::String> = args
-                    .get::<::std::string::String>("nextToken")?;
+                    .get("nextToken")?;
                 let active: ::core::option::Option<::std::string::String> = args
-                    .get::<::std::string::String>("active")?;
+                    .get("active")?;
                 let status: ::core::option::Option<::std::string::String> = args
-                    .get::<::std::string::String>("status")?;
+                    .get("status")?;
                 static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
@@ -568,10 +564,10 @@ pub mod m3ter_billjob_mcp {
                             .listbilljobs(
                                 &org_id,
                                 &super::m3ter_billjob::ListbilljobsParams {
-                                    page_size: page_size,
-                                    next_token: next_token,
-                                    active: active,
-                                    status: status,
+                                    page_size,
+                                    next_token,
+                                    active,
+                                    status,
                                 },
                             )
                             .await,
@@ -580,10 +576,8 @@ pub mod m3ter_billjob_mcp {
                 )
             }
             1usize => {
-                let org_id: ::std::string::String = args
-                    .required::<::std::string::String>("orgId")?;
-                let body: ::naftiko_runtime::serde_json::Value = args
-                    .required::<::naftiko_runtime::serde_json::Value>("body")?;
+                let org_id: ::std::string::String = args.required("orgId")?;
+                let body: ::naftiko_runtime::serde_json::Value = args.required("body")?;
                 static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
@@ -593,10 +587,8 @@ pub mod m3ter_billjob_mcp {
                 )
             }
             2usize => {
-                let org_id: ::std::string::String = args
-                    .required::<::std::string::String>("orgId")?;
-                let body: ::naftiko_runtime::serde_json::Value = args
-                    .required::<::naftiko_runtime::serde_json::Value>("body")?;
+                let org_id: ::std::string::String = args.required("orgId")?;
+                let body: ::naftiko_runtime::serde_json::Value = args.required("body")?;
                 static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
@@ -606,10 +598,8 @@ pub mod m3ter_billjob_mcp {
                 )
             }
             3usize => {
-                let org_id: ::std::string::String = args
-                    .required::<::std::string::String>("orgId")?;
-                let id: ::std::string::String = args
-                    .required::<::std::string::String>("id")?;
+                let org_id: ::std::string::String = args.required("orgId")?;
+                let id: ::std::string::String = args.required("id")?;
                 static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
@@ -619,10 +609,8 @@ pub mod m3ter_billjob_mcp {
                 )
             }
             4usize => {
-                let org_id: ::std::string::String = args
-                    .required::<::std::string::String>("orgId")?;
-                let id: ::std::string::String = args
-                    .required::<::std::string::String>("id")?;
+                let org_id: ::std::string::String = args.required("orgId")?;
+                let id: ::std::string::String = args.required("id")?;
                 static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(

@@ -1,6 +1,6 @@
 //! The MCP tools of one `mcp` adapter, served by the runtime's rmcp server.
 
-use super::{bind_inputs, call_client, docs, ident, mapping, owned_ty};
+use super::{bind_inputs, call_client, docs, ident, mapping};
 use crate::ir::{self, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -82,11 +82,10 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
         let call = &t.call;
         let binds = bind_inputs(call, |i| {
             let name = &i.name;
-            let ty = owned_ty(i.ty);
             if i.required {
-                quote! { args.required::<#ty>(#name)? }
+                quote! { args.required(#name)? }
             } else {
-                quote! { args.get::<#ty>(#name)? }
+                quote! { args.get(#name)? }
             }
         });
         let invoke = call_client(cap, call, quote! { upstreams });

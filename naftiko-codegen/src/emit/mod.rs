@@ -165,6 +165,10 @@ pub(crate) fn call_client(
                     let v = ident(&input.ident);
                     if input.required {
                         quote! { ::core::option::Option::Some(#v) }
+                    } else if input.ident == p.ident {
+                        // Field init shorthand.
+                        fields.push(quote! { #f });
+                        continue;
                     } else {
                         quote! { #v }
                     }

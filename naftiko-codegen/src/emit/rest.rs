@@ -1,6 +1,6 @@
 //! The axum routes of one `rest` adapter.
 
-use super::{bind_inputs, call_client, docs, ident, mapping, owned_ty};
+use super::{bind_inputs, call_client, docs, ident, mapping};
 use crate::ir::{self, Source};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -70,17 +70,16 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
     let fields = has_fields.then(|| quote! { let mut fields = input.body_fields()?; });
     let binds = bind_inputs(call, |i| {
         let n = &i.name;
-        let ty = owned_ty(i.ty);
         match (i.source, i.required) {
-            (Source::Path, _) => quote! { input.path::<#ty>(#n)? },
-            (Source::Query, true) => quote! { input.required_query::<#ty>(#n)? },
-            (Source::Query, false) => quote! { input.query::<#ty>(#n)? },
-            (Source::Header, true) => quote! { input.required_header::<#ty>(#n)? },
-            (Source::Header, false) => quote! { input.header::<#ty>(#n)? },
-            (Source::Body, true) => quote! { input.required_body::<#ty>()? },
-            (Source::Body, false) => quote! { input.body::<#ty>()? },
-            (Source::Field, true) => quote! { fields.required::<#ty>(#n)? },
-            (Source::Field, false) => quote! { fields.get::<#ty>(#n)? },
+            (Source::Path, _) => quote! { input.path(#n)? },
+            (Source::Query, true) => quote! { input.required_query(#n)? },
+            (Source::Query, false) => quote! { input.query(#n)? },
+            (Source::Header, true) => quote! { input.required_header(#n)? },
+            (Source::Header, false) => quote! { input.header(#n)? },
+            (Source::Body, true) => quote! { input.required_body()? },
+            (Source::Body, false) => quote! { input.body()? },
+            (Source::Field, true) => quote! { fields.required(#n)? },
+            (Source::Field, false) => quote! { fields.get(#n)? },
         }
     });
     let invoke = call_client(cap, call, quote! { upstreams });
