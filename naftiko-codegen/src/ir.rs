@@ -146,6 +146,19 @@ pub enum JsonTemplate {
     Object(Vec<(String, JsonTemplate)>),
 }
 
+impl JsonTemplate {
+    /// Whether parameter `param` is one of the template's variables.
+    pub fn uses(&self, param: usize) -> bool {
+        match self {
+            JsonTemplate::Value(_) => false,
+            JsonTemplate::Var(i) => *i == param,
+            JsonTemplate::Text(parts) => parts.contains(&TextPart::Var(param)),
+            JsonTemplate::Array(items) => items.iter().any(|t| t.uses(param)),
+            JsonTemplate::Object(entries) => entries.iter().any(|(_, t)| t.uses(param)),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum TextPart {
     Lit(String),

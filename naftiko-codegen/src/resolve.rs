@@ -577,7 +577,7 @@ fn resolve_operation(
         } else if let Some(data) = b.data.as_ref().filter(|_| !empty) {
             let template = json_template(data, &mut params, &mut field_names, binds, d);
             for &i in &body_params {
-                if !template_uses(&template, i) {
+                if !template.uses(i) {
                     d.error(
                         op.params
                             .iter()
@@ -698,16 +698,6 @@ fn json_template(
             }
         }
         _ => ir::JsonTemplate::Value(node.to_json()),
-    }
-}
-
-fn template_uses(t: &ir::JsonTemplate, param: usize) -> bool {
-    match t {
-        ir::JsonTemplate::Value(_) => false,
-        ir::JsonTemplate::Var(i) => *i == param,
-        ir::JsonTemplate::Text(parts) => parts.iter().any(|p| *p == ir::TextPart::Var(param)),
-        ir::JsonTemplate::Array(items) => items.iter().any(|t| template_uses(t, param)),
-        ir::JsonTemplate::Object(entries) => entries.iter().any(|(_, t)| template_uses(t, param)),
     }
 }
 

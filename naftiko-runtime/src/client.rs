@@ -355,6 +355,8 @@ impl<T: Api> Builder<T> {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .tcp_nodelay(true)
+                // A gateway answers with what the upstream said; it does not chase redirects.
+                .redirect(reqwest::redirect::Policy::none())
                 .pool_idle_timeout(Duration::from_secs(60))
                 .build()
                 .map_err(ConfigError::Http)?,
@@ -653,6 +655,17 @@ impl Request<'_> {
                     HeaderValue::from_static("application/json"),
                 )
                 .body(body.clone());
+        } else if matches!(
+            self.method,
+            reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+        ) {
+            // RFC 9110 §8.6: a POST without content still says `Content-Length: 0`.
+            rb = rb
+                .header(
+                    reqwest::header::CONTENT_LENGTH,
+                    HeaderValue::from_static("0"),
+                )
+                .body(Bytes::new());
         }
         let op = self.operation;
         let resp = rb
@@ -841,11 +854,11 @@ impl fmt::Display for Error {
             Error::Status {
                 operation, status, ..
             } => {
-                let reason = reqwest::StatusCode::from_u16(*status)
-                    .ok()
-                    .and_then(|s| s.canonical_reason())
-                    .unwrap_or("");
-                write!(f, "{operation}: upstream answered {status} {reason}")?;
+                write!(f, "{operation}: upstream answered {status}")?;
+                let reason = reqwest::StatusCode::from_u16(*status).ok();
+                if let Some(reason) = reason.and_then(|s| s.canonical_reason()) {
+                    write!(f, " {reason}")?;
+                }
                 match self.upstream_message() {
                     Some(m) => write!(f, ": {m}"),
                     None => Ok(()),

@@ -106,11 +106,14 @@ impl<S: Send + Sync> FromRequest<S> for Inputs {
 /// Conversion of query, header and path text into a typed input.
 pub trait FromText: Sized {
     const EXPECTED: &'static str;
+    /// Whether an empty query value means "not given" (true but for strings).
+    const EMPTY_IS_ABSENT: bool = true;
     fn from_text(values: &[&str]) -> Option<Self>;
 }
 
 impl FromText for String {
     const EXPECTED: &'static str = "a string";
+    const EMPTY_IS_ABSENT: bool = false;
     fn from_text(values: &[&str]) -> Option<Self> {
         values.first().map(|s| (*s).to_string())
     }
@@ -231,6 +234,9 @@ impl Inputs {
     }
 
     /// A query parameter; `None` when absent.
+    ///
+    /// An empty value (`pageSize=`) counts as absent for every type but strings: OpenAPI's
+    /// `allowEmptyValue`, which m3ter sets on its query parameters.
     pub fn query<T: FromText>(&self, name: &str) -> Result<Option<T>, Problem> {
         let values: Vec<&str> = self
             .query
@@ -238,7 +244,8 @@ impl Inputs {
             .filter(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .collect();
-        if values.is_empty() {
+        let empty = T::EMPTY_IS_ABSENT && values.iter().all(|v| v.is_empty());
+        if values.is_empty() || empty {
             return Ok(None);
         }
         T::from_text(&values)
@@ -372,7 +379,12 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
     match result {
         Ok(reply) => {
             let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
-            let mut r = json_response(status, &mapping.apply(reply.body));
+            // 204 and 205 carry no content at all (RFC 9110 §15.3.5).
+            let mut r = if matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT) {
+                status.into_response()
+            } else {
+                json_response(status, &mapping.apply(reply.body))
+            };
             r.extensions_mut().insert(UpstreamStatus(reply.status));
             r
         }

@@ -224,6 +224,23 @@ impl Upstream {
         self.lock().recorded.len()
     }
 
+    /// Waits until at least `n` requests were received (a request is recorded once read, which
+    /// can lag behind a client that gave up waiting). Panics after `deadline`.
+    pub async fn wait_for(&self, n: usize, deadline: Duration) -> Vec<Recorded> {
+        let end = tokio::time::Instant::now() + deadline;
+        loop {
+            let all = self.requests();
+            if all.len() >= n {
+                return all;
+            }
+            assert!(
+                tokio::time::Instant::now() < end,
+                "expected {n} upstream requests within {deadline:?}, got {all:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// TCP connections accepted so far.
     pub fn connections(&self) -> usize {
         self.lock().connections
@@ -277,11 +294,7 @@ async fn connection(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
             let _ = stream.get_mut().shutdown().await;
             return;
         }
-        let mut head = format!(
-            "HTTP/1.1 {} {}\r\n",
-            answer.status,
-            reason(answer.status)
-        );
+        let mut head = format!("HTTP/1.1 {} {}\r\n", answer.status, reason(answer.status));
         for (k, v) in &answer.headers {
             head.push_str(&format!("{k}: {v}\r\n"));
         }

@@ -40,9 +40,17 @@ fn assert_no_body(r: &Recorded) {
     assert_eq!(r.header("content-type"), None, "{r:#?}");
 }
 
+/// The SDK's body: the same JSON, as compact (same length); key order is not significant.
 fn assert_json_body(r: &Recorded, expected: &str) {
     assert_eq!(r.header("content-type"), Some("application/json"));
-    assert_eq!(String::from_utf8_lossy(&r.body), expected);
+    let expected_json: Value = serde_json::from_str(expected).expect("expected JSON");
+    assert_eq!(r.json(), expected_json);
+    assert_eq!(
+        r.body.len(),
+        expected.len(),
+        "{:?}",
+        String::from_utf8_lossy(&r.body)
+    );
     assert_eq!(
         r.header("content-length"),
         Some(expected.len().to_string().as_str())
@@ -120,6 +128,23 @@ async fn list_form_encodes_next_token_like_the_sdk() {
 }
 
 #[tokio::test]
+async fn query_values_cannot_inject_parameters() {
+    let (upstream, client) = upstream_and_client().await;
+    let params = ListbilljobsParams {
+        status: Some("RUNNING&active=FALSE".into()),
+        next_token: Some("a b#c?d".into()),
+        ..Default::default()
+    };
+    client.listbilljobs(ORG, &params).await.expect("list");
+    let r = upstream.only_request();
+    assert_eq!(r.path(), "/v1/organizations/org-123/billjobs");
+    assert_eq!(
+        r.query_pairs(),
+        ["nextToken=a+b%23c%3Fd", "status=RUNNING%26active%3DFALSE"]
+    );
+}
+
+#[tokio::test]
 async fn list_without_parameters_sends_no_query_at_all() {
     let (upstream, client) = upstream_and_client().await;
     client
@@ -133,7 +158,7 @@ async fn list_without_parameters_sends_no_query_at_all() {
 }
 
 #[tokio::test]
-async fn create_sends_the_sdk_body_byte_for_byte() {
+async fn create_sends_the_sdk_body() {
     let (upstream, client) = upstream_and_client().await;
     let created = job("bj-new");
     upstream.push(Scripted::json(200, &created));
@@ -177,7 +202,8 @@ async fn create_with_no_fields_sends_an_empty_object() {
 #[tokio::test]
 async fn recalculate_sends_bill_ids_and_version() {
     let (upstream, client) = upstream_and_client().await;
-    let recalculated = json!({"id": "bj-r", "type": "RECALCULATE", "billIds": ["bill-1", "bill-2"]});
+    let recalculated =
+        json!({"id": "bj-r", "type": "RECALCULATE", "billIds": ["bill-1", "bill-2"]});
     upstream.push(Scripted::json(200, &recalculated));
 
     let reply = client
@@ -228,6 +254,61 @@ async fn cancel_sends_a_post_without_body_or_content_type() {
     assert_ne!(r.header("transfer-encoding"), Some("chunked"));
 }
 
+/// RFC 9110 §8.6: a user agent SHOULD send `Content-Length` when the method defines a meaning
+/// for content (POST) and it sends no `Transfer-Encoding`. The SDK sends `Content-Length: 0`
+/// on cancel; some front ends answer a bare POST with 411 Length Required.
+#[tokio::test]
+async fn bodyless_cancel_post_declares_content_length_zero() {
+    let (upstream, client) = upstream_and_client().await;
+    client.cancelbilljob(ORG, "bj-123").await.expect("cancel");
+    let r = upstream.only_request();
+    assert_eq!(r.header("content-length"), Some("0"), "{r:#?}");
+}
+
+#[tokio::test]
+async fn concurrent_calls_each_reach_their_own_target() {
+    let (upstream, client) = upstream_and_client().await;
+    let calls = (0..32).map(|i| {
+        let client = client.clone();
+        async move { client.getbilljob(ORG, &format!("bj-{i}")).await }
+    });
+    let mut handles = Vec::new();
+    for call in calls {
+        handles.push(tokio::spawn(call));
+    }
+    for h in handles {
+        h.await.expect("task").expect("retrieve");
+    }
+    let mut targets: Vec<String> = upstream.requests().into_iter().map(|r| r.target).collect();
+    targets.sort();
+    let mut expected: Vec<String> = (0..32)
+        .map(|i| format!("/v1/organizations/org-123/billjobs/bj-{i}"))
+        .collect();
+    expected.sort();
+    assert_eq!(targets, expected);
+}
+
+#[test]
+fn invalid_base_uri_is_a_config_error() {
+    for uri in [
+        "not a url",
+        "ftp://example.com",
+        "http://example.com/v1?x=1",
+        "http://example.com/#f",
+    ] {
+        let result = Client::builder()
+            .base_uri(uri)
+            .var("M3TER_API_KEY", TOKEN)
+            .build();
+        match result {
+            Err(e @ ConfigError::InvalidBaseUri { .. }) => {
+                assert!(!e.to_string().contains(TOKEN));
+            }
+            other => panic!("{uri}: expected InvalidBaseUri, got {other:?}"),
+        }
+    }
+}
+
 #[tokio::test]
 async fn base_uri_with_a_trailing_slash_does_not_double_the_slash() {
     let upstream = Upstream::start().await;
@@ -244,14 +325,18 @@ async fn calls_and_clones_share_one_connection() {
     let (upstream, client) = upstream_and_client().await;
     let clone = client.clone();
     for i in 0..3 {
-        client.getbilljob(ORG, &format!("bj-{i}")).await.expect("retrieve");
-        clone
-            .createbilljob(ORG, &json!({}))
+        client
+            .getbilljob(ORG, &format!("bj-{i}"))
             .await
-            .expect("create");
+            .expect("retrieve");
+        clone.createbilljob(ORG, &json!({})).await.expect("create");
     }
     assert_eq!(upstream.count(), 6);
-    assert_eq!(upstream.connections(), 1, "the pool should keep one connection alive");
+    assert_eq!(
+        upstream.connections(),
+        1,
+        "the pool should keep one connection alive"
+    );
 }
 
 #[tokio::test]
@@ -316,7 +401,10 @@ async fn hostile_org_ids_stay_inside_one_segment() {
         upstream.clear();
         let params = ListbilljobsParams::default();
         client.listbilljobs(value, &params).await.expect("list");
-        client.createbilljob(value, &json!({})).await.expect("create");
+        client
+            .createbilljob(value, &json!({}))
+            .await
+            .expect("create");
         client
             .recalculatebilljob(value, &json!({"billIds": ["b"]}))
             .await
@@ -347,7 +435,12 @@ async fn empty_and_dot_path_values_are_refused_before_sending() {
     let (upstream, client) = upstream_and_client().await;
     for value in REFUSED {
         let results = [
-            ("orgId", client.listbilljobs(value, &ListbilljobsParams::default()).await),
+            (
+                "orgId",
+                client
+                    .listbilljobs(value, &ListbilljobsParams::default())
+                    .await,
+            ),
             ("orgId", client.createbilljob(value, &json!({})).await),
             ("orgId", client.recalculatebilljob(value, &json!({})).await),
             ("orgId", client.getbilljob(value, "bj-1").await),
@@ -396,8 +489,25 @@ async fn not_found_is_a_status_error_carrying_the_upstream_message() {
     assert_eq!(err.status(), Some(404));
     assert_eq!(err.upstream_message(), Some("BillJob missing not found"));
     let shown = err.to_string();
-    assert!(shown.contains("404") && shown.contains("BillJob missing not found"), "{shown}");
+    assert!(
+        shown.contains("404") && shown.contains("BillJob missing not found"),
+        "{shown}"
+    );
     assert_eq!(upstream.count(), 1, "a 404 is not retried");
+}
+
+#[tokio::test]
+async fn status_error_for_an_unregistered_status_reads_cleanly() {
+    let (upstream, client) = upstream_and_client().await;
+    upstream.push(Scripted::message(599, "network read timeout"));
+    let err = client
+        .createbilljob(ORG, &json!({}))
+        .await
+        .expect_err("599");
+    assert_eq!(
+        err.to_string(),
+        "createbilljob: upstream answered 599: network read timeout"
+    );
 }
 
 #[tokio::test]
@@ -406,7 +516,10 @@ async fn rate_limited_get_is_retried_after_retry_after_then_succeeds() {
     upstream.push(Scripted::message(429, "Too Many Requests").header("Retry-After", "0"));
     upstream.push(Scripted::json(200, &job("bj-123")));
 
-    let reply = client.getbilljob(ORG, "bj-123").await.expect("retried to success");
+    let reply = client
+        .getbilljob(ORG, "bj-123")
+        .await
+        .expect("retried to success");
 
     assert_eq!(reply.body, job("bj-123"));
     let requests = upstream.requests();
@@ -437,7 +550,10 @@ async fn server_error_on_create_is_not_retried() {
     let (upstream, client) = upstream_and_client().await;
     upstream.set_fallback(Scripted::message(500, "boom"));
 
-    let err = client.createbilljob(ORG, &json!({})).await.expect_err("500");
+    let err = client
+        .createbilljob(ORG, &json!({}))
+        .await
+        .expect_err("500");
 
     assert_eq!(err.status(), Some(500));
     assert_eq!(err.upstream_message(), Some("boom"));
@@ -452,7 +568,9 @@ async fn no_post_is_retried_on_any_status() {
         upstream.set_fallback(Scripted::message(status, "nope").header("Retry-After", "0"));
         let results = [
             client.createbilljob(ORG, &json!({})).await,
-            client.recalculatebilljob(ORG, &json!({"billIds": ["b"]})).await,
+            client
+                .recalculatebilljob(ORG, &json!({"billIds": ["b"]}))
+                .await,
             client.cancelbilljob(ORG, "bj-1").await,
         ];
         for r in results {
@@ -465,10 +583,12 @@ async fn no_post_is_retried_on_any_status() {
 #[tokio::test]
 async fn rate_limit_on_create_reports_retry_after() {
     let (upstream, client) = upstream_and_client().await;
-    upstream.push(
-        Scripted::message(429, "10 BillJobs are already running").header("Retry-After", "7"),
-    );
-    let err = client.createbilljob(ORG, &json!({})).await.expect_err("429");
+    upstream
+        .push(Scripted::message(429, "10 BillJobs are already running").header("Retry-After", "7"));
+    let err = client
+        .createbilljob(ORG, &json!({}))
+        .await
+        .expect_err("429");
     match err {
         Error::Status {
             status: 429,
@@ -493,7 +613,11 @@ async fn unavailable_get_is_retried_at_most_max_retries_times() {
         let err = client.getbilljob(ORG, "bj-1").await.expect_err("503");
         assert_eq!(err.status(), Some(503));
         assert_eq!(err.upstream_message(), Some("unavailable"));
-        assert_eq!(upstream.count(), retries as usize + 1, "max_retries({retries})");
+        assert_eq!(
+            upstream.count(),
+            retries as usize + 1,
+            "max_retries({retries})"
+        );
     }
 }
 
@@ -513,9 +637,14 @@ async fn client_errors_on_get_are_not_retried() {
 async fn non_json_error_body_is_kept_as_text() {
     let (upstream, client) = upstream_and_client().await;
     upstream.push(Scripted::raw(502, "text/html", "<html>bad gateway</html>"));
-    let err = client.createbilljob(ORG, &json!({})).await.expect_err("502");
+    let err = client
+        .createbilljob(ORG, &json!({}))
+        .await
+        .expect_err("502");
     match &err {
-        Error::Status { status: 502, body, .. } => {
+        Error::Status {
+            status: 502, body, ..
+        } => {
             assert_eq!(*body, json!("<html>bad gateway</html>"));
         }
         other => panic!("expected a 502 status error, got {other:?}"),
@@ -535,12 +664,27 @@ async fn connection_refused_is_a_connect_error() {
         .expect("client");
     let err = client.getbilljob(ORG, "bj-1").await.expect_err("refused");
     assert!(
-        matches!(err, Error::Connect { operation: "getbilljob", .. }),
+        matches!(
+            err,
+            Error::Connect {
+                operation: "getbilljob",
+                ..
+            }
+        ),
         "{err:?}"
     );
-    let err = client.createbilljob(ORG, &json!({})).await.expect_err("refused");
+    let err = client
+        .createbilljob(ORG, &json!({}))
+        .await
+        .expect_err("refused");
     assert!(
-        matches!(err, Error::Connect { operation: "createbilljob", .. }),
+        matches!(
+            err,
+            Error::Connect {
+                operation: "createbilljob",
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -560,9 +704,33 @@ async fn upstream_slower_than_the_timeout_is_a_timeout_error() {
         matches!(err, Error::Timeout { operation: "getbilljob", after } if after == Duration::from_millis(300)),
         "{err:?}"
     );
-    let err = client.createbilljob(ORG, &json!({})).await.expect_err("timeout");
+    let err = client
+        .createbilljob(ORG, &json!({}))
+        .await
+        .expect_err("timeout");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    assert_eq!(upstream.count(), 2, "a timed-out POST is not resent");
+    upstream.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(
+        upstream.count(),
+        2,
+        "a timed-out call is not resent with max_retries(0)"
+    );
+}
+
+#[tokio::test]
+async fn timed_out_get_is_retried_then_reported_as_a_timeout() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(Scripted::json(200, &job("late")).delay(Duration::from_secs(30)));
+    let client = client_builder(&upstream.url())
+        .timeout(Duration::from_millis(200))
+        .max_retries(1)
+        .build()
+        .expect("client");
+    let err = client.getbilljob(ORG, "bj-1").await.expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    let requests = upstream.wait_for(2, Duration::from_secs(10)).await;
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].target, requests[1].target);
 }
 
 #[tokio::test]
@@ -571,7 +739,14 @@ async fn invalid_json_on_success_is_a_decode_error() {
     upstream.push(Scripted::raw(200, "application/json", "{not json"));
     let err = client.getbilljob(ORG, "bj-1").await.expect_err("decode");
     assert!(
-        matches!(err, Error::Decode { operation: "getbilljob", status: 200, .. }),
+        matches!(
+            err,
+            Error::Decode {
+                operation: "getbilljob",
+                status: 200,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(upstream.count(), 1, "an undecodable answer is not retried");
@@ -581,9 +756,18 @@ async fn invalid_json_on_success_is_a_decode_error() {
 async fn dropped_connection_is_a_transport_failure_not_a_panic() {
     let (upstream, client) = upstream_and_client().await;
     upstream.set_fallback(Scripted::close_connection());
-    let err = client.createbilljob(ORG, &json!({})).await.expect_err("closed");
+    let err = client
+        .createbilljob(ORG, &json!({}))
+        .await
+        .expect_err("closed");
     assert!(
-        matches!(err, Error::Transport { .. } | Error::Connect { .. }),
+        matches!(
+            err,
+            Error::Transport {
+                operation: "createbilljob",
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(upstream.count(), 1, "a create is never resent");
@@ -718,7 +902,12 @@ async fn the_token_never_appears_in_errors_or_debug_output() {
     upstream.push(Scripted::message(403, "Forbidden: expired token"));
     errors.push(client.getbilljob(ORG, "a").await.expect_err("status"));
     upstream.push(Scripted::close_connection());
-    errors.push(client.createbilljob(ORG, &json!({})).await.expect_err("closed"));
+    errors.push(
+        client
+            .createbilljob(ORG, &json!({}))
+            .await
+            .expect_err("closed"),
+    );
     errors.push(client.getbilljob(ORG, "..").await.expect_err("invalid"));
 
     let mut shown = vec![

@@ -278,7 +278,7 @@ fn operation(op: &ir::Operation) -> TokenStream {
         Body::Template(t) => {
             let tree = template_tokens(t);
             let vars = op.params.iter().enumerate().map(|(i, p)| {
-                if !template_var(t, i) {
+                if !t.uses(i) {
                     return quote! { ::core::option::Option::None };
                 }
                 let a = ident(&p.ident);
@@ -370,16 +370,6 @@ fn operation(op: &ir::Operation) -> TokenStream {
             #body
             req.send().await
         }
-    }
-}
-
-fn template_var(t: &ir::JsonTemplate, param: usize) -> bool {
-    match t {
-        ir::JsonTemplate::Value(_) => false,
-        ir::JsonTemplate::Var(i) => *i == param,
-        ir::JsonTemplate::Text(parts) => parts.iter().any(|p| *p == ir::TextPart::Var(param)),
-        ir::JsonTemplate::Array(items) => items.iter().any(|t| template_var(t, param)),
-        ir::JsonTemplate::Object(entries) => entries.iter().any(|(_, t)| template_var(t, param)),
     }
 }
 
