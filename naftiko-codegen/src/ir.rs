@@ -24,6 +24,17 @@ pub enum Part {
 }
 
 impl Template {
+    /// The text of a template without environment variables (the literal parts only).
+    pub fn literal(&self) -> String {
+        self.0
+            .iter()
+            .filter_map(|p| match p {
+                Part::Lit(s) => Some(s.as_str()),
+                Part::Env(_) => None,
+            })
+            .collect()
+    }
+
     pub fn env_vars(&self) -> impl Iterator<Item = &str> {
         self.0.iter().filter_map(|p| match p {
             Part::Env(v) => Some(v.as_str()),

@@ -737,15 +737,23 @@ fn param_value(v: &Node, binds: &Binds, d: &mut Diagnostics) -> (Option<Template
         };
         return (None, Some(name.to_string()));
     }
-    (
-        env_template(
-            &S::new(s.to_string(), v.pos),
-            binds,
-            "a parameter `value`",
-            d,
-        ),
-        None,
-    )
+    let template = env_template(
+        &S::new(s.to_string(), v.pos),
+        binds,
+        "a parameter `value`",
+        d,
+    );
+    if template
+        .as_ref()
+        .is_some_and(|t| t.env_vars().next().is_some())
+    {
+        d.unsupported(
+            v.pos,
+            "an operation parameter `value` read from a bind (an API-wide `inputParameters` entry can)",
+        );
+        return (None, None);
+    }
+    (template, None)
 }
 
 fn check_jsonpath(m: &S<String>, d: &mut Diagnostics) -> Mapping {

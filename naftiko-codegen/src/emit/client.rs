@@ -222,13 +222,7 @@ fn operation(op: &ir::Operation) -> TokenStream {
             if p.ty == ir::Type::String && p.fixed.is_none() {
                 quote! { req.segment(#pname, #v)?; }
             } else if let Some(t) = &p.fixed {
-                let lit: String =
-                    t.0.iter()
-                        .filter_map(|part| match part {
-                            Part::Lit(s) => Some(s.as_str()),
-                            Part::Env(_) => None,
-                        })
-                        .collect();
+                let lit = t.literal();
                 quote! { req.segment(#pname, #lit)?; }
             } else {
                 quote! { req.segment(#pname, &#v.to_string())?; }
@@ -243,13 +237,7 @@ fn operation(op: &ir::Operation) -> TokenStream {
         .filter(|p| matches!(p.location, In::Query | In::Header))
         .map(|p| {
             if let Some(t) = &p.fixed {
-                let lit: String =
-                    t.0.iter()
-                        .filter_map(|part| match part {
-                            Part::Lit(s) => Some(s.as_str()),
-                            Part::Env(_) => None,
-                        })
-                        .collect();
+                let lit = t.literal();
                 return send_param(p, quote! { #lit });
             }
             if p.positional() {
