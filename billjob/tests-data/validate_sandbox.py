@@ -270,6 +270,13 @@ def main():
     parser.add_argument("--openapi", help="path to m3ter-openapi.json")
     parser.add_argument("--org", default=f"validate-{os.getpid()}", help="orgId to use")
     parser.add_argument("--no-strict", action="store_true", help="allow undeclared properties")
+    parser.add_argument(
+        "--gateway",
+        action="store_true",
+        help="BASE_URL is billjob's REST surface: skip the two checks that only apply to m3ter "
+        "itself (an empty create body, which the spec's required `body` refuses with 400, and "
+        "403 without a token, since the gateway holds the upstream credentials)",
+    )
     args = parser.parse_args()
 
     components, responses, error_schema, source = load_schemas(args.openapi)
@@ -311,7 +318,8 @@ def main():
     jobs = "/organizations/{orgId}/billjobs"
     full = check("create with every field", "CreateBillJob", *api.call("POST", jobs, ALL_PARAMS))
     check("create with {}", "CreateBillJob", *api.call("POST", jobs, {}))
-    check("create with an empty body", "CreateBillJob", *api.call("POST", jobs, b""))
+    if not args.gateway:
+        check("create with an empty body", "CreateBillJob", *api.call("POST", jobs, b""))
     recalc = check(
         "recalculate", "RecalculateBillJob",
         *api.call("POST", jobs + "/recalculate", {"billIds": ["bill-1", "bill-2"], "version": 1}),
@@ -339,7 +347,8 @@ def main():
     check("404 unknown id", None, *api.call("GET", jobs + "/no-such-job"), want_status=404)
     check("400 validation", None, *api.call("POST", jobs, {"accountIds": []}), want_status=400)
     check("400 bad pageSize", None, *api.call("GET", jobs, query={"pageSize": 0}), want_status=400)
-    check("403 without token", None, *api.call("GET", jobs, token=False), want_status=403)
+    if not args.gateway:
+        check("403 without token", None, *api.call("GET", jobs, token=False), want_status=403)
 
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0

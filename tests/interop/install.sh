@@ -15,7 +15,7 @@
 INTEROP_CACHE="${NAFTIKO_CI_CACHE:-$HOME/.cache/naftiko-ci}"
 
 # Pinned versions. Changing one reinstalls that part on the next run.
-INTEROP_PY_PACKAGES=("m3ter==0.9.0" "mcp==2.3.0" "schemathesis==4.32.5")
+INTEROP_PY_PACKAGES=("m3ter==0.9.0" "mcp==2.3.0" "schemathesis==4.32.5" "jsonschema==4.26.0")
 INTEROP_NODE_VERSION="22.23.3"
 INTEROP_CONFORMANCE_VERSION="0.1.16"
 INTEROP_INSPECTOR_VERSION="2.12.0"

@@ -233,6 +233,12 @@ main() {
         check "m3ter SDK e2e (REST)" 150 "$INTEROP_PY" "$HERE/m3ter_sdk_e2e.py" \
             --base-url "http://127.0.0.1:$R_PORT" --token "$TOKEN"
         check "schemathesis (REST /openapi.json)" 300 schemathesis_run
+        # m3ter's own OpenAPI schemas (jsonschema), on the sandbox and on what the gateway returns.
+        SANDBOX_URL="$(grep -o 'BillJob sandbox at http://[0-9.:]*' "$BILLJOB_LOG" | head -n 1 | sed 's/.* at //')"
+        check "sandbox responses vs m3ter OpenAPI schemas" 120 "$INTEROP_PY" \
+            "$ROOT/billjob/tests-data/validate_sandbox.py" "$SANDBOX_URL" "$TOKEN"
+        check "gateway responses vs m3ter OpenAPI schemas" 120 "$INTEROP_PY" \
+            "$ROOT/billjob/tests-data/validate_sandbox.py" --gateway "http://127.0.0.1:$R_PORT/v1" "$TOKEN"
         check "mcp python client (session)" 150 "$INTEROP_PY" "$HERE/mcp_python.py" \
             --url "http://127.0.0.1:$M_PORT/mcp"
         check "mcp inspector tools/list --strict (session)" 60 inspector_tools_list "http://127.0.0.1:$M_PORT/mcp"
@@ -240,7 +246,9 @@ main() {
         check "mcp conformance suite (session)" 150 conformance_run
         stop_billjob
     else
-        for name in "m3ter SDK e2e (REST)" "schemathesis (REST /openapi.json)" "mcp python client (session)" \
+        for name in "m3ter SDK e2e (REST)" "schemathesis (REST /openapi.json)" \
+            "sandbox responses vs m3ter OpenAPI schemas" "gateway responses vs m3ter OpenAPI schemas" \
+            "mcp python client (session)" \
             "mcp inspector tools/list --strict (session)" "mcp inspector tools/call (session)" \
             "mcp conformance suite (session)"; do
             skip_failed "$name"
