@@ -1321,8 +1321,27 @@ fn exposed_path_vars(path: &S<String>, d: &mut Diagnostics) -> (String, Vec<Stri
             }
         }
     }
+    // What axum's router accepts: a variable is a whole segment; `:x` and `*x` are not
+    // variables (axum would refuse them when the server starts).
+    for segment in axum_path.split('/') {
+        if segment.contains('{')
+            && !(segment.starts_with('{')
+                && segment.ends_with('}')
+                && segment.matches('{').count() == 1)
+        {
+            d.unsupported(
+                path.pos,
+                format!("a path variable inside a segment (`{segment}`)"),
+            );
+        } else if segment.starts_with(':') || segment.starts_with('*') {
+            d.error(path.pos, format!("path segment `{segment}` starts with `{}`; path variables are written `{{name}}`", &segment[..1]));
+        }
+    }
     (axum_path, vars)
 }
+
+/// Paths every generated REST adapter serves itself.
+const RESERVED_PATHS: [&str; 2] = ["/openapi.json", "/healthz"];
 
 fn resolve_rest(
     r: &spec::RestExposes,
@@ -1335,6 +1354,7 @@ fn resolve_rest(
     let mut routes: Vec<ir::Route> = Vec::new();
     let mut seen_routes: HashMap<(String, Method), Pos> = HashMap::new();
     let mut seen_names: HashMap<String, Pos> = HashMap::new();
+    let mut canonical: HashMap<String, (String, Vec<String>)> = HashMap::new();
     let mut idents = Names::default();
     for res in &r.resources {
         if !res.path.v.starts_with('/') {
@@ -1347,12 +1367,25 @@ fn resolve_rest(
             );
         }
         let (axum_path, path_vars) = exposed_path_vars(&res.path, d);
+        if RESERVED_PATHS.contains(&axum_path.as_str()) {
+            d.error(
+                res.path.pos,
+                format!("path `{axum_path}` is reserved: every REST adapter serves it itself"),
+            );
+            continue;
+        }
         // Routes that differ only in variable names collide.
         let shape: String = axum_path
             .split('/')
             .map(|s| if s.starts_with('{') { "{}" } else { s })
             .collect::<Vec<_>>()
             .join("/");
+        // The router knows one spelling per shape: the first seen. Later resources with other
+        // variable names are served under it, their path inputs renamed by position.
+        let (route_path, route_vars) = canonical
+            .entry(shape.clone())
+            .or_insert_with(|| (axum_path.clone(), path_vars.clone()))
+            .clone();
         for op in &res.operations {
             let Some(method) = &op.method else { continue };
             let mut duplicate = false;
@@ -1396,9 +1429,14 @@ fn resolve_rest(
             };
             let ident = idents.claim(&snake_case(&name));
             let call = resolve_exposed_call(op, &name, ident, &ex, apis, binds, d);
-            if let Some(call) = call.filter(|_| !duplicate) {
+            if let Some(mut call) = call.filter(|_| !duplicate) {
+                for input in call.inputs.iter_mut().filter(|i| i.source == Source::Path) {
+                    if let Some(at) = path_vars.iter().position(|v| *v == input.name) {
+                        input.name.clone_from(&route_vars[at]);
+                    }
+                }
                 routes.push(ir::Route {
-                    path: axum_path.clone(),
+                    path: route_path.clone(),
                     method: method.v,
                     call,
                 });

@@ -728,3 +728,48 @@ fn a_body_template_builds_the_json_body_from_its_variables() {
         "body parameter `extra` is not used by the operation's `body` template"
     ));
 }
+
+#[test]
+fn exposed_paths_are_checked_for_what_the_router_accepts() {
+    let route = |path: &str| {
+        format!(
+            "    - path: {path}\n      operations:\n      - method: GET\n        call: api.list\n        with:\n          orgId: rest.orgId"
+        )
+    };
+    let d = errors(&spec(ITEM, &rest(&route("/healthz"))));
+    assert!(has(&d, "path `/healthz` is reserved"), "{d:?}");
+    let d = errors(&spec(ITEM, &rest(&route("/v1/:orgId/items"))));
+    assert!(has(&d, "path segment `:orgId` starts with `:`"), "{d:?}");
+    let d = errors(&spec(ITEM, &rest(&route("/v1/{orgId}.json"))));
+    assert!(
+        has(
+            &d,
+            "a path variable inside a segment (`{orgId}.json`) is not supported yet"
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn routes_differing_only_in_variable_names_share_one_router_path() {
+    let routes = "    - path: /v1/orgs/{orgid}/items
+      operations:
+      - method: GET
+        call: api.list
+        with:
+          orgId: rest.orgId
+    - path: /v1/orgs/{org}/items
+      operations:
+      - method: POST
+        call: api.create
+        with:
+          orgId: rest.org
+          body: rest.body";
+    let c = ok(&spec(ITEM, &rest(routes)));
+    let r = &c.rest[0].routes;
+    assert_eq!(
+        (r[0].path.as_str(), r[1].path.as_str()),
+        ("/v1/orgs/{orgid}/items", "/v1/orgs/{orgid}/items")
+    );
+    assert_eq!(r[1].call.inputs[0].name, "orgid");
+}

@@ -204,6 +204,21 @@ impl Upstreams {
             m3ter_billjob: m3ter_billjob::Client::from_env()?,
         })
     }
+    /// Every client with the spec's defaults, reading bound variables from `env`
+    /// instead of the process environment (a secrets store, a test).
+    pub fn from_env_source(
+        env: impl Fn(
+            &str,
+        ) -> ::core::option::Option<
+                ::std::string::String,
+            > + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+    ) -> ::core::result::Result<Self, ::naftiko_runtime::client::ConfigError> {
+        ::core::result::Result::Ok(Upstreams {
+            m3ter_billjob: m3ter_billjob::Client::builder()
+                .env_source(env.clone())
+                .build()?,
+        })
+    }
 }
 /// REST adapter `m3ter-billjob-rest` (default address 127.0.0.1:8080).
 ///

@@ -224,6 +224,10 @@ pub(crate) fn upstreams(cap: &ir::Capability) -> TokenStream {
         let f = ident(&a.module);
         quote! { #f: #f::Client::from_env()?, }
     });
+    let sourced = cap.apis.iter().map(|a| {
+        let f = ident(&a.module);
+        quote! { #f: #f::Client::builder().env_source(env.clone()).build()?, }
+    });
     quote! {
         /// One client per consumed API: what the adapters call.
         #[derive(Clone, Debug)]
@@ -235,6 +239,14 @@ pub(crate) fn upstreams(cap: &ir::Capability) -> TokenStream {
             /// Every client with the spec's defaults and credentials from the environment.
             pub fn from_env() -> ::core::result::Result<Self, ::naftiko_runtime::client::ConfigError> {
                 ::core::result::Result::Ok(Upstreams { #(#inits)* })
+            }
+
+            /// Every client with the spec's defaults, reading bound variables from `env`
+            /// instead of the process environment (a secrets store, a test).
+            pub fn from_env_source(
+                env: impl Fn(&str) -> ::core::option::Option<::std::string::String> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+            ) -> ::core::result::Result<Self, ::naftiko_runtime::client::ConfigError> {
+                ::core::result::Result::Ok(Upstreams { #(#sourced)* })
             }
         }
     }
