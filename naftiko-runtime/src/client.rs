@@ -682,19 +682,16 @@ impl Request<'_> {
             .await
             .map_err(|e| transport_error(op, c.timeout, e))?;
         if status.is_success() {
-            let body = if bytes.iter().all(u8::is_ascii_whitespace) {
-                Value::Null
-            } else {
-                serde_json::from_slice(&bytes).map_err(|e| Error::Decode {
-                    operation: op,
-                    status: status.as_u16(),
-                    detail: e.to_string(),
-                })?
-            };
-            return Ok(Reply {
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(Reply::new(status.as_u16(), Bytes::from_static(b"null")));
+            }
+            // Validate without building a value: most replies are passed on unchanged.
+            serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(|e| Error::Decode {
+                operation: op,
                 status: status.as_u16(),
-                body,
-            });
+                detail: e.to_string(),
+            })?;
+            return Ok(Reply::new(status.as_u16(), bytes));
         }
         let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
             Value::String(String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned())
@@ -770,22 +767,64 @@ fn parse_retry_after(v: &HeaderValue) -> Option<Duration> {
 }
 
 /// A successful (2xx) answer: its status and JSON body (`null` when the body is empty).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The body is checked to be JSON when it arrives but parsed only when asked for, so that a
+/// gateway can pass it on unchanged, byte for byte.
+#[derive(Clone)]
 pub struct Reply {
     pub status: u16,
-    pub body: Value,
+    raw: Bytes,
+    parsed: std::sync::OnceLock<Value>,
 }
 
 impl Reply {
+    /// A reply with this status and JSON text (already checked to be JSON).
+    fn new(status: u16, raw: Bytes) -> Self {
+        Reply {
+            status,
+            raw,
+            parsed: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> &Value {
+        self.parsed
+            .get_or_init(|| serde_json::from_slice(&self.raw).unwrap_or(Value::Null))
+    }
+
     pub fn into_json(self) -> Value {
-        self.body
+        match self.parsed.into_inner() {
+            Some(v) => v,
+            None => serde_json::from_slice(&self.raw).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The body exactly as the upstream sent it (`null` for an empty body).
+    pub fn raw(&self) -> &Bytes {
+        &self.raw
     }
 }
 
 impl std::ops::Deref for Reply {
     type Target = Value;
     fn deref(&self) -> &Value {
-        &self.body
+        self.json()
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("body", self.json())
+            .finish()
+    }
+}
+
+impl PartialEq for Reply {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status && self.json() == other.json()
     }
 }
 

@@ -29,6 +29,11 @@ impl Mapping {
         }
     }
 
+    /// `$.`: the value unchanged.
+    pub fn is_identity(&self) -> bool {
+        self.paths.is_empty()
+    }
+
     /// Applies the mapping: one match is the result itself, several are an array, none is null.
     pub fn apply(&self, value: Value) -> Value {
         if self.paths.is_empty() {

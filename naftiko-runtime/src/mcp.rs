@@ -257,7 +257,7 @@ pub struct Outcome(Result<Value, Error>);
 
 impl Outcome {
     pub fn new(result: Result<Reply, Error>, mapping: &Mapping) -> Self {
-        Outcome(result.map(|r| mapping.apply(r.body)))
+        Outcome(result.map(|r| mapping.apply(r.into_json())))
     }
 
     fn into_result(self) -> CallToolResult {

@@ -380,12 +380,16 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
         Ok(reply) => {
             let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
             // 204 and 205 carry no content at all (RFC 9110 §15.3.5).
+            let upstream = UpstreamStatus(reply.status);
             let mut r = if matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT) {
                 status.into_response()
+            } else if mapping.is_identity() {
+                // `$.`: the upstream's JSON byte for byte.
+                json_bytes(status, reply.raw().clone())
             } else {
-                json_response(status, &mapping.apply(reply.body))
+                json_response(status, &mapping.apply(reply.into_json()))
             };
-            r.extensions_mut().insert(UpstreamStatus(reply.status));
+            r.extensions_mut().insert(upstream);
             r
         }
         Err(e) => error_response(&e),
@@ -393,7 +397,14 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut r = (status, body.to_string()).into_response();
+    json_bytes(
+        status,
+        Bytes::from(serde_json::to_vec(body).unwrap_or_default()),
+    )
+}
+
+fn json_bytes(status: StatusCode, body: Bytes) -> Response {
+    let mut r = (status, body).into_response();
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

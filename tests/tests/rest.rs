@@ -1272,3 +1272,22 @@ async fn billjob_without_a_key_refuses_to_start_naming_the_variable() {
     assert!(err.contains("M3TER_API_KEY"), "{err}");
     assert_eq!(upstream.count(), 0);
 }
+
+/// `mapping: $.` is the identity: the upstream's JSON goes out byte for byte (key order,
+/// number spelling and all), not parsed and re-encoded.
+#[tokio::test]
+async fn identity_mapping_passes_the_upstream_json_through_byte_for_byte() {
+    let (upstream, gw) = gateway().await;
+    let raw = "{\"version\":1.50,\"id\":\"bj-1\",\"accountIds\":[\"z\",\"a\"]}";
+    upstream.push(Scripted::raw(200, "application/json", raw));
+    let resp = http()
+        .get(format!(
+            "{}/v1/organizations/org-123/billjobs/bj-1",
+            gw.url()
+        ))
+        .send()
+        .await
+        .expect("retrieve");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.expect("body"), raw);
+}
