@@ -226,18 +226,9 @@ impl Args {
     pub fn get<T: FromJson>(&mut self, name: &str) -> Result<Option<T>, ArgError> {
         match self.map.remove(name) {
             None => Ok(None),
-            Some(v) => {
-                // Integers written as 2.0 are integers for JSON Schema.
-                let v = match v.as_f64() {
-                    Some(f) if !v.is_i64() && f.fract() == 0.0 && T::EXPECTED == "an integer" => {
-                        Value::from(f as i64)
-                    }
-                    _ => v,
-                };
-                T::from_json(v).map(Some).ok_or_else(|| {
-                    ArgError::new(name, format!("argument `{name}` must be {}", T::EXPECTED))
-                })
-            }
+            Some(v) => T::from_json(v).map(Some).ok_or_else(|| {
+                ArgError::new(name, format!("argument `{name}` must be {}", T::EXPECTED))
+            }),
         }
     }
 

@@ -182,8 +182,13 @@ impl FromJson for String {
 }
 impl FromJson for i64 {
     const EXPECTED: &'static str = "an integer";
+    /// `2.0` is an integer for JSON Schema too.
     fn from_json(v: Value) -> Option<Self> {
-        v.as_i64()
+        v.as_i64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
     }
 }
 impl FromJson for f64 {
