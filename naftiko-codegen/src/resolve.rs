@@ -18,17 +18,16 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
     let mut apis: Vec<ir::Api> = Vec::new();
     let mut api_pos: HashMap<String, Pos> = HashMap::new();
     for c in &spec.consumes {
-        if let Some(first) = api_pos.get(&c.namespace.v) {
-            d.error(
-                c.namespace.pos,
-                format!(
-                    "duplicate consumed namespace `{}` (first defined at line {})",
-                    c.namespace.v, first.line
-                ),
-            );
+        let what = || format!("consumed namespace `{}`", c.namespace.v);
+        if is_duplicate(
+            &mut api_pos,
+            c.namespace.v.clone(),
+            c.namespace.pos,
+            what,
+            d,
+        ) {
             continue;
         }
-        api_pos.insert(c.namespace.v.clone(), c.namespace.pos);
         apis.push(resolve_api(c, &binds, &mut modules, d));
     }
     let mut rest = Vec::new();
@@ -39,17 +38,13 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
                              address: &str,
                              port: Option<&S<u16>>,
                              d: &mut Diagnostics| {
-        if let Some(first) = namespaces.get(&ns.v) {
-            d.error(
-                ns.pos,
-                format!(
-                    "duplicate namespace `{}` (first defined at line {})",
-                    ns.v, first.line
-                ),
-            );
-        } else {
-            namespaces.insert(ns.v.clone(), ns.pos);
-        }
+        is_duplicate(
+            &mut namespaces,
+            ns.v.clone(),
+            ns.pos,
+            || format!("namespace `{}`", ns.v),
+            d,
+        );
         if let Some(port) = port {
             let key = (address.to_string(), port.v);
             if let Some((first, other)) = ports.get(&key) {
@@ -109,6 +104,31 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
         apis,
         rest,
         mcp,
+    }
+}
+
+/// Records where `key` is first defined. A repeat is reported at `pos` as `duplicate <what>`,
+/// naming the line of the first; the result says whether `key` was already there.
+fn is_duplicate<K: Eq + std::hash::Hash>(
+    seen: &mut HashMap<K, Pos>,
+    key: K,
+    pos: Pos,
+    what: impl FnOnce() -> String,
+    d: &mut Diagnostics,
+) -> bool {
+    match seen.entry(key) {
+        std::collections::hash_map::Entry::Occupied(first) => {
+            let line = first.get().line;
+            d.error(
+                pos,
+                format!("duplicate {} (first defined at line {line})", what()),
+            );
+            true
+        }
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(pos);
+            false
+        }
     }
 }
 
@@ -327,22 +347,12 @@ fn resolve_api(
             );
         }
         for op in &r.operations {
-            let duplicate = seen.get(&op.name.v).copied();
-            if let Some(first) = duplicate {
-                d.error(
-                    op.name.pos,
-                    format!(
-                        "duplicate operation `{}` in `{}` (first defined at line {})",
-                        op.name.v, c.namespace.v, first.line
-                    ),
-                );
-            } else {
-                seen.insert(op.name.v.clone(), op.name.pos);
-            }
+            let what = || format!("operation `{}` in `{}`", op.name.v, c.namespace.v);
+            let duplicate = is_duplicate(&mut seen, op.name.v.clone(), op.name.pos, what, d);
             let path = op.path.as_ref().unwrap_or(&r.path);
             // A duplicate is still checked, so that one build shows every mistake in it.
             let resolved = resolve_operation(op, path, binds, &mut idents, d);
-            if duplicate.is_none() {
+            if !duplicate {
                 operations.push(resolved);
             }
         }
@@ -470,17 +480,16 @@ fn resolve_operation(
             d.unsupported(location.pos, "`in: cookie` parameters");
             continue;
         }
-        if let Some(first) = names.get(&(p.name.v.clone(), location.v)) {
-            d.error(
-                p.name.pos,
-                format!(
-                    "duplicate parameter `{}` (first defined at line {})",
-                    p.name.v, first.line
-                ),
-            );
+        let what = || format!("parameter `{}`", p.name.v);
+        if is_duplicate(
+            &mut names,
+            (p.name.v.clone(), location.v),
+            p.name.pos,
+            what,
+            d,
+        ) {
             continue;
         }
-        names.insert((p.name.v.clone(), location.v), p.name.pos);
         if matches!(location.v, In::Header) && !is_token(&p.name.v) {
             d.error(
                 p.name.pos,
@@ -965,17 +974,10 @@ fn resolve_exposed_call(
     if let Some(declared) = declared {
         let mut seen: HashMap<String, Pos> = HashMap::new();
         for p in declared {
-            if let Some(first) = seen.get(&p.name.v) {
-                d.error(
-                    p.name.pos,
-                    format!(
-                        "duplicate input `{}` (first defined at line {})",
-                        p.name.v, first.line
-                    ),
-                );
+            let what = || format!("input `{}`", p.name.v);
+            if is_duplicate(&mut seen, p.name.v.clone(), p.name.pos, what, d) {
                 continue;
             }
-            seen.insert(p.name.v.clone(), p.name.pos);
             let source = if ex.is_tool {
                 Source::Field
             } else {
@@ -1388,38 +1390,21 @@ fn resolve_rest(
             .clone();
         for op in &res.operations {
             let Some(method) = &op.method else { continue };
-            let mut duplicate = false;
-            if let Some(first) = seen_routes.get(&(shape.clone(), method.v)) {
-                d.error(
-                    method.pos,
-                    format!(
-                        "duplicate route {} {} (first defined at line {})",
-                        method.v.as_str(),
-                        res.path.v,
-                        first.line
-                    ),
-                );
-                duplicate = true;
-            } else {
-                seen_routes.insert((shape.clone(), method.v), method.pos);
-            }
+            let what = || format!("route {} {}", method.v.as_str(), res.path.v);
+            let mut duplicate = is_duplicate(
+                &mut seen_routes,
+                (shape.clone(), method.v),
+                method.pos,
+                what,
+                d,
+            );
             let name = op.name.as_ref().map_or_else(
                 || format!("{} {}", method.v.as_str(), res.path.v),
                 |n| n.v.clone(),
             );
             if let Some(n) = &op.name {
-                if let Some(first) = seen_names.get(&n.v) {
-                    d.error(
-                        n.pos,
-                        format!(
-                            "duplicate operation `{}` in `{}` (first defined at line {})",
-                            n.v, r.namespace.v, first.line
-                        ),
-                    );
-                    duplicate = true;
-                } else {
-                    seen_names.insert(n.v.clone(), n.pos);
-                }
+                let what = || format!("operation `{}` in `{}`", n.v, r.namespace.v);
+                duplicate |= is_duplicate(&mut seen_names, n.v.clone(), n.pos, what, d);
             }
             let ex = Exposure {
                 prefixes: ["rest", &r.namespace.v],
@@ -1469,18 +1454,8 @@ fn resolve_mcp(
     let mut idents = Names::default();
     for t in &m.tools {
         let Some(name) = &t.name else { continue };
-        let duplicate = seen.get(&name.v).copied();
-        if let Some(first) = duplicate {
-            d.error(
-                name.pos,
-                format!(
-                    "duplicate tool `{}` in `{}` (first defined at line {})",
-                    name.v, m.namespace.v, first.line
-                ),
-            );
-        } else {
-            seen.insert(name.v.clone(), name.pos);
-        }
+        let what = || format!("tool `{}` in `{}`", name.v, m.namespace.v);
+        let duplicate = is_duplicate(&mut seen, name.v.clone(), name.pos, what, d);
         if name.v.is_empty()
             || name.v.len() > 128
             || !name
@@ -1504,7 +1479,7 @@ fn resolve_mcp(
         };
         let ident = idents.claim(&snake_case(&name.v));
         let call = resolve_exposed_call(t, &name.v, ident, &ex, apis, binds, d);
-        if let Some(call) = call.filter(|_| duplicate.is_none()) {
+        if let Some(call) = call.filter(|_| !duplicate) {
             tools.push(ir::Tool {
                 title: t.label.clone(),
                 read_only: t.hints.read_only,
