@@ -1,0 +1,283 @@
+//! [`Builder`]: base URI, timeouts, a shared connection pool and credentials, read once.
+
+use super::USER_AGENT;
+use super::error::ConfigError;
+use super::params::form_encode;
+use super::request::{HttpClient, Inner};
+use super::spec::{Api, AuthSpec, Part};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::collections::HashMap;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+type EnvSource = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Builds a generated client: base URI, timeouts, a shared `reqwest::Client`, credentials.
+pub struct Builder<T> {
+    base_uri: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    http: Option<reqwest::Client>,
+    vars: HashMap<String, String>,
+    env: EnvSource,
+    _client: PhantomData<fn() -> T>,
+}
+
+impl<T> fmt::Debug for Builder<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("base_uri", &self.base_uri)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Api> Default for Builder<T> {
+    fn default() -> Self {
+        Builder {
+            base_uri: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(5),
+            max_retries: 2,
+            http: None,
+            vars: HashMap::new(),
+            env: Arc::new(|name| std::env::var(name).ok()),
+            _client: PhantomData,
+        }
+    }
+}
+
+impl<T: Api> Builder<T> {
+    /// Sends requests here instead of the spec's `baseUri` (e.g. a sandbox or a proxy).
+    pub fn base_uri(mut self, uri: impl Into<String>) -> Self {
+        self.base_uri = Some(uri.into());
+        self
+    }
+
+    /// Limit for a whole request, connection to last byte (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Limit for opening a connection (default 5 s). Ignored with [`Builder::http_client`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Retries of a failed idempotent request (default 2). Non-idempotent calls are never retried.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Shares a connection pool with other clients.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Gives a bound variable's value directly instead of reading the environment.
+    pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.vars.insert(name.into(), value.into());
+        self
+    }
+
+    /// Reads bound variables from this function instead of the process environment.
+    pub fn env_source(
+        mut self,
+        env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.env = Arc::new(env);
+        self
+    }
+
+    fn value(&self, parts: &[Part]) -> Result<String, ConfigError> {
+        let mut out = String::new();
+        for p in parts {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Env(name) => match self.vars.get(*name).cloned().or_else(|| (self.env)(name))
+                {
+                    Some(v) if !v.is_empty() => out.push_str(&v),
+                    _ => return Err(ConfigError::MissingVar((*name).to_string())),
+                },
+            }
+        }
+        Ok(out)
+    }
+
+    fn header_value(&self, parts: &[Part], prefix: &str) -> Result<HeaderValue, ConfigError> {
+        let v = self.value(parts)?;
+        let mut h = HeaderValue::from_str(&format!("{prefix}{v}")).map_err(|_| {
+            ConfigError::InvalidVar {
+                name: first_env(parts),
+                reason: "it contains characters not allowed in an HTTP header",
+            }
+        })?;
+        h.set_sensitive(true);
+        Ok(h)
+    }
+
+    /// Reads credentials and builds the client. Fails if a bound variable is missing.
+    pub fn build(self) -> Result<T, ConfigError> {
+        let spec = T::SPEC;
+        let base = match self.base_uri.clone() {
+            Some(b) => b,
+            None => self.value(spec.base_uri)?,
+        };
+        let base = base.trim_end_matches('/').to_string();
+        let parsed = reqwest::Url::parse(&base).map_err(|e| ConfigError::InvalidBaseUri {
+            uri: base.clone(),
+            reason: e.to_string(),
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https")
+            || parsed.query().is_some()
+            || parsed.fragment().is_some()
+        {
+            return Err(ConfigError::InvalidBaseUri {
+                uri: base,
+                reason: "expected an http(s) URL without query or fragment".into(),
+            });
+        }
+        let mut headers = HeaderMap::new();
+        let mut query = Vec::new();
+        match spec.auth {
+            AuthSpec::None => {}
+            AuthSpec::Bearer(token) => {
+                headers.insert(
+                    reqwest::header::AUTHORIZATION,
+                    self.header_value(token, "Bearer ")?,
+                );
+            }
+            AuthSpec::Basic { username, password } => {
+                let pair = format!("{}:{}", self.value(username)?, self.value(password)?);
+                let encoded = base64(pair.as_bytes());
+                let mut h = HeaderValue::from_str(&format!("Basic {encoded}")).map_err(|_| {
+                    ConfigError::InvalidVar {
+                        name: first_env(username),
+                        reason: "not a valid credential",
+                    }
+                })?;
+                h.set_sensitive(true);
+                headers.insert(reqwest::header::AUTHORIZATION, h);
+            }
+            AuthSpec::ApiKey {
+                name,
+                value,
+                in_query,
+            } => {
+                if in_query {
+                    query.push((name.to_string(), self.value(value)?));
+                } else {
+                    headers.insert(header_name(name)?, self.header_value(value, "")?);
+                }
+            }
+        }
+        for f in spec.fixed {
+            if f.in_query {
+                query.push((f.name.to_string(), self.value(f.value)?));
+            } else {
+                let mut h = self.header_value(f.value, "")?;
+                h.set_sensitive(f.value.iter().any(|p| matches!(p, Part::Env(_))));
+                headers.insert(header_name(f.name)?, h);
+            }
+        }
+        headers.insert(
+            reqwest::header::USER_AGENT,
+            HeaderValue::from_static(USER_AGENT),
+        );
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        let http = match self.http {
+            Some(h) => h,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .tcp_nodelay(true)
+                // A gateway answers with what the upstream said; it does not chase redirects.
+                .redirect(reqwest::redirect::Policy::none())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .build()
+                .map_err(ConfigError::Http)?,
+        };
+        let fixed_query = query
+            .iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        Ok(T::from_http(HttpClient {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                headers,
+                fixed_query,
+                timeout: self.timeout,
+                max_retries: self.max_retries,
+                namespace: spec.namespace,
+            }),
+        }))
+    }
+}
+
+fn first_env(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .find_map(|p| match p {
+            Part::Env(n) => Some((*n).to_string()),
+            Part::Lit(_) => None,
+        })
+        .unwrap_or_else(|| "(literal)".to_string())
+}
+
+fn header_name(name: &str) -> Result<HeaderName, ConfigError> {
+    HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidVar {
+        name: name.to_string(),
+        reason: "not a valid header name",
+    })
+}
+
+/// Standard base64 with padding (for Basic auth).
+fn base64(input: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648_vectors() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(
+            base64(b"probe-key:probe-secret"),
+            "cHJvYmUta2V5OnByb2JlLXNlY3JldA=="
+        );
+    }
+}

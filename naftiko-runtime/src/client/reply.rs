@@ -1,0 +1,67 @@
+//! A successful upstream answer, passed on byte for byte or parsed on demand.
+
+use bytes::Bytes;
+use serde_json::Value;
+use std::fmt;
+
+/// A successful (2xx) answer: its status and JSON body (`null` when the body is empty).
+///
+/// The body is checked to be JSON when it arrives but parsed only when asked for, so that a
+/// gateway can pass it on unchanged, byte for byte.
+#[derive(Clone)]
+pub struct Reply {
+    pub status: u16,
+    raw: Bytes,
+    parsed: std::sync::OnceLock<Value>,
+}
+
+impl Reply {
+    /// A reply with this status and JSON text (already checked to be JSON).
+    pub(super) fn new(status: u16, raw: Bytes) -> Self {
+        Reply {
+            status,
+            raw,
+            parsed: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> &Value {
+        self.parsed
+            .get_or_init(|| serde_json::from_slice(&self.raw).unwrap_or(Value::Null))
+    }
+
+    pub fn into_json(self) -> Value {
+        match self.parsed.into_inner() {
+            Some(v) => v,
+            None => serde_json::from_slice(&self.raw).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The body exactly as the upstream sent it (`null` for an empty body).
+    pub fn raw(&self) -> &Bytes {
+        &self.raw
+    }
+}
+
+impl std::ops::Deref for Reply {
+    type Target = Value;
+    fn deref(&self) -> &Value {
+        self.json()
+    }
+}
+
+impl fmt::Debug for Reply {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Reply")
+            .field("status", &self.status)
+            .field("body", self.json())
+            .finish()
+    }
+}
+
+impl PartialEq for Reply {
+    fn eq(&self, other: &Self) -> bool {
+        self.status == other.status && self.json() == other.json()
+    }
+}

@@ -1,0 +1,85 @@
+//! When a failed call is tried again, and after how long.
+
+use super::error::Error;
+use super::reply::Reply;
+use reqwest::header::HeaderValue;
+use std::time::Duration;
+
+/// Whether a failed attempt may be repeated (408, 429, 5xx but 501, timeouts, refused
+/// connections): `Some` with the server's `Retry-After`, if any.
+pub(super) fn retryable(outcome: &Result<Reply, Error>) -> Option<Option<Duration>> {
+    match outcome {
+        Err(Error::Status {
+            status: 408 | 429 | 500 | 502 | 503 | 504,
+            retry_after,
+            ..
+        }) => Some(*retry_after),
+        Err(Error::Timeout { .. } | Error::Connect { .. }) => Some(None),
+        _ => None,
+    }
+}
+
+/// Exponential backoff (0.5 s · 2ⁿ, at most 8 s, with jitter), or the server's `Retry-After`
+/// when it asks for at most 60 s.
+pub(super) fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
+    if let Some(after) = retry_after.filter(|d| *d <= Duration::from_secs(60)) {
+        return after;
+    }
+    let base = Duration::from_millis(500)
+        .saturating_mul(1 << attempt.min(4))
+        .min(Duration::from_secs(8));
+    base.mul_f64(0.75 + 0.25 * jitter())
+}
+
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    (h.finish() % 10_000) as f64 / 10_000.0
+}
+
+/// `Retry-After`: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub(super) fn parse_retry_after(v: &HeaderValue) -> Option<Duration> {
+    let s = v.to_str().ok()?.trim();
+    if let Ok(secs) = s.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = crate::httpdate::parse(s)?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_honours_short_retry_after_only() {
+        assert_eq!(
+            backoff(0, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        let d = backoff(0, Some(Duration::from_secs(3600)));
+        assert!(d <= Duration::from_millis(500) && d >= Duration::from_millis(375));
+        assert!(backoff(10, None) <= Duration::from_secs(8));
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_dates() {
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("7")),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("Sun, 06 Nov 1994 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after(&HeaderValue::from_static("soon")), None);
+    }
+}

@@ -1,0 +1,62 @@
+//! What the spec says about a consumed API, as generated code declares it: base URI,
+//! credentials, fixed headers and query parameters.
+
+/// One piece of a value fixed by the spec: literal text or an environment variable.
+#[derive(Debug, Clone, Copy)]
+pub enum Part {
+    Lit(&'static str),
+    Env(&'static str),
+}
+
+/// How a consumed API authenticates, as the spec says.
+#[derive(Debug, Clone, Copy)]
+pub enum AuthSpec {
+    None,
+    Bearer(&'static [Part]),
+    Basic {
+        username: &'static [Part],
+        password: &'static [Part],
+    },
+    ApiKey {
+        name: &'static str,
+        value: &'static [Part],
+        in_query: bool,
+    },
+}
+
+/// A header or query parameter sent with every request.
+#[derive(Debug, Clone, Copy)]
+pub struct FixedSpec {
+    pub name: &'static str,
+    pub in_query: bool,
+    pub value: &'static [Part],
+}
+
+/// What the generated code knows about one consumed API.
+#[derive(Debug)]
+pub struct ApiSpec {
+    pub namespace: &'static str,
+    /// The spec's `baseUri`, which may read environment variables.
+    pub base_uri: &'static [Part],
+    pub auth: AuthSpec,
+    pub fixed: &'static [FixedSpec],
+}
+
+impl ApiSpec {
+    /// The spec's base URI for display, with `$VAR` where it reads the environment.
+    pub fn base_uri_text(&self) -> String {
+        self.base_uri
+            .iter()
+            .map(|p| match p {
+                Part::Lit(s) => (*s).to_string(),
+                Part::Env(v) => format!("${v}"),
+            })
+            .collect()
+    }
+}
+
+/// Implemented by each generated client type.
+pub trait Api: Sized {
+    const SPEC: &'static ApiSpec;
+    fn from_http(http: super::HttpClient) -> Self;
+}
