@@ -1,0 +1,150 @@
+//! A consumed API: base URI, auth, API-wide parameters and its operations.
+
+use super::auth::resolve_auth;
+use super::binds::Binds;
+use super::is_duplicate;
+use super::operation::resolve_operation;
+use super::templates::env_template;
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::ir::{self, Part, Template};
+use crate::names::{Names, snake_case};
+use crate::spec::{self, In, S};
+use std::collections::HashMap;
+
+pub(super) fn resolve_api(
+    c: &spec::Consumes,
+    binds: &Binds,
+    modules: &mut Names,
+    d: &mut Diagnostics,
+) -> ir::Api {
+    let base_uri = env_template(&c.base_uri, binds, "`baseUri`", d)
+        .unwrap_or_else(|| Template(vec![Part::Lit(c.base_uri.v.clone())]));
+    // A path-placed API key fills its own `{name}` placeholder (reported as not supported).
+    let key_in_path = match c.auth.as_ref().map(|a| &a.kind) {
+        Some(spec::AuthKind::ApiKey {
+            name, placement, ..
+        }) if placement.v == spec::ApiKeyIn::Path => Some(name.v.as_str()),
+        _ => None,
+    };
+    check_base_uri(&base_uri, &c.base_uri, key_in_path, d);
+    // A trailing slash would double the one every path starts with.
+    let mut base_uri = base_uri;
+    if let Some(Part::Lit(last)) = base_uri.0.last_mut() {
+        *last = last.trim_end_matches('/').to_string();
+    }
+    let auth = c
+        .auth
+        .as_ref()
+        .map_or(ir::Auth::None, |a| resolve_auth(a, binds, d));
+    let mut fixed = Vec::new();
+    for p in &c.params {
+        match (&p.location, &p.value) {
+            (Some(l), Some(v)) if matches!(l.v, In::Header | In::Query) => {
+                if let Some(s) = v.as_str()
+                    && let Some(t) =
+                        env_template(&S::new(s.to_string(), v.pos), binds, "a fixed parameter", d)
+                {
+                    fixed.push(ir::Fixed {
+                        name: p.name.v.clone(),
+                        location: l.v,
+                        value: t,
+                    });
+                }
+            }
+            (Some(l), Some(_)) => d.unsupported(
+                l.pos,
+                format!("an API-wide parameter `in: {}`", l.v.as_str()),
+            ),
+            _ => d.error(
+                p.pos,
+                "an API-wide input parameter needs `in` (header or query) and a `value`",
+            ),
+        }
+    }
+    let mut operations: Vec<ir::Operation> = Vec::new();
+    let mut seen: HashMap<String, Pos> = HashMap::new();
+    let mut idents = Names::default();
+    for r in &c.resources {
+        if !r.params.is_empty() {
+            d.unsupported(
+                r.pos,
+                "resource-level `inputParameters` on a consumed resource",
+            );
+        }
+        for op in &r.operations {
+            let what = || format!("operation `{}` in `{}`", op.name.v, c.namespace.v);
+            let duplicate = is_duplicate(&mut seen, op.name.v.clone(), op.name.pos, what, d);
+            let path = op.path.as_ref().unwrap_or(&r.path);
+            // A duplicate is still checked, so that one build shows every mistake in it.
+            let resolved = resolve_operation(op, path, binds, &mut idents, d);
+            if !duplicate {
+                operations.push(resolved);
+            }
+        }
+    }
+    ir::Api {
+        namespace: c.namespace.v.clone(),
+        module: modules.claim(&snake_case(&c.namespace.v)),
+        base_uri,
+        description: c.description.clone(),
+        auth,
+        fixed,
+        operations,
+    }
+}
+
+/// A base URI must be an absolute http(s) URL without query or fragment. Where it reads an
+/// environment variable, only the literal parts can be checked now; the rest is checked when
+/// the client is built.
+pub(super) fn check_base_uri(
+    t: &Template,
+    s: &S<String>,
+    key_in_path: Option<&str>,
+    d: &mut Diagnostics,
+) {
+    let starts_with_var = matches!(t.0.first(), Some(Part::Env(_)));
+    let text: String =
+        t.0.iter()
+            .map(|p| match p {
+                Part::Lit(l) => l.as_str(),
+                Part::Env(_) => "x",
+            })
+            .collect();
+    let scheme_ok = starts_with_var || text.starts_with("http://") || text.starts_with("https://");
+    let rest = text.split_once("://").map_or("", |(_, r)| r);
+    let host = rest.split('/').next().unwrap_or("");
+    let host_ok = starts_with_var
+        || (!host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c)));
+    if let Some(start) = text.find('{') {
+        let end = text[start..]
+            .find('}')
+            .map_or(text.len(), |e| start + e + 1);
+        let placeholder = &text[start..end];
+        if key_in_path.is_some_and(|k| placeholder.trim_matches(['{', '}']) == k) {
+            return;
+        }
+        let start = if text[..start].ends_with('$') {
+            start - 1
+        } else {
+            start
+        };
+        let shown = &text[start..end];
+        d.push(
+            Diagnostic::new(s.pos, format!("`baseUri` has a placeholder `{shown}` that nothing gives a value"))
+                .with_help("read it from the environment with a bind: write `{{env.VAR}}` and declare `VAR` under `binds`"),
+        );
+        return;
+    }
+    if !scheme_ok || !host_ok || text.contains(['?', '#', ' ']) {
+        d.error(
+            s.pos,
+            format!(
+                "`baseUri` must be an absolute http(s) URL without query or fragment, found `{}`",
+                s.v
+            ),
+        );
+    }
+}

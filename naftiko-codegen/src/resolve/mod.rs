@@ -1,0 +1,146 @@
+//! Semantic checks: resolves every reference of a [`Spec`] into the [`ir`] model, or reports why
+//! it cannot. Each `check_*`/`resolve_*` function owns one rule of the dialect
+//! (`shared/notes/dialect.md`); all of them run, so one build reports every mistake.
+
+mod api;
+mod auth;
+mod binds;
+mod body;
+mod exposed;
+mod mcp;
+mod operation;
+mod output;
+mod rest;
+mod suggest;
+mod templates;
+
+use crate::diag::{Diagnostics, Pos};
+use crate::ir;
+use crate::names::Names;
+use crate::spec::{self, S, Spec};
+use api::resolve_api;
+use binds::resolve_binds;
+use exposed::Quiet;
+use mcp::resolve_mcp;
+use rest::resolve_rest;
+use std::collections::HashMap;
+
+pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
+    let binds = resolve_binds(spec, d);
+    let mut modules = Names::default();
+    let mut apis: Vec<ir::Api> = Vec::new();
+    let mut api_pos: HashMap<String, Pos> = HashMap::new();
+    for c in &spec.consumes {
+        let what = || format!("consumed namespace `{}`", c.namespace.v);
+        if is_duplicate(
+            &mut api_pos,
+            c.namespace.v.clone(),
+            c.namespace.pos,
+            what,
+            d,
+        ) {
+            continue;
+        }
+        apis.push(resolve_api(c, &binds, &mut modules, d));
+    }
+    let mut rest = Vec::new();
+    let mut mcp = Vec::new();
+    let mut ports: HashMap<(String, u16), (Pos, String)> = HashMap::new();
+    let mut namespaces: HashMap<String, Pos> = api_pos.clone();
+    let mut check_adapter = |ns: &S<String>,
+                             address: &str,
+                             port: Option<&S<u16>>,
+                             d: &mut Diagnostics| {
+        is_duplicate(
+            &mut namespaces,
+            ns.v.clone(),
+            ns.pos,
+            || format!("namespace `{}`", ns.v),
+            d,
+        );
+        if let Some(port) = port {
+            let key = (address.to_string(), port.v);
+            if let Some((first, other)) = ports.get(&key) {
+                d.error(
+                    port.pos,
+                    format!("two adapters on one port: `{}` and `{other}` (line {}) both listen on {address}:{}", ns.v, first.line, port.v),
+                );
+            } else {
+                ports.insert(key, (port.pos, ns.v.clone()));
+            }
+        }
+    };
+    let quiet = Quiet {
+        has_imports: spec.has_imports,
+        unreadable: spec.unreadable_namespaces.clone(),
+    };
+    // Retries are allowed where an exposure says the call is idempotent.
+    let mut idempotent_hint: HashMap<(usize, usize), bool> = HashMap::new();
+    for e in &spec.exposes {
+        match e {
+            spec::Exposes::Rest(r) => {
+                let address = r.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
+                check_adapter(&r.namespace, address, Some(&r.port), d);
+                rest.push(resolve_rest(r, &apis, &binds, &quiet, &mut modules, d));
+            }
+            spec::Exposes::Mcp(m) => {
+                let address = m.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
+                let port = if m.transport == spec::Transport::Http {
+                    m.port.as_ref()
+                } else {
+                    None
+                };
+                check_adapter(&m.namespace, address, port, d);
+                let adapter = resolve_mcp(m, &apis, &binds, &quiet, &mut modules, d);
+                for t in &adapter.tools {
+                    if let Some(i) = t.idempotent {
+                        let e = idempotent_hint
+                            .entry((t.call.api, t.call.operation))
+                            .or_insert(i);
+                        *e &= i;
+                    }
+                }
+                mcp.push(adapter);
+            }
+        }
+    }
+    for ((a, o), idempotent) in idempotent_hint {
+        let op = &mut apis[a].operations[o];
+        op.idempotent = op.idempotent || idempotent;
+    }
+    ir::Capability {
+        title: spec
+            .title
+            .clone()
+            .unwrap_or_else(|| "Naftiko capability".to_string()),
+        description: spec.description.clone(),
+        apis,
+        rest,
+        mcp,
+    }
+}
+
+/// Records where `key` is first defined. A repeat is reported at `pos` as `duplicate <what>`,
+/// naming the line of the first; the result says whether `key` was already there.
+pub(super) fn is_duplicate<K: Eq + std::hash::Hash>(
+    seen: &mut HashMap<K, Pos>,
+    key: K,
+    pos: Pos,
+    what: impl FnOnce() -> String,
+    d: &mut Diagnostics,
+) -> bool {
+    match seen.entry(key) {
+        std::collections::hash_map::Entry::Occupied(first) => {
+            let line = first.get().line;
+            d.error(
+                pos,
+                format!("duplicate {} (first defined at line {line})", what()),
+            );
+            true
+        }
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(pos);
+            false
+        }
+    }
+}

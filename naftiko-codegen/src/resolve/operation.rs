@@ -1,0 +1,286 @@
+//! A consumed operation: parameters, path placeholders, body and own parameter values.
+
+use super::auth::is_token;
+use super::binds::{Binds, bind_ref};
+use super::body::json_template;
+use super::is_duplicate;
+use super::output::resolve_output;
+use super::templates::{env_template, unresolved_template};
+use crate::diag::{Diagnostics, Pos};
+use crate::ir::{self, Segment, Template};
+use crate::names::{Names, pascal_case, snake_case};
+use crate::spec::{self, In, Method, S, Type};
+use crate::yaml::{Kind, Node};
+use std::collections::HashMap;
+
+/// Splits a resource path into literal text and `{x}` / `{{x}}` placeholders.
+pub(super) fn path_placeholders(
+    path: &S<String>,
+    d: &mut Diagnostics,
+) -> Vec<Result<String, (String, Pos)>> {
+    let mut out = Vec::new();
+    let mut rest = path.v.as_str();
+    let mut col = path.pos.col;
+    while let Some(start) = rest.find('{') {
+        let double = rest[start..].starts_with("{{");
+        let open = if double { 2 } else { 1 };
+        let close = if double { "}}" } else { "}" };
+        let Some(len) = rest[start + open..].find(close) else {
+            d.error(
+                Pos::new(path.pos.line, col + start),
+                format!("unclosed `{{` in path `{}`", path.v),
+            );
+            return out;
+        };
+        if start > 0 {
+            out.push(Ok(rest[..start].to_string()));
+        }
+        let name = rest[start + open..start + open + len].trim().to_string();
+        out.push(Err((name, Pos::new(path.pos.line, col + start))));
+        let consumed = start + open + len + close.len();
+        col += consumed;
+        rest = &rest[consumed..];
+    }
+    if !rest.is_empty() {
+        out.push(Ok(rest.to_string()));
+    }
+    out
+}
+
+pub(super) fn resolve_operation(
+    op: &spec::Operation,
+    path: &S<String>,
+    binds: &Binds,
+    idents: &mut Names,
+    d: &mut Diagnostics,
+) -> ir::Operation {
+    if path.v.contains('?') {
+        d.unsupported(path.pos, "a query string in a resource path");
+    }
+    // A relative path (`users/me`) is read as relative to the base URI: `/users/me`.
+    let absolute;
+    let path = if path.v.starts_with('/') {
+        path
+    } else {
+        absolute = S::new(format!("/{}", path.v), path.pos);
+        &absolute
+    };
+    let mut params: Vec<ir::Param> = Vec::new();
+    let mut names: HashMap<(String, In), Pos> = HashMap::new();
+    let mut field_names = Names::default();
+    for p in &op.params {
+        let Some(location) = p.location.as_ref() else {
+            d.error(p.pos, format!("missing required key `in` in parameter `{}` (path, query, header, cookie or body)", p.name.v));
+            continue;
+        };
+        if location.v == In::Cookie {
+            d.unsupported(location.pos, "`in: cookie` parameters");
+            continue;
+        }
+        let what = || format!("parameter `{}`", p.name.v);
+        if is_duplicate(
+            &mut names,
+            (p.name.v.clone(), location.v),
+            p.name.pos,
+            what,
+            d,
+        ) {
+            continue;
+        }
+        if matches!(location.v, In::Header) && !is_token(&p.name.v) {
+            d.error(
+                p.name.pos,
+                format!("`{}` is not a valid header name", p.name.v),
+            );
+        }
+        let (fixed, default_input) = p
+            .value
+            .as_ref()
+            .map_or((None, None), |v| param_value(v, binds, d));
+        params.push(ir::Param {
+            name: p.name.v.clone(),
+            ident: field_names.claim(&snake_case(&p.name.v)),
+            location: location.v,
+            ty: p.ty.as_ref().map_or(Type::String, |t| t.v),
+            required: p.required || location.v == In::Path,
+            description: p.description.clone(),
+            fixed,
+            default_input,
+        });
+    }
+    // Path placeholders: each must be a path parameter; an undeclared one is implicit.
+    let mut segments = Vec::new();
+    let mut used_path_params = Vec::new();
+    for piece in path_placeholders(path, d) {
+        match piece {
+            Ok(lit) => segments.push(Segment::Lit(lit)),
+            Err((name, pos)) => {
+                if name.is_empty() {
+                    d.error(pos, "empty `{}` placeholder in path");
+                    continue;
+                }
+                let idx = params
+                    .iter()
+                    .position(|p| p.location == In::Path && p.name == name)
+                    .or_else(|| {
+                        params.iter().position(|p| {
+                            p.location == In::Path && p.name.eq_ignore_ascii_case(&name)
+                        })
+                    });
+                let idx = idx.unwrap_or_else(|| {
+                    params.push(ir::Param {
+                        name: name.clone(),
+                        ident: field_names.claim(&snake_case(&name)),
+                        location: In::Path,
+                        ty: Type::String,
+                        required: true,
+                        description: None,
+                        fixed: None,
+                        default_input: None,
+                    });
+                    params.len() - 1
+                });
+                used_path_params.push(idx);
+                segments.push(Segment::Param(idx));
+            }
+        }
+    }
+    for (i, p) in params.iter().enumerate() {
+        if p.location == In::Path && !used_path_params.contains(&i) {
+            let pos = op
+                .params
+                .iter()
+                .find(|q| q.name.v == p.name)
+                .map_or(op.pos, |q| q.pos);
+            d.error(
+                pos,
+                format!(
+                    "path parameter `{}` has no `{{{}}}` placeholder in path `{}`",
+                    p.name, p.name, path.v
+                ),
+            );
+        }
+    }
+    let body_params: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location == In::Body)
+        .map(|(i, _)| i)
+        .collect();
+    let mut body = match body_params.as_slice() {
+        [] => ir::Body::None,
+        [one] => ir::Body::Whole(*one),
+        many => ir::Body::Fields(many.to_vec()),
+    };
+    let mut unsupported_body = false;
+    if let Some(b) = &op.body {
+        let empty = b.data.as_ref().is_none_or(|data| {
+            matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null()
+        });
+        if !b.json {
+            // Already reported; `with` may name the variables of its data.
+            unsupported_body = !empty;
+        } else if let Some(data) = b.data.as_ref().filter(|_| !empty) {
+            let template = json_template(data, &mut params, &mut field_names, binds, d);
+            for &i in &body_params {
+                if !template.uses(i) {
+                    d.error(
+                        op.params
+                            .iter()
+                            .find(|q| q.name.v == params[i].name)
+                            .map_or(b.pos, |q| q.pos),
+                        format!(
+                            "body parameter `{}` is not used by the operation's `body` template",
+                            params[i].name
+                        ),
+                    );
+                }
+            }
+            body = ir::Body::Template(template);
+        } else if body_params.is_empty()
+            && matches!(op.method.v, Method::Post | Method::Put | Method::Patch)
+        {
+            // An explicit empty JSON object body.
+            body = ir::Body::Fields(Vec::new());
+        }
+    }
+    // The consumed operation's own output (`value: $.result`): what the exposures map from.
+    let output = resolve_output(&op.outputs, d);
+    let ident = idents.claim(&snake_case(&op.name.v));
+    ir::Operation {
+        name: op.name.v.clone(),
+        params_struct: format!("{}Params", pascal_case(&ident)),
+        ident,
+        method: op.method.v,
+        path: path.v.clone(),
+        segments,
+        description: op.description.clone(),
+        params,
+        body,
+        idempotent: matches!(op.method.v, Method::Get | Method::Head | Method::Options),
+        unsupported_body,
+        output,
+    }
+}
+
+/// Reads a `body.data` template. Each `{{x}}` (`{{tools.x}}`, `{{rest.x}}`, ...) is a body
+/// parameter `x` of the operation: a declared `in: body` parameter of that name, or an implicit
+/// optional string one, fed by default from the exposed input `x`.
+/// A consumed parameter's own `value:`: a constant or bind template, or `{{tools.x}}` /
+/// `{{rest.x}}` / `{{x}}` naming the exposed input that feeds it unless a `with` says otherwise.
+pub(super) fn param_value(
+    v: &Node,
+    binds: &Binds,
+    d: &mut Diagnostics,
+) -> (Option<Template>, Option<String>) {
+    let Some(s) = v.as_str().filter(|_| matches!(v.kind, Kind::Scalar { .. })) else {
+        d.error(
+            v.pos,
+            format!(
+                "a parameter `value` must be a string, found {}",
+                v.describe()
+            ),
+        );
+        return (None, None);
+    };
+    let trimmed = s.trim();
+    if let Some(inner) = trimmed
+        .strip_prefix("{{")
+        .and_then(|r| r.strip_suffix("}}"))
+        .filter(|i| !i.contains("{{"))
+        && bind_ref(binds, inner.trim()).is_none()
+    {
+        let inner = inner.trim();
+        let name = match inner.split_once('.') {
+            Some(("tools" | "rest", name)) => name,
+            Some(_) => {
+                d.push(unresolved_template(
+                    v.pos,
+                    inner,
+                    binds,
+                    "a parameter `value`",
+                ));
+                return (None, None);
+            }
+            None => inner,
+        };
+        return (None, Some(name.to_string()));
+    }
+    let template = env_template(
+        &S::new(s.to_string(), v.pos),
+        binds,
+        "a parameter `value`",
+        d,
+    );
+    if template
+        .as_ref()
+        .is_some_and(|t| t.env_vars().next().is_some())
+    {
+        d.unsupported(
+            v.pos,
+            "an operation parameter `value` read from a bind (an API-wide `inputParameters` entry can)",
+        );
+        return (None, None);
+    }
+    (template, None)
+}

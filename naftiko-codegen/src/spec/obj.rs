@@ -1,0 +1,165 @@
+//! Walking a YAML mapping key by key: what was taken, what is left over, scalar types.
+
+use crate::diag::Diagnostics;
+use crate::spec::S;
+use crate::yaml::{Kind, Node};
+
+pub(super) fn node_has_key(node: &Node, key: &str) -> bool {
+    matches!(&node.kind, Kind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some(key)))
+}
+
+/// The items of a list; anything else is an error and yields nothing.
+pub(super) fn seq<'a>(node: &'a Node, what: &str, d: &mut Diagnostics) -> &'a [Node] {
+    match &node.kind {
+        Kind::Seq(items) => items,
+        _ if node.is_null() => &[],
+        _ => {
+            d.error(
+                node.pos,
+                format!("{what} must be a list, found {}", node.describe()),
+            );
+            &[]
+        }
+    }
+}
+
+/// A mapping being read: remembers which keys were taken, so that `finish` can report the rest.
+pub(super) struct Obj<'a> {
+    node: &'a Node,
+    entries: &'a [(Node, Node)],
+    taken: Vec<bool>,
+    known: Vec<&'static str>,
+    what: &'static str,
+}
+
+impl<'a> Obj<'a> {
+    pub(super) fn new(node: &'a Node, what: &'static str, d: &mut Diagnostics) -> Option<Self> {
+        match &node.kind {
+            Kind::Map(entries) => Some(Obj {
+                node,
+                entries,
+                taken: vec![false; entries.len()],
+                known: Vec::new(),
+                what,
+            }),
+            _ => {
+                d.error(
+                    node.pos,
+                    format!("{what} must be a mapping, found {}", node.describe()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k.as_str() == Some(key))
+    }
+
+    pub(super) fn take(&mut self, key: &'static str) -> Option<&'a Node> {
+        self.known.push(key);
+        let i = self
+            .entries
+            .iter()
+            .position(|(k, _)| k.as_str() == Some(key))?;
+        self.taken[i] = true;
+        Some(&self.entries[i].1)
+    }
+
+    pub(super) fn opt_str(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<S<String>> {
+        let n = self.take(key)?;
+        if n.is_null() {
+            return None;
+        }
+        match &n.kind {
+            Kind::Scalar { value, .. } => Some(S::new(value.clone(), n.pos)),
+            _ => {
+                d.error(
+                    n.pos,
+                    format!("`{key}` must be a string, found {}", n.describe()),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn req_str(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<S<String>> {
+        let present = self.has(key);
+        let v = self.opt_str(key, d);
+        if v.is_none() && !present {
+            d.error(
+                self.node.pos,
+                format!("missing required key `{key}` in {}", self.what),
+            );
+        } else if v.is_none()
+            && self
+                .entries
+                .iter()
+                .any(|(k, v)| k.as_str() == Some(key) && v.is_null())
+        {
+            d.error(
+                self.node.pos,
+                format!("`{key}` must not be empty in {}", self.what),
+            );
+        }
+        v
+    }
+
+    pub(super) fn opt_bool(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<bool> {
+        let n = self.take(key)?;
+        let b = n.as_bool();
+        if b.is_none() {
+            d.error(
+                n.pos,
+                format!(
+                    "`{key}` must be `true` or `false`, found `{}`",
+                    n.as_str().unwrap_or("?")
+                ),
+            );
+        }
+        b
+    }
+
+    /// Keys that carry documentation only.
+    pub(super) fn ignore(&mut self, keys: &[&'static str]) {
+        for k in keys {
+            self.take(k);
+        }
+    }
+
+    pub(super) fn ignore_all(&mut self) {
+        self.taken.iter_mut().for_each(|t| *t = true);
+    }
+
+    pub(super) fn unsupported(&mut self, key: &'static str, construct: &str, d: &mut Diagnostics) {
+        if let Some(n) = self.take(key) {
+            let pos = self
+                .entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map_or(n.pos, |(k, _)| k.pos);
+            d.unsupported(pos, construct);
+        }
+    }
+
+    pub(super) fn finish(self, d: &mut Diagnostics) {
+        for ((k, _), taken) in self.entries.iter().zip(&self.taken) {
+            if !taken {
+                let mut known = self.known.clone();
+                known.sort_unstable();
+                known.dedup();
+                d.push(
+                    crate::diag::Diagnostic::new(
+                        k.pos,
+                        format!(
+                            "unknown key `{}` in {}",
+                            k.as_str().unwrap_or("?"),
+                            self.what
+                        ),
+                    )
+                    .with_help(format!("expected one of: {}", known.join(", "))),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Consumed APIs: resources, operations, request bodies, authentication.
+
+use super::params::{read_method, read_outputs, read_params};
+use crate::diag::Diagnostics;
+use crate::spec::obj::{Obj, node_has_key, seq};
+use crate::spec::types::*;
+use crate::yaml::{Kind, Node};
+
+pub(super) fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
+    let mut o = Obj::new(node, "a consumed API", d)?;
+    if o.has("import") || o.has("location") {
+        d.unsupported(node.pos, "an imported consumes entry (`import`/`location`)");
+        return None;
+    }
+    let ty = o.req_str("type", d);
+    if let Some(ty) = &ty
+        && ty.v != "http"
+    {
+        d.unsupported(
+            ty.pos,
+            format!("consumed API type `{}` (only `http`)", ty.v),
+        );
+    }
+    let namespace = o.req_str("namespace", d);
+    let base_uri = o.req_str("baseUri", d);
+    let description = o.opt_str("description", d).map(|s| s.v);
+    o.ignore(&["label"]);
+    let auth = match (o.take("authentication"), o.take("auth")) {
+        (Some(a), _) | (None, Some(a)) => read_auth(a, d),
+        (None, None) => None,
+    };
+    let params = o
+        .take("inputParameters")
+        .map(|p| read_params(p, d))
+        .unwrap_or_default();
+    // Without `resources` an API can still be the target of a `forward`.
+    let mut resources = Vec::new();
+    if let Some(r) = o.take("resources") {
+        for r in seq(r, "`resources`", d) {
+            if let Some(r) = read_resource(r, d) {
+                resources.push(r);
+            }
+        }
+    }
+    o.finish(d);
+    Some(Consumes {
+        pos: node.pos,
+        namespace: namespace?,
+        base_uri: base_uri?,
+        description,
+        auth,
+        params,
+        resources,
+    })
+}
+
+fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
+    let mut o = Obj::new(node, "a consumed resource", d)?;
+    let name = o.opt_str("name", d);
+    let path = o.req_str("path", d);
+    let description = o.opt_str("description", d).map(|s| s.v);
+    o.ignore(&["label"]);
+    let params = o
+        .take("inputParameters")
+        .map(|p| read_params(p, d))
+        .unwrap_or_default();
+    let mut operations = Vec::new();
+    match o.take("operations") {
+        None => d.error(
+            node.pos,
+            "missing required key `operations` in a consumed resource",
+        ),
+        Some(ops) => {
+            for op in seq(ops, "`operations`", d) {
+                if let Some(op) = read_operation(op, d) {
+                    operations.push(op);
+                }
+            }
+        }
+    }
+    o.finish(d);
+    Some(Resource {
+        pos: node.pos,
+        name,
+        path: path?,
+        description,
+        params,
+        operations,
+    })
+}
+
+fn read_operation(node: &Node, d: &mut Diagnostics) -> Option<Operation> {
+    let mut o = Obj::new(node, "a consumed operation", d)?;
+    let name = o.req_str("name", d);
+    let method = o.take("method").and_then(|m| read_method(m, d));
+    let description = o.opt_str("description", d).map(|s| s.v);
+    let path = o.opt_str("path", d);
+    o.ignore(&["label", "outputSchema"]);
+    if let Some(f) = o.opt_str("outputRawFormat", d)
+        && f.v != "json"
+    {
+        d.unsupported(f.pos, format!("`outputRawFormat: {}` (only `json`)", f.v));
+    }
+    let params = o
+        .take("inputParameters")
+        .map(|p| read_params(p, d))
+        .unwrap_or_default();
+    let outputs = o
+        .take("outputParameters")
+        .map(|p| read_outputs(p, "value", d))
+        .unwrap_or_default();
+    let body = o.take("body").and_then(|b| read_body(b, d));
+    o.finish(d);
+    let Some(method) = method else {
+        if node_has_key(node, "method") {
+            return None;
+        }
+        d.error(
+            node.pos,
+            "missing required key `method` in a consumed operation",
+        );
+        return None;
+    };
+    Some(Operation {
+        pos: node.pos,
+        name: name?,
+        method,
+        description,
+        path,
+        params,
+        body,
+        outputs,
+    })
+}
+
+fn read_body(node: &Node, d: &mut Diagnostics) -> Option<Body> {
+    if matches!(node.kind, Kind::Scalar { .. }) && !node.is_null() {
+        d.unsupported(node.pos, "a text `body` template");
+        return None;
+    }
+    let mut o = Obj::new(node, "a request body", d)?;
+    let ty = o.req_str("type", d);
+    let data = o.take("data").cloned();
+    o.finish(d);
+    let ty = ty?;
+    let json = ty.v == "json";
+    if !json {
+        d.unsupported(ty.pos, format!("a `{}` request body (only `json`)", ty.v));
+    }
+    Some(Body {
+        pos: node.pos,
+        json,
+        data,
+    })
+}
+
+fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
+    let mut o = Obj::new(node, "`authentication`", d)?;
+    let ty = o.req_str("type", d)?;
+    let kind = match ty.v.to_ascii_lowercase().as_str() {
+        "bearer" => {
+            let token = o.req_str("token", d);
+            o.finish(d);
+            AuthKind::Bearer { token: token? }
+        }
+        "basic" => {
+            let username = o.req_str("username", d);
+            let password = o.req_str("password", d);
+            o.finish(d);
+            AuthKind::Basic {
+                username: username?,
+                password: password?,
+            }
+        }
+        "apikey" => {
+            // Two spellings: `key`/`value`/`placement` (schema) and `name`/`value`/`in`.
+            let name = o.opt_str("key", d).or_else(|| o.opt_str("name", d));
+            let value = o.req_str("value", d);
+            let placement = o.opt_str("placement", d).or_else(|| o.opt_str("in", d));
+            o.finish(d);
+            let placement = match placement {
+                None => S::new(ApiKeyIn::Header, node.pos),
+                Some(p) => match p.v.as_str() {
+                    "header" => S::new(ApiKeyIn::Header, p.pos),
+                    "query" => S::new(ApiKeyIn::Query, p.pos),
+                    "path" => S::new(ApiKeyIn::Path, p.pos),
+                    other => {
+                        d.unsupported(
+                            p.pos,
+                            format!("an API key placed in `{other}` (only `header` or `query`)"),
+                        );
+                        return None;
+                    }
+                },
+            };
+            let Some(name) = name else {
+                d.error(node.pos, "missing required key `key` (the header or query parameter name) in apikey authentication");
+                return None;
+            };
+            AuthKind::ApiKey {
+                name,
+                value: value?,
+                placement,
+            }
+        }
+        "digest" | "oauth1" | "oauth2" | "aws-sig-v4" | "hmac" | "certificate" => {
+            o.ignore_all();
+            d.unsupported(ty.pos, format!("authentication type `{}`", ty.v));
+            return None;
+        }
+        _ => {
+            o.ignore_all();
+            d.push(
+                crate::diag::Diagnostic::new(
+                    ty.pos,
+                    format!("unknown authentication type `{}`", ty.v),
+                )
+                .with_help("expected one of: bearer, basic, apikey"),
+            );
+            return None;
+        }
+    };
+    Some(Auth {
+        pos: node.pos,
+        kind,
+    })
+}

@@ -1,0 +1,264 @@
+//! Exposed adapters: REST resources and operations, MCP tools.
+
+use super::params::{read_method, read_outputs, read_params};
+use crate::diag::Diagnostics;
+use crate::spec::obj::{Obj, node_has_key, seq};
+use crate::spec::types::*;
+use crate::yaml::{Kind, Node};
+
+fn read_port(o: &mut Obj, d: &mut Diagnostics) -> Option<S<u16>> {
+    let n = o.take("port")?;
+    match n.as_i64() {
+        Some(p) if (1..=65535).contains(&p) => Some(S::new(p as u16, n.pos)),
+        _ => {
+            d.error(
+                n.pos,
+                format!(
+                    "`port` must be an integer from 1 to 65535, found `{}`",
+                    n.as_str().unwrap_or("?")
+                ),
+            );
+            None
+        }
+    }
+}
+
+pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
+    let mut o = Obj::new(node, "an exposed adapter", d)?;
+    let ty = o.req_str("type", d)?;
+    match ty.v.as_str() {
+        "rest" => {
+            let namespace = o.req_str("namespace", d);
+            let address = o.opt_str("address", d);
+            let port = read_port(&mut o, d);
+            let description = o.opt_str("description", d).map(|s| s.v);
+            o.unsupported(
+                "authentication",
+                "`authentication` on an exposed adapter",
+                d,
+            );
+            let mut resources = Vec::new();
+            match o.take("resources") {
+                None => d.error(
+                    node.pos,
+                    "missing required key `resources` in a `rest` adapter",
+                ),
+                Some(r) => {
+                    for r in seq(r, "`resources`", d) {
+                        if let Some(r) = read_exposed_resource(r, d) {
+                            resources.push(r);
+                        }
+                    }
+                }
+            }
+            o.finish(d);
+            if port.is_none() && !node_has_key(node, "port") {
+                d.error(node.pos, "missing required key `port` in a `rest` adapter");
+            }
+            Some(Exposes::Rest(RestExposes {
+                pos: node.pos,
+                namespace: namespace?,
+                address,
+                port: port?,
+                description,
+                resources,
+            }))
+        }
+        "mcp" => {
+            let namespace = o.req_str("namespace", d);
+            let address = o.opt_str("address", d);
+            let port = read_port(&mut o, d);
+            let description = o.opt_str("description", d).map(|s| s.v);
+            let transport = match o.opt_str("transport", d) {
+                None => Transport::Http,
+                Some(t) if t.v == "http" => Transport::Http,
+                Some(t) if t.v == "stdio" => Transport::Stdio,
+                Some(t) => {
+                    d.push(
+                        crate::diag::Diagnostic::new(
+                            t.pos,
+                            format!("unknown MCP transport `{}`", t.v),
+                        )
+                        .with_help("expected `http` or `stdio`"),
+                    );
+                    Transport::Http
+                }
+            };
+            o.unsupported(
+                "authentication",
+                "`authentication` on an exposed adapter",
+                d,
+            );
+            o.unsupported("resources", "MCP `resources`", d);
+            o.unsupported("prompts", "MCP `prompts`", d);
+            let mut tools = Vec::new();
+            match o.take("tools") {
+                None => d.error(node.pos, "missing required key `tools` in an `mcp` adapter"),
+                Some(t) => {
+                    for t in seq(t, "`tools`", d) {
+                        if let Some(t) = read_exposed_operation(t, true, d) {
+                            tools.push(t);
+                        }
+                    }
+                }
+            }
+            o.finish(d);
+            Some(Exposes::Mcp(McpExposes {
+                pos: node.pos,
+                namespace: namespace?,
+                address,
+                port,
+                transport,
+                description,
+                tools,
+            }))
+        }
+        "skill" | "http" | "control" => {
+            o.ignore_all();
+            d.unsupported(ty.pos, format!("`{}` exposes", ty.v));
+            None
+        }
+        other => {
+            o.ignore_all();
+            d.push(
+                crate::diag::Diagnostic::new(
+                    ty.pos,
+                    format!("unknown exposed adapter type `{other}`"),
+                )
+                .with_help("expected `rest` or `mcp`"),
+            );
+            None
+        }
+    }
+}
+
+fn read_exposed_resource(node: &Node, d: &mut Diagnostics) -> Option<ExposedResource> {
+    let mut o = Obj::new(node, "an exposed resource", d)?;
+    let path = o.req_str("path", d);
+    o.ignore(&["name", "label"]);
+    let description = o.opt_str("description", d).map(|s| s.v);
+    o.unsupported("forward", "`forward` (pass-through proxying)", d);
+    o.unsupported("inputParameters", "resource-level `inputParameters`", d);
+    let mut operations = Vec::new();
+    match o.take("operations") {
+        None => {
+            if !node_has_key(node, "forward") {
+                d.error(
+                    node.pos,
+                    "missing required key `operations` in an exposed resource",
+                );
+            }
+        }
+        Some(ops) => {
+            for op in seq(ops, "`operations`", d) {
+                if let Some(op) = read_exposed_operation(op, false, d) {
+                    operations.push(op);
+                }
+            }
+        }
+    }
+    o.finish(d);
+    Some(ExposedResource {
+        pos: node.pos,
+        path: path?,
+        description,
+        operations,
+    })
+}
+
+fn read_exposed_operation(
+    node: &Node,
+    tool: bool,
+    d: &mut Diagnostics,
+) -> Option<ExposedOperation> {
+    let what = if tool {
+        "an MCP tool"
+    } else {
+        "an exposed operation"
+    };
+    let mut o = Obj::new(node, what, d)?;
+    let name = if tool {
+        o.req_str("name", d)
+    } else {
+        o.opt_str("name", d)
+    };
+    let method = if tool {
+        None
+    } else {
+        match o.take("method") {
+            Some(m) => read_method(m, d),
+            None => {
+                d.error(
+                    node.pos,
+                    "missing required key `method` in an exposed operation",
+                );
+                None
+            }
+        }
+    };
+    let label = o.opt_str("label", d).map(|s| s.v);
+    let description = o.opt_str("description", d).map(|s| s.v);
+    let call = o.opt_str("call", d);
+    let mut with = Vec::new();
+    if let Some(w) = o.take("with") {
+        match &w.kind {
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    with.push((
+                        S::new(k.as_str().unwrap_or_default().to_string(), k.pos),
+                        v.clone(),
+                    ));
+                }
+            }
+            _ if w.is_null() => {}
+            _ => d.error(
+                w.pos,
+                format!(
+                    "`with` must be a mapping of consumed parameter names to values, found {}",
+                    w.describe()
+                ),
+            ),
+        }
+    }
+    let inputs = o.take("inputParameters").map(|p| read_params(p, d));
+    let outputs = o
+        .take("outputParameters")
+        .map(|p| read_outputs(p, "mapping", d))
+        .unwrap_or_default();
+    let mut hints = Hints::default();
+    if let Some(h) = o.take("hints")
+        && let Some(mut h) = Obj::new(h, "`hints`", d)
+    {
+        hints.read_only = h.opt_bool("readOnly", d);
+        hints.destructive = h.opt_bool("destructive", d);
+        hints.idempotent = h.opt_bool("idempotent", d);
+        hints.open_world = h.opt_bool("openWorld", d);
+        h.finish(d);
+    }
+    o.unsupported("steps", "`steps` (orchestrated operations)", d);
+    o.unsupported("mappings", "`mappings` (step output mappings)", d);
+    o.unsupported("ref", "`ref` (operation references)", d);
+    o.finish(d);
+    if call.is_none()
+        && !node_has_key(node, "steps")
+        && !node_has_key(node, "ref")
+        && !node_has_key(node, "mappings")
+    {
+        d.error(node.pos, format!("missing required key `call` in {what}"));
+    }
+    if !tool && method.is_none() {
+        return None;
+    }
+    Some(ExposedOperation {
+        pos: node.pos,
+        name,
+        method,
+        label,
+        description,
+        call,
+        with,
+        inputs,
+        outputs,
+        hints,
+    })
+}

@@ -1,0 +1,274 @@
+//! The spec as written: every value keeps the position it was read from.
+
+use crate::diag::Pos;
+use crate::yaml::Node;
+
+/// A value with the position it was read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct S<T> {
+    pub v: T,
+    pub pos: Pos,
+}
+
+impl<T> S<T> {
+    pub fn new(v: T, pos: Pos) -> Self {
+        S { v, pos }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// Some consumed APIs are imported from other files (not supported yet): their namespaces
+    /// are unknown, so calls into them are not reported again.
+    pub has_imports: bool,
+    /// Namespaces of consumed APIs too broken to read (already reported): calls into them are
+    /// not reported again.
+    pub unreadable_namespaces: Vec<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub binds: Vec<Bind>,
+    pub consumes: Vec<Consumes>,
+    pub exposes: Vec<Exposes>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Bind {
+    pub namespace: S<String>,
+    /// Read from a file (`location`, not supported yet) rather than the environment.
+    pub located: bool,
+    /// Variable name → source key (the environment variable to read).
+    pub keys: Vec<(S<String>, S<String>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Consumes {
+    pub pos: Pos,
+    pub namespace: S<String>,
+    pub base_uri: S<String>,
+    pub description: Option<String>,
+    pub auth: Option<Auth>,
+    /// Parameters sent with every operation (`consumes[].inputParameters`, e.g. fixed headers).
+    pub params: Vec<Param>,
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub pos: Pos,
+    pub name: Option<S<String>>,
+    pub path: S<String>,
+    pub description: Option<String>,
+    pub params: Vec<Param>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub pos: Pos,
+    pub name: S<String>,
+    pub method: S<Method>,
+    pub description: Option<String>,
+    /// An operation-level `path:` replacing the resource's path.
+    pub path: Option<S<String>>,
+    pub params: Vec<Param>,
+    /// A `body:` template: `{type: json, data: ...}`.
+    pub body: Option<Body>,
+    pub outputs: Vec<Output>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub pos: Pos,
+    /// `type: json`; other types are not supported yet.
+    pub json: bool,
+    /// `data:`, the body template; `None` when the spec only says the body is JSON.
+    pub data: Option<Node>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// RFC 9110 §9.2.2: repeating these has the same effect as sending once.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum In {
+    Path,
+    Query,
+    Header,
+    Cookie,
+    Body,
+}
+
+impl In {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            In::Path => "path",
+            In::Query => "query",
+            In::Header => "header",
+            In::Cookie => "cookie",
+            In::Body => "body",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Object,
+}
+
+impl Type {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Type::String => "string",
+            Type::Integer => "integer",
+            Type::Number => "number",
+            Type::Boolean => "boolean",
+            Type::Array => "array",
+            Type::Object => "object",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub pos: Pos,
+    pub name: S<String>,
+    pub location: Option<S<In>>,
+    pub ty: Option<S<Type>>,
+    pub description: Option<String>,
+    pub required: bool,
+    /// A constant or template value (`value:`), for parameters the capability fills itself.
+    pub value: Option<Node>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub pos: Pos,
+    /// `mapping:` (exposed) or `value:` (consumed): a JSONPath.
+    pub mapping: Option<S<String>>,
+    pub ty: Option<S<Type>>,
+}
+
+#[derive(Debug, Clone)]
+pub enum AuthKind {
+    Bearer {
+        token: S<String>,
+    },
+    Basic {
+        username: S<String>,
+        password: S<String>,
+    },
+    ApiKey {
+        name: S<String>,
+        value: S<String>,
+        placement: S<ApiKeyIn>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiKeyIn {
+    Header,
+    Query,
+    /// A path segment of the base URI (`/bot{token}`): not supported yet.
+    Path,
+}
+
+#[derive(Debug, Clone)]
+pub struct Auth {
+    pub pos: Pos,
+    pub kind: AuthKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum Exposes {
+    Rest(RestExposes),
+    Mcp(McpExposes),
+}
+
+#[derive(Debug, Clone)]
+pub struct RestExposes {
+    pub pos: Pos,
+    pub namespace: S<String>,
+    pub address: Option<S<String>>,
+    pub port: S<u16>,
+    pub description: Option<String>,
+    pub resources: Vec<ExposedResource>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ExposedResource {
+    pub pos: Pos,
+    pub path: S<String>,
+    pub description: Option<String>,
+    pub operations: Vec<ExposedOperation>,
+}
+
+/// A REST operation or an MCP tool: both call one consumed operation `with` some inputs.
+#[derive(Debug, Clone)]
+pub struct ExposedOperation {
+    pub pos: Pos,
+    pub name: Option<S<String>>,
+    pub method: Option<S<Method>>,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub call: Option<S<String>>,
+    pub with: Vec<(S<String>, Node)>,
+    pub inputs: Option<Vec<Param>>,
+    pub outputs: Vec<Output>,
+    pub hints: Hints,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Hints {
+    pub read_only: Option<bool>,
+    pub destructive: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub open_world: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Http,
+    Stdio,
+}
+
+#[derive(Debug, Clone)]
+pub struct McpExposes {
+    pub pos: Pos,
+    pub namespace: S<String>,
+    pub address: Option<S<String>>,
+    pub port: Option<S<u16>>,
+    pub transport: Transport,
+    pub description: Option<String>,
+    pub tools: Vec<ExposedOperation>,
+}
