@@ -12,6 +12,7 @@ pub mod mapping;
 pub mod mcp;
 pub mod rest;
 pub mod serve;
+pub mod sessions;
 
 pub use naftiko_macros::naftiko_capability;
 

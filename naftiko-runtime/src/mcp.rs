@@ -294,6 +294,7 @@ pub struct Server {
     def: &'static ServerDef,
     tools: Arc<Vec<Tool>>,
     dispatch: Arc<Dispatch>,
+    in_flight: tokio_util::task::TaskTracker,
 }
 
 impl std::fmt::Debug for Server {
@@ -318,11 +319,19 @@ impl Server {
             dispatch: Arc::new(move |i, a| {
                 dispatch(i, a) as Pin<Box<dyn Future<Output = _> + Send>>
             }),
+            in_flight: tokio_util::task::TaskTracker::new(),
         }
     }
 
     pub fn def(&self) -> &'static ServerDef {
         self.def
+    }
+
+    /// Completes when no tool call is in flight, for a drain at shutdown. Calls that start
+    /// meanwhile are waited for too.
+    pub async fn drained(&self) {
+        self.in_flight.close();
+        self.in_flight.wait().await;
     }
 
     /// Calls a tool by name with JSON arguments, as `tools/call` does.
@@ -341,15 +350,18 @@ impl Server {
         let def = &self.def.tools[index];
         let map = arguments.unwrap_or_default();
         def.validate(&map).map_err(ArgError::into_error)?;
-        let outcome = (self.dispatch)(
+        let call = (self.dispatch)(
             index,
             Args {
                 tool: def.name,
                 map,
             },
-        )
-        .await
-        .map_err(ArgError::into_error)?;
+        );
+        let outcome = self
+            .in_flight
+            .track_future(call)
+            .await
+            .map_err(ArgError::into_error)?;
         let result = outcome.into_result();
         tracing::info!(target: "naftiko::mcp", tool = name, is_error = result.is_error.unwrap_or(false), "tools/call");
         Ok(result)
@@ -416,6 +428,8 @@ pub struct HttpOptions {
     /// Extra `Host` names accepted besides localhost (DNS-rebinding protection), for
     /// deployments behind a proxy. Origins `http(s)://<host>` are accepted for them too.
     pub allowed_hosts: Vec<String>,
+    /// Bounds on sessions (stateful mode only).
+    pub sessions: crate::sessions::SessionLimits,
 }
 
 /// An axum router serving `server` at `/mcp` over streamable HTTP.
@@ -446,12 +460,18 @@ pub fn router(
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .with_cancellation_token(shutdown);
-    let service = StreamableHttpService::new(
-        move || Ok(server.clone()),
-        Arc::new(LocalSessionManager::default()),
-        config,
-    );
-    axum::Router::new().route_service("/mcp", service)
+    let mut manager = LocalSessionManager::default();
+    manager.session_config.keep_alive = Some(options.sessions.idle_timeout);
+    let manager = Arc::new(manager);
+    let service = StreamableHttpService::new(move || Ok(server.clone()), manager.clone(), config);
+    let router = axum::Router::new().route_service("/mcp", service);
+    if options.stateless {
+        return router;
+    }
+    let guard = crate::sessions::Guard::new(manager, options.sessions.clone());
+    router.layer(axum::middleware::from_fn(move |req, next| {
+        crate::sessions::layer(guard.clone(), req, next)
+    }))
 }
 
 /// Serves `server` on stdin/stdout until the client disconnects.

@@ -832,6 +832,7 @@ async fn allowed_hosts_option_accepts_the_proxy_host_only() {
             HttpOptions {
                 stateless,
                 allowed_hosts: vec!["gw.example.com".into()],
+                ..Default::default()
             },
         )
         .await;

@@ -1,0 +1,198 @@
+//! The listener's bounds, driven with raw sockets: head and idle timeouts, the connection cap,
+//! the request deadline, HTTP/1.1 only, and the drain at shutdown.
+
+use axum::Router;
+use axum::routing::{get, post};
+use naftiko_runtime::serve::{self, CancellationToken, Limits};
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
+
+fn limits() -> Limits {
+    Limits {
+        max_connections: 4,
+        header_read_timeout: Duration::from_millis(300),
+        idle_timeout: Duration::from_millis(600),
+        request_timeout: Duration::from_millis(800),
+    }
+}
+
+fn app() -> Router {
+    Router::new()
+        .route("/", get(|| async { "ok" }))
+        .route(
+            "/slow",
+            get(|| async {
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                "slow"
+            }),
+        )
+        .route("/echo", post(|body: String| async move { body }))
+}
+
+async fn start(limits: Limits) -> (SocketAddr, CancellationToken, JoinHandle<()>) {
+    let listener = serve::bind("127.0.0.1:0", "test").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = CancellationToken::new();
+    let s = stop.clone();
+    let task = tokio::spawn(async move {
+        serve::http_with(listener, app(), &limits, "test", async move {
+            s.cancelled().await
+        })
+        .await
+        .unwrap();
+    });
+    (addr, stop, task)
+}
+
+/// Reads until the peer closes or `within` passes; returns what was read and whether it closed.
+async fn read_until_close(s: &mut TcpStream, within: Duration) -> (String, bool) {
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + within;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (String::from_utf8_lossy(&out).into(), true),
+            Ok(Ok(n)) => out.extend_from_slice(&buf[..n]),
+            Err(_) => return (String::from_utf8_lossy(&out).into(), false),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_partial_head_is_closed_after_the_header_read_timeout() {
+    let (addr, _stop, _t) = start(limits()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET / HTT").await.unwrap();
+    let started = Instant::now();
+    let (_, closed) = read_until_close(&mut s, Duration::from_secs(2)).await;
+    assert!(closed, "a slow head must be closed");
+    assert!(started.elapsed() < Duration::from_millis(1000));
+}
+
+#[tokio::test]
+async fn an_idle_keep_alive_connection_is_closed_after_the_idle_timeout_not_the_head_timeout() {
+    let (addr, _stop, _t) = start(limits()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let n = s.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    // Still open after the head timeout (300 ms): idle keep-alive has its own bound.
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    s.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let n = s.read(&mut buf).await.unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
+    let started = Instant::now();
+    let (_, closed) = read_until_close(&mut s, Duration::from_secs(2)).await;
+    assert!(closed);
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(450) && waited < Duration::from_millis(1500),
+        "{waited:?}"
+    );
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_wait_until_one_closes() {
+    let (addr, _stop, _t) = start(limits()).await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let s = TcpStream::connect(addr).await.unwrap();
+        held.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // The fifth connects (kernel backlog) but is not served while four are held.
+    let mut fifth = TcpStream::connect(addr).await.unwrap();
+    fifth
+        .write_all(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 64];
+    assert!(
+        tokio::time::timeout(Duration::from_millis(150), fifth.read(&mut buf))
+            .await
+            .is_err(),
+        "served beyond the cap"
+    );
+    drop(held.pop());
+    let (reply, _) = read_until_close(&mut fifth, Duration::from_secs(2)).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
+
+#[tokio::test]
+async fn a_body_that_never_ends_gets_408_at_the_request_deadline() {
+    let (addr, _stop, _t) = start(limits()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"POST /echo HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\n")
+        .await
+        .unwrap();
+    let (reply, _) = read_until_close(&mut s, Duration::from_secs(3)).await;
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+}
+
+#[tokio::test]
+async fn h2c_prior_knowledge_is_not_served() {
+    let (addr, _stop, _t) = start(limits()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+        .await
+        .unwrap();
+    let (reply, closed) = read_until_close(&mut s, Duration::from_secs(2)).await;
+    assert!(closed);
+    assert!(!reply.contains("HTTP/2"), "{reply}");
+}
+
+#[tokio::test]
+async fn shutdown_completes_requests_in_flight_and_closes_idle_connections() {
+    let (addr, stop, task) = start(limits()).await;
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = [0u8; 1024];
+    let _ = idle.read(&mut buf).await.unwrap();
+    let mut busy = TcpStream::connect(addr).await.unwrap();
+    busy.write_all(b"GET /slow HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    stop.cancel();
+    let (reply, closed) = read_until_close(&mut busy, Duration::from_secs(2)).await;
+    assert!(
+        reply.starts_with("HTTP/1.1 200") && reply.ends_with("slow"),
+        "{reply}"
+    );
+    assert!(closed, "the connection is closed after the drained request");
+    let (_, idle_closed) = read_until_close(&mut idle, Duration::from_millis(500)).await;
+    assert!(idle_closed);
+    tokio::time::timeout(Duration::from_secs(2), task)
+        .await
+        .expect("server returns after the drain")
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // The listener is closed.
+    assert!(TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn a_partial_head_does_not_hold_the_drain_beyond_the_head_timeout() {
+    let (addr, stop, task) = start(limits()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(b"G").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    stop.cancel();
+    tokio::time::timeout(Duration::from_secs(2), task)
+        .await
+        .expect("drain bounded by the head timeout")
+        .unwrap();
+    assert!(TcpStream::connect(addr).await.is_err());
+}
