@@ -1,8 +1,10 @@
-//! Diagnostics: every mistake found in a spec, with the line and column it points at.
+//! Diagnostics: every mistake found in a spec, with the span of the spec it points at, and the
+//! [`Ctxt`] every check reports into.
 
+use std::collections::HashSet;
 use std::fmt;
 
-/// A 1-based line and column in the spec file.
+/// A 1-based line and column (in characters) in the spec file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Pos {
     pub line: usize,
@@ -12,6 +14,51 @@ pub struct Pos {
 impl Pos {
     pub fn new(line: usize, col: usize) -> Self {
         Pos { line, col }
+    }
+}
+
+/// The part of the spec a value was read from: `start` inclusive, `end` exclusive. A mapping or
+/// a list is a point (`start == end`): diagnostics about it show one caret where it begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl Span {
+    pub fn new(start: Pos, end: Pos) -> Self {
+        Span { start, end }
+    }
+
+    /// The `len` characters from `start`, on one line.
+    pub fn at(start: Pos, len: usize) -> Self {
+        Span::new(start, Pos::new(start.line, start.col + len))
+    }
+
+    /// The `len` characters at character offset `offset` of the text this span holds, when
+    /// that can be known: the text is one plain or quoted scalar on one line, so each of its
+    /// characters is one column. Otherwise the whole span.
+    pub fn sub(self, text: &str, offset: usize, len: usize) -> Self {
+        let width = self.end.col.saturating_sub(self.start.col);
+        let chars = text.chars().count();
+        let quote = match width.checked_sub(chars) {
+            Some(0) => 0,
+            Some(2) => 1,
+            _ => return self,
+        };
+        if self.start.line != self.end.line || offset + len > chars {
+            return self;
+        }
+        Span::at(
+            Pos::new(self.start.line, self.start.col + quote + offset),
+            len,
+        )
+    }
+}
+
+impl From<Pos> for Span {
+    fn from(p: Pos) -> Self {
+        Span::new(p, p)
     }
 }
 
@@ -26,16 +73,16 @@ pub enum Severity {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
-    pub pos: Pos,
+    pub span: Span,
     pub message: String,
     pub help: Option<String>,
     pub severity: Severity,
 }
 
 impl Diagnostic {
-    pub fn new(pos: Pos, message: impl Into<String>) -> Self {
+    pub fn new(span: impl Into<Span>, message: impl Into<String>) -> Self {
         Diagnostic {
-            pos,
+            span: span.into(),
             message: message.into(),
             help: None,
             severity: Severity::Error,
@@ -43,12 +90,10 @@ impl Diagnostic {
     }
 
     /// "`<construct>` is not supported yet", for a construct we may implement later.
-    pub fn unsupported(pos: Pos, construct: impl fmt::Display) -> Self {
+    pub fn unsupported(span: impl Into<Span>, construct: impl fmt::Display) -> Self {
         Diagnostic {
-            pos,
-            message: format!("{construct} is not supported yet"),
-            help: None,
             severity: Severity::Unsupported,
+            ..Diagnostic::new(span, format!("{construct} is not supported yet"))
         }
     }
 
@@ -57,37 +102,49 @@ impl Diagnostic {
         self
     }
 
-    /// Renders the diagnostic like rustc and askama do:
+    /// Renders the diagnostic like rustc and askama do, underlining the whole token:
     ///
     /// ```text
-    /// unknown namespace `m3ter`
+    /// unknown namespace `m3ter` in `call: m3ter.listbilljobs`
     ///   --> specs/billjob.yaml:12:15
     ///    |
     /// 12 |         call: m3ter.listbilljobs
-    ///    |               ^
+    ///    |               ^^^^^^^^^^^^^^^^^^
     ///    = help: ...
     /// ```
     pub fn render(&self, file: &str, source: &str) -> String {
+        let Span { start, end } = self.span;
         let mut out = self.message.clone();
-        let line_no = self.pos.line.max(1);
+        let line_no = start.line.max(1);
         let width = line_no.to_string().len();
         let pad = " ".repeat(width);
-        out.push_str(&format!(
-            "\n{pad}--> {file}:{}:{}",
-            line_no,
-            self.pos.col.max(1)
-        ));
+        out.push_str(&format!("\n{pad}--> {file}:{line_no}:{}", start.col.max(1)));
         if let Some(text) = source.lines().nth(line_no - 1) {
             let text = text.trim_end();
-            let caret_at: usize = text
-                .chars()
-                .take(self.pos.col.saturating_sub(1))
-                .map(|c| if c == '\t' { 4 } else { 1 })
-                .sum();
+            // Columns as displayed: a tab is shown as four spaces.
+            let columns = |skip: usize, take: usize| -> usize {
+                text.chars()
+                    .skip(skip)
+                    .take(take)
+                    .map(|c| if c == '\t' { 4 } else { 1 })
+                    .sum()
+            };
+            let from = start.col.saturating_sub(1);
+            let to = if end.line == start.line && end.col > start.col {
+                end.col - 1
+            } else if end.line > start.line {
+                // A multi-line token: underline the rest of its first line.
+                text.chars().count()
+            } else {
+                from + 1
+            };
+            let caret_at = columns(0, from);
+            let carets = columns(from, to.saturating_sub(from)).max(1);
             let text = text.replace('\t', "    ");
             out.push_str(&format!(
-                "\n{pad} |\n{line_no} | {text}\n{pad} | {}^",
-                " ".repeat(caret_at)
+                "\n{pad} |\n{line_no} | {text}\n{pad} | {}{}",
+                " ".repeat(caret_at),
+                "^".repeat(carets)
             ));
         }
         if let Some(help) = &self.help {
@@ -97,34 +154,102 @@ impl Diagnostic {
     }
 }
 
-/// Collects diagnostics so that one run reports every mistake.
-#[derive(Debug, Default)]
-pub struct Diagnostics {
-    list: Vec<Diagnostic>,
+/// The context every stage reports into, in the manner of serde_derive's `Ctxt`: it collects
+/// every diagnostic, so one build shows every mistake, and it remembers what was already
+/// reported, so that later stages keep quiet about its consequences instead of the model
+/// carrying flags for them.
+///
+/// It must be consumed by [`Ctxt::check`]; dropping it with its diagnostics unread panics, so no
+/// stage can forget to report.
+#[derive(Debug)]
+pub struct Ctxt {
+    list: Option<Vec<Diagnostic>>,
+    /// Calls into any unknown namespace are excused: some consumed APIs are imported from
+    /// other files (not supported yet, already reported), so their namespaces are unknown.
+    any_namespace_excused: bool,
+    /// Namespaces of consumed APIs too broken to read (already reported).
+    excused_namespaces: HashSet<String>,
+    /// `(namespace, operation)` whose request body is not read (already reported): `with` keys
+    /// may name that body's variables rather than parameters.
+    excused_with_keys: HashSet<(String, String)>,
 }
 
-impl Diagnostics {
+impl Ctxt {
+    pub fn new() -> Self {
+        Ctxt {
+            list: Some(Vec::new()),
+            any_namespace_excused: false,
+            excused_namespaces: HashSet::new(),
+            excused_with_keys: HashSet::new(),
+        }
+    }
+
     pub fn push(&mut self, d: Diagnostic) {
-        self.list.push(d);
-    }
-
-    pub fn error(&mut self, pos: Pos, message: impl Into<String>) {
-        self.push(Diagnostic::new(pos, message));
-    }
-
-    pub fn unsupported(&mut self, pos: Pos, construct: impl fmt::Display) {
-        self.push(Diagnostic::unsupported(pos, construct));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// The diagnostics in file order, without exact repeats.
-    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.list.sort_by_key(|d| d.pos);
-        self.list.dedup();
         self.list
+            .as_mut()
+            .expect("naftiko-codegen bug: a diagnostic reported after `check`")
+            .push(d);
+    }
+
+    pub fn error(&mut self, span: impl Into<Span>, message: impl Into<String>) {
+        self.push(Diagnostic::new(span, message));
+    }
+
+    pub fn unsupported(&mut self, span: impl Into<Span>, construct: impl fmt::Display) {
+        self.push(Diagnostic::unsupported(span, construct));
+    }
+
+    /// Ends the checks: `Ok` if nothing was reported, else the diagnostics in file order,
+    /// without exact repeats.
+    pub fn check(mut self) -> Result<(), Vec<Diagnostic>> {
+        let mut list = self.list.take().unwrap_or_default();
+        if list.is_empty() {
+            return Ok(());
+        }
+        list.sort_by_key(|d| d.span);
+        list.dedup();
+        Err(list)
+    }
+
+    /// Calls into the namespace `ns` (with `None`: into any unknown namespace) are not reported:
+    /// what makes the namespace unknown was reported already.
+    pub fn excuse_namespace(&mut self, ns: Option<&str>) {
+        match ns {
+            Some(ns) => {
+                self.excused_namespaces.insert(ns.to_string());
+            }
+            None => self.any_namespace_excused = true,
+        }
+    }
+
+    pub fn namespace_excused(&self, ns: &str) -> bool {
+        self.any_namespace_excused || self.excused_namespaces.contains(ns)
+    }
+
+    /// `with` keys of operation `op` of `ns` that name no parameter are not reported: its body,
+    /// whose variables they may name, is not supported (reported already).
+    pub fn excuse_with_keys(&mut self, ns: &str, op: &str) {
+        self.excused_with_keys
+            .insert((ns.to_string(), op.to_string()));
+    }
+
+    pub fn with_keys_excused(&self, ns: &str, op: &str) -> bool {
+        self.excused_with_keys
+            .contains(&(ns.to_string(), op.to_string()))
+    }
+}
+
+impl Default for Ctxt {
+    fn default() -> Self {
+        Ctxt::new()
+    }
+}
+
+impl Drop for Ctxt {
+    fn drop(&mut self) {
+        if self.list.is_some() && !std::thread::panicking() {
+            panic!("naftiko-codegen bug: a Ctxt was dropped without `check`ing its diagnostics");
+        }
     }
 }
 
@@ -133,12 +258,43 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_file_line_column_source_and_caret() {
-        let d = Diagnostic::new(Pos::new(2, 9), "unknown namespace `m3ter`").with_help("known: a");
+    fn renders_file_line_column_source_and_an_underlined_token() {
+        let d = Diagnostic::new(Span::at(Pos::new(2, 9), 7), "unknown namespace `m3ter`")
+            .with_help("known: a");
         let r = d.render("specs/x.yaml", "a: 1\n  call: m3ter.x\n");
         assert_eq!(
             r,
-            "unknown namespace `m3ter`\n --> specs/x.yaml:2:9\n  |\n2 |   call: m3ter.x\n  |         ^\n  = help: known: a"
+            "unknown namespace `m3ter`\n --> specs/x.yaml:2:9\n  |\n2 |   call: m3ter.x\n  |         ^^^^^^^\n  = help: known: a"
         );
+    }
+
+    #[test]
+    fn a_point_renders_one_caret() {
+        let d = Diagnostic::new(Pos::new(1, 3), "here");
+        assert!(d.render("x", "a: b\n").ends_with("1 | a: b\n  |   ^"));
+    }
+
+    #[test]
+    fn a_sub_span_skips_the_quote_of_a_quoted_scalar() {
+        let plain = Span::at(Pos::new(1, 5), 3);
+        assert_eq!(plain.sub("abc", 1, 2), Span::at(Pos::new(1, 6), 2));
+        let quoted = Span::at(Pos::new(1, 5), 5);
+        assert_eq!(quoted.sub("abc", 1, 2), Span::at(Pos::new(1, 7), 2));
+        let escaped = Span::at(Pos::new(1, 5), 9);
+        assert_eq!(escaped.sub("abc", 1, 2), escaped);
+    }
+
+    #[test]
+    fn checking_sorts_and_removes_repeats() {
+        let mut cx = Ctxt::new();
+        cx.error(Pos::new(3, 1), "b");
+        cx.error(Pos::new(1, 1), "a");
+        cx.error(Pos::new(3, 1), "b");
+        let list = cx.check().unwrap_err();
+        assert_eq!(
+            list.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+        assert_eq!(Ctxt::new().check(), Ok(()));
     }
 }

@@ -96,9 +96,6 @@ pub struct Operation {
     pub body: Body,
     /// Safe to send twice: retried on transient failures.
     pub idempotent: bool,
-    /// A body we do not implement yet (already reported): `with` entries may name its
-    /// variables rather than parameters.
-    pub unsupported_body: bool,
     /// The operation's output: the upstream JSON (`$.`) or a part of it (`$.result`).
     pub output: Mapping,
 }

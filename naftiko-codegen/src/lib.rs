@@ -41,22 +41,18 @@ pub mod resolve;
 pub mod spec;
 pub mod yaml;
 
-use diag::{Diagnostic, Diagnostics};
+use diag::{Ctxt, Diagnostic};
 use std::path::{Path, PathBuf};
 
 /// Reads and checks a spec held in memory.
 pub fn check_str(source: &str) -> Result<ir::Capability, Vec<Diagnostic>> {
     let root = yaml::parse(source)?;
-    let mut d = Diagnostics::default();
-    let Some(spec) = spec::read(&root, &mut d) else {
-        return Err(d.into_sorted());
+    let mut cx = Ctxt::new();
+    let Some(spec) = spec::read(&root, &mut cx) else {
+        return Err(cx.check().err().unwrap_or_default());
     };
-    let capability = resolve::resolve(&spec, &mut d);
-    if d.is_empty() {
-        Ok(capability)
-    } else {
-        Err(d.into_sorted())
-    }
+    let capability = resolve::resolve(&spec, &mut cx);
+    cx.check().map(|()| capability)
 }
 
 /// A spec that failed to load: the file could not be read, or it has mistakes.

@@ -7,14 +7,15 @@
 //! event stream of `saphyr-parser` (the maintained successor of yaml-rust) into this small tree,
 //! and the spec reader in [`crate::spec`] walks it by hand, collecting diagnostics as it goes.
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Diagnostic, Pos, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::collections::HashMap;
 
-/// One YAML node with the position where it starts.
+/// One YAML node with the span it was read from: the whole token for a scalar, the point where
+/// it starts for a list or a mapping.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
-    pub pos: Pos,
+    pub span: Span,
     pub kind: Kind,
 }
 
@@ -126,6 +127,7 @@ pub fn parse(src: &str) -> Result<Node, Vec<Diagnostic>> {
             }
         };
         let pos = Pos::new(span.start.line(), span.start.col() + 1);
+        let token = Span::new(pos, Pos::new(span.end.line(), span.end.col() + 1));
         match event {
             Event::DocumentStart(_) => {
                 documents += 1;
@@ -140,7 +142,7 @@ pub fn parse(src: &str) -> Result<Node, Vec<Diagnostic>> {
                 let plain = matches!(style, ScalarStyle::Plain);
                 builder.push(
                     Node {
-                        pos,
+                        span: token,
                         kind: Kind::Scalar {
                             value: value.into_owned(),
                             plain,
@@ -153,7 +155,13 @@ pub fn parse(src: &str) -> Result<Node, Vec<Diagnostic>> {
             Event::MappingStart(anchor, _) => builder.open(pos, anchor, true),
             Event::SequenceEnd | Event::MappingEnd => builder.close(),
             Event::Alias(id) => match builder.anchors.get(&id).cloned() {
-                Some(node) => builder.push(Node { pos, ..node }, 0),
+                Some(node) => builder.push(
+                    Node {
+                        span: token,
+                        ..node
+                    },
+                    0,
+                ),
                 None => builder
                     .errors
                     .push(Diagnostic::new(pos, "alias to an unknown anchor")),
@@ -185,7 +193,8 @@ impl Builder {
         } else {
             Kind::Seq(Vec::new())
         };
-        self.stack.push((Node { pos, kind }, anchor, None));
+        let span = pos.into();
+        self.stack.push((Node { span, kind }, anchor, None));
     }
 
     fn close(&mut self) {
@@ -208,18 +217,18 @@ impl Builder {
                 None => {
                     if node.as_str().is_none() {
                         self.errors.push(Diagnostic::new(
-                            node.pos,
+                            node.span,
                             "mapping keys must be plain strings",
                         ));
                     } else if let Some((first, _)) =
                         entries.iter().find(|(k, _)| k.as_str() == node.as_str())
                     {
                         self.errors.push(Diagnostic::new(
-                            node.pos,
+                            node.span,
                             format!(
                                 "duplicate key `{}` (first defined at line {})",
                                 node.as_str().unwrap_or_default(),
-                                first.pos.line
+                                first.span.start.line
                             ),
                         ));
                     }
@@ -240,12 +249,12 @@ mod tests {
     fn keeps_positions_of_keys_and_values() {
         let n = parse("a:\n  b: [1, 'x']\n").unwrap();
         let Kind::Map(e) = &n.kind else { panic!() };
-        assert_eq!(e[0].0.pos, Pos::new(1, 1));
+        assert_eq!(e[0].0.span, Span::at(Pos::new(1, 1), 1));
         let Kind::Map(inner) = &e[0].1.kind else {
             panic!()
         };
-        assert_eq!(inner[0].0.pos, Pos::new(2, 3));
-        assert_eq!(inner[0].1.pos, Pos::new(2, 6));
+        assert_eq!(inner[0].0.span, Span::at(Pos::new(2, 3), 1));
+        assert_eq!(inner[0].1.span, Span::from(Pos::new(2, 6)));
     }
 
     #[test]
@@ -261,7 +270,7 @@ mod tests {
     #[test]
     fn reports_duplicate_keys() {
         let e = parse("a: 1\na: 2\n").unwrap_err();
-        assert_eq!(e[0].pos, Pos::new(2, 1));
+        assert_eq!(e[0].span, Span::at(Pos::new(2, 1), 1));
         assert!(e[0].message.contains("duplicate key `a`"));
     }
 

@@ -129,7 +129,7 @@ fn versions_alpha2_and_alpha3_are_read_and_others_rejected() {
     ok(&s.replace("1.0.0-alpha2", "1.0.0-alpha3"));
     let d = errors(&s.replace("1.0.0-alpha2", "1.0.0-beta1"));
     assert!(has(&d, "unsupported naftiko version `1.0.0-beta1`"));
-    assert_eq!(d[0].pos.line, 1);
+    assert_eq!(d[0].span.start.line, 1);
 }
 
 #[test]
@@ -530,7 +530,7 @@ fn other_auth_types_are_rejected_by_name_and_line() {
     let d = errors(&src);
     assert!(d[0].message.contains("unknown authentication type `magic`"));
     assert_eq!(
-        (d[0].pos.line, d[0].pos.col),
+        (d[0].span.start.line, d[0].span.start.col),
         (line_of(&src, "type: magic"), 13)
     );
 }
@@ -593,7 +593,10 @@ fn unimplemented_constructs_say_not_supported_yet_with_their_line() {
         .expect("steps reported");
     assert_eq!(step.severity, Severity::Unsupported);
     assert!(step.message.ends_with("is not supported yet"));
-    assert_eq!((step.pos.line, step.pos.col), (line_of(&src, "steps:"), 7));
+    assert_eq!(
+        (step.span.start.line, step.span.start.col),
+        (line_of(&src, "steps:"), 7)
+    );
     let skill = spec(
         ITEM,
         "  - type: skill\n    namespace: s\n    port: 1\n    skills: []",

@@ -382,7 +382,7 @@ fn every_spec_of_the_corpus_is_checked_without_panic() {
             Err(_) => panicked.push(name),
             Ok(Ok(_)) => accepted.push(name),
             Ok(Err(diagnostics)) => {
-                if !diagnostics.iter().any(|d| d.pos.line >= 1) {
+                if !diagnostics.iter().any(|d| d.span.start.line >= 1) {
                     no_position.push(format!(
                         "{name}: {} diagnostics, none with a line",
                         diagnostics.len()

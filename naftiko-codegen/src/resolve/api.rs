@@ -5,7 +5,7 @@ use super::binds::Binds;
 use super::is_duplicate;
 use super::operation::resolve_operation;
 use super::templates::env_template;
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::ir::{self, Part, Template};
 use crate::names::{Names, snake_case};
 use crate::spec::{self, In, S};
@@ -15,7 +15,7 @@ pub(super) fn resolve_api(
     c: &spec::Consumes,
     binds: &Binds,
     modules: &mut Names,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> ir::Api {
     let base_uri = env_template(&c.base_uri, binds, "`baseUri`", d)
         .unwrap_or_else(|| Template(vec![Part::Lit(c.base_uri.v.clone())]));
@@ -41,8 +41,12 @@ pub(super) fn resolve_api(
         match (&p.location, &p.value) {
             (Some(l), Some(v)) if matches!(l.v, In::Header | In::Query) => {
                 if let Some(s) = v.as_str()
-                    && let Some(t) =
-                        env_template(&S::new(s.to_string(), v.pos), binds, "a fixed parameter", d)
+                    && let Some(t) = env_template(
+                        &S::new(s.to_string(), v.span),
+                        binds,
+                        "a fixed parameter",
+                        d,
+                    )
                 {
                     fixed.push(ir::Fixed {
                         name: p.name.v.clone(),
@@ -52,31 +56,31 @@ pub(super) fn resolve_api(
                 }
             }
             (Some(l), Some(_)) => d.unsupported(
-                l.pos,
+                l.span,
                 format!("an API-wide parameter `in: {}`", l.v.as_str()),
             ),
             _ => d.error(
-                p.pos,
+                p.span,
                 "an API-wide input parameter needs `in` (header or query) and a `value`",
             ),
         }
     }
     let mut operations: Vec<ir::Operation> = Vec::new();
-    let mut seen: HashMap<String, Pos> = HashMap::new();
+    let mut seen: HashMap<String, Span> = HashMap::new();
     let mut idents = Names::default();
     for r in &c.resources {
         if !r.params.is_empty() {
             d.unsupported(
-                r.pos,
+                r.span,
                 "resource-level `inputParameters` on a consumed resource",
             );
         }
         for op in &r.operations {
             let what = || format!("operation `{}` in `{}`", op.name.v, c.namespace.v);
-            let duplicate = is_duplicate(&mut seen, op.name.v.clone(), op.name.pos, what, d);
+            let duplicate = is_duplicate(&mut seen, op.name.v.clone(), op.name.span, what, d);
             let path = op.path.as_ref().unwrap_or(&r.path);
             // A duplicate is still checked, so that one build shows every mistake in it.
-            let resolved = resolve_operation(op, path, binds, &mut idents, d);
+            let resolved = resolve_operation(&c.namespace.v, op, path, binds, &mut idents, d);
             if !duplicate {
                 operations.push(resolved);
             }
@@ -96,12 +100,7 @@ pub(super) fn resolve_api(
 /// A base URI must be an absolute http(s) URL without query or fragment. Where it reads an
 /// environment variable, only the literal parts can be checked now; the rest is checked when
 /// the client is built.
-pub(super) fn check_base_uri(
-    t: &Template,
-    s: &S<String>,
-    key_in_path: Option<&str>,
-    d: &mut Diagnostics,
-) {
+pub(super) fn check_base_uri(t: &Template, s: &S<String>, key_in_path: Option<&str>, d: &mut Ctxt) {
     let starts_with_var = matches!(t.0.first(), Some(Part::Env(_)));
     let text: String =
         t.0.iter()
@@ -133,14 +132,14 @@ pub(super) fn check_base_uri(
         };
         let shown = &text[start..end];
         d.push(
-            Diagnostic::new(s.pos, format!("`baseUri` has a placeholder `{shown}` that nothing gives a value"))
+            Diagnostic::new(s.span, format!("`baseUri` has a placeholder `{shown}` that nothing gives a value"))
                 .with_help("read it from the environment with a bind: write `{{env.VAR}}` and declare `VAR` under `binds`"),
         );
         return;
     }
     if !scheme_ok || !host_ok || text.contains(['?', '#', ' ']) {
         d.error(
-            s.pos,
+            s.span,
             format!(
                 "`baseUri` must be an absolute http(s) URL without query or fragment, found `{}`",
                 s.v

@@ -2,11 +2,11 @@
 
 use super::binds::Binds;
 use super::templates::env_template;
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::ir;
 use crate::spec;
 
-pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Diagnostics) -> ir::Auth {
+pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Ctxt) -> ir::Auth {
     let what = "authentication";
     match &a.kind {
         spec::AuthKind::Bearer { token } => {
@@ -23,7 +23,7 @@ pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Diagnostics) -
         }
         spec::AuthKind::ApiKey { placement, .. } if placement.v == spec::ApiKeyIn::Path => {
             d.unsupported(
-                placement.pos,
+                placement.span,
                 "an API key placed in `path` (only `header` or `query`)",
             );
             ir::Auth::None
@@ -35,7 +35,7 @@ pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Diagnostics) -
         } => {
             if !is_token(&name.v) {
                 d.error(
-                    name.pos,
+                    name.span,
                     format!("`{}` is not a valid header or query parameter name", name.v),
                 );
             }

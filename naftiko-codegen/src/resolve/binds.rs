@@ -1,17 +1,17 @@
 //! Binds: variables read from the environment at start-up, and references to them.
 
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::spec::Spec;
 use std::collections::BTreeMap;
 
 /// Bind namespace → variable → environment variable.
 pub(super) type Binds = BTreeMap<String, BTreeMap<String, String>>;
-pub(super) fn resolve_binds(spec: &Spec, d: &mut Diagnostics) -> Binds {
+pub(super) fn resolve_binds(spec: &Spec, d: &mut Ctxt) -> Binds {
     let mut binds = Binds::new();
     for b in &spec.binds {
         if binds.contains_key(&b.namespace.v) {
             d.error(
-                b.namespace.pos,
+                b.namespace.span,
                 format!("duplicate bind namespace `{}`", b.namespace.v),
             );
             continue;
@@ -20,7 +20,7 @@ pub(super) fn resolve_binds(spec: &Spec, d: &mut Diagnostics) -> Binds {
         for (var, source) in &b.keys {
             if !b.located && !is_env_name(&source.v) {
                 d.error(
-                    source.pos,
+                    source.span,
                     format!("`{}` is not a valid environment variable name", source.v),
                 );
             }

@@ -2,7 +2,7 @@
 
 use super::binds::{Binds, bind_ref};
 use super::templates::{split_template, unresolved_template};
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::ir;
 use crate::names::{Names, snake_case};
 use crate::spec::{In, S, Type};
@@ -13,7 +13,7 @@ pub(super) fn json_template(
     params: &mut Vec<ir::Param>,
     names: &mut Names,
     binds: &Binds,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> ir::JsonTemplate {
     match &node.kind {
         Kind::Map(entries) => ir::JsonTemplate::Object(
@@ -34,7 +34,7 @@ pub(super) fn json_template(
                 .collect(),
         ),
         Kind::Scalar { value, .. } if value.contains("{{") => {
-            let parts = match split_template(&S::new(value.clone(), node.pos)) {
+            let parts = match split_template(&S::new(value.clone(), node.span)) {
                 Ok(p) => p,
                 Err(e) => {
                     d.push(e);
@@ -42,19 +42,19 @@ pub(super) fn json_template(
                 }
             };
             let mut out = Vec::new();
-            for (is_ref, text, pos) in parts {
+            for (is_ref, text, span) in parts {
                 if !is_ref {
                     out.push(ir::TextPart::Lit(text));
                     continue;
                 }
                 if bind_ref(binds, &text).is_some() {
-                    d.unsupported(pos, "a bind inside a `body` template");
+                    d.unsupported(span, "a bind inside a `body` template");
                     continue;
                 }
                 let name = match text.split_once('.') {
                     Some((prefix, name)) if !binds.contains_key(prefix) => name,
                     Some(_) => {
-                        d.push(unresolved_template(pos, &text, binds, "a `body` template"));
+                        d.push(unresolved_template(span, &text, binds, "a `body` template"));
                         continue;
                     }
                     None => text.as_str(),

@@ -6,7 +6,7 @@ use super::is_duplicate;
 use super::output::resolve_output;
 use super::suggest::edit_distance;
 use super::templates::{env_template, unresolved_template};
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::ir::{self, Arg, Input, Source};
 use crate::names::{Names, snake_case};
 use crate::spec::{self, In, S, Type};
@@ -17,24 +17,23 @@ use std::collections::HashMap;
 pub(super) fn resolve_call(
     call: &S<String>,
     apis: &[ir::Api],
-    quiet: &Quiet,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> Option<(usize, usize)> {
     let Some((ns, op)) = call.v.split_once('.') else {
         d.error(
-            call.pos,
+            call.span,
             format!("`call` must name `namespace.operation`, found `{}`", call.v),
         );
         return None;
     };
     let Some(a) = apis.iter().position(|a| a.namespace == ns) else {
-        if quiet.has_imports || quiet.unreadable.iter().any(|n| n == ns) {
+        if d.namespace_excused(ns) {
             return None;
         }
         let known: Vec<&str> = apis.iter().map(|a| a.namespace.as_str()).collect();
         d.push(
             Diagnostic::new(
-                call.pos,
+                call.span,
                 format!("unknown namespace `{ns}` in `call: {}`", call.v),
             )
             .with_help(format!(
@@ -68,7 +67,7 @@ pub(super) fn resolve_call(
         }
         d.push(
             Diagnostic::new(
-                call.pos,
+                call.span,
                 format!("`call` to an operation that does not exist: `{op}` in `{ns}`"),
             )
             .with_help(help),
@@ -85,13 +84,6 @@ pub(super) struct Exposure<'a> {
     /// REST: the variables of the exposed path.
     pub(super) path_vars: Vec<String>,
     pub(super) is_tool: bool,
-    pub(super) quiet: &'a Quiet,
-}
-
-/// Namespaces whose problems were already reported: calls into them are not reported again.
-pub(super) struct Quiet {
-    pub(super) has_imports: bool,
-    pub(super) unreadable: Vec<String>,
 }
 
 /// Reads a `with` value: a reference to an input, a bind, or a literal constant.
@@ -99,7 +91,7 @@ pub(super) fn with_value(
     v: &Node,
     ex: &Exposure,
     binds: &Binds,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> Option<WithValue> {
     let Some(s) = v.as_str().filter(|_| matches!(v.kind, Kind::Scalar { .. })) else {
         return Some(WithValue::Const(v.to_json()));
@@ -120,13 +112,13 @@ pub(super) fn with_value(
             return Some(WithValue::Env);
         }
         if inner.contains('.') {
-            d.push(unresolved_template(v.pos, inner, binds, "`with`"));
+            d.push(unresolved_template(v.span, inner, binds, "`with`"));
             return None;
         }
         return Some(WithValue::Input(inner.to_string()));
     }
     if s.contains("{{") {
-        env_template(&S::new(s.to_string(), v.pos), binds, "`with`", d)?;
+        env_template(&S::new(s.to_string(), v.span), binds, "`with`", d)?;
         return Some(WithValue::Env);
     }
     if let Some((prefix, name)) = s.split_once('.')
@@ -142,7 +134,7 @@ pub(super) fn with_value(
             return match bind_ref(binds, s) {
                 Some(_) => Some(WithValue::Env),
                 None => {
-                    d.push(unresolved_template(v.pos, s, binds, "`with`"));
+                    d.push(unresolved_template(v.span, s, binds, "`with`"));
                     None
                 }
             };
@@ -166,10 +158,10 @@ pub(super) fn resolve_exposed_call(
     ex: &Exposure,
     apis: &[ir::Api],
     binds: &Binds,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> Option<ir::Call> {
     let call = e.call.as_ref()?;
-    let (a, o) = resolve_call(call, apis, ex.quiet, d)?;
+    let (a, o) = resolve_call(call, apis, d)?;
     let op = &apis[a].operations[o];
     let mut args = vec![Arg::Absent; op.params.len()];
     let mut inputs: Vec<Input> = Vec::new();
@@ -179,10 +171,10 @@ pub(super) fn resolve_exposed_call(
 
     // Declared inputs come first, in the order written.
     if let Some(declared) = declared {
-        let mut seen: HashMap<String, Pos> = HashMap::new();
+        let mut seen: HashMap<String, Span> = HashMap::new();
         for p in declared {
             let what = || format!("input `{}`", p.name.v);
-            if is_duplicate(&mut seen, p.name.v.clone(), p.name.pos, what, d) {
+            if is_duplicate(&mut seen, p.name.v.clone(), p.name.span, what, d) {
                 continue;
             }
             let source = if ex.is_tool {
@@ -193,7 +185,7 @@ pub(super) fn resolve_exposed_call(
                     Some(In::Header) => Source::Header,
                     Some(In::Body) => Source::Field,
                     Some(In::Cookie) => {
-                        d.unsupported(p.pos, "`in: cookie` inputs");
+                        d.unsupported(p.span, "`in: cookie` inputs");
                         continue;
                     }
                     Some(In::Query) => Source::Query,
@@ -203,7 +195,7 @@ pub(super) fn resolve_exposed_call(
             };
             if source == Source::Path && !ex.path_vars.iter().any(|v| v == &p.name.v) {
                 d.error(
-                    p.name.pos,
+                    p.name.span,
                     format!(
                         "path input `{}` has no `{{{}}}` variable in the exposed path",
                         p.name.v, p.name.v
@@ -224,9 +216,9 @@ pub(super) fn resolve_exposed_call(
     // Finds or infers the input named `name` that feeds consumed parameter `pi`.
     let mut input_for = |name: &str,
                          pi: usize,
-                         pos: Pos,
+                         span: Span,
                          inputs: &mut Vec<Input>,
-                         d: &mut Diagnostics|
+                         d: &mut Ctxt|
      -> Option<usize> {
         // Exact names; path variables also match ASCII case-insensitively (`{orgid}` ← `orgId`).
         let found = inputs.iter().position(|i| i.name == name).or_else(|| {
@@ -241,7 +233,7 @@ pub(super) fn resolve_exposed_call(
             let known: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
             d.push(
                 Diagnostic::new(
-                    pos,
+                    span,
                     format!("`with` refers to an input `{name}` that does not exist"),
                 )
                 .with_help(format!(
@@ -289,13 +281,13 @@ pub(super) fn resolve_exposed_call(
                 .position(|p| p.name.eq_ignore_ascii_case(&key.v))
         });
         let Some(pi) = pi else {
-            if op.unsupported_body {
+            if d.with_keys_excused(&apis[a].namespace, &op.name) {
                 continue;
             }
             let known: Vec<&str> = op.params.iter().map(|p| p.name.as_str()).collect();
             d.push(
                 Diagnostic::new(
-                    key.pos,
+                    key.span,
                     format!(
                         "`with` names `{}`, which is not a parameter of `{}.{}`",
                         key.v, apis[a].namespace, op.name
@@ -314,7 +306,7 @@ pub(super) fn resolve_exposed_call(
         };
         if fed[pi] {
             d.error(
-                key.pos,
+                key.span,
                 format!("parameter `{}` is fed twice", op.params[pi].name),
             );
             continue;
@@ -322,11 +314,11 @@ pub(super) fn resolve_exposed_call(
         fed[pi] = true;
         match with_value(value, ex, binds, d) {
             Some(WithValue::Input(name)) => {
-                if let Some(i) = input_for(&name, pi, value.pos, &mut inputs, d) {
+                if let Some(i) = input_for(&name, pi, value.span, &mut inputs, d) {
                     args[pi] = Arg::Input(i);
                 }
             }
-            Some(WithValue::Env) => d.unsupported(value.pos, "a `with` value read from a bind"),
+            Some(WithValue::Env) => d.unsupported(value.span, "a `with` value read from a bind"),
             Some(WithValue::Const(v)) => args[pi] = Arg::Const(v),
             None => {}
         }
@@ -342,7 +334,7 @@ pub(super) fn resolve_exposed_call(
             fed[pi] = true;
         } else if let Some(name) = &p.default_input {
             fed[pi] = true;
-            if let Some(i) = input_for(name, pi, e.pos, &mut inputs, d) {
+            if let Some(i) = input_for(name, pi, e.span, &mut inputs, d) {
                 args[pi] = Arg::Input(i);
             }
         }
@@ -362,7 +354,7 @@ pub(super) fn resolve_exposed_call(
         match existing {
             Some(i) => args[pi] = Arg::Input(i),
             None if can_exist => {
-                if let Some(i) = input_for(&p.name.clone(), pi, e.pos, &mut inputs, d) {
+                if let Some(i) = input_for(&p.name.clone(), pi, e.span, &mut inputs, d) {
                     args[pi] = Arg::Input(i);
                 }
             }
@@ -377,7 +369,7 @@ pub(super) fn resolve_exposed_call(
                 };
                 d.push(
                     Diagnostic::new(
-                        call.pos,
+                        call.span,
                         format!(
                             "required parameter `{}` ({}) of `{}.{}` is fed by nothing: {why}",
                             p.name,
@@ -402,7 +394,7 @@ pub(super) fn resolve_exposed_call(
                 let input = &mut inputs[*i];
                 if input.ty != p.ty {
                     d.error(
-                        e.pos,
+                        e.span,
                         format!(
                             "input `{}` is {} but feeds `{}`, which is {}",
                             input.name,
@@ -417,7 +409,7 @@ pub(super) fn resolve_exposed_call(
             Arg::Const(v) => match coerce(v, p.ty) {
                 Some(c) => *v = c,
                 None => d.error(
-                    e.pos,
+                    e.span,
                     format!(
                         "the constant `{v}` given to `{}` is not {}",
                         p.name,
@@ -434,12 +426,12 @@ pub(super) fn resolve_exposed_call(
     if let Some(declared) = declared.filter(|_| !unresolved_refs) {
         for (n, i) in inputs.iter().enumerate() {
             if i.source != Source::Path && !args.contains(&Arg::Input(n)) {
-                let pos = declared
+                let span = declared
                     .iter()
                     .find(|p| p.name.v == i.name)
-                    .map_or(e.pos, |p| p.name.pos);
+                    .map_or(e.span, |p| p.name.span);
                 d.error(
-                    pos,
+                    span,
                     format!(
                         "input `{}` of `{name}` feeds no parameter of `{}.{}`",
                         i.name, apis[a].namespace, op.name
@@ -455,7 +447,7 @@ pub(super) fn resolve_exposed_call(
         });
         if !feeds {
             d.error(
-                e.pos,
+                e.span,
                 format!(
                     "path variable `{{{v}}}` of `{name}` feeds no parameter of `{}.{}`",
                     apis[a].namespace, op.name

@@ -1,9 +1,9 @@
 //! MCP adapters: tools.
 
 use super::binds::Binds;
-use super::exposed::{Exposure, Quiet, resolve_exposed_call};
+use super::exposed::{Exposure, resolve_exposed_call};
 use super::is_duplicate;
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{Ctxt, Span};
 use crate::ir;
 use crate::names::{Names, snake_case};
 use crate::spec;
@@ -13,17 +13,16 @@ pub(super) fn resolve_mcp(
     m: &spec::McpExposes,
     apis: &[ir::Api],
     binds: &Binds,
-    quiet: &Quiet,
     modules: &mut Names,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> ir::McpAdapter {
     let mut tools = Vec::new();
-    let mut seen: HashMap<String, Pos> = HashMap::new();
+    let mut seen: HashMap<String, Span> = HashMap::new();
     let mut idents = Names::default();
     for t in &m.tools {
         let Some(name) = &t.name else { continue };
         let what = || format!("tool `{}` in `{}`", name.v, m.namespace.v);
-        let duplicate = is_duplicate(&mut seen, name.v.clone(), name.pos, what, d);
+        let duplicate = is_duplicate(&mut seen, name.v.clone(), name.span, what, d);
         if name.v.is_empty()
             || name.v.len() > 128
             || !name
@@ -32,7 +31,7 @@ pub(super) fn resolve_mcp(
                 .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
         {
             d.error(
-                name.pos,
+                name.span,
                 format!(
                     "tool name `{}` must be 1–128 characters of letters, digits, `_`, `-` or `.`",
                     name.v
@@ -43,7 +42,6 @@ pub(super) fn resolve_mcp(
             prefixes: ["tools", &m.namespace.v],
             path_vars: Vec::new(),
             is_tool: true,
-            quiet,
         };
         let ident = idents.claim(&snake_case(&name.v));
         let call = resolve_exposed_call(t, &name.v, ident, &ex, apis, binds, d);

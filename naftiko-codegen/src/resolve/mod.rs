@@ -14,28 +14,27 @@ mod rest;
 mod suggest;
 mod templates;
 
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{Ctxt, Span};
 use crate::ir;
 use crate::names::Names;
 use crate::spec::{self, S, Spec};
 use api::resolve_api;
 use binds::resolve_binds;
-use exposed::Quiet;
 use mcp::resolve_mcp;
 use rest::resolve_rest;
 use std::collections::HashMap;
 
-pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
+pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
     let binds = resolve_binds(spec, d);
     let mut modules = Names::default();
     let mut apis: Vec<ir::Api> = Vec::new();
-    let mut api_pos: HashMap<String, Pos> = HashMap::new();
+    let mut api_spans: HashMap<String, Span> = HashMap::new();
     for c in &spec.consumes {
         let what = || format!("consumed namespace `{}`", c.namespace.v);
         if is_duplicate(
-            &mut api_pos,
+            &mut api_spans,
             c.namespace.v.clone(),
-            c.namespace.pos,
+            c.namespace.span,
             what,
             d,
         ) {
@@ -45,16 +44,13 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
     }
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
-    let mut ports: HashMap<(String, u16), (Pos, String)> = HashMap::new();
-    let mut namespaces: HashMap<String, Pos> = api_pos.clone();
-    let mut check_adapter = |ns: &S<String>,
-                             address: &str,
-                             port: Option<&S<u16>>,
-                             d: &mut Diagnostics| {
+    let mut ports: HashMap<(String, u16), (Span, String)> = HashMap::new();
+    let mut namespaces: HashMap<String, Span> = api_spans.clone();
+    let mut check_adapter = |ns: &S<String>, address: &str, port: Option<&S<u16>>, d: &mut Ctxt| {
         is_duplicate(
             &mut namespaces,
             ns.v.clone(),
-            ns.pos,
+            ns.span,
             || format!("namespace `{}`", ns.v),
             d,
         );
@@ -62,17 +58,13 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
             let key = (address.to_string(), port.v);
             if let Some((first, other)) = ports.get(&key) {
                 d.error(
-                    port.pos,
-                    format!("two adapters on one port: `{}` and `{other}` (line {}) both listen on {address}:{}", ns.v, first.line, port.v),
+                    port.span,
+                    format!("two adapters on one port: `{}` and `{other}` (line {}) both listen on {address}:{}", ns.v, first.start.line, port.v),
                 );
             } else {
-                ports.insert(key, (port.pos, ns.v.clone()));
+                ports.insert(key, (port.span, ns.v.clone()));
             }
         }
-    };
-    let quiet = Quiet {
-        has_imports: spec.has_imports,
-        unreadable: spec.unreadable_namespaces.clone(),
     };
     // Retries are allowed where an exposure says the call is idempotent.
     let mut idempotent_hint: HashMap<(usize, usize), bool> = HashMap::new();
@@ -81,7 +73,7 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
             spec::Exposes::Rest(r) => {
                 let address = r.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
                 check_adapter(&r.namespace, address, Some(&r.port), d);
-                rest.push(resolve_rest(r, &apis, &binds, &quiet, &mut modules, d));
+                rest.push(resolve_rest(r, &apis, &binds, &mut modules, d));
             }
             spec::Exposes::Mcp(m) => {
                 let address = m.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
@@ -91,7 +83,7 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
                     None
                 };
                 check_adapter(&m.namespace, address, port, d);
-                let adapter = resolve_mcp(m, &apis, &binds, &quiet, &mut modules, d);
+                let adapter = resolve_mcp(m, &apis, &binds, &mut modules, d);
                 for t in &adapter.tools {
                     if let Some(i) = t.idempotent {
                         let e = idempotent_hint
@@ -120,26 +112,26 @@ pub fn resolve(spec: &Spec, d: &mut Diagnostics) -> ir::Capability {
     }
 }
 
-/// Records where `key` is first defined. A repeat is reported at `pos` as `duplicate <what>`,
+/// Records where `key` is first defined. A repeat is reported at `span` as `duplicate <what>`,
 /// naming the line of the first; the result says whether `key` was already there.
 pub(super) fn is_duplicate<K: Eq + std::hash::Hash>(
-    seen: &mut HashMap<K, Pos>,
+    seen: &mut HashMap<K, Span>,
     key: K,
-    pos: Pos,
+    span: Span,
     what: impl FnOnce() -> String,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> bool {
     match seen.entry(key) {
         std::collections::hash_map::Entry::Occupied(first) => {
-            let line = first.get().line;
+            let line = first.get().start.line;
             d.error(
-                pos,
+                span,
                 format!("duplicate {} (first defined at line {line})", what()),
             );
             true
         }
         std::collections::hash_map::Entry::Vacant(slot) => {
-            slot.insert(pos);
+            slot.insert(span);
             false
         }
     }

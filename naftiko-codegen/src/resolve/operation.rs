@@ -6,7 +6,7 @@ use super::body::json_template;
 use super::is_duplicate;
 use super::output::resolve_output;
 use super::templates::{env_template, unresolved_template};
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{Ctxt, Span};
 use crate::ir::{self, Segment, Template};
 use crate::names::{Names, pascal_case, snake_case};
 use crate::spec::{self, In, Method, S, Type};
@@ -16,18 +16,18 @@ use std::collections::HashMap;
 /// Splits a resource path into literal text and `{x}` / `{{x}}` placeholders.
 pub(super) fn path_placeholders(
     path: &S<String>,
-    d: &mut Diagnostics,
-) -> Vec<Result<String, (String, Pos)>> {
+    d: &mut Ctxt,
+) -> Vec<Result<String, (String, Span)>> {
     let mut out = Vec::new();
     let mut rest = path.v.as_str();
-    let mut col = path.pos.col;
+    let mut at = 0;
     while let Some(start) = rest.find('{') {
         let double = rest[start..].starts_with("{{");
         let open = if double { 2 } else { 1 };
         let close = if double { "}}" } else { "}" };
         let Some(len) = rest[start + open..].find(close) else {
             d.error(
-                Pos::new(path.pos.line, col + start),
+                path.span_of(at + start..path.v.len()),
                 format!("unclosed `{{` in path `{}`", path.v),
             );
             return out;
@@ -36,9 +36,9 @@ pub(super) fn path_placeholders(
             out.push(Ok(rest[..start].to_string()));
         }
         let name = rest[start + open..start + open + len].trim().to_string();
-        out.push(Err((name, Pos::new(path.pos.line, col + start))));
         let consumed = start + open + len + close.len();
-        col += consumed;
+        out.push(Err((name, path.span_of(at + start..at + consumed))));
+        at += consumed;
         rest = &rest[consumed..];
     }
     if !rest.is_empty() {
@@ -48,40 +48,41 @@ pub(super) fn path_placeholders(
 }
 
 pub(super) fn resolve_operation(
+    namespace: &str,
     op: &spec::Operation,
     path: &S<String>,
     binds: &Binds,
     idents: &mut Names,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> ir::Operation {
     if path.v.contains('?') {
-        d.unsupported(path.pos, "a query string in a resource path");
+        d.unsupported(path.span, "a query string in a resource path");
     }
     // A relative path (`users/me`) is read as relative to the base URI: `/users/me`.
     let absolute;
     let path = if path.v.starts_with('/') {
         path
     } else {
-        absolute = S::new(format!("/{}", path.v), path.pos);
+        absolute = S::new(format!("/{}", path.v), path.span);
         &absolute
     };
     let mut params: Vec<ir::Param> = Vec::new();
-    let mut names: HashMap<(String, In), Pos> = HashMap::new();
+    let mut names: HashMap<(String, In), Span> = HashMap::new();
     let mut field_names = Names::default();
     for p in &op.params {
         let Some(location) = p.location.as_ref() else {
-            d.error(p.pos, format!("missing required key `in` in parameter `{}` (path, query, header, cookie or body)", p.name.v));
+            d.error(p.span, format!("missing required key `in` in parameter `{}` (path, query, header, cookie or body)", p.name.v));
             continue;
         };
         if location.v == In::Cookie {
-            d.unsupported(location.pos, "`in: cookie` parameters");
+            d.unsupported(location.span, "`in: cookie` parameters");
             continue;
         }
         let what = || format!("parameter `{}`", p.name.v);
         if is_duplicate(
             &mut names,
             (p.name.v.clone(), location.v),
-            p.name.pos,
+            p.name.span,
             what,
             d,
         ) {
@@ -89,7 +90,7 @@ pub(super) fn resolve_operation(
         }
         if matches!(location.v, In::Header) && !is_token(&p.name.v) {
             d.error(
-                p.name.pos,
+                p.name.span,
                 format!("`{}` is not a valid header name", p.name.v),
             );
         }
@@ -114,9 +115,9 @@ pub(super) fn resolve_operation(
     for piece in path_placeholders(path, d) {
         match piece {
             Ok(lit) => segments.push(Segment::Lit(lit)),
-            Err((name, pos)) => {
+            Err((name, span)) => {
                 if name.is_empty() {
-                    d.error(pos, "empty `{}` placeholder in path");
+                    d.error(span, "empty `{}` placeholder in path");
                     continue;
                 }
                 let idx = params
@@ -147,13 +148,13 @@ pub(super) fn resolve_operation(
     }
     for (i, p) in params.iter().enumerate() {
         if p.location == In::Path && !used_path_params.contains(&i) {
-            let pos = op
+            let span = op
                 .params
                 .iter()
                 .find(|q| q.name.v == p.name)
-                .map_or(op.pos, |q| q.pos);
+                .map_or(op.span, |q| q.span);
             d.error(
-                pos,
+                span,
                 format!(
                     "path parameter `{}` has no `{{{}}}` placeholder in path `{}`",
                     p.name, p.name, path.v
@@ -172,14 +173,15 @@ pub(super) fn resolve_operation(
         [one] => ir::Body::Whole(*one),
         many => ir::Body::Fields(many.to_vec()),
     };
-    let mut unsupported_body = false;
     if let Some(b) = &op.body {
         let empty = b.data.as_ref().is_none_or(|data| {
             matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null()
         });
         if !b.json {
             // Already reported; `with` may name the variables of its data.
-            unsupported_body = !empty;
+            if !empty {
+                d.excuse_with_keys(namespace, &op.name.v);
+            }
         } else if let Some(data) = b.data.as_ref().filter(|_| !empty) {
             let template = json_template(data, &mut params, &mut field_names, binds, d);
             for &i in &body_params {
@@ -188,7 +190,7 @@ pub(super) fn resolve_operation(
                         op.params
                             .iter()
                             .find(|q| q.name.v == params[i].name)
-                            .map_or(b.pos, |q| q.pos),
+                            .map_or(b.span, |q| q.span),
                         format!(
                             "body parameter `{}` is not used by the operation's `body` template",
                             params[i].name
@@ -218,7 +220,6 @@ pub(super) fn resolve_operation(
         params,
         body,
         idempotent: matches!(op.method.v, Method::Get | Method::Head | Method::Options),
-        unsupported_body,
         output,
     }
 }
@@ -231,11 +232,11 @@ pub(super) fn resolve_operation(
 pub(super) fn param_value(
     v: &Node,
     binds: &Binds,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> (Option<Template>, Option<String>) {
     let Some(s) = v.as_str().filter(|_| matches!(v.kind, Kind::Scalar { .. })) else {
         d.error(
-            v.pos,
+            v.span,
             format!(
                 "a parameter `value` must be a string, found {}",
                 v.describe()
@@ -255,7 +256,7 @@ pub(super) fn param_value(
             Some(("tools" | "rest", name)) => name,
             Some(_) => {
                 d.push(unresolved_template(
-                    v.pos,
+                    v.span,
                     inner,
                     binds,
                     "a parameter `value`",
@@ -267,7 +268,7 @@ pub(super) fn param_value(
         return (None, Some(name.to_string()));
     }
     let template = env_template(
-        &S::new(s.to_string(), v.pos),
+        &S::new(s.to_string(), v.span),
         binds,
         "a parameter `value`",
         d,
@@ -277,7 +278,7 @@ pub(super) fn param_value(
         .is_some_and(|t| t.env_vars().next().is_some())
     {
         d.unsupported(
-            v.pos,
+            v.span,
             "an operation parameter `value` read from a bind (an API-wide `inputParameters` entry can)",
         );
         return (None, None);

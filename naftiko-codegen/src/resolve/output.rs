@@ -1,10 +1,10 @@
 //! Output mappings: identity or a JSONPath checked at compile time.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Ctxt, Diagnostic};
 use crate::ir::Mapping;
 use crate::spec::{self, S};
 
-pub(super) fn check_jsonpath(m: &S<String>, d: &mut Diagnostics) -> Mapping {
+pub(super) fn check_jsonpath(m: &S<String>, d: &mut Ctxt) -> Mapping {
     let text = m.v.trim();
     if text == "$." || text == "$" {
         return Mapping::Identity;
@@ -13,7 +13,7 @@ pub(super) fn check_jsonpath(m: &S<String>, d: &mut Diagnostics) -> Mapping {
         Ok(_) => Mapping::Path(text.to_string()),
         Err(e) => {
             d.push(
-                Diagnostic::new(m.pos, format!("bad JSONPath `{text}`: {e}")).with_help(
+                Diagnostic::new(m.span, format!("bad JSONPath `{text}`: {e}")).with_help(
                     "mappings are RFC 9535 JSONPath, e.g. `$.` (everything) or `$.data[*].id`",
                 ),
             );
@@ -22,10 +22,10 @@ pub(super) fn check_jsonpath(m: &S<String>, d: &mut Diagnostics) -> Mapping {
     }
 }
 
-pub(super) fn resolve_output(outputs: &[spec::Output], d: &mut Diagnostics) -> Mapping {
+pub(super) fn resolve_output(outputs: &[spec::Output], d: &mut Ctxt) -> Mapping {
     if outputs.len() > 1 {
         d.unsupported(
-            outputs[1].pos,
+            outputs[1].span,
             "more than one output parameter (result shaping)",
         );
     }

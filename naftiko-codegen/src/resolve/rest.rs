@@ -1,32 +1,32 @@
 //! REST adapters: exposed paths, routes.
 
 use super::binds::Binds;
-use super::exposed::{Exposure, Quiet, resolve_exposed_call};
+use super::exposed::{Exposure, resolve_exposed_call};
 use super::is_duplicate;
 use super::operation::path_placeholders;
-use crate::diag::{Diagnostics, Pos};
+use crate::diag::{Ctxt, Span};
 use crate::ir::{self, Source};
 use crate::names::{Names, snake_case};
 use crate::spec::{self, Method, S};
 use std::collections::HashMap;
 
-pub(super) fn exposed_path_vars(path: &S<String>, d: &mut Diagnostics) -> (String, Vec<String>) {
+pub(super) fn exposed_path_vars(path: &S<String>, d: &mut Ctxt) -> (String, Vec<String>) {
     let mut axum_path = String::new();
     let mut vars = Vec::new();
     for piece in path_placeholders(path, d) {
         match piece {
             Ok(lit) => axum_path.push_str(&lit),
-            Err((name, pos)) => {
+            Err((name, span)) => {
                 if name.is_empty()
                     || !name
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
                 {
-                    d.error(pos, format!("path variable `{{{name}}}` must be a non-empty name of letters, digits, `_` or `-`"));
+                    d.error(span, format!("path variable `{{{name}}}` must be a non-empty name of letters, digits, `_` or `-`"));
                     continue;
                 }
                 if vars.contains(&name) {
-                    d.error(pos, format!("path variable `{{{name}}}` appears twice"));
+                    d.error(span, format!("path variable `{{{name}}}` appears twice"));
                     continue;
                 }
                 axum_path.push_str(&format!("{{{name}}}"));
@@ -43,11 +43,11 @@ pub(super) fn exposed_path_vars(path: &S<String>, d: &mut Diagnostics) -> (Strin
                 && segment.matches('{').count() == 1)
         {
             d.unsupported(
-                path.pos,
+                path.span,
                 format!("a path variable inside a segment (`{segment}`)"),
             );
         } else if segment.starts_with(':') || segment.starts_with('*') {
-            d.error(path.pos, format!("path segment `{segment}` starts with `{}`; path variables are written `{{name}}`", &segment[..1]));
+            d.error(path.span, format!("path segment `{segment}` starts with `{}`; path variables are written `{{name}}`", &segment[..1]));
         }
     }
     (axum_path, vars)
@@ -60,19 +60,18 @@ pub(super) fn resolve_rest(
     r: &spec::RestExposes,
     apis: &[ir::Api],
     binds: &Binds,
-    quiet: &Quiet,
     modules: &mut Names,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> ir::RestAdapter {
     let mut routes: Vec<ir::Route> = Vec::new();
-    let mut seen_routes: HashMap<(String, Method), Pos> = HashMap::new();
-    let mut seen_names: HashMap<String, Pos> = HashMap::new();
+    let mut seen_routes: HashMap<(String, Method), Span> = HashMap::new();
+    let mut seen_names: HashMap<String, Span> = HashMap::new();
     let mut canonical: HashMap<String, (String, Vec<String>)> = HashMap::new();
     let mut idents = Names::default();
     for res in &r.resources {
         if !res.path.v.starts_with('/') {
             d.error(
-                res.path.pos,
+                res.path.span,
                 format!(
                     "an exposed path must start with `/`, found `{}`",
                     res.path.v
@@ -82,7 +81,7 @@ pub(super) fn resolve_rest(
         let (axum_path, path_vars) = exposed_path_vars(&res.path, d);
         if RESERVED_PATHS.contains(&axum_path.as_str()) {
             d.error(
-                res.path.pos,
+                res.path.span,
                 format!("path `{axum_path}` is reserved: every REST adapter serves it itself"),
             );
             continue;
@@ -105,7 +104,7 @@ pub(super) fn resolve_rest(
             let mut duplicate = is_duplicate(
                 &mut seen_routes,
                 (shape.clone(), method.v),
-                method.pos,
+                method.span,
                 what,
                 d,
             );
@@ -115,13 +114,12 @@ pub(super) fn resolve_rest(
             );
             if let Some(n) = &op.name {
                 let what = || format!("operation `{}` in `{}`", n.v, r.namespace.v);
-                duplicate |= is_duplicate(&mut seen_names, n.v.clone(), n.pos, what, d);
+                duplicate |= is_duplicate(&mut seen_names, n.v.clone(), n.span, what, d);
             }
             let ex = Exposure {
                 prefixes: ["rest", &r.namespace.v],
                 path_vars: path_vars.clone(),
                 is_tool: false,
-                quiet,
             };
             let ident = idents.claim(&snake_case(&name));
             let call = resolve_exposed_call(op, &name, ident, &ex, apis, binds, d);

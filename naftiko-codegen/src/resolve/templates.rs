@@ -1,33 +1,33 @@
 //! `{{...}}` templates in strings: splitting, and resolving against the binds.
 
 use super::binds::{Binds, bind_ref};
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::ir::{Part, Template};
 use crate::spec::S;
 
-/// Splits a string into literal text and `{{...}}` references, each with its position.
-pub(super) fn split_template(s: &S<String>) -> Result<Vec<(bool, String, Pos)>, Diagnostic> {
+/// Splits a string into literal text and `{{...}}` references, each with its span.
+pub(super) fn split_template(s: &S<String>) -> Result<Vec<(bool, String, Span)>, Diagnostic> {
     let mut out = Vec::new();
     let mut rest = s.v.as_str();
     let mut offset = 0;
     while let Some(start) = rest.find("{{") {
         if start > 0 {
-            out.push((false, rest[..start].to_string(), s.pos));
+            out.push((false, rest[..start].to_string(), s.span));
         }
         let Some(end) = rest[start..].find("}}") else {
             return Err(Diagnostic::new(
-                s.pos,
+                s.span,
                 format!("unclosed `{{{{` in `{}`", s.v),
             ));
         };
         let inner = rest[start + 2..start + end].trim().to_string();
-        let col = s.pos.col + offset + start;
-        out.push((true, inner, Pos::new(s.pos.line, col)));
+        let at = offset + start;
+        out.push((true, inner, s.span_of(at..at + end + 2)));
         offset += start + end + 2;
         rest = &rest[start + end + 2..];
     }
     if !rest.is_empty() {
-        out.push((false, rest.to_string(), s.pos));
+        out.push((false, rest.to_string(), s.span));
     }
     Ok(out)
 }
@@ -37,7 +37,7 @@ pub(super) fn env_template(
     s: &S<String>,
     binds: &Binds,
     what: &str,
-    d: &mut Diagnostics,
+    d: &mut Ctxt,
 ) -> Option<Template> {
     let parts = match split_template(s) {
         Ok(p) => p,
@@ -57,19 +57,19 @@ pub(super) fn env_template(
             Some(var) => out.push(Part::Env(var)),
             None => {
                 ok = false;
-                d.push(unresolved_template(s.pos, &text, binds, what));
+                d.push(unresolved_template(s.span, &text, binds, what));
             }
         }
     }
     ok.then_some(Template(out))
 }
 
-pub(super) fn unresolved_template(pos: Pos, text: &str, binds: &Binds, what: &str) -> Diagnostic {
+pub(super) fn unresolved_template(span: Span, text: &str, binds: &Binds, what: &str) -> Diagnostic {
     let known: Vec<String> = binds
         .iter()
         .flat_map(|(ns, keys)| keys.keys().map(move |k| format!("{{{{{ns}.{k}}}}}")))
         .collect();
-    Diagnostic::new(pos, format!("template `{{{{{text}}}}}` in {what} names no bind or parameter")).with_help(if known.is_empty() {
+    Diagnostic::new(span, format!("template `{{{{{text}}}}}` in {what} names no bind or parameter")).with_help(if known.is_empty() {
         "declare the variable under `binds` (e.g. `binds: [{namespace: env, keys: {TOKEN: TOKEN}}]`)".to_string()
     } else {
         format!("binds in scope: {}", known.join(", "))

@@ -1,6 +1,6 @@
 //! Walking a YAML mapping key by key: what was taken, what is left over, scalar types.
 
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::spec::S;
 use crate::yaml::{Kind, Node};
 
@@ -9,13 +9,13 @@ pub(super) fn node_has_key(node: &Node, key: &str) -> bool {
 }
 
 /// The items of a list; anything else is an error and yields nothing.
-pub(super) fn seq<'a>(node: &'a Node, what: &str, d: &mut Diagnostics) -> &'a [Node] {
+pub(super) fn seq<'a>(node: &'a Node, what: &str, d: &mut Ctxt) -> &'a [Node] {
     match &node.kind {
         Kind::Seq(items) => items,
         _ if node.is_null() => &[],
         _ => {
             d.error(
-                node.pos,
+                node.span,
                 format!("{what} must be a list, found {}", node.describe()),
             );
             &[]
@@ -33,7 +33,7 @@ pub(super) struct Obj<'a> {
 }
 
 impl<'a> Obj<'a> {
-    pub(super) fn new(node: &'a Node, what: &'static str, d: &mut Diagnostics) -> Option<Self> {
+    pub(super) fn new(node: &'a Node, what: &'static str, d: &mut Ctxt) -> Option<Self> {
         match &node.kind {
             Kind::Map(entries) => Some(Obj {
                 node,
@@ -44,7 +44,7 @@ impl<'a> Obj<'a> {
             }),
             _ => {
                 d.error(
-                    node.pos,
+                    node.span,
                     format!("{what} must be a mapping, found {}", node.describe()),
                 );
                 None
@@ -66,16 +66,16 @@ impl<'a> Obj<'a> {
         Some(&self.entries[i].1)
     }
 
-    pub(super) fn opt_str(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<S<String>> {
+    pub(super) fn opt_str(&mut self, key: &'static str, d: &mut Ctxt) -> Option<S<String>> {
         let n = self.take(key)?;
         if n.is_null() {
             return None;
         }
         match &n.kind {
-            Kind::Scalar { value, .. } => Some(S::new(value.clone(), n.pos)),
+            Kind::Scalar { value, .. } => Some(S::new(value.clone(), n.span)),
             _ => {
                 d.error(
-                    n.pos,
+                    n.span,
                     format!("`{key}` must be a string, found {}", n.describe()),
                 );
                 None
@@ -83,12 +83,12 @@ impl<'a> Obj<'a> {
         }
     }
 
-    pub(super) fn req_str(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<S<String>> {
+    pub(super) fn req_str(&mut self, key: &'static str, d: &mut Ctxt) -> Option<S<String>> {
         let present = self.has(key);
         let v = self.opt_str(key, d);
         if v.is_none() && !present {
             d.error(
-                self.node.pos,
+                self.node.span,
                 format!("missing required key `{key}` in {}", self.what),
             );
         } else if v.is_none()
@@ -98,19 +98,19 @@ impl<'a> Obj<'a> {
                 .any(|(k, v)| k.as_str() == Some(key) && v.is_null())
         {
             d.error(
-                self.node.pos,
+                self.node.span,
                 format!("`{key}` must not be empty in {}", self.what),
             );
         }
         v
     }
 
-    pub(super) fn opt_bool(&mut self, key: &'static str, d: &mut Diagnostics) -> Option<bool> {
+    pub(super) fn opt_bool(&mut self, key: &'static str, d: &mut Ctxt) -> Option<bool> {
         let n = self.take(key)?;
         let b = n.as_bool();
         if b.is_none() {
             d.error(
-                n.pos,
+                n.span,
                 format!(
                     "`{key}` must be `true` or `false`, found `{}`",
                     n.as_str().unwrap_or("?")
@@ -131,18 +131,18 @@ impl<'a> Obj<'a> {
         self.taken.iter_mut().for_each(|t| *t = true);
     }
 
-    pub(super) fn unsupported(&mut self, key: &'static str, construct: &str, d: &mut Diagnostics) {
+    pub(super) fn unsupported(&mut self, key: &'static str, construct: &str, d: &mut Ctxt) {
         if let Some(n) = self.take(key) {
-            let pos = self
+            let span = self
                 .entries
                 .iter()
                 .find(|(k, _)| k.as_str() == Some(key))
-                .map_or(n.pos, |(k, _)| k.pos);
-            d.unsupported(pos, construct);
+                .map_or(n.span, |(k, _)| k.span);
+            d.unsupported(span, construct);
         }
     }
 
-    pub(super) fn finish(self, d: &mut Diagnostics) {
+    pub(super) fn finish(self, d: &mut Ctxt) {
         for ((k, _), taken) in self.entries.iter().zip(&self.taken) {
             if !taken {
                 let mut known = self.known.clone();
@@ -150,7 +150,7 @@ impl<'a> Obj<'a> {
                 known.dedup();
                 d.push(
                     crate::diag::Diagnostic::new(
-                        k.pos,
+                        k.span,
                         format!(
                             "unknown key `{}` in {}",
                             k.as_str().unwrap_or("?"),

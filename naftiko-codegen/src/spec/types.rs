@@ -1,29 +1,32 @@
 //! The spec as written: every value keeps the position it was read from.
 
-use crate::diag::Pos;
+use crate::diag::Span;
 use crate::yaml::Node;
 
 /// A value with the position it was read from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct S<T> {
     pub v: T,
-    pub pos: Pos,
+    pub span: Span,
 }
 
 impl<T> S<T> {
-    pub fn new(v: T, pos: Pos) -> Self {
-        S { v, pos }
+    pub fn new(v: T, span: Span) -> Self {
+        S { v, span }
+    }
+}
+
+impl S<String> {
+    /// The span of `self.v[bytes]`, where it can be known (see [`Span::sub`]).
+    pub fn span_of(&self, bytes: std::ops::Range<usize>) -> Span {
+        let offset = self.v[..bytes.start].chars().count();
+        let len = self.v[bytes].chars().count();
+        self.span.sub(&self.v, offset, len)
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct Spec {
-    /// Some consumed APIs are imported from other files (not supported yet): their namespaces
-    /// are unknown, so calls into them are not reported again.
-    pub has_imports: bool,
-    /// Namespaces of consumed APIs too broken to read (already reported): calls into them are
-    /// not reported again.
-    pub unreadable_namespaces: Vec<String>,
     pub title: Option<String>,
     pub description: Option<String>,
     pub binds: Vec<Bind>,
@@ -42,7 +45,7 @@ pub struct Bind {
 
 #[derive(Debug, Clone)]
 pub struct Consumes {
-    pub pos: Pos,
+    pub span: Span,
     pub namespace: S<String>,
     pub base_uri: S<String>,
     pub description: Option<String>,
@@ -54,7 +57,7 @@ pub struct Consumes {
 
 #[derive(Debug, Clone)]
 pub struct Resource {
-    pub pos: Pos,
+    pub span: Span,
     pub name: Option<S<String>>,
     pub path: S<String>,
     pub description: Option<String>,
@@ -64,7 +67,7 @@ pub struct Resource {
 
 #[derive(Debug, Clone)]
 pub struct Operation {
-    pub pos: Pos,
+    pub span: Span,
     pub name: S<String>,
     pub method: S<Method>,
     pub description: Option<String>,
@@ -78,7 +81,7 @@ pub struct Operation {
 
 #[derive(Debug, Clone)]
 pub struct Body {
-    pub pos: Pos,
+    pub span: Span,
     /// `type: json`; other types are not supported yet.
     pub json: bool,
     /// `data:`, the body template; `None` when the spec only says the body is JSON.
@@ -161,7 +164,7 @@ impl Type {
 
 #[derive(Debug, Clone)]
 pub struct Param {
-    pub pos: Pos,
+    pub span: Span,
     pub name: S<String>,
     pub location: Option<S<In>>,
     pub ty: Option<S<Type>>,
@@ -173,7 +176,7 @@ pub struct Param {
 
 #[derive(Debug, Clone)]
 pub struct Output {
-    pub pos: Pos,
+    pub span: Span,
     /// `mapping:` (exposed) or `value:` (consumed): a JSONPath.
     pub mapping: Option<S<String>>,
     pub ty: Option<S<Type>>,
@@ -205,7 +208,7 @@ pub enum ApiKeyIn {
 
 #[derive(Debug, Clone)]
 pub struct Auth {
-    pub pos: Pos,
+    pub span: Span,
     pub kind: AuthKind,
 }
 
@@ -217,7 +220,7 @@ pub enum Exposes {
 
 #[derive(Debug, Clone)]
 pub struct RestExposes {
-    pub pos: Pos,
+    pub span: Span,
     pub namespace: S<String>,
     pub address: Option<S<String>>,
     pub port: S<u16>,
@@ -227,7 +230,7 @@ pub struct RestExposes {
 
 #[derive(Debug, Clone)]
 pub struct ExposedResource {
-    pub pos: Pos,
+    pub span: Span,
     pub path: S<String>,
     pub description: Option<String>,
     pub operations: Vec<ExposedOperation>,
@@ -236,7 +239,7 @@ pub struct ExposedResource {
 /// A REST operation or an MCP tool: both call one consumed operation `with` some inputs.
 #[derive(Debug, Clone)]
 pub struct ExposedOperation {
-    pub pos: Pos,
+    pub span: Span,
     pub name: Option<S<String>>,
     pub method: Option<S<Method>>,
     pub label: Option<String>,
@@ -264,7 +267,7 @@ pub enum Transport {
 
 #[derive(Debug, Clone)]
 pub struct McpExposes {
-    pub pos: Pos,
+    pub span: Span,
     pub namespace: S<String>,
     pub address: Option<S<String>>,
     pub port: Option<S<u16>>,

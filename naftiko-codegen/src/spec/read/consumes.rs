@@ -1,15 +1,18 @@
 //! Consumed APIs: resources, operations, request bodies, authentication.
 
 use super::params::{read_method, read_outputs, read_params};
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, node_has_key, seq};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 
-pub(super) fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes> {
+pub(super) fn read_consumes(node: &Node, d: &mut Ctxt) -> Option<Consumes> {
     let mut o = Obj::new(node, "a consumed API", d)?;
     if o.has("import") || o.has("location") {
-        d.unsupported(node.pos, "an imported consumes entry (`import`/`location`)");
+        d.unsupported(
+            node.span,
+            "an imported consumes entry (`import`/`location`)",
+        );
         return None;
     }
     let ty = o.req_str("type", d);
@@ -17,7 +20,7 @@ pub(super) fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes
         && ty.v != "http"
     {
         d.unsupported(
-            ty.pos,
+            ty.span,
             format!("consumed API type `{}` (only `http`)", ty.v),
         );
     }
@@ -44,7 +47,7 @@ pub(super) fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes
     }
     o.finish(d);
     Some(Consumes {
-        pos: node.pos,
+        span: node.span,
         namespace: namespace?,
         base_uri: base_uri?,
         description,
@@ -54,7 +57,7 @@ pub(super) fn read_consumes(node: &Node, d: &mut Diagnostics) -> Option<Consumes
     })
 }
 
-fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
+fn read_resource(node: &Node, d: &mut Ctxt) -> Option<Resource> {
     let mut o = Obj::new(node, "a consumed resource", d)?;
     let name = o.opt_str("name", d);
     let path = o.req_str("path", d);
@@ -67,7 +70,7 @@ fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
     let mut operations = Vec::new();
     match o.take("operations") {
         None => d.error(
-            node.pos,
+            node.span,
             "missing required key `operations` in a consumed resource",
         ),
         Some(ops) => {
@@ -80,7 +83,7 @@ fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
     }
     o.finish(d);
     Some(Resource {
-        pos: node.pos,
+        span: node.span,
         name,
         path: path?,
         description,
@@ -89,7 +92,7 @@ fn read_resource(node: &Node, d: &mut Diagnostics) -> Option<Resource> {
     })
 }
 
-fn read_operation(node: &Node, d: &mut Diagnostics) -> Option<Operation> {
+fn read_operation(node: &Node, d: &mut Ctxt) -> Option<Operation> {
     let mut o = Obj::new(node, "a consumed operation", d)?;
     let name = o.req_str("name", d);
     let method = o.take("method").and_then(|m| read_method(m, d));
@@ -99,7 +102,7 @@ fn read_operation(node: &Node, d: &mut Diagnostics) -> Option<Operation> {
     if let Some(f) = o.opt_str("outputRawFormat", d)
         && f.v != "json"
     {
-        d.unsupported(f.pos, format!("`outputRawFormat: {}` (only `json`)", f.v));
+        d.unsupported(f.span, format!("`outputRawFormat: {}` (only `json`)", f.v));
     }
     let params = o
         .take("inputParameters")
@@ -116,13 +119,13 @@ fn read_operation(node: &Node, d: &mut Diagnostics) -> Option<Operation> {
             return None;
         }
         d.error(
-            node.pos,
+            node.span,
             "missing required key `method` in a consumed operation",
         );
         return None;
     };
     Some(Operation {
-        pos: node.pos,
+        span: node.span,
         name: name?,
         method,
         description,
@@ -133,9 +136,9 @@ fn read_operation(node: &Node, d: &mut Diagnostics) -> Option<Operation> {
     })
 }
 
-fn read_body(node: &Node, d: &mut Diagnostics) -> Option<Body> {
+fn read_body(node: &Node, d: &mut Ctxt) -> Option<Body> {
     if matches!(node.kind, Kind::Scalar { .. }) && !node.is_null() {
-        d.unsupported(node.pos, "a text `body` template");
+        d.unsupported(node.span, "a text `body` template");
         return None;
     }
     let mut o = Obj::new(node, "a request body", d)?;
@@ -145,16 +148,16 @@ fn read_body(node: &Node, d: &mut Diagnostics) -> Option<Body> {
     let ty = ty?;
     let json = ty.v == "json";
     if !json {
-        d.unsupported(ty.pos, format!("a `{}` request body (only `json`)", ty.v));
+        d.unsupported(ty.span, format!("a `{}` request body (only `json`)", ty.v));
     }
     Some(Body {
-        pos: node.pos,
+        span: node.span,
         json,
         data,
     })
 }
 
-fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
+fn read_auth(node: &Node, d: &mut Ctxt) -> Option<Auth> {
     let mut o = Obj::new(node, "`authentication`", d)?;
     let ty = o.req_str("type", d)?;
     let kind = match ty.v.to_ascii_lowercase().as_str() {
@@ -179,14 +182,14 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
             let placement = o.opt_str("placement", d).or_else(|| o.opt_str("in", d));
             o.finish(d);
             let placement = match placement {
-                None => S::new(ApiKeyIn::Header, node.pos),
+                None => S::new(ApiKeyIn::Header, node.span),
                 Some(p) => match p.v.as_str() {
-                    "header" => S::new(ApiKeyIn::Header, p.pos),
-                    "query" => S::new(ApiKeyIn::Query, p.pos),
-                    "path" => S::new(ApiKeyIn::Path, p.pos),
+                    "header" => S::new(ApiKeyIn::Header, p.span),
+                    "query" => S::new(ApiKeyIn::Query, p.span),
+                    "path" => S::new(ApiKeyIn::Path, p.span),
                     other => {
                         d.unsupported(
-                            p.pos,
+                            p.span,
                             format!("an API key placed in `{other}` (only `header` or `query`)"),
                         );
                         return None;
@@ -194,7 +197,7 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
                 },
             };
             let Some(name) = name else {
-                d.error(node.pos, "missing required key `key` (the header or query parameter name) in apikey authentication");
+                d.error(node.span, "missing required key `key` (the header or query parameter name) in apikey authentication");
                 return None;
             };
             AuthKind::ApiKey {
@@ -205,14 +208,14 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
         }
         "digest" | "oauth1" | "oauth2" | "aws-sig-v4" | "hmac" | "certificate" => {
             o.ignore_all();
-            d.unsupported(ty.pos, format!("authentication type `{}`", ty.v));
+            d.unsupported(ty.span, format!("authentication type `{}`", ty.v));
             return None;
         }
         _ => {
             o.ignore_all();
             d.push(
                 crate::diag::Diagnostic::new(
-                    ty.pos,
+                    ty.span,
                     format!("unknown authentication type `{}`", ty.v),
                 )
                 .with_help("expected one of: bearer, basic, apikey"),
@@ -221,7 +224,7 @@ fn read_auth(node: &Node, d: &mut Diagnostics) -> Option<Auth> {
         }
     };
     Some(Auth {
-        pos: node.pos,
+        span: node.span,
         kind,
     })
 }

@@ -1,18 +1,18 @@
 //! Exposed adapters: REST resources and operations, MCP tools.
 
 use super::params::{read_method, read_outputs, read_params};
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, node_has_key, seq};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 
-fn read_port(o: &mut Obj, d: &mut Diagnostics) -> Option<S<u16>> {
+fn read_port(o: &mut Obj, d: &mut Ctxt) -> Option<S<u16>> {
     let n = o.take("port")?;
     match n.as_i64() {
-        Some(p) if (1..=65535).contains(&p) => Some(S::new(p as u16, n.pos)),
+        Some(p) if (1..=65535).contains(&p) => Some(S::new(p as u16, n.span)),
         _ => {
             d.error(
-                n.pos,
+                n.span,
                 format!(
                     "`port` must be an integer from 1 to 65535, found `{}`",
                     n.as_str().unwrap_or("?")
@@ -23,7 +23,7 @@ fn read_port(o: &mut Obj, d: &mut Diagnostics) -> Option<S<u16>> {
     }
 }
 
-pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> {
+pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
     let mut o = Obj::new(node, "an exposed adapter", d)?;
     let ty = o.req_str("type", d)?;
     match ty.v.as_str() {
@@ -40,7 +40,7 @@ pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> 
             let mut resources = Vec::new();
             match o.take("resources") {
                 None => d.error(
-                    node.pos,
+                    node.span,
                     "missing required key `resources` in a `rest` adapter",
                 ),
                 Some(r) => {
@@ -53,10 +53,10 @@ pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> 
             }
             o.finish(d);
             if port.is_none() && !node_has_key(node, "port") {
-                d.error(node.pos, "missing required key `port` in a `rest` adapter");
+                d.error(node.span, "missing required key `port` in a `rest` adapter");
             }
             Some(Exposes::Rest(RestExposes {
-                pos: node.pos,
+                span: node.span,
                 namespace: namespace?,
                 address,
                 port: port?,
@@ -76,7 +76,7 @@ pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> 
                 Some(t) => {
                     d.push(
                         crate::diag::Diagnostic::new(
-                            t.pos,
+                            t.span,
                             format!("unknown MCP transport `{}`", t.v),
                         )
                         .with_help("expected `http` or `stdio`"),
@@ -93,7 +93,10 @@ pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> 
             o.unsupported("prompts", "MCP `prompts`", d);
             let mut tools = Vec::new();
             match o.take("tools") {
-                None => d.error(node.pos, "missing required key `tools` in an `mcp` adapter"),
+                None => d.error(
+                    node.span,
+                    "missing required key `tools` in an `mcp` adapter",
+                ),
                 Some(t) => {
                     for t in seq(t, "`tools`", d) {
                         if let Some(t) = read_exposed_operation(t, true, d) {
@@ -104,7 +107,7 @@ pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> 
             }
             o.finish(d);
             Some(Exposes::Mcp(McpExposes {
-                pos: node.pos,
+                span: node.span,
                 namespace: namespace?,
                 address,
                 port,
@@ -115,14 +118,14 @@ pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> 
         }
         "skill" | "http" | "control" => {
             o.ignore_all();
-            d.unsupported(ty.pos, format!("`{}` exposes", ty.v));
+            d.unsupported(ty.span, format!("`{}` exposes", ty.v));
             None
         }
         other => {
             o.ignore_all();
             d.push(
                 crate::diag::Diagnostic::new(
-                    ty.pos,
+                    ty.span,
                     format!("unknown exposed adapter type `{other}`"),
                 )
                 .with_help("expected `rest` or `mcp`"),
@@ -132,7 +135,7 @@ pub(super) fn read_exposes(node: &Node, d: &mut Diagnostics) -> Option<Exposes> 
     }
 }
 
-fn read_exposed_resource(node: &Node, d: &mut Diagnostics) -> Option<ExposedResource> {
+fn read_exposed_resource(node: &Node, d: &mut Ctxt) -> Option<ExposedResource> {
     let mut o = Obj::new(node, "an exposed resource", d)?;
     let path = o.req_str("path", d);
     o.ignore(&["name", "label"]);
@@ -144,7 +147,7 @@ fn read_exposed_resource(node: &Node, d: &mut Diagnostics) -> Option<ExposedReso
         None => {
             if !node_has_key(node, "forward") {
                 d.error(
-                    node.pos,
+                    node.span,
                     "missing required key `operations` in an exposed resource",
                 );
             }
@@ -159,18 +162,14 @@ fn read_exposed_resource(node: &Node, d: &mut Diagnostics) -> Option<ExposedReso
     }
     o.finish(d);
     Some(ExposedResource {
-        pos: node.pos,
+        span: node.span,
         path: path?,
         description,
         operations,
     })
 }
 
-fn read_exposed_operation(
-    node: &Node,
-    tool: bool,
-    d: &mut Diagnostics,
-) -> Option<ExposedOperation> {
+fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<ExposedOperation> {
     let what = if tool {
         "an MCP tool"
     } else {
@@ -189,7 +188,7 @@ fn read_exposed_operation(
             Some(m) => read_method(m, d),
             None => {
                 d.error(
-                    node.pos,
+                    node.span,
                     "missing required key `method` in an exposed operation",
                 );
                 None
@@ -205,14 +204,14 @@ fn read_exposed_operation(
             Kind::Map(entries) => {
                 for (k, v) in entries {
                     with.push((
-                        S::new(k.as_str().unwrap_or_default().to_string(), k.pos),
+                        S::new(k.as_str().unwrap_or_default().to_string(), k.span),
                         v.clone(),
                     ));
                 }
             }
             _ if w.is_null() => {}
             _ => d.error(
-                w.pos,
+                w.span,
                 format!(
                     "`with` must be a mapping of consumed parameter names to values, found {}",
                     w.describe()
@@ -244,13 +243,13 @@ fn read_exposed_operation(
         && !node_has_key(node, "ref")
         && !node_has_key(node, "mappings")
     {
-        d.error(node.pos, format!("missing required key `call` in {what}"));
+        d.error(node.span, format!("missing required key `call` in {what}"));
     }
     if !tool && method.is_none() {
         return None;
     }
     Some(ExposedOperation {
-        pos: node.pos,
+        span: node.span,
         name,
         method,
         label,

@@ -4,7 +4,7 @@ mod consumes;
 mod exposes;
 mod params;
 
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, node_has_key, seq};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
@@ -13,24 +13,24 @@ use exposes::read_exposes;
 
 /// Reads a spec from its YAML tree. Returns `None` only if the root is not a mapping; otherwise
 /// a best-effort model, with every problem in `d`.
-pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
+pub fn read(root: &Node, d: &mut Ctxt) -> Option<Spec> {
     let mut top = Obj::new(root, "the spec root", d)?;
     match top.take("naftiko") {
         None => d.error(
-            root.pos,
+            root.span,
             "missing required key `naftiko` (the spec version, e.g. `naftiko: 1.0.0-alpha2`)",
         ),
         Some(v) => match v.as_str() {
             Some("1.0.0-alpha2" | "1.0.0-alpha3") => {}
             Some(other) => d.push(
                 crate::diag::Diagnostic::new(
-                    v.pos,
+                    v.span,
                     format!("unsupported naftiko version `{other}`"),
                 )
                 .with_help("supported versions: 1.0.0-alpha2, 1.0.0-alpha3"),
             ),
             None => d.error(
-                v.pos,
+                v.span,
                 format!("`naftiko` must be a version string, found {}", v.describe()),
             ),
         },
@@ -50,7 +50,7 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
     }
     let mut binds = Vec::new();
     // `binds` is written at the root in published specs and under `capability` by the schema.
-    let mut read_binds = |node: &Node, d: &mut Diagnostics| {
+    let mut read_binds = |node: &Node, d: &mut Ctxt| {
         for b in seq(node, "`binds`", d) {
             if let Some(b) = read_bind(b, d) {
                 binds.push(b);
@@ -62,15 +62,13 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
     }
     let mut consumes = Vec::new();
     let mut exposes = Vec::new();
-    let mut has_imports = false;
-    let mut unreadable_namespaces = Vec::new();
     let cap_node = top.take("capability");
     if let Some(c) = top.take("consumes") {
-        d.unsupported(c.pos, "`consumes` at the spec root (imported consumes)");
+        d.unsupported(c.span, "`consumes` at the spec root (imported consumes)");
     }
     top.finish(d);
     match cap_node {
-        None => d.error(root.pos, "missing required key `capability`"),
+        None => d.error(root.span, "missing required key `capability`"),
         Some(cap) => {
             if let Some(mut cap) = Obj::new(cap, "`capability`", d) {
                 if let Some(b) = cap.take("binds") {
@@ -78,7 +76,11 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
                 }
                 if let Some(c) = cap.take("consumes") {
                     for c in seq(c, "`capability.consumes`", d) {
-                        has_imports |= node_has_key(c, "import") || node_has_key(c, "location");
+                        // An imported API's namespace is not known here; a broken one's was
+                        // reported: calls into either are not reported again.
+                        if node_has_key(c, "import") || node_has_key(c, "location") {
+                            d.excuse_namespace(None);
+                        }
                         match read_consumes(c, d) {
                             Some(c) => consumes.push(c),
                             None => {
@@ -87,7 +89,7 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
                                         e.iter().find(|(k, _)| k.as_str() == Some("namespace"))
                                     && let Some(ns) = ns.as_str()
                                 {
-                                    unreadable_namespaces.push(ns.to_string());
+                                    d.excuse_namespace(Some(ns));
                                 }
                             }
                         }
@@ -108,8 +110,6 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
         }
     }
     Some(Spec {
-        has_imports,
-        unreadable_namespaces,
         title,
         description,
         binds,
@@ -118,7 +118,7 @@ pub fn read(root: &Node, d: &mut Diagnostics) -> Option<Spec> {
     })
 }
 
-fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {
+fn read_bind(node: &Node, d: &mut Ctxt) -> Option<Bind> {
     let mut o = Obj::new(node, "a bind", d)?;
     let namespace = o.req_str("namespace", d);
     o.opt_str("description", d);
@@ -130,20 +130,20 @@ fn read_bind(node: &Node, d: &mut Diagnostics) -> Option<Bind> {
     );
     let mut keys = Vec::new();
     match o.take("keys") {
-        None => d.error(node.pos, "missing required key `keys` in a bind"),
+        None => d.error(node.span, "missing required key `keys` in a bind"),
         Some(k) => {
             if let Kind::Map(entries) = &k.kind {
                 for (name, source) in entries {
                     match (name.as_str(), source.as_str()) {
                         (Some(n), Some(s)) if !source.is_null() => {
-                            keys.push((S::new(n.to_string(), name.pos), S::new(s.to_string(), source.pos)))
+                            keys.push((S::new(n.to_string(), name.span), S::new(s.to_string(), source.span)))
                         }
-                        _ => d.error(source.pos, "a bind key maps a variable name to the name of its source (an environment variable)"),
+                        _ => d.error(source.span, "a bind key maps a variable name to the name of its source (an environment variable)"),
                     }
                 }
             } else {
                 d.error(
-                    k.pos,
+                    k.span,
                     format!(
                         "`keys` must be a mapping of variable names to sources, found {}",
                         k.describe()

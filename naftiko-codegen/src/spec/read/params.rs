@@ -1,11 +1,11 @@
 //! Input and output parameters, and the enumerated scalars they hold (method, type).
 
-use crate::diag::Diagnostics;
+use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, seq};
 use crate::spec::types::*;
 use crate::yaml::Node;
 
-pub(super) fn read_method(node: &Node, d: &mut Diagnostics) -> Option<S<Method>> {
+pub(super) fn read_method(node: &Node, d: &mut Ctxt) -> Option<S<Method>> {
     let m = match node.as_str().map(|s| s.to_ascii_uppercase()).as_deref() {
         Some("GET") => Method::Get,
         Some("POST") => Method::Post,
@@ -16,16 +16,16 @@ pub(super) fn read_method(node: &Node, d: &mut Diagnostics) -> Option<S<Method>>
         Some("OPTIONS") => Method::Options,
         _ => {
             d.error(
-                node.pos,
+                node.span,
                 format!("unknown HTTP method `{}`", node.as_str().unwrap_or("?")),
             );
             return None;
         }
     };
-    Some(S::new(m, node.pos))
+    Some(S::new(m, node.span))
 }
 
-pub(super) fn read_type(node: &Node, d: &mut Diagnostics) -> Option<S<Type>> {
+pub(super) fn read_type(node: &Node, d: &mut Ctxt) -> Option<S<Type>> {
     let t = match node.as_str() {
         Some("string") => Type::String,
         Some("integer") => Type::Integer,
@@ -36,7 +36,7 @@ pub(super) fn read_type(node: &Node, d: &mut Diagnostics) -> Option<S<Type>> {
         _ => {
             d.push(
                 crate::diag::Diagnostic::new(
-                    node.pos,
+                    node.span,
                     format!("unknown type `{}`", node.as_str().unwrap_or("?")),
                 )
                 .with_help("expected one of: string, integer, number, boolean, array, object"),
@@ -44,10 +44,10 @@ pub(super) fn read_type(node: &Node, d: &mut Diagnostics) -> Option<S<Type>> {
             return None;
         }
     };
-    Some(S::new(t, node.pos))
+    Some(S::new(t, node.span))
 }
 
-pub(super) fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
+pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
     let mut out = Vec::new();
     for p in seq(node, "`inputParameters`", d) {
         let Some(mut o) = Obj::new(p, "an input parameter", d) else {
@@ -64,7 +64,7 @@ pub(super) fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
                 _ => {
                     d.push(
                         crate::diag::Diagnostic::new(
-                            n.pos,
+                            n.span,
                             format!("unknown parameter location `{}`", n.as_str().unwrap_or("?")),
                         )
                         .with_help("expected one of: path, query, header, cookie, body"),
@@ -72,7 +72,7 @@ pub(super) fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
                     return None;
                 }
             };
-            Some(S::new(l, n.pos))
+            Some(S::new(l, n.span))
         });
         let ty = o.take("type").and_then(|t| read_type(t, d));
         let description = o.opt_str("description", d).map(|s| s.v);
@@ -93,7 +93,7 @@ pub(super) fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
         o.finish(d);
         if let Some(name) = name {
             out.push(Param {
-                pos: p.pos,
+                span: p.span,
                 name,
                 location,
                 ty,
@@ -106,11 +106,7 @@ pub(super) fn read_params(node: &Node, d: &mut Diagnostics) -> Vec<Param> {
     out
 }
 
-pub(super) fn read_outputs(
-    node: &Node,
-    path_key: &'static str,
-    d: &mut Diagnostics,
-) -> Vec<Output> {
+pub(super) fn read_outputs(node: &Node, path_key: &'static str, d: &mut Ctxt) -> Vec<Output> {
     let mut out = Vec::new();
     for p in seq(node, "`outputParameters`", d) {
         let Some(mut o) = Obj::new(p, "an output parameter", d) else {
@@ -127,7 +123,7 @@ pub(super) fn read_outputs(
         for key in ["properties", "items"] {
             if let Some(n) = o.take(key) {
                 d.unsupported(
-                    n.pos,
+                    n.span,
                     format!("`{key}` in an output parameter (result shaping)"),
                 );
             }
@@ -141,7 +137,7 @@ pub(super) fn read_outputs(
         let mapping = mapping.or_else(|| o.opt_str(other, d));
         o.finish(d);
         out.push(Output {
-            pos: p.pos,
+            span: p.span,
             mapping,
             ty,
         });
