@@ -7,7 +7,6 @@
 //! - [`mapping`]: output mappings (`$.` or JSONPath).
 
 pub mod client;
-mod httpdate;
 pub mod mapping;
 pub mod mcp;
 pub mod rest;
@@ -15,15 +14,6 @@ pub mod serve;
 pub mod sessions;
 
 pub use naftiko_macros::naftiko_capability;
-
-/// Crates used by generated code, under stable paths.
-#[doc(hidden)]
-pub mod __private {
-    pub use axum;
-    pub use reqwest;
-    pub use rmcp;
-    pub use serde_json;
-}
 
 pub use axum;
 pub use reqwest;

@@ -248,7 +248,7 @@ pub struct Outcome(Result<Value, Error>);
 
 impl Outcome {
     pub fn new(result: Result<Reply, Error>, mapping: &Mapping) -> Self {
-        Outcome(result.map(|r| mapping.apply(r.into_json())))
+        Outcome(result.and_then(|r| r.try_into_json().map(|v| mapping.apply(v))))
     }
 
     fn into_result(self) -> CallToolResult {

@@ -4,13 +4,14 @@
 use crate::client::{self, Error};
 use crate::mapping::Mapping;
 use axum::Router;
-use axum::extract::{FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
-use std::time::Instant;
+
+mod log;
 
 /// Largest request body accepted (1 MiB); larger ones are answered 413.
 pub const BODY_LIMIT: usize = 1 << 20;
@@ -81,10 +82,7 @@ impl<S: Send + Sync> FromRequest<S> for Inputs {
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
         let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| {
-            let too_big = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
-                || e.to_string().contains("length limit");
-            if too_big {
+            if is_length_limit(&e) {
                 Problem::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "Request body too large",
@@ -101,6 +99,19 @@ impl<S: Send + Sync> FromRequest<S> for Inputs {
             body,
         })
     }
+}
+
+/// Whether reading a body failed because it exceeds the limit: `to_bytes` wraps
+/// `http_body_util::LengthLimitError` in an `axum::Error`, found in the source chain.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
 }
 
 /// Conversion of query, header and path text into a typed input.
@@ -392,7 +403,10 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
                 // `$.`: the upstream's JSON byte for byte.
                 json_bytes(status, reply.raw().clone())
             } else {
-                json_response(status, &mapping.apply(reply.into_json()))
+                match reply.try_into_json() {
+                    Ok(v) => json_response(status, &mapping.apply(v)),
+                    Err(e) => return error_response(&e),
+                }
             };
             r.extensions_mut().insert(upstream);
             r
@@ -457,6 +471,18 @@ pub fn error_response(e: &Error) -> Response {
         )
         .into_response(),
         Error::InvalidArgument { .. } => Problem::bad_request(e.to_string()).into_response(),
+        Error::TooLarge { .. } => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Upstream response too large",
+            e.to_string(),
+        )
+        .into_response(),
+        Error::InvalidStatus { .. } | Error::Redirect { .. } => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Invalid upstream response",
+            e.to_string(),
+        )
+        .into_response(),
     }
 }
 
@@ -466,7 +492,7 @@ pub fn finish<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     openapi: &'static str,
 ) -> Router<S> {
-    router
+    let router = router
         .route(
             "/openapi.json",
             get(move || async move { json_text(openapi) }),
@@ -488,8 +514,8 @@ pub fn finish<S: Clone + Send + Sync + 'static>(
                 "Method not allowed",
                 format!("{method} is not allowed on {}", uri.path()),
             )
-        })
-        .layer(axum::middleware::from_fn(log_request))
+        });
+    log::layer(router)
 }
 
 fn json_text(body: &'static str) -> Response {
@@ -499,27 +525,4 @@ fn json_text(body: &'static str) -> Response {
         HeaderValue::from_static("application/json"),
     );
     r
-}
-
-/// One log line per request: method, route, status, latency, upstream status. Never headers
-/// (they carry credentials) and never bodies.
-async fn log_request(req: Request, next: axum::middleware::Next) -> Response {
-    let started = Instant::now();
-    let method = req.method().clone();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "(unmatched)".to_string(), |p| p.as_str().to_string());
-    let response = next.run(req).await;
-    let upstream = response.extensions().get::<UpstreamStatus>().map(|u| u.0);
-    tracing::info!(
-        target: "naftiko::rest",
-        %method,
-        route,
-        status = response.status().as_u16(),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
-        upstream_status = upstream,
-        "request"
-    );
-    response
 }

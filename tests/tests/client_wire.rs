@@ -608,6 +608,7 @@ async fn unavailable_get_is_retried_at_most_max_retries_times() {
         upstream.clear();
         let client = client_builder(&upstream.url())
             .max_retries(retries)
+            .retry_budget_percent(100)
             .build()
             .expect("client");
         let err = client.getbilljob(ORG, "bj-1").await.expect_err("503");
@@ -718,7 +719,7 @@ async fn upstream_slower_than_the_timeout_is_a_timeout_error() {
 }
 
 #[tokio::test]
-async fn timed_out_get_is_retried_then_reported_as_a_timeout() {
+async fn timed_out_get_is_reported_at_the_deadline_without_a_retry() {
     let upstream = Upstream::start().await;
     upstream.set_fallback(Scripted::json(200, &job("late")).delay(Duration::from_secs(30)));
     let client = client_builder(&upstream.url())
@@ -728,9 +729,9 @@ async fn timed_out_get_is_retried_then_reported_as_a_timeout() {
         .expect("client");
     let err = client.getbilljob(ORG, "bj-1").await.expect_err("timeout");
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
-    let requests = upstream.wait_for(2, Duration::from_secs(10)).await;
-    assert_eq!(requests.len(), 2);
-    assert_eq!(requests[0].target, requests[1].target);
+    // The timeout is the call's deadline: no time is left for a retry.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(upstream.count(), 1);
 }
 
 #[tokio::test]
@@ -805,6 +806,9 @@ async fn failures_are_distinct_errors() {
             Error::Status { .. } => "status",
             Error::InvalidArgument { .. } => "invalid",
             Error::Transport { .. } => "transport",
+            Error::TooLarge { .. } => "too large",
+            Error::InvalidStatus { .. } => "invalid status",
+            Error::Redirect { .. } => "redirect",
         })
         .collect();
     assert_eq!(kinds, ["connect", "timeout", "decode", "status", "invalid"]);
@@ -929,4 +933,123 @@ async fn the_token_never_appears_in_errors_or_debug_output() {
         upstream.requests()[0].header("authorization"),
         Some(format!("Bearer {TOKEN}").as_str())
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bounds: one deadline per call, a retry budget, response size, statuses a gateway never passes on
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn the_deadline_covers_retries_and_retry_after() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(Scripted::message(503, "busy").header("Retry-After", "10"));
+    let client = client_builder(&upstream.url())
+        .timeout(Duration::from_millis(800))
+        .max_retries(3)
+        .build()
+        .expect("client");
+    let started = std::time::Instant::now();
+    let err = client.getbilljob(ORG, "bj-1").await.expect_err("503");
+    assert!(started.elapsed() < Duration::from_millis(800), "{:?}", started.elapsed());
+    // The caller gets the upstream's answer with its Retry-After, not a timeout.
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(upstream.count(), 1, "a retry that cannot finish in time is not started");
+}
+
+#[tokio::test]
+async fn a_hung_upstream_costs_one_deadline_not_one_per_attempt() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(Scripted::json(200, &json!({})).delay(Duration::from_secs(30)));
+    let client = client_builder(&upstream.url())
+        .timeout(Duration::from_millis(500))
+        .max_retries(3)
+        .build()
+        .expect("client");
+    let started = std::time::Instant::now();
+    let err = client.getbilljob(ORG, "bj-1").await.expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { .. }), "{err}");
+    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn the_retry_budget_keeps_a_failing_upstream_from_tripled_load() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(Scripted::message(503, "down").header("Retry-After", "0"));
+    let client = client_builder(&upstream.url())
+        .max_retries(2)
+        .retry_budget_percent(10)
+        .build()
+        .expect("client");
+    for _ in 0..20 {
+        let _ = client.getbilljob(ORG, "bj-1").await.expect_err("503");
+    }
+    // 20 calls, two retries in hand and one per ten calls: at most 24 hits, not 60.
+    assert!(upstream.count() <= 24, "{} upstream hits", upstream.count());
+    assert!(upstream.count() > 20, "retries still happen");
+}
+
+#[tokio::test]
+async fn answers_larger_than_the_cap_are_refused() {
+    let upstream = Upstream::start().await;
+    let big = format!("[{}1]", "1,".repeat(5000));
+    upstream.push(Scripted::raw(200, "application/json", big.clone()));
+    upstream.push(Scripted::raw(500, "application/json", big));
+    let client = client_builder(&upstream.url())
+        .max_response_bytes(4096)
+        .max_retries(0)
+        .build()
+        .expect("client");
+    for _ in 0..2 {
+        let err = client.getbilljob(ORG, "bj-1").await.expect_err("too large");
+        assert!(matches!(err, Error::TooLarge { limit: 4096, .. }), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn statuses_that_are_not_final_and_redirects_are_errors() {
+    let upstream = Upstream::start().await;
+    let client = client_builder(&upstream.url())
+        .max_retries(0)
+        .build()
+        .expect("client");
+    for status in [600, 999] {
+        upstream.push(Scripted::json(status, &json!({})));
+        let err = client.getbilljob(ORG, "bj-1").await.expect_err("invalid");
+        assert!(matches!(err, Error::InvalidStatus { status: s, .. } if s == status), "{err}");
+    }
+    upstream.push(Scripted::json(302, &json!({})));
+    let err = client.getbilljob(ORG, "bj-1").await.expect_err("redirect");
+    assert!(matches!(err, Error::Redirect { status: 302, location: None, .. }), "{err}");
+    upstream.push(Scripted::json(307, &json!({})).header("Location", "http://elsewhere/x"));
+    let err = client.getbilljob(ORG, "bj-1").await.expect_err("redirect");
+    assert!(err.to_string().contains("http://elsewhere/x"), "{err}");
+}
+
+#[tokio::test]
+async fn json_too_deep_for_a_value_is_an_error_not_null() {
+    let upstream = Upstream::start().await;
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    upstream.push(Scripted::raw(200, "application/json", deep));
+    let reply = client(&upstream.url())
+        .getbilljob(ORG, "bj-1")
+        .await
+        .expect("valid JSON passes");
+    let err = reply.try_into_json().expect_err("too deep");
+    assert!(matches!(err, Error::Decode { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn urls_beyond_the_limit_are_refused_before_sending() {
+    let upstream = Upstream::start().await;
+    let client = client_builder(&upstream.url())
+        .max_url_bytes(1024)
+        .build()
+        .expect("client");
+    let err = client
+        .getbilljob(ORG, &"x".repeat(2000))
+        .await
+        .expect_err("too long");
+    assert!(matches!(err, Error::InvalidArgument { .. }), "{err}");
+    assert!(err.to_string().contains("too long"), "{err}");
+    assert_eq!(upstream.count(), 0);
 }

@@ -5,47 +5,28 @@ use std::fmt;
 use std::time::Duration;
 
 /// A client could not be built: its configuration or environment is incomplete.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// An environment variable the spec binds is not set. Never an empty header instead.
+    #[error("environment variable `{0}` is not set (the spec binds it for credentials)")]
     MissingVar(String),
     /// A variable is set but cannot be used (e.g. it contains a newline). Its value is not shown.
-    InvalidVar {
-        name: String,
-        reason: &'static str,
-    },
-    InvalidBaseUri {
-        uri: String,
-        reason: String,
-    },
-    Http(reqwest::Error),
+    #[error("environment variable `{name}` cannot be used: {reason}")]
+    InvalidVar { name: String, reason: &'static str },
+    /// The base URI is not an http(s) URL without query or fragment.
+    #[error("invalid base URI `{uri}`: {reason}")]
+    InvalidBaseUri { uri: String, reason: String },
+    /// reqwest could not build its client (e.g. no TLS backend).
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
 }
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ConfigError::MissingVar(v) => write!(
-                f,
-                "environment variable `{v}` is not set (the spec binds it for credentials)"
-            ),
-            ConfigError::InvalidVar { name, reason } => {
-                write!(f, "environment variable `{name}` cannot be used: {reason}")
-            }
-            ConfigError::InvalidBaseUri { uri, reason } => {
-                write!(f, "invalid base URI `{uri}`: {reason}")
-            }
-            ConfigError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for ConfigError {}
 
 /// Why a call to a consumed API failed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum Error {
     /// The upstream answered with a non-2xx status; `body` is its JSON (e.g. m3ter's
     /// `{"message": ...}`) or its text.
+    #[error(fmt = fmt_status)]
     Status {
         operation: &'static str,
         status: u16,
@@ -53,45 +34,68 @@ pub enum Error {
         body: Value,
     },
     /// The upstream could not be reached (refused, DNS, TLS).
+    #[error("{operation}: cannot reach the upstream: {detail}")]
     Connect {
         operation: &'static str,
         detail: String,
     },
     /// The connection failed mid-request.
+    #[error("{operation}: the upstream connection failed: {detail}")]
     Transport {
         operation: &'static str,
         detail: String,
     },
     /// No complete answer within the timeout.
+    #[error("{operation}: the upstream did not answer within {} ms", after.as_millis())]
     Timeout {
         operation: &'static str,
         after: Duration,
     },
     /// A 2xx answer whose body is not JSON.
+    #[error("{operation}: the upstream answered {status} with a body that is not JSON: {detail}")]
     Decode {
         operation: &'static str,
         status: u16,
         detail: String,
     },
     /// An argument was refused before anything was sent.
+    #[error("invalid argument `{name}`: {reason}")]
     InvalidArgument { name: &'static str, reason: String },
+    /// The upstream's answer is larger than the configured cap; it was not read further.
+    #[error(
+        "{operation}: the upstream's answer is larger than {limit} bytes (the configured limit)"
+    )]
+    TooLarge {
+        operation: &'static str,
+        limit: usize,
+    },
+    /// A status that is not a final HTTP status (1xx, or outside 200–599): never passed on.
+    #[error(
+        "{operation}: the upstream answered with status {status}, which is not a final HTTP status"
+    )]
+    InvalidStatus {
+        operation: &'static str,
+        status: u16,
+    },
+    /// A redirect: a gateway neither follows it nor passes it on.
+    #[error("{operation}: the upstream redirected ({status}) {}; redirects are not followed", location.as_deref().map_or("without a Location".to_string(), |l| format!("to `{l}`")))]
+    Redirect {
+        operation: &'static str,
+        status: u16,
+        location: Option<String>,
+    },
 }
 
 impl Error {
     /// The upstream's own message, if its error body has one (`message`, `error`, `detail`).
     pub fn upstream_message(&self) -> Option<&str> {
-        let Error::Status { body, .. } = self else {
-            return None;
-        };
-        match body {
-            Value::String(s) if !s.is_empty() => Some(s),
-            Value::Object(o) => ["message", "error_description", "detail", "error", "title"]
-                .iter()
-                .find_map(|k| o.get(*k).and_then(Value::as_str)),
+        match self {
+            Error::Status { body, .. } => message_of(body),
             _ => None,
         }
     }
 
+    /// The upstream's status, for [`Error::Status`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Status { status, .. } => Some(*status),
@@ -100,49 +104,34 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Status {
-                operation, status, ..
-            } => {
-                write!(f, "{operation}: upstream answered {status}")?;
-                let reason = reqwest::StatusCode::from_u16(*status).ok();
-                if let Some(reason) = reason.and_then(|s| s.canonical_reason()) {
-                    write!(f, " {reason}")?;
-                }
-                match self.upstream_message() {
-                    Some(m) => write!(f, ": {m}"),
-                    None => Ok(()),
-                }
-            }
-            Error::Connect { operation, detail } => {
-                write!(f, "{operation}: cannot reach the upstream: {detail}")
-            }
-            Error::Transport { operation, detail } => {
-                write!(f, "{operation}: the upstream connection failed: {detail}")
-            }
-            Error::Timeout { operation, after } => write!(
-                f,
-                "{operation}: the upstream did not answer within {} ms",
-                after.as_millis()
-            ),
-            Error::Decode {
-                operation,
-                status,
-                detail,
-            } => write!(
-                f,
-                "{operation}: the upstream answered {status} with a body that is not JSON: {detail}"
-            ),
-            Error::InvalidArgument { name, reason } => {
-                write!(f, "invalid argument `{name}`: {reason}")
-            }
-        }
+fn message_of(body: &Value) -> Option<&str> {
+    match body {
+        Value::String(s) if !s.is_empty() => Some(s),
+        Value::Object(o) => ["message", "error_description", "detail", "error", "title"]
+            .iter()
+            .find_map(|k| o.get(*k).and_then(Value::as_str)),
+        _ => None,
     }
 }
 
-impl std::error::Error for Error {}
+/// `list-billjobs: upstream answered 429 Too Many Requests: <the upstream's message>`.
+fn fmt_status(
+    operation: &&'static str,
+    status: &u16,
+    _retry_after: &Option<Duration>,
+    body: &Value,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    write!(f, "{operation}: upstream answered {status}")?;
+    let reason = reqwest::StatusCode::from_u16(*status).ok();
+    if let Some(reason) = reason.and_then(|s| s.canonical_reason()) {
+        write!(f, " {reason}")?;
+    }
+    match message_of(body) {
+        Some(m) => write!(f, ": {m}"),
+        None => Ok(()),
+    }
+}
 
 /// A reqwest failure as an [`Error`], with the innermost cause as detail.
 pub(super) fn transport_error(

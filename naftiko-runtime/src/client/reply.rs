@@ -11,15 +11,17 @@ use std::fmt;
 #[derive(Clone)]
 pub struct Reply {
     pub status: u16,
+    operation: &'static str,
     raw: Bytes,
     parsed: std::sync::OnceLock<Value>,
 }
 
 impl Reply {
     /// A reply with this status and JSON text (already checked to be JSON).
-    pub(super) fn new(status: u16, raw: Bytes) -> Self {
+    pub(super) fn new(operation: &'static str, status: u16, raw: Bytes) -> Self {
         Reply {
             status,
+            operation,
             raw,
             parsed: std::sync::OnceLock::new(),
         }
@@ -35,6 +37,25 @@ impl Reply {
         match self.parsed.into_inner() {
             Some(v) => v,
             None => serde_json::from_slice(&self.raw).unwrap_or(Value::Null),
+        }
+    }
+
+    /// The body as JSON, or why it cannot be a JSON value here (nested deeper than 128 levels):
+    /// never `null` in its place.
+    pub fn try_into_json(self) -> Result<Value, super::Error> {
+        let Reply {
+            status,
+            operation,
+            raw,
+            parsed,
+        } = self;
+        match parsed.into_inner() {
+            Some(v) => Ok(v),
+            None => serde_json::from_slice(&raw).map_err(|e| super::Error::Decode {
+                operation,
+                status,
+                detail: e.to_string(),
+            }),
         }
     }
 

@@ -36,8 +36,15 @@ pub(super) struct Inner {
     pub(super) headers: HeaderMap,
     /// Query-placed API keys and fixed query parameters, already encoded.
     pub(super) fixed_query: String,
+    /// One deadline for a whole call: every attempt, backoff and `Retry-After` included.
     pub(super) timeout: Duration,
     pub(super) max_retries: u32,
+    pub(super) budget: retry::Budget,
+    /// Upstream answers larger than this are refused.
+    pub(super) max_response_bytes: usize,
+    /// Requests in flight to this upstream at most (so connections at most, on HTTP/1.1).
+    pub(super) connections: tokio::sync::Semaphore,
+    pub(super) max_url_bytes: usize,
     pub(super) namespace: &'static str,
 }
 
@@ -152,12 +159,25 @@ impl Request<'_> {
     }
 
     /// Sends the request, retrying idempotent ones on 408, 429, 5xx, timeouts and refused
-    /// connections (with backoff honouring `Retry-After`), and returns the upstream JSON.
+    /// connections (with backoff honouring `Retry-After`) while the call's deadline and the
+    /// client's retry budget allow, and returns the upstream JSON.
     pub async fn send(mut self) -> Result<Reply, Error> {
         if !self.client.fixed_query.is_empty() {
             self.url.push(if self.has_query { '&' } else { '?' });
             self.url.push_str(&self.client.fixed_query);
         }
+        if self.url.len() > self.client.max_url_bytes {
+            return Err(Error::InvalidArgument {
+                name: "url",
+                reason: format!(
+                    "the request URL would be {} bytes long; the limit is {} (an argument is too long)",
+                    self.url.len(),
+                    self.client.max_url_bytes
+                ),
+            });
+        }
+        let deadline = tokio::time::Instant::now() + self.client.timeout;
+        self.client.budget.deposit();
         let url = reqwest::Url::parse(&self.url).map_err(|e| Error::InvalidArgument {
             name: "url",
             reason: e.to_string(),
@@ -169,10 +189,18 @@ impl Request<'_> {
         };
         let mut attempt = 0;
         loop {
-            let outcome = self.attempt(&url).await;
+            let outcome = self.attempt(&url, deadline).await;
             match retry::retryable(&outcome) {
                 Some(after) if attempt < retries => {
-                    tokio::time::sleep(retry::backoff(attempt, after)).await;
+                    let wait = retry::backoff(attempt, after);
+                    // A retry that cannot finish before the deadline is not started: the caller
+                    // gets the last answer (with its `Retry-After`) now rather than a timeout.
+                    if tokio::time::Instant::now() + wait >= deadline
+                        || !self.client.budget.withdraw()
+                    {
+                        return outcome;
+                    }
+                    tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
                 _ => return outcome,
@@ -180,12 +208,29 @@ impl Request<'_> {
         }
     }
 
-    async fn attempt(&self, url: &reqwest::Url) -> Result<Reply, Error> {
+    async fn attempt(
+        &self,
+        url: &reqwest::Url,
+        deadline: tokio::time::Instant,
+    ) -> Result<Reply, Error> {
         let c = self.client;
+        let op = self.operation;
+        let timed_out = || Error::Timeout {
+            operation: op,
+            after: c.timeout,
+        };
+        let _permit = tokio::time::timeout_at(deadline, c.connections.acquire())
+            .await
+            .map_err(|_| timed_out())?
+            .map_err(|_| timed_out())?;
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        if left.is_zero() {
+            return Err(timed_out());
+        }
         let mut rb = c
             .http
             .request(self.method.clone(), url.clone())
-            .timeout(c.timeout)
+            .timeout(left)
             .headers(c.headers.clone());
         for (k, v) in &self.headers {
             rb = rb.header(k, v);
@@ -209,23 +254,62 @@ impl Request<'_> {
                 )
                 .body(Bytes::new());
         }
-        let op = self.operation;
-        let resp = rb
+        let mut resp = rb
             .send()
             .await
             .map_err(|e| transport_error(op, c.timeout, e))?;
         let status = resp.status();
+        let code = status.as_u16();
+        if !(200..=599).contains(&code) {
+            return Err(Error::InvalidStatus {
+                operation: op,
+                status: code,
+            });
+        }
+        if status.is_redirection() {
+            return Err(Error::Redirect {
+                operation: op,
+                status: code,
+                location: resp
+                    .headers()
+                    .get(reqwest::header::LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .map(|l| l.chars().take(512).collect()),
+            });
+        }
         let retry_after = resp
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(retry::parse_retry_after);
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| transport_error(op, c.timeout, e))?;
+        let limit = c.max_response_bytes;
+        let too_large = || Error::TooLarge {
+            operation: op,
+            limit,
+        };
+        let bytes = match resp.content_length() {
+            Some(n) if n > limit as u64 => return Err(too_large()),
+            Some(_) => resp
+                .bytes()
+                .await
+                .map_err(|e| transport_error(op, c.timeout, e))?,
+            None => {
+                let mut buf = bytes::BytesMut::new();
+                while let Some(chunk) = resp
+                    .chunk()
+                    .await
+                    .map_err(|e| transport_error(op, c.timeout, e))?
+                {
+                    if buf.len() + chunk.len() > limit {
+                        return Err(too_large());
+                    }
+                    buf.extend_from_slice(&chunk);
+                }
+                buf.freeze()
+            }
+        };
         if status.is_success() {
             if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Reply::new(status.as_u16(), Bytes::from_static(b"null")));
+                return Ok(Reply::new(op, status.as_u16(), Bytes::from_static(b"null")));
             }
             // Validate without building a value: most replies are passed on unchanged.
             serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(|e| Error::Decode {
@@ -233,7 +317,7 @@ impl Request<'_> {
                 status: status.as_u16(),
                 detail: e.to_string(),
             })?;
-            return Ok(Reply::new(status.as_u16(), bytes));
+            return Ok(Reply::new(op, status.as_u16(), bytes));
         }
         let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
             Value::String(String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned())
