@@ -403,7 +403,10 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
                 // `$.`: the upstream's JSON byte for byte.
                 json_bytes(status, reply.raw().clone())
             } else {
-                json_response(status, &mapping.apply(reply.into_json()))
+                match reply.try_into_json() {
+                    Ok(v) => json_response(status, &mapping.apply(v)),
+                    Err(e) => return error_response(&e),
+                }
             };
             r.extensions_mut().insert(upstream);
             r
@@ -468,6 +471,18 @@ pub fn error_response(e: &Error) -> Response {
         )
         .into_response(),
         Error::InvalidArgument { .. } => Problem::bad_request(e.to_string()).into_response(),
+        Error::TooLarge { .. } => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Upstream response too large",
+            e.to_string(),
+        )
+        .into_response(),
+        Error::InvalidStatus { .. } | Error::Redirect { .. } => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Invalid upstream response",
+            e.to_string(),
+        )
+        .into_response(),
     }
 }
 

@@ -22,6 +22,10 @@ pub struct Builder<T> {
     timeout: Duration,
     connect_timeout: Duration,
     max_retries: u32,
+    retry_budget_percent: u32,
+    max_response_bytes: usize,
+    max_connections: usize,
+    max_url_bytes: usize,
     http: Option<reqwest::Client>,
     vars: HashMap<String, String>,
     env: EnvSource,
@@ -45,6 +49,10 @@ impl<T: Api> Default for Builder<T> {
             timeout: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(5),
             max_retries: 2,
+            retry_budget_percent: 10,
+            max_response_bytes: 16 * 1024 * 1024,
+            max_connections: 64,
+            max_url_bytes: 16 * 1024,
             http: None,
             vars: HashMap::new(),
             env: Arc::new(|name| std::env::var(name).ok()),
@@ -60,7 +68,8 @@ impl<T: Api> Builder<T> {
         self
     }
 
-    /// Limit for a whole request, connection to last byte (default 30 s).
+    /// One deadline for a whole call, connection to last byte, every retry, backoff and
+    /// `Retry-After` included (default 30 s): what a caller waits at most.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -75,6 +84,34 @@ impl<T: Api> Builder<T> {
     /// Retries of a failed idempotent request (default 2). Non-idempotent calls are never retried.
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
+        self
+    }
+
+    /// Retries at most this percentage of calls, on top of two in hand (default 10; 0 disables
+    /// retries). Keeps a failing upstream from receiving several times its normal load.
+    pub fn retry_budget_percent(mut self, percent: u32) -> Self {
+        self.retry_budget_percent = percent;
+        self
+    }
+
+    /// Upstream answers larger than this many bytes are refused with [`super::Error::TooLarge`]
+    /// (default 16 MiB); nothing larger is held in memory.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Requests in flight to the upstream at most, hence connections on HTTP/1.1 (default 64);
+    /// further calls wait for one within their deadline.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections.max(1);
+        self
+    }
+
+    /// Request URLs longer than this many bytes are refused before anything is sent
+    /// (default 16 KiB; upstream servers commonly refuse beyond 8 to 16 KiB).
+    pub fn max_url_bytes(mut self, bytes: usize) -> Self {
+        self.max_url_bytes = bytes;
         self
     }
 
@@ -205,7 +242,8 @@ impl<T: Api> Builder<T> {
                 .tcp_nodelay(true)
                 // A gateway answers with what the upstream said; it does not chase redirects.
                 .redirect(reqwest::redirect::Policy::none())
-                .pool_idle_timeout(Duration::from_secs(60))
+                .pool_idle_timeout(Duration::from_secs(30))
+                .pool_max_idle_per_host(self.max_connections)
                 .build()
                 .map_err(ConfigError::Http)?,
         };
@@ -222,6 +260,10 @@ impl<T: Api> Builder<T> {
                 fixed_query,
                 timeout: self.timeout,
                 max_retries: self.max_retries,
+                budget: super::retry::Budget::new(self.retry_budget_percent),
+                max_response_bytes: self.max_response_bytes,
+                connections: tokio::sync::Semaphore::new(self.max_connections),
+                max_url_bytes: self.max_url_bytes,
                 namespace: spec.namespace,
             }),
         }))

@@ -61,6 +61,29 @@ pub enum Error {
     /// An argument was refused before anything was sent.
     #[error("invalid argument `{name}`: {reason}")]
     InvalidArgument { name: &'static str, reason: String },
+    /// The upstream's answer is larger than the configured cap; it was not read further.
+    #[error(
+        "{operation}: the upstream's answer is larger than {limit} bytes (the configured limit)"
+    )]
+    TooLarge {
+        operation: &'static str,
+        limit: usize,
+    },
+    /// A status that is not a final HTTP status (1xx, or outside 200–599): never passed on.
+    #[error(
+        "{operation}: the upstream answered with status {status}, which is not a final HTTP status"
+    )]
+    InvalidStatus {
+        operation: &'static str,
+        status: u16,
+    },
+    /// A redirect: a gateway neither follows it nor passes it on.
+    #[error("{operation}: the upstream redirected ({status}) {}; redirects are not followed", location.as_deref().map_or("without a Location".to_string(), |l| format!("to `{l}`")))]
+    Redirect {
+        operation: &'static str,
+        status: u16,
+        location: Option<String>,
+    },
 }
 
 impl Error {

@@ -3,7 +3,50 @@
 use super::error::Error;
 use super::reply::Reply;
 use reqwest::header::HeaderValue;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+
+/// A retry budget shared by all calls of a client: each call deposits `percent` hundredths of a
+/// retry, each retry withdraws a whole one. Retries therefore stay near `percent`% of the calls
+/// however long an upstream keeps failing, instead of multiplying its load. It starts with two
+/// retries in hand, so that a lone failure after a quiet period is still retried, and holds ten
+/// at most.
+#[derive(Debug)]
+pub(super) struct Budget {
+    hundredths: AtomicU64,
+    percent: u64,
+}
+
+const BUDGET_CAP: u64 = 10 * 100;
+
+impl Budget {
+    pub(super) fn new(percent: u32) -> Self {
+        let percent = u64::from(percent.min(100));
+        Budget {
+            hundredths: AtomicU64::new(if percent == 0 { 0 } else { 200 }),
+            percent,
+        }
+    }
+
+    /// One call made.
+    pub(super) fn deposit(&self) {
+        if self.percent == 0 {
+            return;
+        }
+        let _ = self
+            .hundredths
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| {
+                (t < BUDGET_CAP).then(|| (t + self.percent).min(BUDGET_CAP))
+            });
+    }
+
+    /// Takes one retry from the budget, if there is one.
+    pub(super) fn withdraw(&self) -> bool {
+        self.hundredths
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| t.checked_sub(100))
+            .is_ok()
+    }
+}
 
 /// Whether a failed attempt may be repeated (408, 429, 5xx but 501, timeouts, refused
 /// connections): `Some` with the server's `Retry-After`, if any.
@@ -58,6 +101,23 @@ pub(super) fn parse_retry_after(v: &HeaderValue) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_budget_allows_about_percent_retries() {
+        let b = Budget::new(10);
+        let mut retries = 0;
+        for _ in 0..100 {
+            b.deposit();
+            if b.withdraw() {
+                retries += 1;
+            }
+        }
+        // Two in hand at the start, then one per ten calls.
+        assert!((10..=12).contains(&retries), "{retries}");
+        let none = Budget::new(0);
+        none.deposit();
+        assert!(!none.withdraw());
+    }
 
     #[test]
     fn backoff_honours_short_retry_after_only() {
