@@ -1,6 +1,7 @@
 //! `{{...}}` templates in strings: splitting, and resolving against the binds.
 
 use super::binds::{Binds, bind_ref};
+use super::suggest::{did_you_mean, listing, nearest};
 use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::ir::{Part, Template};
 use crate::spec::S;
@@ -67,11 +68,30 @@ pub(super) fn env_template(
 pub(super) fn unresolved_template(span: Span, text: &str, binds: &Binds, what: &str) -> Diagnostic {
     let known: Vec<String> = binds
         .iter()
-        .flat_map(|(ns, keys)| keys.keys().map(move |k| format!("{{{{{ns}.{k}}}}}")))
+        .flat_map(|(ns, keys)| keys.keys().map(move |k| format!("{ns}.{k}")))
         .collect();
-    Diagnostic::new(span, format!("template `{{{{{text}}}}}` in {what} names no bind or parameter")).with_help(if known.is_empty() {
-        "declare the variable under `binds` (e.g. `binds: [{namespace: env, keys: {TOKEN: TOKEN}}]`)".to_string()
-    } else {
-        format!("binds in scope: {}", known.join(", "))
-    })
+    let message = format!("template `{{{{{text}}}}}` in {what} names no bind or parameter");
+    if known.is_empty() {
+        return Diagnostic::new(span, message).with_help(
+            "declare the variable under `binds` (e.g. `binds: [{namespace: env, keys: {TOKEN: TOKEN}}]`)",
+        );
+    }
+    // `{{KEY}}` may name a bind without its namespace.
+    let bare = |k: &String| {
+        k.split_once('.')
+            .map_or(k.clone(), |(_, key)| key.to_string())
+    };
+    let close = nearest(text, known.iter().map(String::as_str))
+        .map(str::to_string)
+        .or_else(|| {
+            let bare: Vec<String> = known.iter().map(bare).collect();
+            nearest(text, bare.iter().map(String::as_str)).map(str::to_string)
+        })
+        .map(|k| format!("{{{{{k}}}}}"));
+    let known: Vec<String> = known.iter().map(|k| format!("{{{{{k}}}}}")).collect();
+    Diagnostic::new(span, message).with_help(format!(
+        "{}binds in scope: {}",
+        did_you_mean(close),
+        listing(known.iter().map(String::as_str))
+    ))
 }

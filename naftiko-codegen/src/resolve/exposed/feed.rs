@@ -1,0 +1,144 @@
+//! Steps 2 to 4: what feeds each parameter — `with` entries, the parameter's own `value:`,
+//! and, for required parameters left, a same-named input.
+
+use super::inputs::Feeding;
+use super::with::{WithValue, with_value};
+use crate::diag::{Ctxt, Diagnostic, Span};
+use crate::ir::{Arg, Source};
+use crate::resolve::binds::Binds;
+use crate::resolve::suggest::{did_you_mean, listing, nearest};
+use crate::spec::{In, S};
+use crate::yaml::Node;
+
+impl Feeding<'_> {
+    /// Step 2: each `with` entry names a parameter and gives its value.
+    pub(super) fn feed_from_with(
+        &mut self,
+        with: &[(S<String>, Node)],
+        binds: &Binds,
+        d: &mut Ctxt,
+    ) {
+        let op = self.op;
+        let params = || op.params.iter().map(|p| p.name.as_str());
+        for (key, value) in with {
+            let pi = params()
+                .position(|p| p == key.v)
+                .or_else(|| params().position(|p| p.eq_ignore_ascii_case(&key.v)));
+            let Some(pi) = pi else {
+                if d.with_keys_excused(&self.api.namespace, &self.op.name) {
+                    continue;
+                }
+                let close = nearest(&key.v, params()).map(str::to_string);
+                d.push(
+                    Diagnostic::new(
+                        key.span,
+                        format!(
+                            "`with` names `{}`, which is not a parameter of `{}`",
+                            key.v,
+                            self.target()
+                        ),
+                    )
+                    .with_help(format!(
+                        "{}parameters: {}",
+                        did_you_mean(close),
+                        listing(params())
+                    )),
+                );
+                continue;
+            };
+            if self.fed[pi] {
+                d.error(
+                    key.span,
+                    format!("parameter `{}` is fed twice", self.op.params[pi].name),
+                );
+                continue;
+            }
+            self.fed[pi] = true;
+            self.arg_spans[pi] = Some(value.span);
+            match with_value(value, self.ex, binds, d) {
+                Some(WithValue::Input { name, written }) => {
+                    if let Some(i) = self.input_for(&name, pi, value.span, Some(&written), d) {
+                        self.args[pi] = Arg::Input(i);
+                    }
+                }
+                Some(WithValue::Env) => {
+                    d.unsupported(value.span, "a `with` value read from a bind")
+                }
+                Some(WithValue::Const(v)) => self.args[pi] = Arg::Const(v),
+                None => {}
+            }
+        }
+    }
+
+    /// Step 3: parameters with their own `value:` in the consumed operation: a fixed value the
+    /// client sends itself, or `{{tools.x}}` naming the input that feeds it by default.
+    pub(super) fn feed_from_own_values(&mut self, at: Span, d: &mut Ctxt) {
+        let op = self.op;
+        for (pi, p) in op.params.iter().enumerate() {
+            if self.fed[pi] {
+                continue;
+            }
+            if p.fixed.is_some() {
+                self.fed[pi] = true;
+            } else if let Some(name) = &p.default_input {
+                self.fed[pi] = true;
+                if let Some(i) = self.input_for(name, pi, at, None, d) {
+                    self.args[pi] = Arg::Input(i);
+                }
+            }
+        }
+    }
+
+    /// Step 4: required parameters nothing feeds pass through from a same-named input, or are
+    /// reported at the `call` that leaves them unfed.
+    pub(super) fn pass_through_required(&mut self, call: Span, d: &mut Ctxt) {
+        let op = self.op;
+        for (pi, p) in op.params.iter().enumerate() {
+            if self.fed[pi] || !p.required {
+                continue;
+            }
+            let ex = self.ex;
+            let can_exist = self.declared.is_none()
+                && (ex.is_tool
+                    || p.location != In::Path
+                    || ex.path_vars.iter().any(|v| v.eq_ignore_ascii_case(&p.name)));
+            let existing = self.inputs.iter().position(|i| {
+                i.name == p.name
+                    || (i.source == Source::Path && i.name.eq_ignore_ascii_case(&p.name))
+            });
+            match existing {
+                Some(i) => self.args[pi] = Arg::Input(i),
+                None if can_exist => {
+                    if let Some(i) = self.input_for(&p.name, pi, call, None, d) {
+                        self.args[pi] = Arg::Input(i);
+                    }
+                }
+                None => {
+                    let why = if self.declared.is_some() {
+                        "no `with` entry feeds it and no declared input has its name".to_string()
+                    } else {
+                        format!(
+                            "no `with` entry feeds it and the exposed path has no `{{{}}}` variable",
+                            p.name
+                        )
+                    };
+                    d.push(
+                        Diagnostic::new(
+                            call,
+                            format!(
+                                "required parameter `{}` ({}) of `{}` is fed by nothing: {why}",
+                                p.name,
+                                p.location.as_str(),
+                                self.target()
+                            ),
+                        )
+                        .with_help(format!(
+                            "add `with: {{{}: {}.{}}}`",
+                            p.name, ex.prefixes[0], p.name
+                        )),
+                    );
+                }
+            }
+        }
+    }
+}
