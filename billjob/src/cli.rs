@@ -1,52 +1,146 @@
 //! The `billjob` command: options, start-up, serving, shutdown.
+//!
+//! [`Options`] is the command line (clap derives it and its `--help`); every option can
+//! also come from the environment variable named with it.
 
 use crate::capability::{Upstreams, m3ter_billjob, m3ter_billjob_mcp, m3ter_billjob_rest};
 use crate::sandbox;
+use anyhow::Context as _;
+use clap::{Parser, ValueEnum};
 use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::serve::{self, CancellationToken};
+use std::fmt;
 use std::time::Duration;
 
-pub const HELP: &str = "\
-billjob: the m3ter BillJob API as REST and MCP, generated from specs/billjob.yaml
+/// MCP address when neither `--mcp-addr` nor the spec gives one.
+const FALLBACK_MCP_ADDR: &str = "127.0.0.1:9090";
 
-USAGE:
-    billjob [OPTIONS]
-
-OPTIONS:
-    --rest-addr HOST:PORT    REST adapter address [default: 127.0.0.1:8080]
-    --mcp-addr HOST:PORT     MCP streamable HTTP address, endpoint /mcp [default: 127.0.0.1:9090]
-    --upstream URL           m3ter base URL [default: https://api.m3ter.com]
-    --sandbox                use an in-process BillJob sandbox as the upstream (no m3ter account
-                             needed). Its state lives in memory and is lost when billjob exits.
-                             Without M3TER_API_KEY a random token is generated for it.
-    --sandbox-step-ms N      time a sandbox job spends in each of PENDING, INITIALIZING and
-                             RUNNING [default: 2000]
-    --stdio                  serve MCP on stdin/stdout (for desktop MCP clients) instead of
-                             HTTP; REST is then served only if --rest-addr is given
-    --stateless              MCP without sessions, so replicas can sit behind a load balancer
-    --allowed-hosts H[,H..]  extra Host names MCP accepts besides localhost (behind a proxy);
-                             requests with any other Host or Origin are refused (DNS rebinding)
-    --timeout-ms N           upstream request timeout [default: 30000]
-    -h, --help               print this help
-
-ENVIRONMENT:
-    M3TER_API_KEY            bearer token sent to m3ter (required unless --sandbox)
-    RUST_LOG                 log filter, e.g. info or naftiko=debug [default: info]
-
-Logs go to stderr and never contain the token.";
-
-/// Parsed command line.
-#[derive(Debug, Clone, PartialEq)]
+/// The command line. Programs embedding billjob build it with struct update syntax from
+/// [`Options::default`], which equals what an empty command line gives.
+#[derive(Debug, Clone, PartialEq, Parser)]
+#[command(
+    name = "billjob",
+    version,
+    about = "The m3ter BillJob API as REST and MCP, generated from specs/billjob.yaml",
+    after_help = "Every option can also be set from the environment variable shown with it; \
+                  the command line wins.\n\
+                  RUST_LOG sets the log filter, e.g. info or naftiko=debug [default: info].\n\
+                  Logs go to stderr and never contain the API key."
+)]
 pub struct Options {
+    /// REST adapter address [default: 127.0.0.1:8080; with --stdio, no REST unless given]
+    #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_REST_ADDR")]
     pub rest_addr: Option<String>,
+
+    /// MCP streamable HTTP address, endpoint /mcp [default: 127.0.0.1:9090]
+    #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_MCP_ADDR")]
     pub mcp_addr: Option<String>,
+
+    /// m3ter base URL [default: https://api.m3ter.com]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "BILLJOB_UPSTREAM",
+        conflicts_with = "sandbox"
+    )]
     pub upstream: Option<String>,
+
+    /// Bearer token sent to m3ter (required unless --sandbox)
+    ///
+    /// Prefer the environment variable: command lines are visible to other local users.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "M3TER_API_KEY",
+        hide_env_values = true
+    )]
+    pub api_key: Option<ApiKey>,
+
+    /// Use an in-process BillJob sandbox as the upstream (no m3ter account needed)
+    ///
+    /// Its state lives in memory and is lost when billjob exits. It accepts the API key as
+    /// its token; without one, a random token is generated for it (never shown).
+    #[arg(long, env = "BILLJOB_SANDBOX")]
     pub sandbox: bool,
+
+    /// Time a sandbox job spends in each of PENDING, INITIALIZING and RUNNING
+    #[arg(
+        long = "sandbox-step-ms",
+        value_name = "MS",
+        env = "BILLJOB_SANDBOX_STEP_MS",
+        default_value = "2000",
+        value_parser = millis
+    )]
     pub sandbox_step: Duration,
+
+    /// How long the sandbox keeps a finished job (COMPLETE or CANCELLED)
+    ///
+    /// Counted from the moment it finished; then it is gone (404, no longer listed). 0
+    /// forgets finished jobs at once.
+    #[arg(
+        long = "sandbox-job-ttl-secs",
+        value_name = "SECS",
+        env = "BILLJOB_SANDBOX_JOB_TTL_SECS",
+        default_value = "3600",
+        value_parser = seconds
+    )]
+    pub sandbox_job_ttl: Duration,
+
+    /// Most jobs one organization may hold in the sandbox
+    ///
+    /// When an organization is full, a create or recalculate evicts its oldest finished
+    /// job, or gets 429 if none has finished.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "BILLJOB_SANDBOX_MAX_JOBS_PER_ORG",
+        default_value = "10000",
+        value_parser = at_least_one
+    )]
+    pub sandbox_max_jobs_per_org: usize,
+
+    /// Serve MCP on stdin/stdout (for desktop MCP clients) instead of HTTP
+    ///
+    /// REST is then served only if --rest-addr is given.
+    #[arg(long, env = "BILLJOB_STDIO")]
     pub stdio: bool,
+
+    /// MCP without sessions, so replicas can sit behind a load balancer
+    #[arg(long, env = "BILLJOB_STATELESS")]
     pub stateless: bool,
+
+    /// Extra Host names MCP accepts besides localhost (behind a proxy), comma-separated
+    ///
+    /// Requests with any other Host or Origin are refused (DNS rebinding protection). The
+    /// option may be repeated.
+    #[arg(
+        long,
+        value_name = "H[,H..]",
+        env = "BILLJOB_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_parser = host
+    )]
     pub allowed_hosts: Vec<String>,
+
+    /// Upstream request timeout
+    #[arg(
+        long = "timeout-ms",
+        value_name = "MS",
+        env = "BILLJOB_TIMEOUT_MS",
+        default_value = "30000",
+        value_parser = timeout_millis
+    )]
     pub timeout: Duration,
+
+    /// Log line format on stderr
+    #[arg(
+        long,
+        value_enum,
+        value_name = "FORMAT",
+        env = "BILLJOB_LOG_FORMAT",
+        default_value_t = LogFormat::Text
+    )]
+    pub log_format: LogFormat,
 }
 
 impl Default for Options {
@@ -55,82 +149,81 @@ impl Default for Options {
             rest_addr: None,
             mcp_addr: None,
             upstream: None,
+            api_key: None,
             sandbox: false,
-            sandbox_step: Duration::from_secs(2),
+            sandbox_step: sandbox::DEFAULT_STEP,
+            sandbox_job_ttl: sandbox::DEFAULT_JOB_TTL,
+            sandbox_max_jobs_per_org: sandbox::DEFAULT_MAX_JOBS_PER_ORG,
             stdio: false,
             stateless: false,
             allowed_hosts: Vec::new(),
             timeout: Duration::from_secs(30),
+            log_format: LogFormat::Text,
         }
     }
 }
 
-/// What the command line asked for.
-#[derive(Debug, PartialEq)]
-pub enum Command {
-    Run(Options),
-    Help,
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One human-readable line per event
+    Text,
+    /// One JSON object per line
+    Json,
 }
 
-/// Parses arguments (without the program name).
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command, String> {
-    let mut o = Options::default();
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "-h" | "--help" => return Ok(Command::Help),
-            "--rest-addr" => o.rest_addr = Some(value("--rest-addr")?),
-            "--mcp-addr" => o.mcp_addr = Some(value("--mcp-addr")?),
-            "--upstream" => o.upstream = Some(value("--upstream")?),
-            "--sandbox" => o.sandbox = true,
-            "--sandbox-step-ms" => {
-                o.sandbox_step = Duration::from_millis(number(
-                    &value("--sandbox-step-ms")?,
-                    "--sandbox-step-ms",
-                )?)
-            }
-            "--timeout-ms" => {
-                o.timeout =
-                    Duration::from_millis(number(&value("--timeout-ms")?, "--timeout-ms")?.max(1))
-            }
-            "--stdio" => o.stdio = true,
-            "--stateless" => o.stateless = true,
-            "--allowed-hosts" => o.allowed_hosts.extend(
-                value("--allowed-hosts")?
-                    .split(',')
-                    .map(str::trim)
-                    .filter(|h| !h.is_empty())
-                    .map(String::from),
-            ),
-            other => return Err(format!("unknown option `{other}` (see --help)")),
-        }
+/// The m3ter API key. Its `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> Self {
+        Self(key.into())
     }
-    if o.sandbox && o.upstream.is_some() {
-        return Err("--sandbox and --upstream exclude each other".into());
+
+    pub fn expose(&self) -> &str {
+        &self.0
     }
-    Ok(Command::Run(o))
 }
 
-fn number(s: &str, flag: &str) -> Result<u64, String> {
-    s.parse()
-        .map_err(|_| format!("{flag} must be a whole number of milliseconds, found `{s}`"))
+impl From<String> for ApiKey {
+    fn from(key: String) -> Self {
+        Self(key)
+    }
 }
 
-fn random_token() -> String {
-    use std::hash::{BuildHasher, RandomState};
-    (0..4)
-        .map(|i| format!("{:016x}", RandomState::new().hash_one(i)))
-        .collect()
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+fn whole_number(text: &str, unit: &str) -> Result<u64, String> {
+    text.parse()
+        .map_err(|_| format!("must be a whole number of {unit}, found `{text}`"))
+}
+
+fn millis(text: &str) -> Result<Duration, String> {
+    whole_number(text, "milliseconds").map(Duration::from_millis)
+}
+
+fn timeout_millis(text: &str) -> Result<Duration, String> {
+    whole_number(text, "milliseconds").map(|ms| Duration::from_millis(ms.max(1)))
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    whole_number(text, "seconds").map(Duration::from_secs)
+}
+
+fn at_least_one(text: &str) -> Result<usize, String> {
+    text.parse::<usize>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("must be a whole number of at least 1, found `{text}`"))
+}
+
+fn host(text: &str) -> Result<String, String> {
+    Ok(text.trim().to_string())
 }
 
 /// Starts everything the options ask for and serves until Ctrl-C or SIGTERM.
@@ -138,28 +231,55 @@ pub async fn run(options: Options) -> Result<(), String> {
     run_until(options, serve::shutdown_signal()).await
 }
 
-/// Like [`run`], stopping when `shutdown` completes.
+/// Like [`run`], stopping when `shutdown` completes. The error is [`serve`]'s with its
+/// causes, as one line.
 pub async fn run_until(
     options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
+    serve(options, shutdown).await.map_err(|e| format!("{e:#}"))
+}
+
+/// The API key from the options, else from `M3TER_API_KEY` (for callers that build
+/// [`Options`] in code rather than parsing a command line); empty counts as absent.
+fn api_key(options: &Options) -> Option<String> {
+    options
+        .api_key
+        .as_ref()
+        .map(|key| key.expose().to_string())
+        .or_else(|| std::env::var("M3TER_API_KEY").ok())
+        .filter(|key| !key.is_empty())
+}
+
+/// Starts everything the options ask for, logs where it listens, and serves until
+/// `shutdown` completes or a server fails.
+pub async fn serve(
+    options: Options,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let stop = CancellationToken::new();
     let mut builder = m3ter_billjob::Client::builder().timeout(options.timeout);
     let mut tasks = tokio::task::JoinSet::new();
+    let key = api_key(&options);
 
     let upstream_line;
     if options.sandbox {
-        let (token, generated) = match std::env::var("M3TER_API_KEY") {
-            Ok(t) if !t.is_empty() => (t, false),
-            _ => (random_token(), true),
+        let (token, generated) = match key {
+            Some(key) => (key, false),
+            None => (
+                sandbox::random_token().context("cannot generate a token for the sandbox")?,
+                true,
+            ),
         };
         let config = sandbox::SandboxConfig {
             step: options.sandbox_step,
+            job_ttl: options.sandbox_job_ttl,
+            max_jobs_per_org: options.sandbox_max_jobs_per_org,
             ..sandbox::SandboxConfig::new(token.clone())
         };
         let (addr, handle) = sandbox::spawn(config, ([127, 0, 0, 1], 0).into())
             .await
-            .map_err(|e| format!("cannot start the sandbox: {e}"))?;
+            .context("cannot start the sandbox")?;
         let stop_sandbox = stop.clone();
         tasks.spawn(async move {
             stop_sandbox.cancelled().await;
@@ -181,6 +301,9 @@ pub async fn run_until(
         if let Some(u) = &options.upstream {
             builder = builder.base_uri(u.clone());
         }
+        if let Some(key) = key {
+            builder = builder.var("M3TER_API_KEY", key);
+        }
         upstream_line = format!(
             "upstream: {}",
             options
@@ -190,8 +313,10 @@ pub async fn run_until(
         );
     }
     let client = builder.build().map_err(|e| match e {
-        naftiko_runtime::client::ConfigError::MissingVar(v) => format!("environment variable `{v}` is not set: export the m3ter bearer token, or run with --sandbox"),
-        other => other.to_string(),
+        naftiko_runtime::client::ConfigError::MissingVar(v) => anyhow::anyhow!(
+            "environment variable `{v}` is not set: export the m3ter bearer token, or run with --sandbox"
+        ),
+        other => anyhow::anyhow!("{other}"),
     })?;
     let upstreams = Upstreams {
         m3ter_billjob: client,
@@ -202,13 +327,13 @@ pub async fn run_until(
         (None, false) => Some(m3ter_billjob_rest::ADDRESS.to_string()),
         (None, true) => None,
     };
-    let mut lines = Vec::new();
     if let Some(addr) = rest_addr {
-        let listener = serve::bind(&addr, "REST")
-            .await
-            .map_err(|e| e.to_string())?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
-        lines.push(format!("REST: http://{local}/v1/organizations/{{orgId}}/billjobs (OpenAPI at http://{local}/openapi.json)"));
+        let listener = serve::bind(&addr, "REST").await?;
+        let local = listener.local_addr()?;
+        tracing::info!(
+            addr = %local,
+            "REST: http://{local}/v1/organizations/{{orgId}}/billjobs (OpenAPI at http://{local}/openapi.json)"
+        );
         let router = m3ter_billjob_rest::router(upstreams.clone());
         let s = stop.clone();
         tasks.spawn(async move {
@@ -217,7 +342,7 @@ pub async fn run_until(
     }
     let server = m3ter_billjob_mcp::server(upstreams);
     if options.stdio {
-        lines.push("MCP: stdio".to_string());
+        tracing::info!("MCP: stdio");
         let s = stop.clone();
         tasks.spawn(async move {
             let r = naftiko_runtime::mcp::serve_stdio(server).await;
@@ -230,20 +355,27 @@ pub async fn run_until(
             .mcp_addr
             .clone()
             .or_else(|| m3ter_billjob_mcp::ADDRESS.map(String::from))
-            .unwrap_or_else(|| "127.0.0.1:9090".into());
-        let listener = serve::bind(&addr, "MCP").await.map_err(|e| e.to_string())?;
-        let local = listener.local_addr().map_err(|e| e.to_string())?;
-        lines.push(format!(
+            .unwrap_or_else(|| FALLBACK_MCP_ADDR.into());
+        let listener = serve::bind(&addr, "MCP").await?;
+        let local = listener.local_addr()?;
+        tracing::info!(
+            addr = %local,
             "MCP: http://{local}/mcp (streamable HTTP, {}; 5 tools)",
             if options.stateless {
                 "stateless"
             } else {
                 "sessions"
             }
-        ));
+        );
         let http = HttpOptions {
             stateless: options.stateless,
-            allowed_hosts: options.allowed_hosts.clone(),
+            allowed_hosts: options
+                .allowed_hosts
+                .iter()
+                .filter(|h| !h.is_empty())
+                .cloned()
+                .collect(),
+            ..Default::default()
         };
         let router = naftiko_runtime::mcp::router(server, &http, stop.child_token());
         let s = stop.clone();
@@ -251,10 +383,7 @@ pub async fn run_until(
             serve::http(listener, router, async move { s.cancelled().await }).await
         });
     }
-    lines.push(upstream_line);
-    for l in &lines {
-        eprintln!("billjob: {l}");
-    }
+    tracing::info!("{upstream_line}");
 
     let s = stop.clone();
     tokio::spawn(async move {
@@ -265,55 +394,119 @@ pub async fn run_until(
     while let Some(done) = tasks.join_next().await {
         stop.cancel();
         if let Ok(Err(e)) = done {
-            result = Err(e.to_string());
+            result = Err(anyhow::Error::new(e).context("a server stopped"));
         }
     }
-    eprintln!("billjob: stopped");
+    tracing::info!("stopped");
     result
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    fn parse(line: &str) -> Result<Options, clap::Error> {
+        Options::try_parse_from(std::iter::once("billjob").chain(line.split_whitespace()))
+    }
+
+    /// Whether a variable that would change what an empty command line means is set.
+    fn environment_sets_options() -> bool {
+        Options::command()
+            .get_arguments()
+            .filter_map(|arg| arg.get_env())
+            .any(|name| std::env::var_os(name).is_some())
+    }
+
+    #[test]
+    fn the_command_definition_is_consistent() {
+        Options::command().debug_assert();
     }
 
     #[test]
     fn parses_every_option() {
-        let Command::Run(o) = parse(args(
-            "--rest-addr 0.0.0.0:1 --mcp-addr=127.0.0.1:2 --sandbox --sandbox-step-ms 50 --stateless --allowed-hosts a.example,b.example --timeout-ms 10",
-        ))
-        .unwrap() else {
-            panic!()
-        };
+        let o = parse(
+            "--rest-addr 0.0.0.0:1 --mcp-addr=127.0.0.1:2 --sandbox --sandbox-step-ms 50 --stateless --allowed-hosts a.example,b.example --timeout-ms 10 \
+             --sandbox-job-ttl-secs 7 --sandbox-max-jobs-per-org 9 --log-format json --api-key k",
+        )
+        .unwrap();
         assert_eq!(o.rest_addr.as_deref(), Some("0.0.0.0:1"));
         assert_eq!(o.mcp_addr.as_deref(), Some("127.0.0.1:2"));
         assert!(o.sandbox && o.stateless && !o.stdio);
         assert_eq!(o.sandbox_step, Duration::from_millis(50));
         assert_eq!(o.allowed_hosts, vec!["a.example", "b.example"]);
         assert_eq!(o.timeout, Duration::from_millis(10));
-        assert_eq!(parse(args("-h")).unwrap(), Command::Help);
+        assert_eq!(o.sandbox_job_ttl, Duration::from_secs(7));
+        assert_eq!(o.sandbox_max_jobs_per_org, 9);
+        assert_eq!(o.log_format, LogFormat::Json);
+        assert_eq!(o.api_key, Some(ApiKey::new("k")));
+        // Repeated and spaced host lists add up; a zero timeout is one millisecond.
+        let o = parse("--allowed-hosts a, --allowed-hosts=b --timeout-ms 0").unwrap();
+        assert_eq!(o.allowed_hosts, vec!["a", "", "b"]);
+        assert_eq!(o.timeout, Duration::from_millis(1));
+        assert_eq!(
+            parse("-h").unwrap_err().kind(),
+            clap::error::ErrorKind::DisplayHelp
+        );
+        assert_eq!(
+            parse("--version").unwrap_err().kind(),
+            clap::error::ErrorKind::DisplayVersion
+        );
     }
 
     #[test]
     fn rejects_bad_options() {
-        assert!(
-            parse(args("--bogus"))
-                .unwrap_err()
-                .contains("unknown option `--bogus`")
-        );
-        assert!(
-            parse(args("--rest-addr"))
-                .unwrap_err()
-                .contains("needs a value")
-        );
-        assert!(
-            parse(args("--sandbox-step-ms x"))
-                .unwrap_err()
-                .contains("whole number")
-        );
-        assert!(parse(args("--sandbox --upstream http://x")).is_err());
+        let message = |line: &str| parse(line).unwrap_err().to_string();
+        assert!(message("--bogus").contains("unexpected argument '--bogus'"));
+        assert!(message("--rest-addr").contains("a value is required"));
+        assert!(message("--sandbox-step-ms x").contains("whole number"));
+        assert!(message("--sandbox-job-ttl-secs 1.5").contains("whole number"));
+        assert!(message("--sandbox-max-jobs-per-org 0").contains("at least 1"));
+        assert!(message("--log-format xml").contains("possible values: text, json"));
+        assert!(message("--sandbox --upstream http://x").contains("cannot be used with"));
+    }
+
+    #[test]
+    fn an_empty_command_line_means_the_defaults() {
+        if environment_sets_options() {
+            eprintln!("a BILLJOB_* or M3TER_API_KEY variable is set; nothing to check");
+            return;
+        }
+        assert_eq!(parse("").unwrap(), Options::default());
+    }
+
+    #[test]
+    fn help_names_every_variable_and_the_spec_defaults() {
+        let help = Options::command().render_long_help().to_string();
+        for name in [
+            "BILLJOB_REST_ADDR",
+            "BILLJOB_MCP_ADDR",
+            "BILLJOB_UPSTREAM",
+            "M3TER_API_KEY",
+            "BILLJOB_SANDBOX",
+            "BILLJOB_SANDBOX_STEP_MS",
+            "BILLJOB_SANDBOX_JOB_TTL_SECS",
+            "BILLJOB_SANDBOX_MAX_JOBS_PER_ORG",
+            "BILLJOB_STDIO",
+            "BILLJOB_STATELESS",
+            "BILLJOB_ALLOWED_HOSTS",
+            "BILLJOB_TIMEOUT_MS",
+            "BILLJOB_LOG_FORMAT",
+            "RUST_LOG",
+        ] {
+            assert!(help.contains(name), "{name} missing from --help");
+        }
+        // The defaults written in the option descriptions are the spec's.
+        assert!(help.contains(&format!("[default: {}", m3ter_billjob_rest::ADDRESS)));
+        let mcp = m3ter_billjob_mcp::ADDRESS.unwrap_or(FALLBACK_MCP_ADDR);
+        assert!(help.contains(&format!("[default: {mcp}]")));
+        let upstream = m3ter_billjob::SPEC.base_uri_text();
+        assert!(help.contains(&format!("[default: {upstream}]")));
+    }
+
+    #[test]
+    fn the_api_key_is_never_shown() {
+        let o = parse("--api-key very-secret-key").unwrap();
+        assert!(!format!("{o:?}").contains("very-secret-key"));
     }
 }

@@ -1,32 +1,32 @@
 //! `billjob`: serves the BillJob capability. See `billjob --help`.
 
+use billjob::cli::{LogFormat, Options};
+use clap::Parser;
 use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let options = match billjob::cli::parse(std::env::args().skip(1)) {
-        Ok(billjob::cli::Command::Help) => {
-            println!("{}", billjob::cli::HELP);
-            return ExitCode::SUCCESS;
-        }
-        Ok(billjob::cli::Command::Run(o)) => o,
-        Err(e) => {
-            eprintln!("billjob: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
-    match billjob::run(options).await {
+    // Exits with status 2 and clap's message on a bad command line.
+    let options = Options::parse();
+    init_logging(options.log_format);
+    match billjob::cli::serve(options, naftiko_runtime::serve::shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("billjob: error: {e}");
+        Err(error) => {
+            tracing::error!("{error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs go to stderr, filtered by `RUST_LOG` (default `info`).
+fn init_logging(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.with_ansi(false).init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
     }
 }
