@@ -6,7 +6,7 @@
 //! status. Never headers (they carry credentials) and never bodies:
 //!
 //! ```text
-//! INFO request{method=GET route=/v1/organizations/{orgId}/billjobs request_id=0d4c…}: naftiko::rest: done status=200 latency_ms=3.2 upstream_status=200
+//! INFO request{method=GET route="/v1/organizations/{orgId}/billjobs" request_id="0d4c…"}: naftiko::rest: done status=200 latency_ms=3.2 upstream_status=200
 //! ```
 
 use super::UpstreamStatus;
@@ -84,4 +84,86 @@ fn log_response(response: &Response, latency: Duration, _span: &Span) {
         upstream_status = upstream,
         "done"
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::{HeaderValue, Request};
+    use std::sync::{Arc, Mutex};
+    use tower::ServiceExt;
+
+    /// Log output captured in memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Sends one request through `finish`'s layers; returns the response's `x-request-id`
+    /// and what was logged.
+    async fn send(request_id: Option<&str>) -> (String, String) {
+        let log = Captured::default();
+        let sink = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || sink.clone())
+            .with_ansi(false)
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let router = super::super::finish(
+            axum::Router::new().route("/v1/things/{id}", axum::routing::get(|| async { "{}" })),
+            "{}",
+        );
+        let mut req = Request::get("/v1/things/42?apiKey=query-secret")
+            .header("authorization", "Bearer header-secret");
+        if let Some(id) = request_id {
+            req = req.header("x-request-id", HeaderValue::from_str(id).unwrap());
+        }
+        let resp = router
+            .oneshot(req.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let id = resp.headers()["x-request-id"].to_str().unwrap().to_string();
+        let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        (id, text)
+    }
+
+    #[tokio::test]
+    async fn one_line_with_route_status_and_a_generated_request_id() {
+        let (id, log) = send(None).await;
+        assert_eq!(id.len(), 36, "a UUID: {id}");
+        assert_eq!(log.lines().count(), 1, "{log}");
+        for part in [
+            "method=GET",
+            "route=\"/v1/things/{id}\"",
+            &format!("request_id=\"{id}\""),
+            "status=200",
+            "latency_ms=",
+        ] {
+            assert!(log.contains(part), "{part} in {log}");
+        }
+        for secret in ["secret", "authorization", "apiKey", "/v1/things/42"] {
+            assert!(!log.contains(secret), "{secret} in {log}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_request_id_is_kept_only_if_it_is_a_short_token() {
+        let (id, log) = send(Some("req-7f3a.2")).await;
+        assert_eq!(id, "req-7f3a.2");
+        assert!(log.contains("request_id=\"req-7f3a.2\""), "{log}");
+        for unusable in ["a b status=500", &"x".repeat(129)] {
+            let (id, log) = send(Some(unusable)).await;
+            assert_eq!(id.len(), 36, "replaced by a UUID: {id}");
+            assert!(!log.contains(unusable), "{log}");
+        }
+    }
 }
