@@ -369,13 +369,13 @@ impl Server {
 }
 
 impl ServerHandler for Server {
+    /// Advertises what the server serves: tools, and logging (`logging/setLevel` is answered;
+    /// no log notifications are sent, so every level is honoured). Never resources, prompts
+    /// or completions: a spec declares none, and a client would ask for them in vain.
     #[allow(deprecated)] // `enable_logging`: `logging/setLevel` is still in 2025-11-25.
     fn get_info(&self) -> ServerConfig {
         let caps = ServerCapabilities::builder()
             .enable_logging()
-            .enable_completions()
-            .enable_prompts()
-            .enable_resources()
             .enable_tools()
             .build();
         let config = ServerConfig::new(caps).with_server_info(
@@ -465,10 +465,7 @@ pub fn router(
     let manager = Arc::new(manager);
     let service = StreamableHttpService::new(move || Ok(server.clone()), manager.clone(), config);
     let router = axum::Router::new().route_service("/mcp", service);
-    if options.stateless {
-        return router;
-    }
-    let guard = crate::sessions::Guard::new(manager, options.sessions.clone());
+    let guard = crate::sessions::Guard::new(manager, options.sessions.clone(), !options.stateless);
     router.layer(axum::middleware::from_fn(move |req, next| {
         crate::sessions::layer(guard.clone(), req, next)
     }))

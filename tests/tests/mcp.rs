@@ -289,6 +289,14 @@ async fn every_protocol_generation_lists_and_calls_tools_in_both_modes() {
                 Some("m3ter-billjob-mcp"),
                 "{ctx}"
             );
+            // Only what is served is advertised: tools, and logging (`logging/setLevel`).
+            let caps = &info.capabilities;
+            assert!(caps.tools.is_some(), "{ctx}: {caps:?}");
+            assert!(caps.logging.is_some(), "{ctx}: {caps:?}");
+            assert!(
+                caps.resources.is_none() && caps.prompts.is_none() && caps.completions.is_none(),
+                "{ctx}: {caps:?}"
+            );
 
             let tools = client
                 .list_all_tools()
