@@ -465,7 +465,10 @@ pub fn router(
     let manager = Arc::new(manager);
     let service = StreamableHttpService::new(move || Ok(server.clone()), manager.clone(), config);
     let router = axum::Router::new().route_service("/mcp", service);
-    let guard = crate::sessions::Guard::new(manager, options.sessions.clone(), !options.stateless);
+    if options.stateless {
+        return router;
+    }
+    let guard = crate::sessions::Guard::new(manager, options.sessions.clone());
     router.layer(axum::middleware::from_fn(move |req, next| {
         crate::sessions::layer(guard.clone(), req, next)
     }))
