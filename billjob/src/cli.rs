@@ -122,7 +122,8 @@ pub struct Options {
     )]
     pub allowed_hosts: Vec<String>,
 
-    /// Upstream request timeout
+    /// What a caller waits for the upstream at most: one deadline per request covering every
+    /// attempt, backoff and Retry-After
     #[arg(
         long = "timeout-ms",
         value_name = "MS",
@@ -131,6 +132,118 @@ pub struct Options {
         value_parser = timeout_millis
     )]
     pub timeout: Duration,
+
+    /// Retries of failed idempotent upstream calls, as a percentage of calls (0 disables them)
+    ///
+    /// A failing upstream then receives about this much more than its normal load, never
+    /// several times it.
+    #[arg(
+        long,
+        value_name = "PERCENT",
+        env = "BILLJOB_RETRY_BUDGET_PERCENT",
+        default_value = "10",
+        value_parser = clap::value_parser!(u32).range(0..=100)
+    )]
+    pub retry_budget_percent: u32,
+
+    /// Largest upstream answer read, in bytes; larger ones are refused with 502
+    #[arg(
+        long,
+        value_name = "BYTES",
+        env = "BILLJOB_UPSTREAM_MAX_BODY_BYTES",
+        default_value = "16777216",
+        value_parser = at_least_one
+    )]
+    pub upstream_max_body_bytes: usize,
+
+    /// Requests in flight to the upstream at most (so connections, on HTTP/1.1); further
+    /// calls wait within their deadline
+    #[arg(
+        long,
+        value_name = "N",
+        env = "BILLJOB_UPSTREAM_MAX_CONNECTIONS",
+        default_value = "64",
+        value_parser = at_least_one
+    )]
+    pub upstream_max_connections: usize,
+
+    /// Open client connections per listener (REST, MCP) at most
+    ///
+    /// When reached, a warning is logged and new connections wait in the kernel's backlog
+    /// until one closes. Keep 2 x this + --upstream-max-connections under the process's file
+    /// descriptor limit (ulimit -n).
+    #[arg(
+        long,
+        value_name = "N",
+        env = "BILLJOB_MAX_CONNECTIONS",
+        default_value = "256",
+        value_parser = at_least_one
+    )]
+    pub max_connections: usize,
+
+    /// Time a client has to send a request head, from its first byte
+    #[arg(
+        long = "header-read-timeout-ms",
+        value_name = "MS",
+        env = "BILLJOB_HEADER_READ_TIMEOUT_MS",
+        default_value = "10000",
+        value_parser = timeout_millis
+    )]
+    pub header_read_timeout: Duration,
+
+    /// A client connection with no request in flight and no traffic for this long is closed
+    #[arg(
+        long = "idle-timeout-ms",
+        value_name = "MS",
+        env = "BILLJOB_IDLE_TIMEOUT_MS",
+        default_value = "60000",
+        value_parser = timeout_millis
+    )]
+    pub idle_timeout: Duration,
+
+    /// Time from a request's head to its response head (its body and the upstream call
+    /// included); beyond it the client gets 408. Keep it above --timeout-ms
+    #[arg(
+        long = "request-timeout-ms",
+        value_name = "MS",
+        env = "BILLJOB_REQUEST_TIMEOUT_MS",
+        default_value = "60000",
+        value_parser = timeout_millis
+    )]
+    pub request_timeout: Duration,
+
+    /// After SIGTERM or Ctrl-C, time given to requests and MCP tool calls in flight
+    ///
+    /// New connections are refused at once; a second signal exits without waiting.
+    #[arg(
+        long = "drain-timeout-ms",
+        value_name = "MS",
+        env = "BILLJOB_DRAIN_TIMEOUT_MS",
+        default_value = "30000",
+        value_parser = millis
+    )]
+    pub drain_timeout: Duration,
+
+    /// MCP sessions open at most; when full, the session idle the longest is closed, or a new
+    /// one gets 503 with Retry-After if all are busy
+    #[arg(
+        long,
+        value_name = "N",
+        env = "BILLJOB_MCP_MAX_SESSIONS",
+        default_value = "1000",
+        value_parser = at_least_one
+    )]
+    pub mcp_max_sessions: usize,
+
+    /// An MCP session without requests for this long is closed
+    #[arg(
+        long = "mcp-session-idle-ms",
+        value_name = "MS",
+        env = "BILLJOB_MCP_SESSION_IDLE_MS",
+        default_value = "120000",
+        value_parser = timeout_millis
+    )]
+    pub mcp_session_idle: Duration,
 
     /// Log line format on stderr
     #[arg(
@@ -158,6 +271,16 @@ impl Default for Options {
             stateless: false,
             allowed_hosts: Vec::new(),
             timeout: Duration::from_secs(30),
+            retry_budget_percent: 10,
+            upstream_max_body_bytes: 16 * 1024 * 1024,
+            upstream_max_connections: 64,
+            max_connections: 256,
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            request_timeout: Duration::from_secs(60),
+            drain_timeout: Duration::from_secs(30),
+            mcp_max_sessions: 1000,
+            mcp_session_idle: Duration::from_secs(120),
             log_format: LogFormat::Text,
         }
     }
@@ -226,9 +349,18 @@ fn host(text: &str) -> Result<String, String> {
     Ok(text.trim().to_string())
 }
 
-/// Starts everything the options ask for and serves until Ctrl-C or SIGTERM.
+/// Starts everything the options ask for and serves until Ctrl-C or SIGTERM, then drains;
+/// a second signal ends the drain at once.
 pub async fn run(options: Options) -> Result<(), String> {
-    run_until(options, serve::shutdown_signal()).await
+    let signals = serve::Signals::listen();
+    let first = signals.clone();
+    tokio::select! {
+        r = run_until(options, async move { first.drain().await }) => r,
+        () = signals.force() => {
+            tracing::warn!("second signal: exiting without waiting for the drain");
+            Ok(())
+        }
+    }
 }
 
 /// Like [`run`], stopping when `shutdown` completes. The error is [`serve`]'s with its
@@ -257,8 +389,29 @@ pub async fn serve(
     options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    // `drain`: stop accepting and finish what is in flight (first signal, or a server failed).
+    // `mcp_stop`: end MCP sessions, once their tool calls have answered. `stop`: the sandbox.
+    let drain = CancellationToken::new();
+    let mcp_stop = CancellationToken::new();
     let stop = CancellationToken::new();
-    let mut builder = m3ter_billjob::Client::builder().timeout(options.timeout);
+    if options.request_timeout <= options.timeout {
+        tracing::warn!(
+            "--request-timeout-ms ({} ms) is not above --timeout-ms ({} ms): callers get 408 before the upstream's answer or timeout",
+            options.request_timeout.as_millis(),
+            options.timeout.as_millis()
+        );
+    }
+    let limits = serve::Limits {
+        max_connections: options.max_connections,
+        header_read_timeout: options.header_read_timeout,
+        idle_timeout: options.idle_timeout,
+        request_timeout: options.request_timeout,
+    };
+    let mut builder = m3ter_billjob::Client::builder()
+        .timeout(options.timeout)
+        .retry_budget_percent(options.retry_budget_percent)
+        .max_response_bytes(options.upstream_max_body_bytes)
+        .max_connections(options.upstream_max_connections);
     let mut tasks = tokio::task::JoinSet::new();
     let key = api_key(&options);
 
@@ -280,11 +433,11 @@ pub async fn serve(
         let (addr, handle) = sandbox::spawn(config, ([127, 0, 0, 1], 0).into())
             .await
             .context("cannot start the sandbox")?;
+        // Stopped last, after the adapters have drained (it is their upstream).
         let stop_sandbox = stop.clone();
-        tasks.spawn(async move {
+        tokio::spawn(async move {
             stop_sandbox.cancelled().await;
             handle.abort();
-            Ok(())
         });
         builder = builder
             .base_uri(format!("http://{addr}"))
@@ -335,20 +488,34 @@ pub async fn serve(
             "REST: http://{local}/v1/organizations/{{orgId}}/billjobs (OpenAPI at http://{local}/openapi.json)"
         );
         let router = m3ter_billjob_rest::router(upstreams.clone());
-        let s = stop.clone();
+        let (d, limits) = (drain.clone(), limits.clone());
         tasks.spawn(async move {
-            serve::http(listener, router, async move { s.cancelled().await }).await
+            serve::http_with(listener, router, &limits, "REST", d.cancelled_owned()).await
         });
     }
     let server = m3ter_billjob_mcp::server(upstreams);
     if options.stdio {
         tracing::info!("MCP: stdio");
-        let s = stop.clone();
+        let d = drain.clone();
         tasks.spawn(async move {
-            let r = naftiko_runtime::mcp::serve_stdio(server).await;
-            // The client closed stdin: stop everything.
-            s.cancel();
-            r
+            let stdio = naftiko_runtime::mcp::serve_stdio(server.clone());
+            tokio::pin!(stdio);
+            tokio::select! {
+                r = &mut stdio => {
+                    // The client closed stdin: stop everything.
+                    d.cancel();
+                    return r;
+                }
+                () = d.cancelled() => {}
+            }
+            // Keep serving while the calls in flight answer, then a moment to write them.
+            tokio::select! {
+                r = &mut stdio => r,
+                () = async {
+                    server.drained().await;
+                    tokio::time::sleep(MCP_FLUSH).await;
+                } => Ok(()),
+            }
         });
     } else {
         let addr = options
@@ -375,31 +542,70 @@ pub async fn serve(
                 .filter(|h| !h.is_empty())
                 .cloned()
                 .collect(),
-            ..Default::default()
+            sessions: naftiko_runtime::sessions::SessionLimits {
+                max_sessions: options.mcp_max_sessions,
+                idle_timeout: options.mcp_session_idle,
+                ..Default::default()
+            },
         };
-        let router = naftiko_runtime::mcp::router(server, &http, stop.child_token());
-        let s = stop.clone();
+        let router = naftiko_runtime::mcp::router(server.clone(), &http, mcp_stop.clone());
+        let (d, limits) = (drain.clone(), limits.clone());
         tasks.spawn(async move {
-            serve::http(listener, router, async move { s.cancelled().await }).await
+            serve::http_with(listener, router, &limits, "MCP", d.cancelled_owned()).await
+        });
+        // Sessions (and their event streams) end once the tool calls in flight have answered.
+        let (d, m) = (drain.clone(), mcp_stop.clone());
+        tokio::spawn(async move {
+            d.cancelled().await;
+            server.drained().await;
+            tokio::time::sleep(MCP_FLUSH).await;
+            m.cancel();
         });
     }
     tracing::info!("{upstream_line}");
 
-    let s = stop.clone();
+    let d = drain.clone();
     tokio::spawn(async move {
         shutdown.await;
-        s.cancel();
+        d.cancel();
     });
     let mut result = Ok(());
-    while let Some(done) = tasks.join_next().await {
-        stop.cancel();
+    let mut record = |done: Result<std::io::Result<()>, tokio::task::JoinError>| {
         if let Ok(Err(e)) = done {
             result = Err(anyhow::Error::new(e).context("a server stopped"));
         }
+    };
+    tokio::select! {
+        () = drain.cancelled() => {}
+        Some(done) = tasks.join_next() => record(done),
     }
+    drain.cancel();
+    tracing::info!(
+        drain_timeout_ms = options.drain_timeout.as_millis() as u64,
+        "stopping: no new connections; finishing requests and tool calls in flight"
+    );
+    let drained = tokio::time::timeout(options.drain_timeout, async {
+        while let Some(done) = tasks.join_next().await {
+            record(done);
+        }
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            "drain deadline of {} ms reached: closing what is still open",
+            options.drain_timeout.as_millis()
+        );
+        mcp_stop.cancel();
+        tasks.abort_all();
+    }
+    mcp_stop.cancel();
+    stop.cancel();
     tracing::info!("stopped");
     result
 }
+
+/// After the last MCP tool call has answered, the time given to write its answer out.
+const MCP_FLUSH: Duration = Duration::from_millis(100);
 
 #[cfg(test)]
 mod tests {

@@ -10,11 +10,14 @@ async fn main() -> ExitCode {
     // Exits with status 2 and clap's message on a bad command line.
     let options = Options::parse();
     init_logging(options.log_format);
-    match billjob::cli::serve(options, naftiko_runtime::serve::shutdown_signal()).await {
-        Ok(()) => ExitCode::SUCCESS,
+    match billjob::cli::run(options).await {
+        Ok(()) => {
+            // Blocking stdin reads (stdio mode) would hold the runtime's shutdown.
+            std::process::exit(0);
+        }
         Err(error) => {
             tracing::error!("{error:#}");
-            ExitCode::FAILURE
+            std::process::exit(1);
         }
     }
 }

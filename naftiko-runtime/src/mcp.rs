@@ -465,10 +465,7 @@ pub fn router(
     let manager = Arc::new(manager);
     let service = StreamableHttpService::new(move || Ok(server.clone()), manager.clone(), config);
     let router = axum::Router::new().route_service("/mcp", service);
-    if options.stateless {
-        return router;
-    }
-    let guard = crate::sessions::Guard::new(manager, options.sessions.clone());
+    let guard = crate::sessions::Guard::new(manager, options.sessions.clone(), !options.stateless);
     router.layer(axum::middleware::from_fn(move |req, next| {
         crate::sessions::layer(guard.clone(), req, next)
     }))

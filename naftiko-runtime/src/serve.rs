@@ -209,6 +209,8 @@ struct Activity {
     /// 0 when no head is being read, else the time of its first byte + 1.
     head_started: AtomicU64,
     in_flight: AtomicUsize,
+    /// Wakes the watchdog when a head starts or a request ends: its deadline changes.
+    changed: tokio::sync::Notify,
 }
 
 impl Activity {
@@ -218,6 +220,7 @@ impl Activity {
             last: AtomicU64::new(0),
             head_started: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
+            changed: tokio::sync::Notify::new(),
         }
     }
 
@@ -228,13 +231,13 @@ impl Activity {
     fn read(&self) {
         let now = self.now();
         self.last.store(now, Ordering::Relaxed);
-        if self.in_flight.load(Ordering::Relaxed) == 0 {
-            let _ = self.head_started.compare_exchange(
-                0,
-                now + 1,
-                Ordering::Relaxed,
-                Ordering::Relaxed,
-            );
+        if self.in_flight.load(Ordering::Relaxed) == 0
+            && self
+                .head_started
+                .compare_exchange(0, now + 1, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            self.changed.notify_one();
         }
     }
 
@@ -272,7 +275,10 @@ impl Activity {
                 return reason;
             }
             let wait = deadline.saturating_sub(now).max(10);
-            tokio::time::sleep(Duration::from_millis(wait)).await;
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_millis(wait)) => {}
+                () = self.changed.notified() => {}
+            }
         }
     }
 }
@@ -283,6 +289,7 @@ impl Drop for RequestGuard {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
         self.0.wrote();
+        self.0.changed.notify_one();
     }
 }
 

@@ -39,7 +39,7 @@ async fn start(limits: Limits) -> (SocketAddr, CancellationToken, JoinHandle<()>
     let s = stop.clone();
     let task = tokio::spawn(async move {
         serve::http_with(listener, app(), &limits, "test", async move {
-            s.cancelled().await
+            s.cancelled().await;
         })
         .await
         .unwrap();
@@ -55,7 +55,7 @@ async fn read_until_close(s: &mut TcpStream, within: Duration) -> (String, bool)
     loop {
         let left = deadline.saturating_duration_since(Instant::now());
         match tokio::time::timeout(left, s.read(&mut buf)).await {
-            Ok(Ok(0)) | Ok(Err(_)) => return (String::from_utf8_lossy(&out).into(), true),
+            Ok(Ok(0) | Err(_)) => return (String::from_utf8_lossy(&out).into(), true),
             Ok(Ok(n)) => out.extend_from_slice(&buf[..n]),
             Err(_) => return (String::from_utf8_lossy(&out).into(), false),
         }
@@ -63,14 +63,40 @@ async fn read_until_close(s: &mut TcpStream, within: Duration) -> (String, bool)
 }
 
 #[tokio::test]
-async fn a_partial_head_is_closed_after_the_header_read_timeout() {
-    let (addr, _stop, _t) = start(limits()).await;
+async fn a_dripping_head_is_closed_after_the_header_read_timeout() {
+    // Idle and request limits far away: only the head timer can cut it.
+    let (addr, _stop, _t) = start(Limits {
+        idle_timeout: Duration::from_secs(30),
+        request_timeout: Duration::from_secs(30),
+        ..limits()
+    })
+    .await;
     let mut s = TcpStream::connect(addr).await.unwrap();
-    s.write_all(b"GET / HTT").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
     let started = Instant::now();
-    let (_, closed) = read_until_close(&mut s, Duration::from_secs(2)).await;
-    assert!(closed, "a slow head must be closed");
-    assert!(started.elapsed() < Duration::from_millis(1000));
+    s.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+    let mut closed = false;
+    for i in 0..20 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if s.write_all(format!("x-drip-{i}: {i}\r\n").as_bytes())
+            .await
+            .is_err()
+        {
+            closed = true;
+            break;
+        }
+        let mut buf = [0u8; 256];
+        if let Ok(Ok(_)) = tokio::time::timeout(Duration::from_millis(1), s.read(&mut buf)).await {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "a dripping head must be closed");
+    let took = started.elapsed();
+    assert!(
+        took >= Duration::from_millis(250) && took < Duration::from_millis(600),
+        "{took:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,14 +1,14 @@
 //! The HTTP plumbing behind every generated client: one connection pool, credentials read once,
 //! URLs built without re-parsing templates, retries only where repeating is safe.
 //!
-//! - [`spec`]: what the spec says about a consumed API ([`ApiSpec`], [`Api`]).
-//! - [`builder`]: [`Builder`], which reads credentials and builds a client.
-//! - [`request`]: [`HttpClient`] and [`Request`], building and sending one call.
-//! - [`retry`]: which failures are retried, backoff and `Retry-After`.
-//! - [`reply`]: [`Reply`], a successful answer.
-//! - [`error`]: [`ConfigError`] and [`Error`].
-//! - [`template`]: JSON body templates.
-//! - [`params`]: query and header parameter values.
+//! - `spec`: what the spec says about a consumed API ([`ApiSpec`], [`Api`]).
+//! - `builder`: [`Builder`], which reads credentials and builds a client.
+//! - `request`: [`HttpClient`] and [`Request`], building and sending one call.
+//! - `retry`: which failures are retried, backoff and `Retry-After`.
+//! - `reply`: [`Reply`], a successful answer.
+//! - `error`: [`ConfigError`] and [`Error`].
+//! - `template`: JSON body templates.
+//! - `params`: query and header parameter values.
 
 mod builder;
 mod error;

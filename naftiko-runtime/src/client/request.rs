@@ -88,6 +88,17 @@ pub struct Request<'a> {
     body: Option<Bytes>,
 }
 
+impl fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The URL may hold a query-placed API key and headers credentials: neither is printed.
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("operation", &self.operation)
+            .field("idempotent", &self.idempotent)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Request<'_> {
     /// Appends literal path text from the spec.
     pub fn path(&mut self, literal: &str) -> &mut Self {
