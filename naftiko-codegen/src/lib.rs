@@ -41,63 +41,94 @@ pub mod resolve;
 pub mod spec;
 pub mod yaml;
 
+mod generate;
+
+pub use generate::{GenerateError, generate, generate_to_file};
+
 use diag::{Ctxt, Diagnostic};
 use std::path::{Path, PathBuf};
 
 /// Reads and checks a spec held in memory.
 pub fn check_str(source: &str) -> Result<ir::Capability, Vec<Diagnostic>> {
-    let root = yaml::parse(source)?;
+    check(source).map_err(|(diagnostics, _)| diagnostics)
+}
+
+/// Reads and checks a spec; with mistakes, also the best-effort model of what could be read
+/// (for [`emit::skeleton`]), unless the text is not a YAML mapping at all.
+fn check(source: &str) -> Result<ir::Capability, (Vec<Diagnostic>, Option<Box<ir::Capability>>)> {
+    let root = yaml::parse(source).map_err(|d| (d, None))?;
     let mut cx = Ctxt::new();
     let Some(spec) = spec::read(&root, &mut cx) else {
-        return Err(cx.check().err().unwrap_or_default());
+        return Err((cx.check().err().unwrap_or_default(), None));
     };
     let capability = resolve::resolve(&spec, &mut cx);
-    cx.check().map(|()| capability)
+    match cx.check() {
+        Ok(()) => Ok(capability),
+        Err(diagnostics) => Err((diagnostics, Some(Box::new(capability)))),
+    }
 }
 
 /// A spec that failed to load: the file could not be read, or it has mistakes.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LoadError {
+    #[error("cannot read spec `{}`: {source}", path.display())]
     Io {
         path: PathBuf,
-        error: std::io::Error,
+        source: std::io::Error,
     },
+    #[error("{display_path}: {} error{}", diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]
     Invalid {
         display_path: String,
-        source: String,
+        /// The spec's text, for rendering the lines diagnostics point at.
+        text: String,
         diagnostics: Vec<Diagnostic>,
+        /// The best-effort model of what could be read, for [`emit::skeleton`].
+        partial: Option<Box<ir::Capability>>,
     },
 }
 
 impl LoadError {
-    /// Every error rendered like rustc: message, `--> file:line:col`, the source line, a caret.
+    /// Every error rendered like rustc: message, `--> file:line:col`, the source line, the
+    /// token underlined.
     pub fn rendered(&self) -> Vec<String> {
         match self {
-            LoadError::Io { path, error } => {
-                vec![format!("cannot read spec `{}`: {error}", path.display())]
-            }
+            LoadError::Io { .. } => vec![self.to_string()],
             LoadError::Invalid {
                 display_path,
-                source,
+                text,
                 diagnostics,
+                ..
             } => diagnostics
                 .iter()
-                .map(|d| d.render(display_path, source))
+                .map(|d| d.render(display_path, text))
                 .collect(),
+        }
+    }
+
+    /// The skeleton of what the spec would have generated (see [`emit::skeleton`]): emitted
+    /// next to the errors so that code using the generated items reports nothing else.
+    pub fn skeleton(&self) -> proc_macro2::TokenStream {
+        match self {
+            LoadError::Invalid {
+                partial: Some(capability),
+                ..
+            } => emit::skeleton(capability),
+            _ => proc_macro2::TokenStream::new(),
         }
     }
 }
 
 /// Reads and checks a spec file. `display_path` is how errors name the file.
 pub fn load(path: &Path, display_path: &str) -> Result<ir::Capability, LoadError> {
-    let source = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
-        error,
-    })?;
-    check_str(&source).map_err(|diagnostics| LoadError::Invalid {
-        display_path: display_path.to_string(),
         source,
+    })?;
+    check(&text).map_err(|(diagnostics, partial)| LoadError::Invalid {
+        display_path: display_path.to_string(),
+        text,
         diagnostics,
+        partial,
     })
 }
 

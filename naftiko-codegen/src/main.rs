@@ -1,76 +1,128 @@
-//! `naftiko-codegen check SPEC...` and `naftiko-codegen expand SPEC`: the library's diagnostics
-//! and generated code, for developers regenerating bindings without a build.
+//! `naftiko-codegen`: the library's diagnostics, generated code and OpenAPI documents from the
+//! command line, for developers working on specs without a build (the CLI front; the macro and
+//! `build.rs` are the other two).
 
-use std::path::Path;
+use clap::{Parser, Subcommand};
+use naftiko_codegen::{LoadError, emit, ir, load};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
-  naftiko-codegen check SPEC...    check specs; prints every error, exit 1 if any
-  naftiko-codegen expand SPEC      print the generated Rust code, pretty-printed
-  naftiko-codegen openapi SPEC     print the OpenAPI document of each REST adapter";
+#[derive(Parser)]
+#[command(
+    name = "naftiko-codegen",
+    version,
+    about = "Checks Naftiko capability specs and shows what they generate"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check specs: print every error of every spec, exit 1 if any
+    Check {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+    },
+    /// Print the Rust code generated for a spec, pretty-printed
+    Expand {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+    },
+    /// Print the OpenAPI documents of the specs' REST adapters as one JSON document
+    ///
+    /// The document itself when there is one adapter, else an object keyed by
+    /// `SPEC#NAMESPACE`. Errors go to stderr (exit 1); the JSON then holds the adapters of the
+    /// valid specs.
+    Openapi {
+        #[arg(required = true, value_name = "SPEC")]
+        specs: Vec<PathBuf>,
+    },
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.split_first() {
-        Some((cmd, specs)) if cmd == "check" && !specs.is_empty() => check(specs),
-        Some((cmd, [spec])) if cmd == "expand" => with_spec(spec, |c| {
-            print!("{}", naftiko_codegen::expand_pretty(c, None))
-        }),
-        Some((cmd, [spec])) if cmd == "openapi" => with_spec(spec, |c| {
-            for r in &c.rest {
-                let doc = naftiko_codegen::emit::openapi_document(c, r);
-                println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    match Cli::parse().command {
+        Command::Check { specs } => check(&specs),
+        Command::Expand { spec } => match load_reporting(&spec) {
+            Some(c) => {
+                print!("{}", naftiko_codegen::expand_pretty(&c, None));
+                ExitCode::SUCCESS
             }
-        }),
-        Some((cmd, _)) if cmd == "-h" || cmd == "--help" || cmd == "help" => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
-        }
+            None => ExitCode::FAILURE,
+        },
+        Command::Openapi { specs } => openapi(&specs),
     }
 }
 
-fn with_spec(spec: &str, f: impl FnOnce(&naftiko_codegen::ir::Capability)) -> ExitCode {
-    match naftiko_codegen::load(Path::new(spec), spec) {
-        Ok(c) => {
-            f(&c);
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            for m in e.rendered() {
-                eprintln!("error: {m}\n");
-            }
-            ExitCode::FAILURE
-        }
+/// Loads a spec; on failure prints its errors to stderr.
+fn load_reporting(spec: &Path) -> Option<ir::Capability> {
+    load(spec, &spec.display().to_string())
+        .inspect_err(report)
+        .ok()
+}
+
+fn report(e: &LoadError) {
+    for m in e.rendered() {
+        eprintln!("error: {m}\n");
     }
 }
 
-fn check(specs: &[String]) -> ExitCode {
-    let mut failed = 0;
+fn check(specs: &[PathBuf]) -> ExitCode {
+    let mut failed = false;
     for spec in specs {
-        match naftiko_codegen::load(Path::new(spec), spec) {
+        match load(spec, &spec.display().to_string()) {
             Ok(c) => {
                 let tools: usize = c.mcp.iter().map(|m| m.tools.len()).sum();
                 let routes: usize = c.rest.iter().map(|r| r.routes.len()).sum();
                 let ops: usize = c.apis.iter().map(|a| a.operations.len()).sum();
                 println!(
-                    "ok: {spec} ({ops} consumed operations, {routes} REST routes, {tools} MCP tools)"
+                    "ok: {} ({ops} consumed operations, {routes} REST routes, {tools} MCP tools)",
+                    spec.display()
                 );
             }
             Err(e) => {
-                failed += 1;
-                let n = e.rendered().len();
-                for m in e.rendered() {
-                    eprintln!("error: {m}\n");
+                failed = true;
+                report(&e);
+                if matches!(e, LoadError::Invalid { .. }) {
+                    eprintln!("{e}");
                 }
-                eprintln!("{spec}: {n} error{}", if n == 1 { "" } else { "s" });
             }
         }
     }
-    if failed > 0 {
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn openapi(specs: &[PathBuf]) -> ExitCode {
+    let mut failed = false;
+    let mut documents = Vec::new();
+    for spec in specs {
+        let Some(c) = load_reporting(spec) else {
+            failed = true;
+            continue;
+        };
+        for r in &c.rest {
+            let key = format!("{}#{}", spec.display(), r.namespace);
+            documents.push((key, emit::openapi_document(&c, r)));
+        }
+    }
+    let json = if documents.len() == 1 {
+        documents.remove(0).1
+    } else {
+        serde_json::Value::Object(documents.into_iter().collect())
+    };
+    match serde_json::to_string_pretty(&json) {
+        Ok(text) => println!("{text}"),
+        Err(e) => {
+            eprintln!("error: cannot print the OpenAPI document: {e}");
+            failed = true;
+        }
+    }
+    if failed {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

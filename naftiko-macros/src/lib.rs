@@ -2,7 +2,8 @@
 //! per consumed API, axum routes per `rest` adapter and MCP tools per `mcp` adapter.
 //!
 //! A shell around `naftiko-codegen`: find the file, run the library, turn its diagnostics into
-//! `compile_error!`s. Use it through `naftiko_runtime::naftiko_capability!`.
+//! `compile_error!`s next to a skeleton of the generated items (so the caller's code that uses
+//! them reports nothing else). Use it through `naftiko_runtime::naftiko_capability!`.
 
 use proc_macro::TokenStream;
 use quote::quote_spanned;
@@ -56,6 +57,7 @@ fn expand(lit: &syn::LitStr) -> Result<proc_macro2::TokenStream, proc_macro2::To
             let path = found.to_string_lossy().into_owned();
             let mut out = error(e.rendered());
             out.extend(quote_spanned! {span=> const _: &[u8] = ::core::include_bytes!(#path);});
+            out.extend(e.skeleton());
             Err(out)
         }
     }

@@ -7,6 +7,7 @@ mod client;
 mod mcp;
 mod openapi;
 mod rest;
+mod skeleton;
 
 use crate::ir::{self, Type};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -14,6 +15,7 @@ use quote::quote;
 use std::path::Path;
 
 pub use openapi::document as openapi_document;
+pub use skeleton::skeleton;
 
 /// All generated items of a capability. With `spec_path`, an `include_bytes!` of the spec makes
 /// cargo rebuild when only the YAML changes.
