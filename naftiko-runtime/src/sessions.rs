@@ -2,7 +2,7 @@
 //!
 //! rmcp's session manager keeps every session until it has been idle for its keep-alive; an
 //! unauthenticated client can open thousands (about 42 KB each). In front of rmcp's service,
-//! [`layer`] keeps at most [`SessionLimits::max_sessions`]: when a new session is asked for and
+//! `layer` keeps at most [`SessionLimits::max_sessions`]: when a new session is asked for and
 //! the table is full, the session idle the longest is closed to make room, provided it has been
 //! idle for at least [`SessionLimits::min_idle_to_evict`]; otherwise the request is refused with
 //! `503 Service Unavailable` and `Retry-After`. It also answers `DELETE` of an unknown session
