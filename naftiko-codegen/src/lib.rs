@@ -2,10 +2,17 @@
 //! consumed API, axum routes per `rest` adapter and MCP tools per `mcp` adapter.
 //!
 //! The pipeline, one module per stage:
-//! [`yaml`] (a YAML tree with positions) → [`spec`] (the spec as written, shape-checked) →
+//! [`yaml`] (a YAML tree with spans) → [`spec`] (the spec as written, shape-checked) →
 //! [`resolve`] (semantic checks) → [`ir`] (the resolved model) → [`emit`] (Rust code).
-//! Every stage collects [`diag::Diagnostic`]s instead of stopping at the first, so one build
-//! shows every mistake, each at its file, line and column.
+//! Every stage reports into one [`diag::Ctxt`] instead of stopping at the first mistake, so one
+//! build shows every mistake, each at its file, line and column with the token underlined.
+//!
+//! Three fronts serve the same generator: the `naftiko_capability!` macro (`naftiko-macros`),
+//! a build script ([`generate_to_file`]) and the `naftiko-codegen` CLI (`check`, `expand`,
+//! `openapi`).
+//!
+//! This page is the single statement of the dialect below; `tests/dialect.rs` has a test per
+//! rule.
 //!
 //! # How specs are read (the dialect)
 //! Published specs break the official alpha2 schema in consistent ways; we accept the published
@@ -28,10 +35,24 @@
 //!   parameter nothing feeds passes through from a same-named input, or is an error.
 //! - `mapping: $.` returns the upstream JSON unchanged; other mappings are RFC 9535 JSONPath,
 //!   parsed at compile time.
+//! - An operation-level `path:` replaces its resource's path; a path without a leading `/` is
+//!   relative to the base URI. Names that are not Rust identifiers (`type`, `$filter`) or that
+//!   collide after case conversion (`maxResults`, `MaxResults`) get distinct readable ones.
+//! - `rest` and `mcp` adapters listen on `127.0.0.1` unless `address` says otherwise; two
+//!   adapters cannot share a port. MCP `transport` is `http` (default) or `stdio`; a tool's
+//!   `label` is its title and its `hints` its annotations.
 //! - Auth: `bearer`, `basic`, `apikey` (header or query). Other types, and the constructs listed
 //!   in [`diag::Severity::Unsupported`] diagnostics (`steps`, `forward`, `aggregates`, skill /
 //!   http / control adapters, imported consumes, `location` binds, ...), are rejected with a
 //!   message saying "not supported yet".
+//!
+//! # Errors
+//! Every diagnostic points at the value it is about. An error about a reference (a `call`, a
+//! `with` key or value, a template, a path variable) points at the token that holds it and
+//! suggests the nearest known name ("did you mean `rest.orgId`?"). Consequences of a mistake
+//! already reported are not reported again. On errors the macro also emits a skeleton of the
+//! items it would have generated ([`emit::skeleton`]), so the build shows the spec's errors and
+//! nothing else.
 
 pub mod diag;
 pub mod emit;

@@ -1,5 +1,6 @@
-//! One test per rule of the dialect (`shared/notes/dialect.md`, restated in the crate docs):
-//! how each published construct is read, and which mistakes are errors.
+//! One test per rule of the dialect (the crate docs of `naftiko_codegen`, in
+//! `naftiko-codegen/src/lib.rs`, are its single statement): how each published construct is
+//! read, and which mistakes are errors.
 
 use naftiko_codegen::check_str;
 use naftiko_codegen::diag::{Diagnostic, Severity};

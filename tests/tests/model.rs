@@ -1,6 +1,7 @@
-//! The resolved model of `specs/billjob.yaml`: explicit assertions of what the dialect page
-//! (`shared/notes/dialect.md`) says it must be, plus two readable snapshots (the model's
-//! `Debug` and the generated code), and a no-panic sweep over the corpus of published specs.
+//! The resolved model of `specs/billjob.yaml`: explicit assertions of what the dialect (the
+//! rules in the `naftiko_codegen` crate docs, `naftiko-codegen/src/lib.rs`) says it must be,
+//! plus two readable snapshots (the model's `Debug` and the generated code), and a no-panic
+//! sweep over the corpus of published specs (checks and skeletons).
 //!
 //! Snapshots live in `tests/snapshots/`; after an intended change, regenerate them with
 //! `UPDATE_SNAPSHOTS=1 cargo test -p naftiko-tests --test model` and review the diff.
@@ -374,7 +375,7 @@ fn every_spec_of_the_corpus_is_checked_without_panic() {
     files.sort();
     assert!(!files.is_empty(), "no *.yaml in {}", dir.display());
     let (mut accepted, mut rejected, mut panicked) = (Vec::new(), Vec::new(), Vec::new());
-    let mut no_position = Vec::new();
+    let (mut no_position, mut no_skeleton) = (Vec::new(), Vec::new());
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         let source = std::fs::read_to_string(path).unwrap();
@@ -387,6 +388,18 @@ fn every_spec_of_the_corpus_is_checked_without_panic() {
                         "{name}: {} diagnostics, none with a line",
                         diagnostics.len()
                     ));
+                }
+                // The macro emits a skeleton of the generated items next to the errors.
+                let skeleton = std::panic::catch_unwind(|| match naftiko_codegen::load(path, &name) {
+                    Err(e @ naftiko_codegen::LoadError::Invalid { partial: Some(_), .. }) => {
+                        !e.skeleton().is_empty()
+                    }
+                    _ => true,
+                });
+                match skeleton {
+                    Err(_) => panicked.push(format!("{name} (skeleton)")),
+                    Ok(false) => no_skeleton.push(name.clone()),
+                    Ok(true) => {}
                 }
                 rejected.push((name, diagnostics.len()));
             }
@@ -406,6 +419,7 @@ fn every_spec_of_the_corpus_is_checked_without_panic() {
         );
     }
     assert!(panicked.is_empty(), "check_str panicked on: {panicked:?}");
+    assert!(no_skeleton.is_empty(), "no skeleton for: {no_skeleton:?}");
     assert!(
         no_position.is_empty(),
         "rejected without a position: {no_position:?}"

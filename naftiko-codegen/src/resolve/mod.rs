@@ -1,6 +1,12 @@
 //! Semantic checks: resolves every reference of a [`Spec`] into the [`ir`] model, or reports why
-//! it cannot. Each `check_*`/`resolve_*` function owns one rule of the dialect
-//! (`shared/notes/dialect.md`); all of them run, so one build reports every mistake.
+//! it cannot. Each `check_*`/`resolve_*` function owns one rule of the dialect (see the
+//! [crate docs](crate#how-specs-are-read-the-dialect)); all of them run, so one build reports
+//! every mistake.
+//!
+//! One module per concern: `binds` and `templates` (variables read from the environment),
+//! `auth`, `api` and `operation` (consumed APIs), `body` (JSON body templates), `output`
+//! (mappings), `rest` and `mcp` (adapters), `exposed` (what feeds each parameter of a call, in
+//! named steps) and `suggest` ("did you mean").
 
 mod api;
 mod auth;

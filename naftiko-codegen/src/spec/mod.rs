@@ -4,7 +4,7 @@
 //! This stage checks shapes only (required keys, unknown keys, scalar types, enumerations).
 //! Cross-references (calls, `with`, templates, duplicates) are checked in [`crate::resolve`].
 //!
-//! [`types`] is the model, [`read`] the readers (one module per part of a spec), and `obj` the
+//! [`types`] is the model, [`read`](mod@read) the readers (one module per part of a spec), and `obj` the
 //! helper they share to walk a YAML mapping key by key.
 
 mod obj;

@@ -1,0 +1,73 @@
+//! The three fronts give the same code: the macro (`emit::capability`), the `build.rs` front
+//! (`generate_to_file`) and the CLI (`expand`, which is `expand_pretty`).
+
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A fresh directory under the system's temporary directory.
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("naftiko-fronts-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn the_build_script_front_writes_what_the_macro_expands() {
+    let spec = workspace().join("specs/billjob.yaml");
+    let out = temp_dir("ok").join("billjob.rs");
+    naftiko_codegen::generate_to_file(&spec, &out).expect("specs/billjob.yaml generates");
+    let written = std::fs::read_to_string(&out).unwrap();
+    let file: syn::File = syn::parse_file(&written).expect("the generated file parses");
+
+    // What the macro expands to, less the `include_bytes!` that makes cargo watch the spec
+    // (a build script says `rerun-if-changed` instead).
+    let capability = naftiko_codegen::load(&spec, "specs/billjob.yaml").unwrap();
+    let mut expanded: syn::File =
+        syn::parse2(naftiko_codegen::emit::capability(&capability, Some(&spec))).unwrap();
+    let include = expanded.items.remove(0);
+    assert!(
+        quote::quote!(#include)
+            .to_string()
+            .contains("include_bytes"),
+        "the macro's first item watches the spec"
+    );
+    assert_eq!(
+        prettyplease::unparse(&file),
+        prettyplease::unparse(&expanded)
+    );
+    // The CLI's `expand` prints the same text, and so does the expansion snapshot.
+    assert_eq!(written, naftiko_codegen::expand_pretty(&capability, None));
+    let snapshot =
+        std::fs::read_to_string(workspace().join("tests/snapshots/billjob.expanded.rs")).unwrap();
+    assert_eq!(written, snapshot.replace("\r\n", "\n"));
+}
+
+#[test]
+fn the_build_script_front_writes_nothing_for_a_spec_with_errors() {
+    let dir = temp_dir("err");
+    let spec = dir.join("bad.yaml");
+    std::fs::write(&spec, "naftiko: 1.0.0-alpha1\ncapability: {}\n").unwrap();
+    let out = dir.join("bad.rs");
+    let err = naftiko_codegen::generate_to_file(&spec, &out).unwrap_err();
+    assert!(!out.exists());
+    let naftiko_codegen::GenerateError::Load(load) = &err else {
+        panic!("{err:?}")
+    };
+    assert!(load.rendered()[0].contains("unsupported naftiko version"));
+    assert!(err.to_string().ends_with("bad.yaml: 1 error"), "{err}");
+}
+
+#[test]
+fn io_errors_keep_their_source() {
+    use std::error::Error as _;
+    let err = naftiko_codegen::generate("/no/such/spec.yaml").unwrap_err();
+    assert!(err.source().is_some());
+    assert!(
+        err.to_string()
+            .starts_with("cannot read spec `/no/such/spec.yaml`")
+    );
+}
