@@ -36,7 +36,7 @@ pub struct Options {
     #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_MCP_ADDR")]
     pub mcp_addr: Option<String>,
 
-    /// m3ter base URL [default: https://api.m3ter.com]
+    /// m3ter base URL [default: `https://api.m3ter.com`]
     #[arg(
         long,
         value_name = "URL",
@@ -363,11 +363,11 @@ pub async fn run(options: Options) -> Result<(), String> {
     }
 }
 
-/// Like [`run`], stopping when `shutdown` completes. The error is [`serve`]'s with its
+/// Like [`run`], stopping when `shutdown` completes. The error is [`serve()`]'s with its
 /// causes, as one line.
 pub async fn run_until(
     options: Options,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
     serve(options, shutdown).await.map_err(|e| format!("{e:#}"))
 }
@@ -387,7 +387,7 @@ fn api_key(options: &Options) -> Option<String> {
 /// `shutdown` completes or a server fails.
 pub async fn serve(
     options: Options,
-    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     // `drain`: stop accepting and finish what is in flight (first signal, or a server failed).
     // `mcp_stop`: end MCP sessions, once their tool calls have answered. `stop`: the sandbox.

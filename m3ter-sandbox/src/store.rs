@@ -145,7 +145,7 @@ impl Sandbox {
         let mut store = self
             .store
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         store.expire(now);
         store
     }

@@ -159,7 +159,7 @@ async fn a_full_org_with_nothing_finished_answers_429_in_m3ters_shape() {
         let (status, reply) = client.post(target, &body).await;
         assert_eq!(status, 429, "{target}: {reply}");
         assert!(message(&reply).contains("at most 2"), "{reply}");
-        assert_eq!(reply.as_object().map(|fields| fields.len()), Some(1));
+        assert_eq!(reply.as_object().map(serde_json::Map::len), Some(1));
     }
     // Finishing one makes room.
     let (status, _) = client.cancel("o", &first).await;
