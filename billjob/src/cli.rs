@@ -36,7 +36,9 @@ pub struct Options {
     #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_MCP_ADDR")]
     pub mcp_addr: Option<String>,
 
-    /// m3ter base URL [default: `https://api.m3ter.com`]
+    // The text is also --help, where a bare URL reads best.
+    #[allow(rustdoc::bare_urls)]
+    /// m3ter base URL [default: https://api.m3ter.com]
     #[arg(
         long,
         value_name = "URL",
