@@ -49,13 +49,7 @@ pub fn generate_to_file(
     println!("cargo:rerun-if-changed={}", spec.display());
     let code = generate(spec).inspect_err(|e| {
         for diagnostic in e.rendered() {
-            for (n, line) in format!("error: {diagnostic}").lines().enumerate() {
-                // cargo trims the text after `cargo:warning=`: keep the gutter aligned.
-                let line = if n == 0 {
-                    line.to_string()
-                } else {
-                    format!("| {line}")
-                };
+            for line in format!("error: {diagnostic}").lines() {
                 println!("cargo:warning={line}");
             }
         }
