@@ -1,6 +1,6 @@
 //! Walking a YAML mapping key by key: what was taken, what is left over, scalar types.
 
-use crate::diag::Ctxt;
+use crate::diag::{Ctxt, Diagnostic};
 use crate::spec::S;
 use crate::yaml::{Kind, Node};
 
@@ -21,6 +21,43 @@ pub(super) fn seq<'a>(node: &'a Node, what: &str, d: &mut Ctxt) -> &'a [Node] {
             &[]
         }
     }
+}
+
+/// The items of a list, each read by `read`; those it gives up on (having reported why) are
+/// left out.
+pub(super) fn read_seq<T>(
+    node: &Node,
+    what: &str,
+    d: &mut Ctxt,
+    mut read: impl FnMut(&Node, &mut Ctxt) -> Option<T>,
+) -> Vec<T> {
+    let items = seq(node, what, d);
+    items.iter().filter_map(|n| read(n, d)).collect()
+}
+
+/// A scalar that must be one of `options`; anything else is reported as an unknown `what`,
+/// with the options listed.
+pub(super) fn one_of<T: Copy>(
+    node: &Node,
+    what: &str,
+    options: &[(&str, T)],
+    d: &mut Ctxt,
+) -> Option<S<T>> {
+    let found = options
+        .iter()
+        .find(|(name, _)| node.as_str() == Some(name))
+        .map(|(_, v)| S::new(*v, node.span));
+    if found.is_none() {
+        let names: Vec<&str> = options.iter().map(|(name, _)| *name).collect();
+        d.push(
+            Diagnostic::new(
+                node.span,
+                format!("unknown {what} `{}`", node.as_str().unwrap_or("?")),
+            )
+            .with_help(format!("expected one of: {}", names.join(", "))),
+        );
+    }
+    found
 }
 
 /// A mapping being read: remembers which keys were taken, so that `finish` can report the rest.
@@ -50,6 +87,17 @@ impl<'a> Obj<'a> {
                 None
             }
         }
+    }
+
+    /// The list under `key`, read item by item (see [`read_seq`]); `None` when `key` is absent.
+    pub(super) fn list<T>(
+        &mut self,
+        key: &'static str,
+        d: &mut Ctxt,
+        read: impl FnMut(&Node, &mut Ctxt) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let node = self.take(key)?;
+        Some(read_seq(node, &format!("`{key}`"), d, read))
     }
 
     pub(super) fn has(&self, key: &str) -> bool {

@@ -2,7 +2,7 @@
 
 use super::params::{read_method, read_outputs, read_params};
 use crate::diag::Ctxt;
-use crate::spec::obj::{Obj, node_has_key, seq};
+use crate::spec::obj::{Obj, node_has_key};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 
@@ -37,14 +37,7 @@ pub(super) fn read_consumes(node: &Node, d: &mut Ctxt) -> Option<Consumes> {
         .map(|p| read_params(p, d))
         .unwrap_or_default();
     // Without `resources` an API can still be the target of a `forward`.
-    let mut resources = Vec::new();
-    if let Some(r) = o.take("resources") {
-        for r in seq(r, "`resources`", d) {
-            if let Some(r) = read_resource(r, d) {
-                resources.push(r);
-            }
-        }
-    }
+    let resources = o.list("resources", d, read_resource).unwrap_or_default();
     o.finish(d);
     Some(Consumes {
         span: node.span,
@@ -67,20 +60,13 @@ fn read_resource(node: &Node, d: &mut Ctxt) -> Option<Resource> {
         .take("inputParameters")
         .map(|p| read_params(p, d))
         .unwrap_or_default();
-    let mut operations = Vec::new();
-    match o.take("operations") {
-        None => d.error(
+    let operations = o.list("operations", d, read_operation).unwrap_or_else(|| {
+        d.error(
             node.span,
             "missing required key `operations` in a consumed resource",
-        ),
-        Some(ops) => {
-            for op in seq(ops, "`operations`", d) {
-                if let Some(op) = read_operation(op, d) {
-                    operations.push(op);
-                }
-            }
-        }
-    }
+        );
+        Vec::new()
+    });
     o.finish(d);
     Some(Resource {
         span: node.span,

@@ -2,7 +2,7 @@
 
 use super::params::{read_method, read_outputs, read_params};
 use crate::diag::Ctxt;
-use crate::spec::obj::{Obj, node_has_key, seq};
+use crate::spec::obj::{Obj, node_has_key};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 
@@ -37,20 +37,15 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
                 "`authentication` on an exposed adapter",
                 d,
             );
-            let mut resources = Vec::new();
-            match o.take("resources") {
-                None => d.error(
-                    node.span,
-                    "missing required key `resources` in a `rest` adapter",
-                ),
-                Some(r) => {
-                    for r in seq(r, "`resources`", d) {
-                        if let Some(r) = read_exposed_resource(r, d) {
-                            resources.push(r);
-                        }
-                    }
-                }
-            }
+            let resources = o
+                .list("resources", d, read_exposed_resource)
+                .unwrap_or_else(|| {
+                    d.error(
+                        node.span,
+                        "missing required key `resources` in a `rest` adapter",
+                    );
+                    Vec::new()
+                });
             o.finish(d);
             if port.is_none() && !node_has_key(node, "port") {
                 d.error(node.span, "missing required key `port` in a `rest` adapter");
@@ -91,20 +86,15 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
             );
             o.unsupported("resources", "MCP `resources`", d);
             o.unsupported("prompts", "MCP `prompts`", d);
-            let mut tools = Vec::new();
-            match o.take("tools") {
-                None => d.error(
-                    node.span,
-                    "missing required key `tools` in an `mcp` adapter",
-                ),
-                Some(t) => {
-                    for t in seq(t, "`tools`", d) {
-                        if let Some(t) = read_exposed_operation(t, true, d) {
-                            tools.push(t);
-                        }
-                    }
-                }
-            }
+            let tools = o
+                .list("tools", d, |t, d| read_exposed_operation(t, true, d))
+                .unwrap_or_else(|| {
+                    d.error(
+                        node.span,
+                        "missing required key `tools` in an `mcp` adapter",
+                    );
+                    Vec::new()
+                });
             o.finish(d);
             Some(Exposes::Mcp(McpExposes {
                 span: node.span,
@@ -142,24 +132,19 @@ fn read_exposed_resource(node: &Node, d: &mut Ctxt) -> Option<ExposedResource> {
     let description = o.opt_str("description", d).map(|s| s.v);
     o.unsupported("forward", "`forward` (pass-through proxying)", d);
     o.unsupported("inputParameters", "resource-level `inputParameters`", d);
-    let mut operations = Vec::new();
-    match o.take("operations") {
-        None => {
+    let operations = o
+        .list("operations", d, |op, d| {
+            read_exposed_operation(op, false, d)
+        })
+        .unwrap_or_else(|| {
             if !node_has_key(node, "forward") {
                 d.error(
                     node.span,
                     "missing required key `operations` in an exposed resource",
                 );
             }
-        }
-        Some(ops) => {
-            for op in seq(ops, "`operations`", d) {
-                if let Some(op) = read_exposed_operation(op, false, d) {
-                    operations.push(op);
-                }
-            }
-        }
-    }
+            Vec::new()
+        });
     o.finish(d);
     Some(ExposedResource {
         span: node.span,

@@ -5,7 +5,7 @@ mod exposes;
 mod params;
 
 use crate::diag::Ctxt;
-use crate::spec::obj::{Obj, node_has_key, seq};
+use crate::spec::obj::{Obj, node_has_key, read_seq, seq};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 use consumes::read_consumes;
@@ -51,11 +51,7 @@ pub fn read(root: &Node, d: &mut Ctxt) -> Option<Spec> {
     let mut binds = Vec::new();
     // `binds` is written at the root in published specs and under `capability` by the schema.
     let mut read_binds = |node: &Node, d: &mut Ctxt| {
-        for b in seq(node, "`binds`", d) {
-            if let Some(b) = read_bind(b, d) {
-                binds.push(b);
-            }
-        }
+        binds.extend(read_seq(node, "`binds`", d, read_bind));
     };
     if let Some(b) = top.take("binds") {
         read_binds(b, d);
@@ -96,11 +92,7 @@ pub fn read(root: &Node, d: &mut Ctxt) -> Option<Spec> {
                     }
                 }
                 if let Some(e) = cap.take("exposes") {
-                    for e in seq(e, "`capability.exposes`", d) {
-                        if let Some(e) = read_exposes(e, d) {
-                            exposes.push(e);
-                        }
-                    }
+                    exposes = read_seq(e, "`capability.exposes`", d, read_exposes);
                 }
                 cap.unsupported("aggregates", "`aggregates`", d);
                 cap.unsupported("imports", "`imports`", d);

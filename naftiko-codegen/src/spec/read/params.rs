@@ -1,7 +1,7 @@
 //! Input and output parameters, and the enumerated scalars they hold (method, type).
 
 use crate::diag::Ctxt;
-use crate::spec::obj::{Obj, seq};
+use crate::spec::obj::{Obj, one_of, seq};
 use crate::spec::types::*;
 use crate::yaml::Node;
 
@@ -26,25 +26,16 @@ pub(super) fn read_method(node: &Node, d: &mut Ctxt) -> Option<S<Method>> {
 }
 
 pub(super) fn read_type(node: &Node, d: &mut Ctxt) -> Option<S<Type>> {
-    let t = match node.as_str() {
-        Some("string") => Type::String,
-        Some("integer") => Type::Integer,
-        Some("number") => Type::Number,
-        Some("boolean") => Type::Boolean,
-        Some("array") => Type::Array,
-        Some("object") => Type::Object,
-        _ => {
-            d.push(
-                crate::diag::Diagnostic::new(
-                    node.span,
-                    format!("unknown type `{}`", node.as_str().unwrap_or("?")),
-                )
-                .with_help("expected one of: string, integer, number, boolean, array, object"),
-            );
-            return None;
-        }
-    };
-    Some(S::new(t, node.span))
+    use Type::*;
+    let types = [
+        ("string", String),
+        ("integer", Integer),
+        ("number", Number),
+        ("boolean", Boolean),
+        ("array", Array),
+        ("object", Object),
+    ];
+    one_of(node, "type", &types, d)
 }
 
 pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
@@ -54,26 +45,16 @@ pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
             continue;
         };
         let name = o.req_str("name", d);
-        let location = o.take("in").and_then(|n| {
-            let l = match n.as_str() {
-                Some("path") => In::Path,
-                Some("query") => In::Query,
-                Some("header") => In::Header,
-                Some("cookie") => In::Cookie,
-                Some("body") => In::Body,
-                _ => {
-                    d.push(
-                        crate::diag::Diagnostic::new(
-                            n.span,
-                            format!("unknown parameter location `{}`", n.as_str().unwrap_or("?")),
-                        )
-                        .with_help("expected one of: path, query, header, cookie, body"),
-                    );
-                    return None;
-                }
-            };
-            Some(S::new(l, n.span))
-        });
+        let locations = [
+            ("path", In::Path),
+            ("query", In::Query),
+            ("header", In::Header),
+            ("cookie", In::Cookie),
+            ("body", In::Body),
+        ];
+        let location = o
+            .take("in")
+            .and_then(|n| one_of(n, "parameter location", &locations, d));
         let ty = o.take("type").and_then(|t| read_type(t, d));
         let description = o.opt_str("description", d).map(|s| s.v);
         let required = o.opt_bool("required", d).unwrap_or(false);
