@@ -1,14 +1,79 @@
 //! `body: {type: json, data: ...}` templates.
 
 use super::binds::{Binds, bind_ref};
+use super::operation::implicit_param;
 use super::templates::{split_template, unresolved_template};
 use crate::diag::Ctxt;
 use crate::ir;
-use crate::names::{Names, snake_case};
-use crate::spec::{In, S, Type};
+use crate::names::Names;
+use crate::spec::{self, In, Method, S};
 use crate::yaml::{Kind, Node};
 
-pub(super) fn json_template(
+/// Step 3 of a consumed operation: its JSON body. One `in: body` parameter is the whole body,
+/// several are the fields of one object; a `body: {type: json, data: ...}` template builds it
+/// from its variables instead.
+pub(super) fn operation_body(
+    namespace: &str,
+    op: &spec::Operation,
+    params: &mut Vec<ir::Param>,
+    fields: &mut Names,
+    binds: &Binds,
+    d: &mut Ctxt,
+) -> ir::Body {
+    let body_params: Vec<usize> = params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.location == In::Body)
+        .map(|(i, _)| i)
+        .collect();
+    let by_params = match body_params.as_slice() {
+        [] => ir::Body::None,
+        [one] => ir::Body::Whole(*one),
+        many => ir::Body::Fields(many.to_vec()),
+    };
+    let Some(b) = &op.body else {
+        return by_params;
+    };
+    let empty = b
+        .data
+        .as_ref()
+        .is_none_or(|data| matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null());
+    if !b.json {
+        // Already reported; `with` may name the variables of its data.
+        if !empty {
+            d.excuse_with_keys(namespace, &op.name.v);
+        }
+        return by_params;
+    }
+    if let Some(data) = b.data.as_ref().filter(|_| !empty) {
+        let template = json_template(data, params, fields, binds, d);
+        for &i in &body_params {
+            if !template.uses(i) {
+                d.error(
+                    op.params
+                        .iter()
+                        .find(|q| q.name.v == params[i].name)
+                        .map_or(b.span, |q| q.span),
+                    format!(
+                        "body parameter `{}` is not used by the operation's `body` template",
+                        params[i].name
+                    ),
+                );
+            }
+        }
+        return ir::Body::Template(template);
+    }
+    if body_params.is_empty() && matches!(op.method.v, Method::Post | Method::Put | Method::Patch) {
+        // An explicit empty JSON object body.
+        return ir::Body::Fields(Vec::new());
+    }
+    by_params
+}
+
+/// Reads a `body.data` template. Each `{{x}}` (`{{tools.x}}`, `{{rest.x}}`, ...) is a body
+/// parameter `x` of the operation: a declared `in: body` parameter of that name, or an implicit
+/// optional string one, fed by default from the exposed input `x`.
+fn json_template(
     node: &Node,
     params: &mut Vec<ir::Param>,
     names: &mut Names,
@@ -63,16 +128,7 @@ pub(super) fn json_template(
                     .iter()
                     .position(|p| p.location == In::Body && p.name == name)
                     .unwrap_or_else(|| {
-                        params.push(ir::Param {
-                            name: name.to_string(),
-                            ident: names.claim(&snake_case(name)),
-                            location: In::Body,
-                            ty: Type::String,
-                            required: false,
-                            description: None,
-                            fixed: None,
-                            default_input: None,
-                        });
+                        params.push(implicit_param(name, In::Body, names));
                         params.len() - 1
                     });
                 params[i]

@@ -2,11 +2,12 @@
 
 use super::auth::is_token;
 use super::binds::{Binds, bind_ref};
-use super::body::json_template;
+use super::body::operation_body;
 use super::is_duplicate;
 use super::output::resolve_output;
+use super::suggest::{did_you_mean, nearest};
 use super::templates::{env_template, unresolved_template};
-use crate::diag::{Ctxt, Span};
+use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::ir::{self, Segment, Template};
 use crate::names::{Names, pascal_case, snake_case};
 use crate::spec::{self, In, Method, S, Type};
@@ -47,6 +48,8 @@ pub(super) fn path_placeholders(
     out
 }
 
+/// A consumed operation, in steps: its declared parameters, the placeholders of its path, its
+/// body, its own output mapping.
 pub(super) fn resolve_operation(
     namespace: &str,
     op: &spec::Operation,
@@ -66,146 +69,10 @@ pub(super) fn resolve_operation(
         absolute = S::new(format!("/{}", path.v), path.span);
         &absolute
     };
-    let mut params: Vec<ir::Param> = Vec::new();
-    let mut names: HashMap<(String, In), Span> = HashMap::new();
-    let mut field_names = Names::default();
-    for p in &op.params {
-        let Some(location) = p.location.as_ref() else {
-            d.error(p.span, format!("missing required key `in` in parameter `{}` (path, query, header, cookie or body)", p.name.v));
-            continue;
-        };
-        if location.v == In::Cookie {
-            d.unsupported(location.span, "`in: cookie` parameters");
-            continue;
-        }
-        let what = || format!("parameter `{}`", p.name.v);
-        if is_duplicate(
-            &mut names,
-            (p.name.v.clone(), location.v),
-            p.name.span,
-            what,
-            d,
-        ) {
-            continue;
-        }
-        if matches!(location.v, In::Header) && !is_token(&p.name.v) {
-            d.error(
-                p.name.span,
-                format!("`{}` is not a valid header name", p.name.v),
-            );
-        }
-        let (fixed, default_input) = p
-            .value
-            .as_ref()
-            .map_or((None, None), |v| param_value(v, binds, d));
-        params.push(ir::Param {
-            name: p.name.v.clone(),
-            ident: field_names.claim(&snake_case(&p.name.v)),
-            location: location.v,
-            ty: p.ty.as_ref().map_or(Type::String, |t| t.v),
-            required: p.required || location.v == In::Path,
-            description: p.description.clone(),
-            fixed,
-            default_input,
-        });
-    }
-    // Path placeholders: each must be a path parameter; an undeclared one is implicit.
-    let mut segments = Vec::new();
-    let mut used_path_params = Vec::new();
-    for piece in path_placeholders(path, d) {
-        match piece {
-            Ok(lit) => segments.push(Segment::Lit(lit)),
-            Err((name, span)) => {
-                if name.is_empty() {
-                    d.error(span, "empty `{}` placeholder in path");
-                    continue;
-                }
-                let idx = params
-                    .iter()
-                    .position(|p| p.location == In::Path && p.name == name)
-                    .or_else(|| {
-                        params.iter().position(|p| {
-                            p.location == In::Path && p.name.eq_ignore_ascii_case(&name)
-                        })
-                    });
-                let idx = idx.unwrap_or_else(|| {
-                    params.push(ir::Param {
-                        name: name.clone(),
-                        ident: field_names.claim(&snake_case(&name)),
-                        location: In::Path,
-                        ty: Type::String,
-                        required: true,
-                        description: None,
-                        fixed: None,
-                        default_input: None,
-                    });
-                    params.len() - 1
-                });
-                used_path_params.push(idx);
-                segments.push(Segment::Param(idx));
-            }
-        }
-    }
-    for (i, p) in params.iter().enumerate() {
-        if p.location == In::Path && !used_path_params.contains(&i) {
-            let span = op
-                .params
-                .iter()
-                .find(|q| q.name.v == p.name)
-                .map_or(op.span, |q| q.span);
-            d.error(
-                span,
-                format!(
-                    "path parameter `{}` has no `{{{}}}` placeholder in path `{}`",
-                    p.name, p.name, path.v
-                ),
-            );
-        }
-    }
-    let body_params: Vec<usize> = params
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.location == In::Body)
-        .map(|(i, _)| i)
-        .collect();
-    let mut body = match body_params.as_slice() {
-        [] => ir::Body::None,
-        [one] => ir::Body::Whole(*one),
-        many => ir::Body::Fields(many.to_vec()),
-    };
-    if let Some(b) = &op.body {
-        let empty = b.data.as_ref().is_none_or(|data| {
-            matches!(&data.kind, Kind::Map(e) if e.is_empty()) || data.is_null()
-        });
-        if !b.json {
-            // Already reported; `with` may name the variables of its data.
-            if !empty {
-                d.excuse_with_keys(namespace, &op.name.v);
-            }
-        } else if let Some(data) = b.data.as_ref().filter(|_| !empty) {
-            let template = json_template(data, &mut params, &mut field_names, binds, d);
-            for &i in &body_params {
-                if !template.uses(i) {
-                    d.error(
-                        op.params
-                            .iter()
-                            .find(|q| q.name.v == params[i].name)
-                            .map_or(b.span, |q| q.span),
-                        format!(
-                            "body parameter `{}` is not used by the operation's `body` template",
-                            params[i].name
-                        ),
-                    );
-                }
-            }
-            body = ir::Body::Template(template);
-        } else if body_params.is_empty()
-            && matches!(op.method.v, Method::Post | Method::Put | Method::Patch)
-        {
-            // An explicit empty JSON object body.
-            body = ir::Body::Fields(Vec::new());
-        }
-    }
+    let mut fields = Names::default();
+    let mut params = declared_params(op, binds, &mut fields, d);
+    let segments = path_segments(op, path, &mut params, &mut fields, d);
+    let body = operation_body(namespace, op, &mut params, &mut fields, binds, d);
     // The consumed operation's own output (`value: $.result`): what the exposures map from.
     let output = resolve_output(&op.outputs, d);
     let ident = idents.claim(&snake_case(&op.name.v));
@@ -224,9 +91,134 @@ pub(super) fn resolve_operation(
     }
 }
 
-/// Reads a `body.data` template. Each `{{x}}` (`{{tools.x}}`, `{{rest.x}}`, ...) is a body
-/// parameter `x` of the operation: a declared `in: body` parameter of that name, or an implicit
-/// optional string one, fed by default from the exposed input `x`.
+/// Step 1: the declared parameters, each with a location, once per (name, location).
+fn declared_params(
+    op: &spec::Operation,
+    binds: &Binds,
+    fields: &mut Names,
+    d: &mut Ctxt,
+) -> Vec<ir::Param> {
+    let mut params = Vec::new();
+    let mut names: HashMap<(String, In), Span> = HashMap::new();
+    for p in &op.params {
+        let Some(location) = p.location.as_ref() else {
+            d.error(p.span, format!("missing required key `in` in parameter `{}` (path, query, header, cookie or body)", p.name.v));
+            continue;
+        };
+        if location.v == In::Cookie {
+            d.unsupported(location.span, "`in: cookie` parameters");
+            continue;
+        }
+        let what = || format!("parameter `{}`", p.name.v);
+        let key = (p.name.v.clone(), location.v);
+        if is_duplicate(&mut names, key, p.name.span, what, d) {
+            continue;
+        }
+        if matches!(location.v, In::Header) && !is_token(&p.name.v) {
+            d.error(
+                p.name.span,
+                format!("`{}` is not a valid header name", p.name.v),
+            );
+        }
+        let (fixed, default_input) = p
+            .value
+            .as_ref()
+            .map_or((None, None), |v| param_value(v, binds, d));
+        params.push(ir::Param {
+            name: p.name.v.clone(),
+            ident: fields.claim(&snake_case(&p.name.v)),
+            location: location.v,
+            ty: p.ty.as_ref().map_or(Type::String, |t| t.v),
+            required: p.required || location.v == In::Path,
+            description: p.description.clone(),
+            fixed,
+            default_input,
+        });
+    }
+    params
+}
+
+/// Step 2: the path's literal text and placeholders. Each placeholder is a path parameter (an
+/// undeclared one is an implicit required string); each path parameter has a placeholder.
+fn path_segments(
+    op: &spec::Operation,
+    path: &S<String>,
+    params: &mut Vec<ir::Param>,
+    fields: &mut Names,
+    d: &mut Ctxt,
+) -> Vec<Segment> {
+    let mut segments = Vec::new();
+    let mut placeholders = Vec::new();
+    let mut used_path_params = Vec::new();
+    for piece in path_placeholders(path, d) {
+        let (name, span) = match piece {
+            Ok(lit) => {
+                segments.push(Segment::Lit(lit));
+                continue;
+            }
+            Err(placeholder) => placeholder,
+        };
+        if name.is_empty() {
+            d.error(span, "empty `{}` placeholder in path");
+            continue;
+        }
+        let is_path = |p: &ir::Param| p.location == In::Path;
+        let idx = params
+            .iter()
+            .position(|p| is_path(p) && p.name == name)
+            .or_else(|| {
+                params
+                    .iter()
+                    .position(|p| is_path(p) && p.name.eq_ignore_ascii_case(&name))
+            })
+            .unwrap_or_else(|| {
+                params.push(implicit_param(&name, In::Path, fields));
+                params.len() - 1
+            });
+        used_path_params.push(idx);
+        segments.push(Segment::Param(idx));
+        placeholders.push(name);
+    }
+    for (i, p) in params.iter().enumerate() {
+        if p.location == In::Path && !used_path_params.contains(&i) {
+            let span = op
+                .params
+                .iter()
+                .find(|q| q.name.v == p.name)
+                .map_or(op.span, |q| q.span);
+            let close = nearest(&p.name, placeholders.iter().map(String::as_str))
+                .map(|c| format!("{{{c}}}"));
+            let mut e = Diagnostic::new(
+                span,
+                format!(
+                    "path parameter `{}` has no `{{{}}}` placeholder in path `{}`",
+                    p.name, p.name, path.v
+                ),
+            );
+            if close.is_some() {
+                e = e.with_help(did_you_mean(close).trim_end().to_string());
+            }
+            d.push(e);
+        }
+    }
+    segments
+}
+
+/// A parameter the spec uses without declaring it: a string, required in the path, optional in
+/// a body template.
+pub(super) fn implicit_param(name: &str, location: In, fields: &mut Names) -> ir::Param {
+    ir::Param {
+        name: name.to_string(),
+        ident: fields.claim(&snake_case(name)),
+        location,
+        ty: Type::String,
+        required: location == In::Path,
+        description: None,
+        fixed: None,
+        default_input: None,
+    }
+}
+
 /// A consumed parameter's own `value:`: a constant or bind template, or `{{tools.x}}` /
 /// `{{rest.x}}` / `{{x}}` naming the exposed input that feeds it unless a `with` says otherwise.
 pub(super) fn param_value(
