@@ -258,6 +258,15 @@ mod tests {
     }
 
     #[test]
+    fn a_scalar_spans_its_whole_token_quotes_included() {
+        let n = parse("a: rest.orgId\nb: '{{x}}'\nc: \"y\"\n").unwrap();
+        let Kind::Map(e) = &n.kind else { panic!() };
+        assert_eq!(e[0].1.span, Span::at(Pos::new(1, 4), 10));
+        assert_eq!(e[1].1.span, Span::at(Pos::new(2, 4), 7));
+        assert_eq!(e[2].1.span, Span::at(Pos::new(3, 4), 3));
+    }
+
+    #[test]
     fn reports_syntax_errors_with_position() {
         let e = parse("a: [1, 2\nb: c\n").unwrap_err();
         assert!(

@@ -777,3 +777,47 @@ fn routes_differing_only_in_variable_names_share_one_router_path() {
     );
     assert_eq!(r[1].call.inputs[0].name, "orgid");
 }
+
+#[test]
+fn a_reference_error_points_at_the_reference_and_suggests_the_nearest_name() {
+    let help = |d: &Diagnostic| d.help.clone().unwrap_or_default();
+    // A REST reference that misses the path variable: at the `with` value, whole token.
+    let src = spec(
+        ITEM,
+        &rest(&LIST_ROUTE.replace("rest.orgId", "rest.orgIdd")),
+    );
+    let d = errors(&src);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let line = line_of(&src, "orgId: rest.orgIdd");
+    assert_eq!((d[0].span.start.line, d[0].span.start.col), (line, 18));
+    assert_eq!(d[0].span.end.col - d[0].span.start.col, "rest.orgIdd".len());
+    assert!(
+        help(&d[0]).starts_with("did you mean `rest.orgId`?"),
+        "{d:?}"
+    );
+
+    // A `call` to a near namespace, a bind template, a `with` key that names no parameter.
+    let route = LIST_ROUTE.replace("call: api.list", "call: apii.list");
+    let d = errors(&spec(ITEM, &rest(&route)));
+    let call = d
+        .iter()
+        .find(|d| d.message.contains("unknown namespace"))
+        .unwrap();
+    assert!(
+        help(call).starts_with("did you mean `api.list`?"),
+        "{call:?}"
+    );
+    let src = spec(ITEM, &rest(LIST_ROUTE)).replace("env.TOKEN", "env.TOKN");
+    let d = errors(&src);
+    assert!(
+        help(&d[0]).starts_with("did you mean `{{env.TOKEN}}`?"),
+        "{d:?}"
+    );
+    let src = spec(
+        ITEM,
+        &rest(&LIST_ROUTE.replace("pageSize: rest", "pageSise: rest")),
+    );
+    let d = errors(&src);
+    assert!(help(&d[0]).starts_with("did you mean `pageSize`?"), "{d:?}");
+    assert_eq!(d[0].span.start.line, line_of(&src, "pageSise:"));
+}
