@@ -1,0 +1,330 @@
+//! The `billjob` command: start-up, serving and shutdown. The command line is [`Options`].
+//!
+//! Shutdown has three stages, each a token: `drain` (the first signal, or a server failing)
+//! closes the listeners and lets requests and MCP tool calls in flight answer; `mcp_stop` then
+//! ends MCP sessions and their event streams; `stop` ends the sandbox last, since it is the
+//! adapters' upstream. The drain is bounded by `--drain-timeout-ms`; a second signal ends it.
+
+mod options;
+
+pub use options::{ApiKey, LogFormat, Options};
+
+use crate::capability::{Upstreams, m3ter_billjob, m3ter_billjob_mcp, m3ter_billjob_rest};
+use crate::sandbox;
+use anyhow::Context as _;
+use naftiko_runtime::mcp::{HttpOptions, Server};
+use naftiko_runtime::serve::{self, CancellationToken, Limits};
+use std::time::Duration;
+use tokio::task::JoinSet;
+
+/// MCP address when neither `--mcp-addr` nor the spec gives one.
+const FALLBACK_MCP_ADDR: &str = "127.0.0.1:9090";
+
+/// After the last MCP tool call has answered, the time given to write its answer out.
+const MCP_FLUSH: Duration = Duration::from_millis(100);
+
+type Servers = JoinSet<std::io::Result<()>>;
+
+/// Starts everything the options ask for and serves until Ctrl-C or SIGTERM, then drains;
+/// a second signal ends the drain at once.
+pub async fn run(options: Options) -> Result<(), String> {
+    let signals = serve::Signals::listen();
+    let first = signals.clone();
+    tokio::select! {
+        r = run_until(options, async move { first.drain().await }) => r,
+        () = signals.force() => {
+            tracing::warn!("second signal: exiting without waiting for the drain");
+            Ok(())
+        }
+    }
+}
+
+/// Like [`run`], stopping when `shutdown` completes. The error is [`serve()`]'s with its
+/// causes, as one line.
+pub async fn run_until(
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), String> {
+    serve(options, shutdown).await.map_err(|e| format!("{e:#}"))
+}
+
+/// The stages of shutdown (see the module docs).
+#[derive(Debug, Clone, Default)]
+struct Lifecycle {
+    drain: CancellationToken,
+    mcp_stop: CancellationToken,
+    stop: CancellationToken,
+}
+
+/// Starts everything the options ask for, logs where it listens, and serves until
+/// `shutdown` completes or a server fails; then drains.
+pub async fn serve(
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let life = Lifecycle::default();
+    let limits = listener_limits(&options);
+    let (upstreams, upstream_line) = upstream(&options, &life).await?;
+    let mut servers = Servers::new();
+    if let Some(addr) = rest_addr(&options) {
+        start_rest(&addr, upstreams.clone(), &limits, &life, &mut servers).await?;
+    }
+    let server = m3ter_billjob_mcp::server(upstreams);
+    if options.stdio {
+        start_stdio(server, &life, &mut servers);
+    } else {
+        start_mcp_http(&options, server, &limits, &life, &mut servers).await?;
+    }
+    tracing::info!("{upstream_line}");
+    let drain = life.drain.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        drain.cancel();
+    });
+    wait_then_drain(servers, &life, options.drain_timeout).await
+}
+
+fn listener_limits(options: &Options) -> Limits {
+    if options.request_timeout <= options.timeout {
+        tracing::warn!(
+            "--request-timeout-ms ({} ms) is not above --timeout-ms ({} ms): callers get 408 before the upstream's answer or timeout",
+            options.request_timeout.as_millis(),
+            options.timeout.as_millis()
+        );
+    }
+    Limits {
+        max_connections: options.max_connections,
+        header_read_timeout: options.header_read_timeout,
+        idle_timeout: options.idle_timeout,
+        request_timeout: options.request_timeout,
+    }
+}
+
+/// The API key from the options, else from `M3TER_API_KEY` (for callers that build
+/// [`Options`] in code rather than parsing a command line); empty counts as absent.
+fn api_key(options: &Options) -> Option<String> {
+    options
+        .api_key
+        .as_ref()
+        .map(|key| key.expose().to_string())
+        .or_else(|| std::env::var("M3TER_API_KEY").ok())
+        .filter(|key| !key.is_empty())
+}
+
+/// The client of m3ter (or of the sandbox, started here), and the line that says which.
+async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstreams, String)> {
+    let mut builder = m3ter_billjob::Client::builder()
+        .timeout(options.timeout)
+        .retry_budget_percent(options.retry_budget_percent)
+        .max_response_bytes(options.upstream_max_body_bytes)
+        .max_connections(options.upstream_max_connections);
+    let key = api_key(options);
+    let line = if options.sandbox {
+        let (token, generated) = match key {
+            Some(key) => (key, false),
+            None => (
+                sandbox::random_token().context("cannot generate a token for the sandbox")?,
+                true,
+            ),
+        };
+        let config = sandbox::SandboxConfig {
+            step: options.sandbox_step,
+            job_ttl: options.sandbox_job_ttl,
+            max_jobs_per_org: options.sandbox_max_jobs_per_org,
+            ..sandbox::SandboxConfig::new(token.clone())
+        };
+        let (addr, handle) = sandbox::spawn(config, ([127, 0, 0, 1], 0).into())
+            .await
+            .context("cannot start the sandbox")?;
+        let stop = life.stop.clone();
+        tokio::spawn(async move {
+            stop.cancelled().await;
+            handle.abort();
+        });
+        builder = builder
+            .base_uri(format!("http://{addr}"))
+            .var("M3TER_API_KEY", token);
+        format!(
+            "upstream: BillJob sandbox at http://{addr} (in-process; state is lost on exit; {})",
+            if generated {
+                "M3TER_API_KEY not set, so a random token was generated for it"
+            } else {
+                "token from M3TER_API_KEY"
+            }
+        )
+    } else {
+        if let Some(u) = &options.upstream {
+            builder = builder.base_uri(u.clone());
+        }
+        if let Some(key) = key {
+            builder = builder.var("M3TER_API_KEY", key);
+        }
+        format!(
+            "upstream: {}",
+            options
+                .upstream
+                .clone()
+                .unwrap_or_else(|| m3ter_billjob::SPEC.base_uri_text())
+        )
+    };
+    let client = builder.build().map_err(|e| match e {
+        naftiko_runtime::client::ConfigError::MissingVar(v) => anyhow::anyhow!(
+            "environment variable `{v}` is not set: export the m3ter bearer token, or run with --sandbox"
+        ),
+        other => anyhow::anyhow!("{other}"),
+    })?;
+    let upstreams = Upstreams {
+        m3ter_billjob: client,
+    };
+    Ok((upstreams, line))
+}
+
+/// REST is served unless `--stdio` is given without `--rest-addr`.
+fn rest_addr(options: &Options) -> Option<String> {
+    match (&options.rest_addr, options.stdio) {
+        (Some(a), _) => Some(a.clone()),
+        (None, false) => Some(m3ter_billjob_rest::ADDRESS.to_string()),
+        (None, true) => None,
+    }
+}
+
+async fn start_rest(
+    addr: &str,
+    upstreams: Upstreams,
+    limits: &Limits,
+    life: &Lifecycle,
+    servers: &mut Servers,
+) -> anyhow::Result<()> {
+    let listener = serve::bind(addr, "REST").await?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        addr = %local,
+        "REST: http://{local}/v1/organizations/{{orgId}}/billjobs (OpenAPI at http://{local}/openapi.json)"
+    );
+    let router = m3ter_billjob_rest::router(upstreams);
+    let (drain, limits) = (life.drain.clone(), limits.clone());
+    servers.spawn(async move {
+        serve::http_with(listener, router, &limits, "REST", drain.cancelled_owned()).await
+    });
+    Ok(())
+}
+
+/// MCP on stdin/stdout. At the drain it keeps serving until the calls in flight have answered.
+fn start_stdio(server: Server, life: &Lifecycle, servers: &mut Servers) {
+    tracing::info!("MCP: stdio");
+    let drain = life.drain.clone();
+    servers.spawn(async move {
+        let stdio = naftiko_runtime::mcp::serve_stdio(server.clone());
+        tokio::pin!(stdio);
+        tokio::select! {
+            r = &mut stdio => {
+                // The client closed stdin: stop everything.
+                drain.cancel();
+                return r;
+            }
+            () = drain.cancelled() => {}
+        }
+        tokio::select! {
+            r = &mut stdio => r,
+            () = async {
+                server.drained().await;
+                tokio::time::sleep(MCP_FLUSH).await;
+            } => Ok(()),
+        }
+    });
+}
+
+async fn start_mcp_http(
+    options: &Options,
+    server: Server,
+    limits: &Limits,
+    life: &Lifecycle,
+    servers: &mut Servers,
+) -> anyhow::Result<()> {
+    let addr = options
+        .mcp_addr
+        .clone()
+        .or_else(|| m3ter_billjob_mcp::ADDRESS.map(String::from))
+        .unwrap_or_else(|| FALLBACK_MCP_ADDR.into());
+    let listener = serve::bind(&addr, "MCP").await?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        addr = %local,
+        "MCP: http://{local}/mcp (streamable HTTP, {}; {} tools)",
+        if options.stateless {
+            "stateless"
+        } else {
+            "sessions"
+        },
+        server.def().tools.len()
+    );
+    let http = HttpOptions {
+        stateless: options.stateless,
+        allowed_hosts: options
+            .allowed_hosts
+            .iter()
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .collect(),
+        sessions: naftiko_runtime::sessions::SessionLimits {
+            max_sessions: options.mcp_max_sessions,
+            idle_timeout: options.mcp_session_idle,
+            ..Default::default()
+        },
+    };
+    let router = naftiko_runtime::mcp::router(server.clone(), &http, life.mcp_stop.clone());
+    let (drain, limits) = (life.drain.clone(), limits.clone());
+    servers.spawn(async move {
+        serve::http_with(listener, router, &limits, "MCP", drain.cancelled_owned()).await
+    });
+    // Sessions (and their event streams) end once the tool calls in flight have answered.
+    let (drain, mcp_stop) = (life.drain.clone(), life.mcp_stop.clone());
+    tokio::spawn(async move {
+        drain.cancelled().await;
+        server.drained().await;
+        tokio::time::sleep(MCP_FLUSH).await;
+        mcp_stop.cancel();
+    });
+    Ok(())
+}
+
+/// Serves until the drain starts (or a server stops), then gives what is in flight
+/// `drain_timeout` before closing everything.
+async fn wait_then_drain(
+    mut servers: Servers,
+    life: &Lifecycle,
+    drain_timeout: Duration,
+) -> anyhow::Result<()> {
+    let mut result = Ok(());
+    let mut record = |done: Result<std::io::Result<()>, tokio::task::JoinError>| {
+        if let Ok(Err(e)) = done {
+            result = Err(anyhow::Error::new(e).context("a server stopped"));
+        }
+    };
+    tokio::select! {
+        () = life.drain.cancelled() => {}
+        Some(done) = servers.join_next() => record(done),
+    }
+    life.drain.cancel();
+    tracing::info!(
+        drain_timeout_ms = u64::try_from(drain_timeout.as_millis()).unwrap_or(u64::MAX),
+        "stopping: no new connections; finishing requests and tool calls in flight"
+    );
+    let drained = tokio::time::timeout(drain_timeout, async {
+        while let Some(done) = servers.join_next().await {
+            record(done);
+        }
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!(
+            "drain deadline of {} ms reached: closing what is still open",
+            drain_timeout.as_millis()
+        );
+        servers.abort_all();
+    }
+    life.mcp_stop.cancel();
+    life.stop.cancel();
+    tracing::info!("stopped");
+    result
+}
