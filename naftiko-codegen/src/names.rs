@@ -22,7 +22,7 @@ pub fn snake_case(s: &str) -> String {
                 && (chars[i - 1].is_ascii_lowercase()
                     || chars[i - 1].is_ascii_digit()
                     || (chars[i - 1].is_ascii_uppercase()
-                        && chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase())));
+                        && chars.get(i + 1).is_some_and(char::is_ascii_lowercase)));
             if boundary && !out.is_empty() && !out.ends_with('_') {
                 out.push('_');
             }

@@ -181,7 +181,7 @@ impl Upstream {
                 tokio::select! {
                     accepted = listener.accept() => {
                         let Ok((stream, _)) = accepted else { continue };
-                        state.lock().unwrap_or_else(|e| e.into_inner()).connections += 1;
+                        state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).connections += 1;
                         connections.spawn(connection(stream, state.clone()));
                     }
                     Some(_) = connections.join_next(), if !connections.is_empty() => {}
@@ -201,7 +201,9 @@ impl Upstream {
     }
 
     fn lock(&self) -> MutexGuard<'_, Shared> {
-        self.shared.lock().unwrap_or_else(|e| e.into_inner())
+        self.shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Queues an answer; answers are used in order, one per request.
@@ -280,7 +282,9 @@ async fn connection(stream: TcpStream, shared: Arc<Mutex<Shared>>) {
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let answer = {
-            let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+            let mut s = shared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             s.recorded.push(request);
             match s.script.pop_front() {
                 Some(a) => a,
@@ -392,7 +396,7 @@ async fn read_request(stream: &mut BufReader<TcpStream>) -> std::io::Result<Opti
 }
 
 fn reason(status: u16) -> &'static str {
-    naftiko_runtime::axum::http::StatusCode::from_u16(status)
+    axum::http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
         .unwrap_or("Status")
@@ -430,12 +434,12 @@ impl Drop for Served {
 }
 
 /// Serves `router` with the runtime's own serving function.
-pub async fn serve(router: naftiko_runtime::axum::Router) -> Served {
+pub async fn serve(router: axum::Router) -> Served {
     serve_with(CancellationToken::new(), router).await
 }
 
 /// Serves `router`, stopping when `stop` is cancelled or the [`Served`] is dropped.
-pub async fn serve_with(stop: CancellationToken, router: naftiko_runtime::axum::Router) -> Served {
+pub async fn serve_with(stop: CancellationToken, router: axum::Router) -> Served {
     let listener = TcpListener::bind(("127.0.0.1", 0))
         .await
         .expect("bind server");

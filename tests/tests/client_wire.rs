@@ -814,7 +814,7 @@ async fn failures_are_distinct_errors() {
     assert_eq!(kinds, ["connect", "timeout", "decode", "status", "invalid"]);
     let mut messages: Vec<String> = [&refused, &timeout, &decode, &status, &invalid]
         .iter()
-        .map(|e| e.to_string())
+        .map(ToString::to_string)
         .collect();
     assert!(messages.iter().all(|m| !m.is_empty()));
     messages.sort();
@@ -950,10 +950,18 @@ async fn the_deadline_covers_retries_and_retry_after() {
         .expect("client");
     let started = std::time::Instant::now();
     let err = client.getbilljob(ORG, "bj-1").await.expect_err("503");
-    assert!(started.elapsed() < Duration::from_millis(800), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(800),
+        "{:?}",
+        started.elapsed()
+    );
     // The caller gets the upstream's answer with its Retry-After, not a timeout.
     assert_eq!(err.status(), Some(503));
-    assert_eq!(upstream.count(), 1, "a retry that cannot finish in time is not started");
+    assert_eq!(
+        upstream.count(),
+        1,
+        "a retry that cannot finish in time is not started"
+    );
 }
 
 #[tokio::test]
@@ -968,7 +976,11 @@ async fn a_hung_upstream_costs_one_deadline_not_one_per_attempt() {
     let started = std::time::Instant::now();
     let err = client.getbilljob(ORG, "bj-1").await.expect_err("timeout");
     assert!(matches!(err, Error::Timeout { .. }), "{err}");
-    assert!(started.elapsed() < Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[tokio::test]
@@ -1015,11 +1027,24 @@ async fn statuses_that_are_not_final_and_redirects_are_errors() {
     for status in [600, 999] {
         upstream.push(Scripted::json(status, &json!({})));
         let err = client.getbilljob(ORG, "bj-1").await.expect_err("invalid");
-        assert!(matches!(err, Error::InvalidStatus { status: s, .. } if s == status), "{err}");
+        assert!(
+            matches!(err, Error::InvalidStatus { status: s, .. } if s == status),
+            "{err}"
+        );
     }
     upstream.push(Scripted::json(302, &json!({})));
     let err = client.getbilljob(ORG, "bj-1").await.expect_err("redirect");
-    assert!(matches!(err, Error::Redirect { status: 302, location: None, .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            Error::Redirect {
+                status: 302,
+                location: None,
+                ..
+            }
+        ),
+        "{err}"
+    );
     upstream.push(Scripted::json(307, &json!({})).header("Location", "http://elsewhere/x"));
     let err = client.getbilljob(ORG, "bj-1").await.expect_err("redirect");
     assert!(err.to_string().contains("http://elsewhere/x"), "{err}");

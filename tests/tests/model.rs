@@ -220,7 +220,7 @@ fn billjob_tools_have_typed_arguments_and_hints() {
     assert_eq!(mcp.transport, naftiko_codegen::ir::Transport::Http);
     let f = Source::Field;
     let org = ("orgId", f, Type::String, true);
-    let expected: [(&str, &str, Vec<InputShape>); 5] = [
+    let expected: [(&str, &str, Vec<InputShape<'_>>); 5] = [
         (
             "list-billjobs",
             "listbilljobs",

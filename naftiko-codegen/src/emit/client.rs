@@ -341,7 +341,7 @@ fn operation(op: &ir::Operation) -> TokenStream {
     ]);
     let too_many = (positional.len() + usize::from(optional) > 6)
         .then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let mut_req = if path.iter().chain(others.iter()).all(|t| t.is_empty())
+    let mut_req = if path.iter().chain(others.iter()).all(TokenStream::is_empty)
         && matches!(op.body, Body::None)
     {
         quote! { let req = }

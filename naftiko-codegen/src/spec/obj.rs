@@ -197,7 +197,7 @@ impl<'a> Obj<'a> {
                 known.sort_unstable();
                 known.dedup();
                 d.push(
-                    crate::diag::Diagnostic::new(
+                    Diagnostic::new(
                         k.span,
                         format!(
                             "unknown key `{}` in {}",

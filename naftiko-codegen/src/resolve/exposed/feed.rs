@@ -62,7 +62,7 @@ impl Feeding<'_> {
                     }
                 }
                 Some(WithValue::Env) => {
-                    d.unsupported(value.span, "a `with` value read from a bind")
+                    d.unsupported(value.span, "a `with` value read from a bind");
                 }
                 Some(WithValue::Const(v)) => self.args[pi] = Arg::Const(v),
                 None => {}

@@ -28,7 +28,7 @@ pub(in crate::resolve) fn resolve_exposed_call(
     e: &spec::ExposedOperation,
     name: &str,
     ident: String,
-    ex: &Exposure,
+    ex: &Exposure<'_>,
     apis: &[ir::Api],
     binds: &Binds,
     d: &mut Ctxt,

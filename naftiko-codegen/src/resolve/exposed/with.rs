@@ -38,7 +38,7 @@ pub(super) fn respelled(written: &str, name: &str, other: &str) -> String {
 /// Reads a `with` value: a reference to an input, a bind, or a literal constant.
 pub(super) fn with_value(
     v: &Node,
-    ex: &Exposure,
+    ex: &Exposure<'_>,
     binds: &Binds,
     d: &mut Ctxt,
 ) -> Option<WithValue> {

@@ -6,7 +6,7 @@ use crate::spec::obj::{Obj, node_has_key};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 
-fn read_port(o: &mut Obj, d: &mut Ctxt) -> Option<S<u16>> {
+fn read_port(o: &mut Obj<'_>, d: &mut Ctxt) -> Option<S<u16>> {
     let n = o.take("port")?;
     match n.as_i64() {
         Some(p) if (1..=65535).contains(&p) => Some(S::new(p as u16, n.span)),

@@ -128,7 +128,7 @@ fn read_bind(node: &Node, d: &mut Ctxt) -> Option<Bind> {
                 for (name, source) in entries {
                     match (name.as_str(), source.as_str()) {
                         (Some(n), Some(s)) if !source.is_null() => {
-                            keys.push((S::new(n.to_string(), name.span), S::new(s.to_string(), source.span)))
+                            keys.push((S::new(n.to_string(), name.span), S::new(s.to_string(), source.span)));
                         }
                         _ => d.error(source.span, "a bind key maps a variable name to the name of its source (an environment variable)"),
                     }

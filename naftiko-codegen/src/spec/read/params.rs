@@ -6,7 +6,7 @@ use crate::spec::types::*;
 use crate::yaml::Node;
 
 pub(super) fn read_method(node: &Node, d: &mut Ctxt) -> Option<S<Method>> {
-    let m = match node.as_str().map(|s| s.to_ascii_uppercase()).as_deref() {
+    let m = match node.as_str().map(str::to_ascii_uppercase).as_deref() {
         Some("GET") => Method::Get,
         Some("POST") => Method::Post,
         Some("PUT") => Method::Put,
