@@ -10,7 +10,8 @@
 //! | retrieve    | `GET  /organizations/{orgId}/billjobs/{id}`         |
 //! | cancel      | `POST /organizations/{orgId}/billjobs/{id}/cancel`  |
 //!
-//! The behaviour follows what m3ter documents (see `shared/notes/m3ter-billjob.md`);
+//! The behaviour follows m3ter's API reference for BillJobs (<https://www.m3ter.com/docs/api>)
+//! and its published OpenAPI document;
 //! where m3ter documents nothing, the choices below are the sandbox's own.
 //!
 //! # Design decisions

@@ -1,8 +1,8 @@
 //! Issue 3: the generated BillJob client on the wire, against a real recording upstream.
 //!
-//! The client's base URI is `http://127.0.0.1:PORT/v1`, which is where the official Python SDK
-//! was pointed in ../shared/notes/m3ter-billjob.md §6, so the raw targets below are the ones the
-//! SDK sent, byte for byte.
+//! The client's base URI is `http://127.0.0.1:PORT/v1`, where the official Python SDK is pointed
+//! with `base_url=http://127.0.0.1:PORT/v1` in the interop checks (tests/interop), so the raw
+//! targets below are the ones that SDK sends, byte for byte.
 
 use naftiko_runtime::client::{ConfigError, Error};
 use naftiko_tests::m3ter_billjob::{Client, ListbilljobsParams};
