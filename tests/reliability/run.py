@@ -1324,6 +1324,68 @@ def c4c(ctx: Ctx):
               f"the client did not receive the created job: {r.brief() if r else 'no answer'}")
 
 
+@case("4d SIGTERM with MCP tools/call in flight (stdio)", 25)
+def c4d(ctx: Ctx):
+    """As 4a over stdin/stdout: the answer is written to stdout before billjob exits."""
+    drain = 5.0
+    org = ctx.org("slow1500")
+    argv = [str(ctx.suite.bin), "--stdio", "--upstream", ctx.up.url,
+            "--drain-timeout-ms", "5000", "--timeout-ms", "10000"]
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BILLJOB_", "M3TER_", "RUST_"))}
+    env.update(M3TER_API_KEY=SECRET, RUST_LOG="info")
+    log = open(ctx.suite.log_dir / "4d-stdio.log", "wb")
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                            env=env, start_new_session=True)
+    log.close()
+    lines: list[bytes] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(proc.stdout.readline, b"")),
+                              daemon=True)
+    reader.start()
+    try:
+        def send(msg: dict):
+            proc.stdin.write((json.dumps(msg) + "\n").encode())
+            proc.stdin.flush()
+        send({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "protocolVersion": MCP_PROTOCOL, "capabilities": {},
+            "clientInfo": {"name": "reliability", "version": "1"}}})
+        send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+        send({"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
+            "name": "create-billjob",
+            "arguments": {"orgId": org, "body": {"billDate": "2026-01-01"}}}})
+        ctx.check(wait_hits(ctx.up, org, limit=10), "the upstream never saw the tools/call")
+        time.sleep(0.2)
+        t0 = time.monotonic()
+        os.kill(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(drain + 3)
+            took = time.monotonic() - t0
+        except subprocess.TimeoutExpired:
+            took = None
+        reader.join(2)
+        ctx.fig("exit_s", "still running" if took is None else round(took, 2))
+        ctx.check(took is not None and took <= drain + 1,
+                  f"exit after SIGTERM: {took}s (limit {drain + 1:.0f}s)")
+        answer = None
+        for line in lines:
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if msg.get("id") == 2:
+                answer = msg
+        got = answer is not None and "result" in answer \
+            and not answer["result"].get("isError") \
+            and (answer["result"].get("structuredContent") or {}).get("id") == "job-created"
+        ctx.fig("call", "result" if got else (json.dumps(answer)[:120] if answer else "no answer"))
+        ctx.check(got, f"the client did not receive the created job: {answer!r:.200}")
+        ctx.check(not any(SECRET.encode() in line for line in lines), "the secret reached stdout")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
 # ---- 5. upstream body size
 
 
