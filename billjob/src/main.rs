@@ -5,12 +5,18 @@ use clap::Parser;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     // Exits with status 2 and clap's message on a bad command line.
     let options = Options::parse();
     init_logging(options.log_format);
-    match billjob::cli::run(options).await {
+    let runtime = match runtime() {
+        Ok(r) => r,
+        Err(error) => {
+            tracing::error!("cannot start the async runtime: {error}");
+            std::process::exit(1);
+        }
+    };
+    match runtime.block_on(billjob::cli::run(options)) {
         Ok(()) => {
             // Blocking stdin reads (stdio mode) would hold the runtime's shutdown.
             std::process::exit(0);
@@ -20,6 +26,18 @@ async fn main() -> ExitCode {
             std::process::exit(1);
         }
     }
+}
+
+/// With one CPU to run on (a one-core container, or pinned with `taskset`), a single-threaded
+/// runtime: no hand-offs between threads, no cross-thread wake-ups. Otherwise one worker per CPU.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let mut builder = if cpus == 1 && std::env::var_os("BILLJOB_EXPERIMENT_MT").is_none() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    builder.enable_all().build()
 }
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default `info`).

@@ -233,3 +233,62 @@ fn text_logs_name_the_sandbox_address_and_a_generated_token_is_never_shown() {
             .all(|line| !line.contains("Bearer") && line.len() < 400)
     );
 }
+
+#[tokio::test]
+async fn rest_refuses_foreign_hosts_and_cross_site_origins_like_mcp() {
+    let mut running = Running::start(billjob().args([
+        "--sandbox",
+        "--rest-addr",
+        "127.0.0.1:0",
+        "--mcp-addr",
+        "127.0.0.1:0",
+        "--allowed-hosts",
+        "gw.example.com",
+    ]));
+    let base = url_in(&running.wait_for("REST: http://"));
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let cancel = format!("{base}/v1/organizations/org1/billjobs/some-job/cancel");
+    // A page on another site posting without preflight (form-like content type).
+    let from_page = http
+        .post(&cancel)
+        .header("Origin", "https://evil.example")
+        .header("Content-Type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(from_page.status(), 403);
+    let problem: serde_json::Value = from_page.json().await.expect("problem JSON");
+    assert!(
+        problem["detail"].as_str().unwrap_or("").contains("Origin"),
+        "{problem}"
+    );
+    // A rebound DNS name.
+    let rebound = http
+        .get(format!("{base}/healthz"))
+        .header("Host", "evil.example:8080")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(rebound.status(), 403);
+    // Loopback, an allowed name, and a same-host origin pass.
+    for host in ["127.0.0.1", "gw.example.com:443"] {
+        let ok = http
+            .get(format!("{base}/healthz"))
+            .header("Host", host)
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(ok.status(), 200, "{host}");
+    }
+    let local_page = http
+        .get(format!("{base}/healthz"))
+        .header("Origin", "http://localhost:3000")
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(local_page.status(), 200);
+}

@@ -7,6 +7,7 @@
 //! - [`mapping`]: output mappings (`$.` or JSONPath).
 
 pub mod client;
+pub mod guard;
 pub mod mapping;
 pub mod mcp;
 pub mod rest;

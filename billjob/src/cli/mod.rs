@@ -12,6 +12,7 @@ pub use options::{ApiKey, LogFormat, Options};
 use crate::capability::{Upstreams, m3ter_billjob, m3ter_billjob_mcp, m3ter_billjob_rest};
 use crate::sandbox;
 use anyhow::Context as _;
+use naftiko_runtime::guard::HostGuard;
 use naftiko_runtime::mcp::{HttpOptions, Server};
 use naftiko_runtime::serve::{self, CancellationToken, Limits};
 use std::time::Duration;
@@ -67,7 +68,15 @@ pub async fn serve(
     let (upstreams, upstream_line) = upstream(&options, &life).await?;
     let mut servers = Servers::new();
     if let Some(addr) = rest_addr(&options) {
-        start_rest(&addr, upstreams.clone(), &limits, &life, &mut servers).await?;
+        start_rest(
+            &addr,
+            upstreams.clone(),
+            &options,
+            &limits,
+            &life,
+            &mut servers,
+        )
+        .await?;
     }
     let server = m3ter_billjob_mcp::server(upstreams);
     if options.stdio {
@@ -191,6 +200,7 @@ fn rest_addr(options: &Options) -> Option<String> {
 async fn start_rest(
     addr: &str,
     upstreams: Upstreams,
+    options: &Options,
     limits: &Limits,
     life: &Lifecycle,
     servers: &mut Servers,
@@ -201,7 +211,10 @@ async fn start_rest(
         addr = %local,
         "REST: http://{local}/v1/organizations/{{orgId}}/billjobs (OpenAPI at http://{local}/openapi.json)"
     );
-    let router = m3ter_billjob_rest::router(upstreams);
+    let guard = HostGuard::new(&options.allowed_hosts);
+    let router = m3ter_billjob_rest::router(upstreams).layer(axum::middleware::from_fn(
+        move |request, next| guard.clone().layer(request, next),
+    ));
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "REST", drain.cancelled_owned()).await

@@ -102,10 +102,10 @@ pub struct Options {
     #[arg(long, env = "BILLJOB_STATELESS")]
     pub stateless: bool,
 
-    /// Extra Host names MCP accepts besides localhost (behind a proxy), comma-separated
+    /// Extra Host names REST and MCP accept besides localhost (behind a proxy), comma-separated
     ///
-    /// Requests with any other Host or Origin are refused (DNS rebinding protection). The
-    /// option may be repeated.
+    /// Requests with any other Host, or with an Origin of any other host, are refused with 403
+    /// (DNS rebinding and cross-site protection). The option may be repeated.
     #[arg(
         long,
         value_name = "H[,H..]",
