@@ -18,7 +18,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rmcp::transport::streamable_http_server::SessionManager;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -102,16 +102,19 @@ impl Guard {
 
     /// Makes room for one more session: `Ok` when there is room (after evicting one if needed).
     async fn make_room(&self) -> Result<(), Duration> {
-        let open: Vec<Arc<str>> = self.manager.sessions.read().await.keys().cloned().collect();
-        if open.len() < self.limits.max_sessions {
-            return Ok(());
-        }
+        let open: HashSet<Arc<str>> = self.manager.sessions.read().await.keys().cloned().collect();
         let victim = {
             let Ok(mut seen) = self.last_seen.lock() else {
                 return Err(Duration::from_secs(1));
             };
-            // Forget sessions rmcp has already closed (expired or deleted).
-            seen.retain(|id, _| open.iter().any(|o| o == id));
+            // Forget sessions rmcp has closed meanwhile (expired or deleted), so that this table
+            // never outgrows rmcp's.
+            if seen.len() > open.len() {
+                seen.retain(|id, _| open.contains(id));
+            }
+            if open.len() < self.limits.max_sessions {
+                return Ok(());
+            }
             let now = Instant::now();
             // Sessions we have not seen yet (being created) count as busy.
             seen.iter()
@@ -382,4 +385,32 @@ fn rpc_error(
         r.headers_mut().insert(header::RETRY_AFTER, v);
     }
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_table_forgets_sessions_rmcp_has_closed() {
+        let guard = Guard::new(
+            Arc::new(LocalSessionManager::default()),
+            SessionLimits::default(),
+            true,
+        );
+        {
+            let mut seen = guard.last_seen.lock().unwrap();
+            for i in 0..50 {
+                seen.insert(
+                    Arc::from(format!("expired-{i}")),
+                    Seen {
+                        at: Instant::now(),
+                        ready: true,
+                    },
+                );
+            }
+        }
+        assert!(guard.make_room().await.is_ok());
+        assert!(guard.last_seen.lock().unwrap().is_empty());
+    }
 }
