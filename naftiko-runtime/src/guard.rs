@@ -41,7 +41,7 @@ impl HostGuard {
 
     fn allows(&self, host: &str) -> bool {
         let host = host.to_ascii_lowercase();
-        self.hosts.iter().any(|h| *h == host)
+        self.hosts.contains(&host)
     }
 
     /// Why the request is refused, if it is.

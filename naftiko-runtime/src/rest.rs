@@ -422,8 +422,10 @@ fn json_response(status: StatusCode, body: &Value) -> Response {
     )
 }
 
+/// A JSON response, its `Content-Type` written once (not `application/octet-stream` first).
 fn json_bytes(status: StatusCode, body: Bytes) -> Response {
-    let mut r = (status, body).into_response();
+    let mut r = Response::new(axum::body::Body::from(body));
+    *r.status_mut() = status;
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),

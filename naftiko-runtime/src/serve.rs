@@ -209,8 +209,6 @@ struct Activity {
     /// 0 when no head is being read, else the time of its first byte + 1.
     head_started: AtomicU64,
     in_flight: AtomicUsize,
-    /// Wakes the watchdog when a head starts or a request ends: its deadline changes.
-    changed: tokio::sync::Notify,
 }
 
 impl Activity {
@@ -220,7 +218,6 @@ impl Activity {
             last: AtomicU64::new(0),
             head_started: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
-            changed: tokio::sync::Notify::new(),
         }
     }
 
@@ -231,13 +228,13 @@ impl Activity {
     fn read(&self) {
         let now = self.now();
         self.last.store(now, Ordering::Relaxed);
-        if self.in_flight.load(Ordering::Relaxed) == 0
-            && self
-                .head_started
-                .compare_exchange(0, now + 1, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
-            self.changed.notify_one();
+        if self.in_flight.load(Ordering::Relaxed) == 0 {
+            let _ = self.head_started.compare_exchange(
+                0,
+                now + 1,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
         }
     }
 
@@ -252,9 +249,17 @@ impl Activity {
     }
 
     /// Completes when the connection should be closed, with the reason.
+    ///
+    /// It is not woken by each request: it sleeps at most the shorter of the two timeouts at a
+    /// time and recomputes its deadline when it wakes. A deadline only moves later (traffic,
+    /// a request ending) except when a head starts, and a head's deadline, its start plus the
+    /// head timeout, is never earlier than the watchdog's next wake-up: no deadline is missed.
     async fn watchdog(&self, limits: &Limits) -> &'static str {
         let header = u64::try_from(limits.header_read_timeout.as_millis()).unwrap_or(u64::MAX);
         let idle = u64::try_from(limits.idle_timeout.as_millis()).unwrap_or(u64::MAX);
+        let check = header.min(idle);
+        let sleep = tokio::time::sleep(Duration::ZERO);
+        let mut sleep = pin!(sleep);
         loop {
             let now = self.now();
             let (deadline, reason) = if self.in_flight.load(Ordering::Relaxed) > 0 {
@@ -274,11 +279,14 @@ impl Activity {
             if !reason.is_empty() && now >= deadline {
                 return reason;
             }
-            let wait = deadline.saturating_sub(now).max(10);
-            tokio::select! {
-                () = tokio::time::sleep(Duration::from_millis(wait)) => {}
-                () = self.changed.notified() => {}
-            }
+            let wait = deadline.saturating_sub(now).min(check).max(10);
+            let now = tokio::time::Instant::now();
+            // A year stands for "never" where the timeouts are too large to add.
+            let at = now
+                .checked_add(Duration::from_millis(wait))
+                .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
+            sleep.as_mut().reset(at);
+            sleep.as_mut().await;
         }
     }
 }
@@ -289,7 +297,6 @@ impl Drop for RequestGuard {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
         self.0.wrote();
-        self.0.changed.notify_one();
     }
 }
 

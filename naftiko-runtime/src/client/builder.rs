@@ -3,7 +3,7 @@
 use super::USER_AGENT;
 use super::error::ConfigError;
 use super::params::form_encode;
-use super::request::{HttpClient, Inner};
+use super::request::{HttpClient, Inner, Transport};
 use super::spec::{Api, AuthSpec, Part};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -115,7 +115,9 @@ impl<T: Api> Builder<T> {
         self
     }
 
-    /// Shares a connection pool with other clients.
+    /// Sends through this reqwest client (sharing its connection pool and TLS settings with
+    /// other clients) instead of the built-in transport: hyper's own HTTP/1.1 client for
+    /// `http://` upstreams, a reqwest client for `https://` ones.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -235,18 +237,28 @@ impl<T: Api> Builder<T> {
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
-        let http = match self.http {
-            Some(h) => h,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .tcp_nodelay(true)
-                // A gateway answers with what the upstream said; it does not chase redirects.
-                .redirect(reqwest::redirect::Policy::none())
-                .pool_idle_timeout(Duration::from_secs(30))
-                .pool_max_idle_per_host(self.max_connections)
-                .build()
-                .map_err(ConfigError::Http)?,
+        let transport = match self.http {
+            Some(h) => Transport::Reqwest(h),
+            // Credentials in the URL are reqwest's to turn into `Authorization`.
+            None if parsed.scheme() == "http"
+                && parsed.username().is_empty()
+                && parsed.password().is_none() =>
+            {
+                Transport::Hyper(hyper_client(self.connect_timeout, self.max_connections))
+            }
+            None => Transport::Reqwest(
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .tcp_nodelay(true)
+                    // A gateway answers with what the upstream said; it does not chase redirects.
+                    .redirect(reqwest::redirect::Policy::none())
+                    .pool_idle_timeout(Duration::from_secs(30))
+                    .pool_max_idle_per_host(self.max_connections)
+                    .build()
+                    .map_err(ConfigError::Http)?,
+            ),
         };
+        let prefix = parsed.as_str().trim_end_matches('/').to_string();
         let fixed_query = query
             .iter()
             .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
@@ -254,8 +266,9 @@ impl<T: Api> Builder<T> {
             .join("&");
         Ok(T::from_http(HttpClient {
             inner: Arc::new(Inner {
-                http,
+                transport,
                 base,
+                prefix,
                 headers,
                 fixed_query,
                 timeout: self.timeout,
@@ -268,6 +281,26 @@ impl<T: Api> Builder<T> {
             }),
         }))
     }
+}
+
+/// hyper's client for plain-HTTP upstreams, configured as the reqwest client was: TCP_NODELAY,
+/// connect timeout, idle connections kept 30 s, as many idle per host as calls in flight.
+fn hyper_client(
+    connect_timeout: Duration,
+    max_idle: usize,
+) -> hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    http_body_util::Full<bytes::Bytes>,
+> {
+    let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    connector.set_nodelay(true);
+    connector.set_connect_timeout(Some(connect_timeout));
+    hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .pool_max_idle_per_host(max_idle)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .pool_timer(hyper_util::rt::TokioTimer::new())
+        .build(connector)
 }
 
 fn first_env(parts: &[Part]) -> String {

@@ -162,3 +162,23 @@ pub(super) fn transport_error(
         Error::Transport { operation, detail }
     }
 }
+
+/// A failure of hyper's client (`connect`: the connection could not be opened), with the
+/// innermost cause as detail. hyper's errors never carry the URL, hence no query-placed key.
+pub(super) fn hyper_error(
+    operation: &'static str,
+    connect: bool,
+    e: &(dyn std::error::Error + 'static),
+) -> Error {
+    let mut detail = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        detail = s.to_string();
+        source = s.source();
+    }
+    if connect {
+        Error::Connect { operation, detail }
+    } else {
+        Error::Transport { operation, detail }
+    }
+}

@@ -1,13 +1,17 @@
 //! [`HttpClient`], the shared state of a generated client, and [`Request`], one call being
 //! built and sent: URL, headers, JSON body, retries.
 
-use super::error::{Error, transport_error};
+use super::error::{Error, hyper_error, transport_error};
 use super::params::{ParamValue, SEGMENT, form_encode};
 use super::reply::Reply;
 use super::retry;
+use axum::http::{self, HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Body as HttpBody;
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
 use percent_encoding::utf8_percent_encode;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use std::fmt;
 use std::sync::Arc;
@@ -29,9 +33,26 @@ impl fmt::Debug for HttpClient {
     }
 }
 
+/// How requests reach the upstream.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per client, behind its Arc: no copies to save"
+)]
+pub(super) enum Transport {
+    /// hyper's own client (HTTP/1.1, keep-alive pool): plain-HTTP upstreams, the gateway's hot
+    /// path. No per-request URL re-parsing or header re-copying, no middleware stack.
+    Hyper(HyperClient<HttpConnector, Full<Bytes>>),
+    /// reqwest: HTTPS upstreams (its TLS: rustls with the platform's verifier, ALPN h2) and
+    /// clients given with `Builder::http_client`.
+    Reqwest(reqwest::Client),
+}
+
 pub(super) struct Inner {
-    pub(super) http: reqwest::Client,
+    pub(super) transport: Transport,
     pub(super) base: String,
+    /// `base` as the WHATWG parser normalises it (lower-case scheme and host, no default port,
+    /// IDNA), without a trailing `/`: what request URLs start with.
+    pub(super) prefix: String,
     /// Auth, fixed headers, `User-Agent`, `Accept`: built once.
     pub(super) headers: HeaderMap,
     /// Query-placed API keys and fixed query parameters, already encoded.
@@ -57,12 +78,12 @@ impl HttpClient {
     /// Starts a request; `idempotent` requests may be retried.
     pub fn request(
         &self,
-        method: reqwest::Method,
+        method: Method,
         operation: &'static str,
         idempotent: bool,
     ) -> Request<'_> {
-        let mut url = String::with_capacity(self.inner.base.len() + 96);
-        url.push_str(&self.inner.base);
+        let mut url = String::with_capacity(self.inner.prefix.len() + 96);
+        url.push_str(&self.inner.prefix);
         Request {
             client: &self.inner,
             method,
@@ -79,7 +100,7 @@ impl HttpClient {
 /// One request being built by generated code: path, query, headers, body; then [`Request::send`].
 pub struct Request<'a> {
     client: &'a Inner,
-    method: reqwest::Method,
+    method: Method,
     operation: &'static str,
     idempotent: bool,
     url: String,
@@ -189,10 +210,7 @@ impl Request<'_> {
         }
         let deadline = tokio::time::Instant::now() + self.client.timeout;
         self.client.budget.deposit();
-        let url = reqwest::Url::parse(&self.url).map_err(|e| Error::InvalidArgument {
-            name: "url",
-            reason: e.to_string(),
-        })?;
+        let uri = request_uri(&self.url)?;
         let retries = if self.idempotent {
             self.client.max_retries
         } else {
@@ -200,7 +218,7 @@ impl Request<'_> {
         };
         let mut attempt = 0;
         loop {
-            let outcome = self.attempt(&url, deadline).await;
+            let outcome = self.attempt(&uri, deadline).await;
             match retry::retryable(&outcome) {
                 Some(after) if attempt < retries => {
                     let wait = retry::backoff(attempt, after);
@@ -219,57 +237,96 @@ impl Request<'_> {
         }
     }
 
-    async fn attempt(
-        &self,
-        url: &reqwest::Url,
-        deadline: tokio::time::Instant,
-    ) -> Result<Reply, Error> {
+    /// The request of one attempt: the client's headers (credentials, `User-Agent`, `Accept`),
+    /// the call's own, and the body. One header map per attempt, built here.
+    fn http_request(&self, uri: &Uri) -> http::Request<Bytes> {
+        let c = self.client;
+        let mut headers = c.headers.clone();
+        for (k, v) in &self.headers {
+            headers.append(k, v.clone());
+        }
+        let body = match &self.body {
+            Some(body) => {
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                body.clone()
+            }
+            None => {
+                if matches!(self.method, Method::POST | Method::PUT | Method::PATCH) {
+                    // RFC 9110 §8.6: a POST without content still says `Content-Length: 0`.
+                    headers.insert(header::CONTENT_LENGTH, HeaderValue::from_static("0"));
+                }
+                Bytes::new()
+            }
+        };
+        let mut request = http::Request::new(body);
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = uri.clone();
+        *request.headers_mut() = headers;
+        request
+    }
+
+    async fn attempt(&self, uri: &Uri, deadline: tokio::time::Instant) -> Result<Reply, Error> {
         let c = self.client;
         let op = self.operation;
         let timed_out = || Error::Timeout {
             operation: op,
             after: c.timeout,
         };
-        let _permit = tokio::time::timeout_at(deadline, c.connections.acquire())
-            .await
-            .map_err(|_| timed_out())?
-            .map_err(|_| timed_out())?;
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        if left.is_zero() {
+        let _permit = match c.connections.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => tokio::time::timeout_at(deadline, c.connections.acquire())
+                .await
+                .map_err(|_| timed_out())?
+                .map_err(|_| timed_out())?,
+        };
+        if tokio::time::Instant::now() >= deadline {
             return Err(timed_out());
         }
-        let mut rb = c
-            .http
-            .request(self.method.clone(), url.clone())
-            .timeout(left)
-            .headers(c.headers.clone());
-        for (k, v) in &self.headers {
-            rb = rb.header(k, v);
-        }
-        if let Some(body) = &self.body {
-            rb = rb
-                .header(
-                    reqwest::header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )
-                .body(body.clone());
-        } else if matches!(
-            self.method,
-            reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
-        ) {
-            // RFC 9110 §8.6: a POST without content still says `Content-Length: 0`.
-            rb = rb
-                .header(
-                    reqwest::header::CONTENT_LENGTH,
-                    HeaderValue::from_static("0"),
-                )
-                .body(Bytes::new());
-        }
-        let mut resp = rb
-            .send()
+        let request = self.http_request(uri);
+        // The deadline covers the answer's body too.
+        let exchange = async {
+            match &c.transport {
+                Transport::Hyper(http) => {
+                    let response = http
+                        .request(request.map(Full::new))
+                        .await
+                        .map_err(|e| hyper_error(op, e.is_connect(), &e))?;
+                    self.read(response, |e| hyper_error(op, false, &e)).await
+                }
+                Transport::Reqwest(http) => {
+                    let request = reqwest::Request::try_from(request)
+                        .map_err(|e| transport_error(op, c.timeout, e))?;
+                    let response = http
+                        .execute(request)
+                        .await
+                        .map_err(|e| transport_error(op, c.timeout, e))?;
+                    self.read(http::Response::from(response), |e| {
+                        transport_error(op, c.timeout, e)
+                    })
+                    .await
+                }
+            }
+        };
+        tokio::time::timeout_at(deadline, exchange)
             .await
-            .map_err(|e| transport_error(op, c.timeout, e))?;
-        let status = resp.status();
+            .unwrap_or_else(|_| Err(timed_out()))
+    }
+
+    /// Checks an answer's status, reads its body within the size cap, validates 2xx JSON.
+    async fn read<B>(
+        &self,
+        response: http::Response<B>,
+        body_error: impl Fn(B::Error) -> Error,
+    ) -> Result<Reply, Error>
+    where
+        B: HttpBody<Data = Bytes>,
+    {
+        let op = self.operation;
+        let (parts, body) = response.into_parts();
+        let status = parts.status;
         let code = status.as_u16();
         if !(200..=599).contains(&code) {
             return Err(Error::InvalidStatus {
@@ -281,63 +338,103 @@ impl Request<'_> {
             return Err(Error::Redirect {
                 operation: op,
                 status: code,
-                location: resp
-                    .headers()
-                    .get(reqwest::header::LOCATION)
+                location: parts
+                    .headers
+                    .get(header::LOCATION)
                     .and_then(|l| l.to_str().ok())
                     .map(|l| l.chars().take(512).collect()),
             });
         }
-        let retry_after = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
+        let retry_after = parts
+            .headers
+            .get(header::RETRY_AFTER)
             .and_then(retry::parse_retry_after);
-        let limit = c.max_response_bytes;
-        let too_large = || Error::TooLarge {
-            operation: op,
-            limit,
-        };
-        let bytes = match resp.content_length() {
-            Some(n) if n > limit as u64 => return Err(too_large()),
-            Some(_) => resp
-                .bytes()
-                .await
-                .map_err(|e| transport_error(op, c.timeout, e))?,
-            None => {
-                let mut buf = bytes::BytesMut::new();
-                while let Some(chunk) = resp
-                    .chunk()
-                    .await
-                    .map_err(|e| transport_error(op, c.timeout, e))?
-                {
-                    if buf.len() + chunk.len() > limit {
-                        return Err(too_large());
-                    }
-                    buf.extend_from_slice(&chunk);
-                }
-                buf.freeze()
-            }
-        };
+        let limit = self.client.max_response_bytes;
+        let bytes = read_body(body, limit).await.map_err(|e| match e {
+            ReadError::TooLarge => Error::TooLarge {
+                operation: op,
+                limit,
+            },
+            ReadError::Body(e) => body_error(e),
+        })?;
         if status.is_success() {
             if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(Reply::new(op, status.as_u16(), Bytes::from_static(b"null")));
+                return Ok(Reply::new(op, code, Bytes::from_static(b"null")));
             }
             // Validate without building a value: most replies are passed on unchanged.
             serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(|e| Error::Decode {
                 operation: op,
-                status: status.as_u16(),
+                status: code,
                 detail: e.to_string(),
             })?;
-            return Ok(Reply::new(op, status.as_u16(), bytes));
+            return Ok(Reply::new(op, code, bytes));
         }
         let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
             Value::String(String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned())
         });
         Err(Error::Status {
             operation: op,
-            status: status.as_u16(),
+            status: code,
             retry_after,
             body,
         })
     }
+}
+
+/// The URI of a request URL. The base was checked when the client was built and every
+/// parameter is percent-encoded, so `http`'s own parser takes it (no IDNA, no re-serialising);
+/// literal text it refuses is normalised by the WHATWG parser as before.
+fn request_uri(url: &str) -> Result<Uri, Error> {
+    if let Ok(uri) = Uri::try_from(url) {
+        return Ok(uri);
+    }
+    let invalid = |reason: String| Error::InvalidArgument {
+        name: "url",
+        reason,
+    };
+    let parsed = reqwest::Url::parse(url).map_err(|e| invalid(e.to_string()))?;
+    Uri::try_from(parsed.as_str()).map_err(|e| invalid(e.to_string()))
+}
+
+enum ReadError<E> {
+    TooLarge,
+    Body(E),
+}
+
+/// A body, at most `limit` bytes; a body in one piece is kept as it is, without a copy.
+async fn read_body<B>(body: B, limit: usize) -> Result<Bytes, ReadError<B::Error>>
+where
+    B: HttpBody<Data = Bytes>,
+{
+    if body.size_hint().lower() > limit as u64 {
+        return Err(ReadError::TooLarge);
+    }
+    let mut body = std::pin::pin!(body);
+    let mut first: Option<Bytes> = None;
+    let mut more: Option<bytes::BytesMut> = None;
+    let mut len = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.map_err(ReadError::Body)?.into_data() else {
+            continue;
+        };
+        len += data.len();
+        if len > limit {
+            return Err(ReadError::TooLarge);
+        }
+        match (&mut first, &mut more) {
+            (None, _) => first = Some(data),
+            (Some(head), None) => {
+                let mut buf = bytes::BytesMut::with_capacity(len.max(head.len() * 2));
+                buf.extend_from_slice(head);
+                buf.extend_from_slice(&data);
+                more = Some(buf);
+            }
+            (Some(_), Some(buf)) => buf.extend_from_slice(&data),
+        }
+    }
+    Ok(match (first, more) {
+        (_, Some(buf)) => buf.freeze(),
+        (Some(head), None) => head,
+        (None, None) => Bytes::new(),
+    })
 }

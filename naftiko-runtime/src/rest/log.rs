@@ -12,10 +12,12 @@
 use super::UpstreamStatus;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderValue;
 use axum::response::Response;
+use std::cell::Cell;
 use std::time::Duration;
 use tower_http::request_id::{
-    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -38,12 +40,66 @@ pub(super) fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
     router
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(axum::middleware::map_request(drop_unusable_request_id))
+        .layer(SetRequestIdLayer::x_request_id(MakeRandomId))
+        // A plain function of the request: no boxed future, no clone of the inner service.
+        .layer(tower::util::MapRequestLayer::new(
+            drop_unusable_request_id as fn(Request) -> Request,
+        ))
+}
+
+/// Generates request ids: random UUIDs (version 4) from a per-thread generator seeded from the
+/// OS once, rather than a `getrandom` system call per request. Request ids are not secrets.
+#[derive(Debug, Clone, Copy)]
+struct MakeRandomId;
+
+impl MakeRequestId for MakeRandomId {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_bytes(&uuid_v4(random_u128()))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// 128 random bits: SplitMix64 over a per-thread state seeded from std's OS-seeded hasher keys.
+fn random_u128() -> u128 {
+    fn seed() -> u64 {
+        use std::hash::{BuildHasher, Hasher};
+        std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish()
+    }
+    fn next(state: &Cell<u64>) -> u64 {
+        let s = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
+        state.set(s);
+        let mut z = s;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new(seed());
+    }
+    STATE.with(|s| (u128::from(next(s)) << 64) | u128::from(next(s)))
+}
+
+/// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (RFC 9562 version 4, variant 10).
+fn uuid_v4(random: u128) -> [u8; 36] {
+    let v = (random & !(0xF << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [b'-'; 36];
+    let mut nibble = 0;
+    for (i, byte) in out.iter_mut().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        *byte = HEX[((v >> (124 - 4 * nibble)) & 0xF) as usize];
+        nibble += 1;
+    }
+    out
 }
 
 /// A client's request id is kept only if it is a short token: it is logged and echoed.
-async fn drop_unusable_request_id(mut req: Request) -> Request {
+fn drop_unusable_request_id(mut req: Request) -> Request {
     let usable = req.headers().get(REQUEST_ID).is_none_or(|v| {
         v.len() <= MAX_REQUEST_ID
             && v.as_bytes()
@@ -153,6 +209,22 @@ mod tests {
         for secret in ["secret", "authorization", "apiKey", "/v1/things/42"] {
             assert!(!log.contains(secret), "{secret} in {log}");
         }
+    }
+
+    #[test]
+    fn generated_ids_are_distinct_version_4_uuids() {
+        let a = super::uuid_v4(super::random_u128());
+        let b = super::uuid_v4(super::random_u128());
+        assert_ne!(a, b);
+        let text = std::str::from_utf8(&a).unwrap();
+        assert_eq!(text.len(), 36);
+        assert_eq!(&text[14..15], "4", "{text}");
+        assert!(matches!(&text[19..20], "8" | "9" | "a" | "b"), "{text}");
+        assert_eq!(super::uuid_v4(0), *b"00000000-0000-4000-8000-000000000000");
+        assert_eq!(
+            super::uuid_v4(u128::MAX),
+            *b"ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
     }
 
     #[tokio::test]
