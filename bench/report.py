@@ -1,10 +1,11 @@
 """Turns bench/out/machine.txt and bench/out/metrics.tsv into the Markdown of bench/RESULTS.md.
 
-    python3 bench/report.py bench/out/machine.txt bench/out/metrics.tsv > bench/RESULTS.md
+    python3 bench/report.py bench/out/machine.txt bench/out/metrics.tsv [bench/out/profile.txt] > bench/RESULTS.md
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 from wrk_metrics import COLUMNS
@@ -199,6 +200,18 @@ def main() -> None:
                 w(f"- {proto}: billjob MCP / billjob REST throughput {bj['requests_per_s'] / b['requests_per_s']:.2f}× "
                   f"(CPU per call {1e6 * bj['server_cpu_s'] / bj['requests']:.0f} µs vs "
                   f"{1e6 * b['server_cpu_s'] / b['requests']:.0f} µs per REST request)")
+        w("")
+    profile = sys.argv[3] if len(sys.argv) > 3 else ""
+    if profile and os.path.exists(profile) and os.path.getsize(profile) > 0:
+        w("## Where billjob's REST time goes")
+        w("")
+        w("`perf record -e cpu-clock -F 999` on billjob for 5 s of the REST load (one more run after the "
+          "rounds, same placement), self time by shared object and by symbol (`[k]` kernel, `[.]` user):")
+        w("")
+        w("```text")
+        with open(profile, encoding="utf-8") as f:
+            w(f.read().rstrip())
+        w("```")
         w("")
     print("\n".join(out))
 

@@ -20,6 +20,8 @@
 #   BENCH_SKIP_BUILD=1  use the billjob binary as it is (BILLJOB_BIN, default target/release/billjob)
 #   BENCH_SKIP_INSTALL=1  do not install anything (wrk, nginx, the Python venv must be there)
 #   BENCH_MCP_PROTOCOLS="2025-11-25 2026-07-28"  protocol revisions the MCP comparison runs under
+#   BENCH_PROFILE=1     after the rounds, profile billjob's REST case with perf (if installed) and
+#                       put its top frames in the report
 #   BENCH_QUIET_WAIT=300  seconds to wait, before each measured run, for other work on the machine
 #                       (a build) to stop; the run goes ahead after that, and reports the load
 #   NAFTIKO_CI_CACHE    where the Python venv lives (see tests/interop/install.sh)
@@ -427,6 +429,43 @@ setup_python() {
     done
 }
 
+# profile_billjob: where billjob's REST time goes. One more run of the REST case under perf (CPU
+# clock sampling, self time), after the measured rounds so that it disturbs none of them; the top
+# shared objects and symbols go to $OUT/profile.txt and into the report. BENCH_PROFILE=0 skips it.
+profile_billjob() {
+    [[ "${BENCH_PROFILE:-1}" == 1 ]] || return 0
+    command -v perf >/dev/null || { log "no perf: no profile in the report"; return 0; }
+    local i pid="" url="" wrk_pid
+    for i in "${!CASE_NAMES[@]}"; do
+        if [[ "${CASE_NAMES[$i]}" == rest-billjob ]]; then
+            pid="${CASE_PIDS[$i]}"
+            url="${CASE_URLS[$i]}"
+        fi
+    done
+    [[ -n "$pid" ]] || return 0
+    wait_quiet
+    "${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNS" -d7s "$url" >"$OUT/profile.wrk.txt" 2>&1 &
+    wrk_pid=$!
+    sleep 1
+    if ! perf record -q -e cpu-clock -F 999 -p "$pid" -o "$OUT/perf.data" -- sleep 5 >"$OUT/perf.log" 2>&1; then
+        log "perf record failed (see $OUT/perf.log): no profile in the report"
+        wait "$wrk_pid" || true
+        return 0
+    fi
+    wait "$wrk_pid" || true
+    # awk reads to the end (no SIGPIPE under pipefail, as with head).
+    {
+        echo "by shared object:"
+        perf report -i "$OUT/perf.data" --no-children --sort dso --stdio 2>/dev/null \
+            | awk '!/^#/ && NF && n++ < 6'
+        echo
+        echo "by symbol (top 25):"
+        perf report -i "$OUT/perf.data" --no-children --sort symbol --stdio 2>/dev/null \
+            | awk '!/^#/ && NF && n++ < 25' | cut -c1-150
+    } >"$OUT/profile.txt" || log "perf report failed: the profile may be incomplete"
+    log "profile of billjob (REST): $OUT/profile.txt"
+}
+
 # ---------------------------------------------------------------------------------------------
 # 5. The report.
 write_results() {
@@ -449,7 +488,7 @@ write_results() {
         echo "wrk_settings -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up with the same settings)"
         echo "rounds $ROUNDS"
     } >"$OUT/machine.txt"
-    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" >"$RESULTS"
+    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" >"$RESULTS"
     log "wrote $RESULTS"
 }
 
@@ -457,7 +496,7 @@ main() {
     install
     build
     mkdir -p "$OUT"
-    rm -f "$OUT"/*.txt "$OUT"/*.log "$OUT/metrics.tsv"
+    rm -f "$OUT"/*.txt "$OUT"/*.log "$OUT/metrics.tsv" "$OUT/perf.data"
     ((ROUNDS >= 1)) || die "BENCH_ROUNDS must be at least 1"
     if [[ "$PIN" == 1 ]] && (($(nproc) < 2)); then
         log "one CPU only: not pinning"
@@ -483,6 +522,7 @@ main() {
         done
     done
     echo "master_vmhwm_kib $(vmhwm_kib "$PROXY_MASTER")" >"$OUT/rest-nginx.master.txt"
+    profile_billjob
     # The figures of each case: its median round by throughput, and the spread over rounds.
     for i in "${!CASE_NAMES[@]}"; do
         files=()
