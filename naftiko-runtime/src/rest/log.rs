@@ -14,7 +14,6 @@ use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::HeaderValue;
 use axum::response::Response;
-use std::cell::Cell;
 use std::time::Duration;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -47,55 +46,18 @@ pub(super) fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Rout
         ))
 }
 
-/// Generates request ids: random UUIDs (version 4) from a per-thread generator seeded from the
-/// OS once, rather than a `getrandom` system call per request. Request ids are not secrets.
+/// Generates request ids: random UUIDs (version 4). With uuid's `fast-rng` feature they come
+/// from a per-thread generator seeded by the OS, not a system call per request; request ids
+/// are not secrets.
 #[derive(Debug, Clone, Copy)]
 struct MakeRandomId;
 
 impl MakeRequestId for MakeRandomId {
     fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        HeaderValue::from_bytes(&uuid_v4(random_u128()))
-            .ok()
-            .map(RequestId::new)
+        let mut buf = uuid::Uuid::encode_buffer();
+        let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+        HeaderValue::from_str(text).ok().map(RequestId::new)
     }
-}
-
-/// 128 random bits: SplitMix64 over a per-thread state seeded from std's OS-seeded hasher keys.
-fn random_u128() -> u128 {
-    fn seed() -> u64 {
-        use std::hash::{BuildHasher, Hasher};
-        std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish()
-    }
-    fn next(state: &Cell<u64>) -> u64 {
-        let s = state.get().wrapping_add(0x9E37_79B9_7F4A_7C15);
-        state.set(s);
-        let mut z = s;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    thread_local! {
-        static STATE: Cell<u64> = Cell::new(seed());
-    }
-    STATE.with(|s| (u128::from(next(s)) << 64) | u128::from(next(s)))
-}
-
-/// `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx` (RFC 9562 version 4, variant 10).
-fn uuid_v4(random: u128) -> [u8; 36] {
-    let v = (random & !(0xF << 76) & !(0x3 << 62)) | (0x4 << 76) | (0x2 << 62);
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = [b'-'; 36];
-    let mut nibble = 0;
-    for (i, byte) in out.iter_mut().enumerate() {
-        if matches!(i, 8 | 13 | 18 | 23) {
-            continue;
-        }
-        *byte = HEX[((v >> (124 - 4 * nibble)) & 0xF) as usize];
-        nibble += 1;
-    }
-    out
 }
 
 /// A client's request id is kept only if it is a short token: it is logged and echoed.
@@ -213,18 +175,14 @@ mod tests {
 
     #[test]
     fn generated_ids_are_distinct_version_4_uuids() {
-        let a = super::uuid_v4(super::random_u128());
-        let b = super::uuid_v4(super::random_u128());
-        assert_ne!(a, b);
-        let text = std::str::from_utf8(&a).unwrap();
-        assert_eq!(text.len(), 36);
-        assert_eq!(&text[14..15], "4", "{text}");
-        assert!(matches!(&text[19..20], "8" | "9" | "a" | "b"), "{text}");
-        assert_eq!(super::uuid_v4(0), *b"00000000-0000-4000-8000-000000000000");
-        assert_eq!(
-            super::uuid_v4(u128::MAX),
-            *b"ffffffff-ffff-4fff-bfff-ffffffffffff"
-        );
+        use tower_http::request_id::MakeRequestId as _;
+        let request = Request::new(Body::empty());
+        let a = super::MakeRandomId.make_request_id(&request).unwrap();
+        let b = super::MakeRandomId.make_request_id(&request).unwrap();
+        assert_ne!(a.header_value(), b.header_value());
+        let text = a.header_value().to_str().unwrap();
+        let parsed = uuid::Uuid::parse_str(text).unwrap();
+        assert_eq!(parsed.get_version_num(), 4, "{text}");
     }
 
     #[tokio::test]
