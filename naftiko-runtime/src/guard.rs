@@ -106,18 +106,7 @@ fn shown(s: &str) -> String {
 }
 
 fn forbidden(detail: &str) -> Response {
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": "Forbidden",
-        "status": 403,
-        "detail": detail,
-    });
-    (
-        StatusCode::FORBIDDEN,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
-    )
-        .into_response()
+    crate::rest::Problem::new(StatusCode::FORBIDDEN, "Forbidden", detail).into_response()
 }
 
 #[cfg(test)]

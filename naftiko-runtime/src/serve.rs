@@ -96,16 +96,22 @@ pub async fn http_with(
     // bound of its own; hyper's would start as soon as a connection waits.
     builder.timer(TokioTimer::new()).header_read_timeout(None);
     let limits = Arc::new(limits.clone());
+    // The cap warning is logged at most once per `CAP_WARNING_EVERY`, not once per connection
+    // that waits while the listener stays saturated.
+    let mut last_cap_warning: Option<Instant> = None;
     loop {
         let permit = match permits.clone().try_acquire_owned() {
             Ok(p) => p,
             Err(_) => {
-                tracing::warn!(
-                    target: "naftiko::serve",
-                    adapter = what,
-                    max_connections = limits.max_connections,
-                    "connection limit reached; new connections wait until one closes"
-                );
+                if last_cap_warning.is_none_or(|t| t.elapsed() >= CAP_WARNING_EVERY) {
+                    last_cap_warning = Some(Instant::now());
+                    tracing::warn!(
+                        target: "naftiko::serve",
+                        adapter = what,
+                        max_connections = limits.max_connections,
+                        "connection limit reached; new connections wait until one closes"
+                    );
+                }
                 tokio::select! {
                     p = permits.clone().acquire_owned() => match p {
                         Ok(p) => p,
@@ -170,6 +176,8 @@ pub async fn http_with(
     Ok(())
 }
 
+const CAP_WARNING_EVERY: Duration = Duration::from_secs(10);
+
 /// Errors of `accept` that concern one connection are skipped; others (out of descriptors) are
 /// logged and retried after a pause, so that a full table does not spin the loop.
 async fn accept_error(what: &str, e: &io::Error) {
@@ -182,18 +190,15 @@ async fn accept_error(what: &str, e: &io::Error) {
 }
 
 fn request_timeout(deadline: Duration) -> axum::response::Response {
-    let body = serde_json::json!({
-        "type": "about:blank",
-        "title": "Request Timeout",
-        "status": 408,
-        "detail": format!("the request did not complete within {} ms", deadline.as_millis()),
-    });
-    let mut r = (
+    let mut r = crate::rest::Problem::new(
         axum::http::StatusCode::REQUEST_TIMEOUT,
-        [(axum::http::header::CONTENT_TYPE, "application/problem+json")],
-        body.to_string(),
+        "Request Timeout",
+        format!(
+            "the request did not complete within {} ms",
+            deadline.as_millis()
+        ),
     )
-        .into_response();
+    .into_response();
     r.headers_mut().insert(
         axum::http::header::CONNECTION,
         axum::http::HeaderValue::from_static("close"),
