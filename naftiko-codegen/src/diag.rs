@@ -69,6 +69,9 @@ pub enum Severity {
     Error,
     /// The spec may well be right, but uses a construct this generator does not implement yet.
     Unsupported,
+    /// The spec works, but is likely not what its author meant (or breaks a rule of the
+    /// Naftiko ruleset of `warn`/`info` severity). It never stops a build.
+    Warning,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +98,18 @@ impl Diagnostic {
             severity: Severity::Unsupported,
             ..Diagnostic::new(span, format!("{construct} is not supported yet"))
         }
+    }
+
+    /// A warning: the spec works, but is likely not what its author meant.
+    pub fn warning(span: impl Into<Span>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::new(span, message)
+        }
+    }
+
+    pub fn is_warning(&self) -> bool {
+        self.severity == Severity::Warning
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -199,16 +214,22 @@ impl Ctxt {
         self.push(Diagnostic::unsupported(span, construct));
     }
 
-    /// Ends the checks: `Ok` if nothing was reported, else the diagnostics in file order,
-    /// without exact repeats.
-    pub fn check(mut self) -> Result<(), Vec<Diagnostic>> {
+    pub fn warn(&mut self, span: impl Into<Span>, message: impl Into<String>) {
+        self.push(Diagnostic::warning(span, message));
+    }
+
+    /// Ends the checks: `Ok` with the warnings if no error was reported, else the errors; each
+    /// list in file order, without exact repeats. (Warnings are not shown next to errors.)
+    pub fn check(mut self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {
         let mut list = self.list.take().unwrap_or_default();
-        if list.is_empty() {
-            return Ok(());
-        }
         list.sort_by_key(|d| d.span);
         list.dedup();
-        Err(list)
+        let (warnings, errors): (Vec<_>, Vec<_>) = list.into_iter().partition(|d| d.is_warning());
+        if errors.is_empty() {
+            Ok(warnings)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Calls into the namespace `ns` (with `None`: into any unknown namespace) are not reported:
@@ -295,6 +316,26 @@ mod tests {
             list.iter().map(|d| d.message.as_str()).collect::<Vec<_>>(),
             ["a", "b"]
         );
-        assert_eq!(Ctxt::new().check(), Ok(()));
+        assert_eq!(Ctxt::new().check(), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn warnings_alone_pass_and_are_dropped_next_to_errors() {
+        let mut cx = Ctxt::new();
+        cx.warn(Pos::new(2, 1), "w");
+        let warnings = cx.check().unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].severity, Severity::Warning);
+        let mut cx = Ctxt::new();
+        cx.warn(Pos::new(1, 1), "w");
+        cx.error(Pos::new(2, 1), "e");
+        let errors = cx.check().unwrap_err();
+        assert_eq!(
+            errors
+                .iter()
+                .map(|d| d.message.as_str())
+                .collect::<Vec<_>>(),
+            ["e"]
+        );
     }
 }

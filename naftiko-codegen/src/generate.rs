@@ -13,7 +13,7 @@
 //!
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/billjob.rs"));`
 
-use crate::{LoadError, expand_pretty, load};
+use crate::{LoadError, expand_pretty, load, load_with_warnings};
 use std::path::{Path, PathBuf};
 
 /// Why [`generate_to_file`] wrote nothing.
@@ -38,8 +38,8 @@ pub fn generate(spec: impl AsRef<Path>) -> Result<String, LoadError> {
 }
 
 /// Generates the code of `spec` into `out`, for a build script. Tells cargo to rerun when the
-/// spec changes; on mistakes, prints each diagnostic as `cargo:warning` lines (cargo shows
-/// them even though the build script fails) and returns the error. The file is only rewritten
+/// spec changes; prints each warning of the spec as `cargo:warning` lines, and on mistakes
+/// each error likewise (cargo shows them even though the build script fails) and returns it. The file is only rewritten
 /// when its contents change, so an unchanged spec rebuilds nothing.
 pub fn generate_to_file(
     spec: impl AsRef<Path>,
@@ -47,13 +47,15 @@ pub fn generate_to_file(
 ) -> Result<(), GenerateError> {
     let (spec, out) = (spec.as_ref(), out.as_ref());
     println!("cargo:rerun-if-changed={}", spec.display());
-    let code = generate(spec).inspect_err(|e| {
-        for diagnostic in e.rendered() {
-            for line in format!("error: {diagnostic}").lines() {
-                println!("cargo:warning={line}");
-            }
+    let print = |kind: &str, diagnostic: &str| {
+        for line in format!("{kind}: {diagnostic}").lines() {
+            println!("cargo:warning={line}");
         }
-    })?;
+    };
+    let (capability, warnings) = load_with_warnings(spec, &spec.display().to_string())
+        .inspect_err(|e| e.rendered().iter().for_each(|d| print("error", d)))?;
+    warnings.iter().for_each(|w| print("warning", w));
+    let code = expand_pretty(&capability, None);
     if std::fs::read_to_string(out).is_ok_and(|old| old == code) {
         return Ok(());
     }

@@ -1,7 +1,7 @@
 //! The resolved model: what the emitters consume. Every reference is resolved, every name is a
 //! Rust identifier, every input knows the consumed parameter it feeds.
 
-pub use crate::spec::{In, Method, Transport, Type};
+pub use crate::spec::{In, Method, RawFormat, Transport, Type};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Capability {
@@ -73,6 +73,35 @@ pub struct Api {
     pub operations: Vec<Operation>,
 }
 
+impl Api {
+    /// An API whose one operation takes nothing and is never called: what a mock-mode exposure
+    /// (no `call`) is resolved against, so that its declared inputs are read like any other's.
+    pub fn none() -> Self {
+        Api {
+            namespace: String::new(),
+            module: String::new(),
+            base_uri: Template(Vec::new()),
+            description: None,
+            auth: Auth::None,
+            fixed: Vec::new(),
+            operations: vec![Operation {
+                name: String::new(),
+                ident: String::new(),
+                params_struct: String::new(),
+                method: Method::Get,
+                path: String::new(),
+                segments: Vec::new(),
+                description: None,
+                params: Vec::new(),
+                body: Body::None,
+                idempotent: true,
+                output: Shape::whole(),
+                raw_format: RawFormat::Json,
+            }],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fixed {
     pub name: String,
@@ -96,8 +125,11 @@ pub struct Operation {
     pub body: Body,
     /// Safe to send twice: retried on transient failures.
     pub idempotent: bool,
-    /// The operation's output: the upstream JSON (`$.`) or a part of it (`$.result`).
-    pub output: Mapping,
+    /// The operation's own `outputParameters`: the shape of the typed client's output. The
+    /// exposures shape the raw upstream answer themselves (as the reference engine does).
+    pub output: Shape,
+    /// The format of the answers (`outputRawFormat`): the client converts it to JSON.
+    pub raw_format: RawFormat,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -207,26 +239,137 @@ pub enum Arg {
     Absent,
 }
 
+/// What a result is made of: how it is built from the upstream's JSON (the context), or from
+/// the inputs alone. Recursive through objects' properties and arrays' items.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Mapping {
-    /// `$.`: the upstream JSON unchanged.
-    Identity,
-    /// An RFC 9535 JSONPath query, checked at compile time.
-    Path(String),
+pub struct Shape {
+    /// The declared type; `None` where the spec leaves it open (the universal `$.` form).
+    pub ty: Option<Type>,
+    pub description: Option<String>,
+    /// `const:`: the one value it may take (published in the schemas).
+    pub konst: Option<serde_json::Value>,
+    pub kind: ShapeKind,
 }
 
-/// A REST operation or an MCP tool: inputs, the consumed operation it calls, and its output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShapeKind {
+    /// The context unchanged (`$.`, or no mapping at all).
+    Whole,
+    /// An RFC 9535 JSONPath query from the context, checked at compile time.
+    Select(Path),
+    /// `value:`: static text with `{{input}}` templates (the inputs are the call's).
+    Value(Vec<ValuePart>),
+    /// An object built property by property, from the node `from` selects (else the context).
+    Object {
+        from: Option<Path>,
+        properties: Vec<(String, Shape)>,
+    },
+    /// An array: the node `from` selects (else the context), each element shaped by `items`.
+    Array {
+        from: Option<Path>,
+        items: Option<Box<Shape>>,
+    },
+}
+
+/// A JSONPath as written, and whether it selects at most one node (a singular query: no
+/// wildcard, slice, filter, union or descendant). A query that is not singular always yields
+/// an array, even of one node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    pub text: String,
+    pub singular: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValuePart {
+    Lit(String),
+    /// The value of the call's input with this index.
+    Input(usize),
+}
+
+impl Shape {
+    /// The upstream answer as it is.
+    pub fn whole() -> Self {
+        Shape {
+            ty: None,
+            description: None,
+            konst: None,
+            kind: ShapeKind::Whole,
+        }
+    }
+
+    /// Whether the result is the context unchanged (passed on byte for byte).
+    pub fn is_whole(&self) -> bool {
+        self.kind == ShapeKind::Whole && self.konst.is_none()
+    }
+
+    /// Whether the shape reads nothing from an upstream (only `value`s): mock mode.
+    pub fn is_static(&self) -> bool {
+        match &self.kind {
+            ShapeKind::Value(_) => true,
+            ShapeKind::Whole | ShapeKind::Select(_) => false,
+            ShapeKind::Object { from, properties } => {
+                from.is_none() && properties.iter().all(|(_, s)| s.is_static())
+            }
+            ShapeKind::Array { from, items } => {
+                from.is_none() && items.as_ref().is_none_or(|s| s.is_static())
+            }
+        }
+    }
+
+    /// The indices of the inputs that `value` templates read.
+    pub fn inputs_used(&self, out: &mut Vec<usize>) {
+        match &self.kind {
+            ShapeKind::Value(parts) => {
+                for p in parts {
+                    if let ValuePart::Input(i) = p
+                        && !out.contains(i)
+                    {
+                        out.push(*i);
+                    }
+                }
+            }
+            ShapeKind::Whole | ShapeKind::Select(_) => {}
+            ShapeKind::Object { properties, .. } => {
+                properties.iter().for_each(|(_, s)| s.inputs_used(out))
+            }
+            ShapeKind::Array { items, .. } => {
+                if let Some(s) = items {
+                    s.inputs_used(out)
+                }
+            }
+        }
+    }
+}
+
+/// The consumed operation a call sends, and what feeds each of its parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub api: usize,
+    pub operation: usize,
+    /// One entry per parameter of the consumed operation.
+    pub args: Vec<Arg>,
+}
+
+/// A REST operation or an MCP tool: inputs, the consumed operation it calls (none in mock
+/// mode), and the shape of its result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Call {
     pub name: String,
     pub ident: String,
     pub description: Option<String>,
-    pub api: usize,
-    pub operation: usize,
+    /// The consumed operation called; `None` in mock mode (the result is built from `value`s).
+    pub target: Option<Target>,
     pub inputs: Vec<Input>,
-    /// One entry per parameter of the consumed operation.
-    pub args: Vec<Arg>,
-    pub output: Mapping,
+    /// The result, built from the upstream's raw answer (or from the inputs in mock mode).
+    pub output: Shape,
+}
+
+impl Call {
+    /// How each parameter of the consumed operation is fed (none in mock mode).
+    pub fn args(&self) -> &[Arg] {
+        self.target.as_ref().map_or(&[], |t| &t.args)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

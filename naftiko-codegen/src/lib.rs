@@ -71,12 +71,26 @@ use std::path::{Path, PathBuf};
 
 /// Reads and checks a spec held in memory.
 pub fn check_str(source: &str) -> Result<ir::Capability, Vec<Diagnostic>> {
+    check(source)
+        .map(|(capability, _)| capability)
+        .map_err(|(diagnostics, _)| diagnostics)
+}
+
+/// Reads and checks a spec held in memory; with no error, the model and the warnings
+/// ([`diag::Severity::Warning`]) in file order.
+pub fn check_str_warnings(
+    source: &str,
+) -> Result<(ir::Capability, Vec<Diagnostic>), Vec<Diagnostic>> {
     check(source).map_err(|(diagnostics, _)| diagnostics)
 }
 
+/// The result of [`check`]: the model and its warnings, or the errors and the best-effort model.
+type Checked =
+    Result<(ir::Capability, Vec<Diagnostic>), (Vec<Diagnostic>, Option<Box<ir::Capability>>)>;
+
 /// Reads and checks a spec; with mistakes, also the best-effort model of what could be read
 /// (for [`emit::skeleton`]), unless the text is not a YAML mapping at all.
-fn check(source: &str) -> Result<ir::Capability, (Vec<Diagnostic>, Option<Box<ir::Capability>>)> {
+fn check(source: &str) -> Checked {
     let root = yaml::parse(source).map_err(|d| (d, None))?;
     let mut cx = Ctxt::new();
     let Some(spec) = spec::read(&root, &mut cx) else {
@@ -84,7 +98,7 @@ fn check(source: &str) -> Result<ir::Capability, (Vec<Diagnostic>, Option<Box<ir
     };
     let capability = resolve::resolve(&spec, &mut cx);
     match cx.check() {
-        Ok(()) => Ok(capability),
+        Ok(warnings) => Ok((capability, warnings)),
         Err(diagnostics) => Err((diagnostics, Some(Box::new(capability)))),
     }
 }
@@ -141,16 +155,34 @@ impl LoadError {
 
 /// Reads and checks a spec file. `display_path` is how errors name the file.
 pub fn load(path: &Path, display_path: &str) -> Result<ir::Capability, LoadError> {
+    load_with_warnings(path, display_path).map(|(capability, _)| capability)
+}
+
+/// [`load`], with the spec's warnings rendered like its errors would be (without a
+/// `warning:` prefix).
+pub fn load_with_warnings(
+    path: &Path,
+    display_path: &str,
+) -> Result<(ir::Capability, Vec<String>), LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    check(&text).map_err(|(diagnostics, partial)| LoadError::Invalid {
-        display_path: display_path.to_string(),
-        text,
-        diagnostics,
-        partial,
-    })
+    match check(&text) {
+        Ok((capability, warnings)) => {
+            let rendered = warnings
+                .iter()
+                .map(|w| w.render(display_path, &text))
+                .collect();
+            Ok((capability, rendered))
+        }
+        Err((diagnostics, partial)) => Err(LoadError::Invalid {
+            display_path: display_path.to_string(),
+            text,
+            diagnostics,
+            partial,
+        }),
+    }
 }
 
 /// Generated code for a checked capability, pretty-printed (what `naftiko-codegen expand` prints).

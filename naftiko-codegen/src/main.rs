@@ -3,7 +3,7 @@
 //! `build.rs` are the other two).
 
 use clap::{Parser, Subcommand};
-use naftiko_codegen::{LoadError, emit, ir, load};
+use naftiko_codegen::{LoadError, emit, ir, load_with_warnings};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -20,10 +20,13 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check specs: print every error of every spec, exit 1 if any
+    /// Check specs: print every error and warning of every spec, exit 1 if any error
     Check {
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
+        /// Exit 1 when a spec has warnings, too
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Print the Rust code generated for a spec, pretty-printed
     Expand {
@@ -43,7 +46,10 @@ enum Command {
 
 fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Check { specs } => check(&specs),
+        Command::Check {
+            specs,
+            deny_warnings,
+        } => check(&specs, deny_warnings),
         Command::Expand { spec } => match load_reporting(&spec) {
             Some(c) => {
                 print!("{}", naftiko_codegen::expand_pretty(&c, None));
@@ -55,11 +61,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Loads a spec; on failure prints its errors to stderr.
+/// Loads a spec; prints its warnings, or on failure its errors, to stderr.
 fn load_reporting(spec: &Path) -> Option<ir::Capability> {
-    load(spec, &spec.display().to_string())
+    load_with_warnings(spec, &spec.display().to_string())
         .inspect_err(report)
         .ok()
+        .map(|(c, warnings)| {
+            report_warnings(&warnings);
+            c
+        })
+}
+
+fn report_warnings(warnings: &[String]) {
+    for w in warnings {
+        eprintln!("warning: {w}\n");
+    }
 }
 
 fn report(e: &LoadError) {
@@ -68,11 +84,21 @@ fn report(e: &LoadError) {
     }
 }
 
-fn check(specs: &[PathBuf]) -> ExitCode {
+fn check(specs: &[PathBuf], deny_warnings: bool) -> ExitCode {
     let mut failed = false;
     for spec in specs {
-        match load(spec, &spec.display().to_string()) {
-            Ok(c) => {
+        match load_with_warnings(spec, &spec.display().to_string()) {
+            Ok((c, warnings)) => {
+                report_warnings(&warnings);
+                let n = warnings.len();
+                if n > 0 {
+                    eprintln!(
+                        "{}: {n} warning{}",
+                        spec.display(),
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
+                failed |= deny_warnings && n > 0;
                 let tools: usize = c.mcp.iter().map(|m| m.tools.len()).sum();
                 let routes: usize = c.rest.iter().map(|r| r.routes.len()).sum();
                 let ops: usize = c.apis.iter().map(|a| a.operations.len()).sum();

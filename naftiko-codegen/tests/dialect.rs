@@ -5,7 +5,7 @@
 use naftiko_codegen::check_str;
 use naftiko_codegen::diag::{Diagnostic, Severity};
 use naftiko_codegen::ir::{
-    Arg, Auth, Body, Capability, In, Mapping, Part, Segment, Source, Transport, Type,
+    Arg, Auth, Body, Capability, In, Part, Path, Segment, ShapeKind, Source, Transport, Type,
 };
 
 /// A spec with one consumed API `api` (bearer auth from `env.TOKEN`), the given resources,
@@ -206,7 +206,7 @@ fn an_undeclared_placeholder_is_an_implicit_required_string_parameter() {
         ("thingId", In::Path, Type::String, true)
     );
     // Fed by the same-named path variable of the exposed route.
-    assert_eq!(c.rest[0].routes[0].call.args, vec![Arg::Input(0)]);
+    assert_eq!(c.rest[0].routes[0].call.args(), vec![Arg::Input(0)]);
 }
 
 #[test]
@@ -341,7 +341,7 @@ fn with_references_take_every_published_form() {
             &rest(&LIST_ROUTE.replace("pageSize: rest.pageSize", &format!("pageSize: '{form}'"))),
         ));
         let call = &c.rest[0].routes[0].call;
-        assert_eq!(call.args[1], Arg::Input(1), "{form}");
+        assert_eq!(call.args()[1], Arg::Input(1), "{form}");
         assert_eq!(call.inputs[1].name, "pageSize", "{form}");
     }
 }
@@ -353,7 +353,7 @@ fn other_with_values_are_constants_of_the_parameter_type() {
         &rest(&LIST_ROUTE.replace("pageSize: rest.pageSize", "pageSize: 25")),
     ));
     assert_eq!(
-        c.rest[0].routes[0].call.args[1],
+        c.rest[0].routes[0].call.args()[1],
         Arg::Const(serde_json::json!(25))
     );
     let d = errors(&spec(
@@ -444,7 +444,7 @@ fn a_required_parameter_nothing_feeds_passes_through_from_a_same_named_input() {
     let call = &c.mcp[0].tools[0].call;
     assert_eq!(call.inputs.len(), 1);
     assert_eq!(call.inputs[0].name, "orgId");
-    assert_eq!(call.args, vec![Arg::Input(0), Arg::Absent, Arg::Absent]);
+    assert_eq!(call.args(), vec![Arg::Input(0), Arg::Absent, Arg::Absent]);
 }
 
 #[test]
@@ -474,7 +474,7 @@ fn mappings_are_identity_or_checked_jsonpath() {
             "{LIST_ROUTE}\n        outputParameters:\n        - type: object\n          mapping: $."
         )),
     ));
-    assert_eq!(c.rest[0].routes[0].call.output, Mapping::Identity);
+    assert_eq!(c.rest[0].routes[0].call.output.kind, ShapeKind::Whole);
     let c = ok(&spec(
         ITEM,
         &rest(&format!(
@@ -482,8 +482,14 @@ fn mappings_are_identity_or_checked_jsonpath() {
         )),
     ));
     assert_eq!(
-        c.rest[0].routes[0].call.output,
-        Mapping::Path("$.data[*].id".into())
+        c.rest[0].routes[0].call.output.kind,
+        ShapeKind::Array {
+            from: Some(Path {
+                text: "$.data[*].id".into(),
+                singular: false
+            }),
+            items: None
+        }
     );
     let d = errors(&spec(
         ITEM,
@@ -820,4 +826,81 @@ fn a_reference_error_points_at_the_reference_and_suggests_the_nearest_name() {
     let d = errors(&src);
     assert!(help(&d[0]).starts_with("did you mean `pageSize`?"), "{d:?}");
     assert_eq!(d[0].span.start.line, line_of(&src, "pageSise:"));
+}
+
+/// `ITEM`'s `list` operation with `outputRawFormat` (and `outputSchema`) lines added.
+fn with_raw_format(lines: &str) -> String {
+    spec(
+        &ITEM.replacen(
+            "        method: GET\n",
+            &format!("        method: GET\n{lines}"),
+            1,
+        ),
+        &rest(LIST_ROUTE),
+    )
+}
+
+#[test]
+fn output_raw_formats_are_read_with_their_output_schema() {
+    use naftiko_codegen::ir::RawFormat;
+    let format = |lines: &str| {
+        ok(&with_raw_format(lines)).apis[0].operations[0]
+            .raw_format
+            .clone()
+    };
+    assert_eq!(format(""), RawFormat::Json);
+    for (name, expected) in [
+        ("json", RawFormat::Json),
+        ("xml", RawFormat::Xml),
+        ("yaml", RawFormat::Yaml),
+        ("csv", RawFormat::Csv),
+        ("tsv", RawFormat::Tsv),
+        ("psv", RawFormat::Psv),
+        ("text", RawFormat::Text),
+        ("binary", RawFormat::Binary),
+        ("html", RawFormat::Html(None)),
+        ("markdown", RawFormat::Markdown(None)),
+    ] {
+        assert_eq!(
+            format(&format!("        outputRawFormat: {name}\n")),
+            expected,
+            "{name}"
+        );
+    }
+    assert_eq!(
+        format("        outputRawFormat: html\n        outputSchema: table.results\n"),
+        RawFormat::Html(Some("table.results".into()))
+    );
+    assert_eq!(
+        format("        outputRawFormat: markdown\n        outputSchema: '## Results'\n"),
+        RawFormat::Markdown(Some("## Results".into()))
+    );
+    // The schema says `outputSchema` is unused by the other formats.
+    assert_eq!(
+        format("        outputRawFormat: csv\n        outputSchema: whatever\n"),
+        RawFormat::Csv
+    );
+}
+
+#[test]
+fn avro_protobuf_and_unknown_raw_formats_are_located_errors() {
+    for name in ["avro", "protobuf"] {
+        let s = with_raw_format(&format!(
+            "        outputRawFormat: {name}\n        outputSchema: schemas/x.avsc\n"
+        ));
+        let d = errors(&s);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains(&format!("`outputRawFormat: {name}`")));
+        assert!(d[0].message.contains("schema compiled"), "{}", d[0].message);
+        assert!(
+            d[0].message.ends_with("is not supported yet"),
+            "{}",
+            d[0].message
+        );
+        assert_eq!(d[0].span.start.line, line_of(&s, "outputRawFormat"));
+    }
+    let s = with_raw_format("        outputRawFormat: jsonl\n");
+    let d = errors(&s);
+    assert!(has(&d, "unknown `outputRawFormat` `jsonl`"), "{d:?}");
+    assert_eq!(d[0].span.start.line, line_of(&s, "outputRawFormat"));
 }

@@ -50,8 +50,12 @@ fn expand(lit: &syn::LitStr) -> Result<proc_macro2::TokenStream, proc_macro2::To
     };
     let found = found.canonicalize().unwrap_or_else(|_| found.clone());
     // Errors name the file as the user wrote it, relative to where it was found.
-    match naftiko_codegen::load(&found, &requested) {
-        Ok(capability) => Ok(naftiko_codegen::emit::capability(&capability, Some(&found))),
+    match naftiko_codegen::load_with_warnings(&found, &requested) {
+        Ok((capability, warnings)) => {
+            let mut out = naftiko_codegen::emit::capability(&capability, Some(&found));
+            out.extend(warnings.iter().map(|w| warning(span, w)));
+            Ok(out)
+        }
         Err(e) => {
             // Keep the file a dependency of the build even when it is invalid.
             let path = found.to_string_lossy().into_owned();
@@ -60,6 +64,21 @@ fn expand(lit: &syn::LitStr) -> Result<proc_macro2::TokenStream, proc_macro2::To
             out.extend(e.skeleton());
             Err(out)
         }
+    }
+}
+
+/// A compiler warning at `span` on stable Rust, which has no API for it: the use of a
+/// deprecated constant whose note is the message. It never fails the build (unless the crate
+/// denies warnings).
+fn warning(span: proc_macro2::Span, message: &str) -> proc_macro2::TokenStream {
+    let note = format!("naftiko spec warning: {message}");
+    quote_spanned! {span=>
+        const _: () = {
+            #[deprecated(note = #note)]
+            #[allow(non_upper_case_globals)]
+            const naftiko_spec_warning: () = ();
+            naftiko_spec_warning
+        };
     }
 }
 

@@ -7,12 +7,13 @@
 //! - [`mapping`]: output mappings (`$.` or JSONPath).
 
 pub mod client;
+pub mod convert;
 pub mod guard;
-pub mod mapping;
 pub mod mcp;
 pub mod rest;
 pub mod serve;
 pub mod sessions;
+pub mod shape;
 
 pub use naftiko_macros::naftiko_capability;
 

@@ -3,8 +3,8 @@
 //! results an agent can act on. Streamable HTTP (session or stateless) and stdio.
 
 use crate::client::{Error, Reply};
-use crate::mapping::Mapping;
 use crate::rest::FromJson;
+use crate::shape::{Output, ShapeError};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
@@ -40,7 +40,7 @@ impl JsonType {
         }
     }
 
-    fn article(self) -> &'static str {
+    pub(crate) fn article(self) -> &'static str {
         match self {
             JsonType::String => "a string",
             JsonType::Integer => "an integer",
@@ -51,7 +51,7 @@ impl JsonType {
         }
     }
 
-    fn matches(self, v: &Value) -> bool {
+    pub(crate) fn matches(self, v: &Value) -> bool {
         match self {
             JsonType::String => v.is_string(),
             JsonType::Integer => {
@@ -67,7 +67,7 @@ impl JsonType {
     }
 }
 
-fn json_kind(v: &Value) -> &'static str {
+pub(crate) fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -99,6 +99,9 @@ pub struct ToolDef {
     pub idempotent: Option<bool>,
     pub open_world: bool,
     pub args: &'static [ArgDef],
+    /// The `outputSchema` (JSON text) where the spec declares the result's shape:
+    /// `structuredContent` validates against it.
+    pub output_schema: Option<&'static str>,
 }
 
 impl ToolDef {
@@ -139,6 +142,11 @@ impl ToolDef {
             .with_annotations(annotations);
         if let Some(t) = self.title {
             tool = tool.with_title(t);
+        }
+        if let Some(Ok(Value::Object(schema))) =
+            self.output_schema.map(serde_json::from_str::<Value>)
+        {
+            tool = tool.with_raw_output_schema(Arc::new(schema));
         }
         tool
     }
@@ -242,19 +250,52 @@ impl Args {
     }
 }
 
-/// What a tool call produced: the mapped upstream JSON or the upstream failure.
+/// What a tool call produced: the shaped result, or why there is none.
 #[derive(Debug)]
-pub struct Outcome(Result<Value, Error>);
+pub struct Outcome {
+    result: Result<Value, Failure>,
+    /// The result is an object by its shape: `structuredContent` is the result itself.
+    object: bool,
+}
+
+#[derive(Debug)]
+enum Failure {
+    Upstream(Error),
+    Shape(ShapeError),
+}
 
 impl Outcome {
-    pub fn new(result: Result<Reply, Error>, mapping: &Mapping) -> Self {
-        Outcome(result.and_then(|r| r.try_into_json().map(|v| mapping.apply(v))))
+    /// The upstream's answer shaped by `output`; `inputs` are the texts its `value`s may use.
+    pub fn new(result: Result<Reply, Error>, output: &Output, inputs: &[Option<String>]) -> Self {
+        Outcome {
+            result: match result.and_then(Reply::try_into_json) {
+                Ok(v) if output.is_whole() => Ok(v),
+                Ok(v) => output.apply(&v, inputs).map_err(Failure::Shape),
+                Err(e) => Err(Failure::Upstream(e)),
+            },
+            object: output.is_object(),
+        }
+    }
+
+    /// Mock mode: the result built from the outputs' `value`s alone.
+    pub fn mock(output: &Output, inputs: &[Option<String>]) -> Self {
+        Outcome {
+            result: output.apply(&Value::Null, inputs).map_err(Failure::Shape),
+            object: output.is_object(),
+        }
     }
 
     fn into_result(self) -> CallToolResult {
-        match self.0 {
+        match self.result {
+            Ok(value) if self.object && !value.is_object() => {
+                // An object shape whose `mapping` selects nothing: no result to give.
+                let text = "the upstream's answer has nothing where the output's `mapping` points";
+                let mut r = CallToolResult::error(vec![ContentBlock::text(text)]);
+                r.structured_content = Some(json!({ "error": {"message": text} }));
+                r
+            }
             Ok(value) => {
-                // `structuredContent` must be an object.
+                // `structuredContent` must be an object: other results are under `result`.
                 let structured = if value.is_object() {
                     value
                 } else {
@@ -262,7 +303,13 @@ impl Outcome {
                 };
                 CallToolResult::structured(structured)
             }
-            Err(e) => {
+            Err(Failure::Shape(e)) => {
+                let text = e.to_string();
+                let mut r = CallToolResult::error(vec![ContentBlock::text(text.clone())]);
+                r.structured_content = Some(json!({ "error": {"message": text, "at": e.at} }));
+                r
+            }
+            Err(Failure::Upstream(e)) => {
                 let mut text = e.to_string();
                 if let Error::Status {
                     retry_after: Some(after),

@@ -2,7 +2,7 @@
 //! problem responses, upstream pass-through, health, request logs.
 
 use crate::client::{self, Error};
-use crate::mapping::Mapping;
+use crate::shape::{Output, ShapeError};
 use axum::Router;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -389,9 +389,15 @@ fn invalid(what: &str, name: &str, expected: &str, found: &str) -> Problem {
 #[derive(Debug, Clone, Copy)]
 pub struct UpstreamStatus(pub u16);
 
-/// Turns a client result into the REST response: 2xx → the same status and the mapped JSON;
+/// Turns a client result into the REST response: 2xx → the same status and the result shaped
+/// by `output` (the upstream's JSON byte for byte when the output is the whole answer);
 /// upstream 4xx/5xx → the same status and the upstream's JSON; failures of our own → problems.
-pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Response {
+/// `inputs` are the texts the outputs' `value`s may use.
+pub fn respond(
+    result: Result<client::Reply, Error>,
+    output: &Output,
+    inputs: &[Option<String>],
+) -> Response {
     match result {
         Ok(reply) => {
             let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
@@ -399,12 +405,15 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
             let upstream = UpstreamStatus(reply.status);
             let mut r = if matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT) {
                 status.into_response()
-            } else if mapping.is_identity() {
+            } else if output.is_whole() {
                 // `$.`: the upstream's JSON byte for byte.
                 json_bytes(status, reply.raw().clone())
             } else {
                 match reply.try_into_json() {
-                    Ok(v) => json_response(status, &mapping.apply(v)),
+                    Ok(v) => match output.apply(&v, inputs) {
+                        Ok(shaped) => json_response(status, &shaped),
+                        Err(e) => return shape_problem(&e),
+                    },
                     Err(e) => return error_response(&e),
                 }
             };
@@ -412,6 +421,29 @@ pub fn respond(result: Result<client::Reply, Error>, mapping: &Mapping) -> Respo
             r
         }
         Err(e) => error_response(&e),
+    }
+}
+
+/// Mock mode: `200` with the result built from the outputs' `value`s alone.
+pub fn respond_mock(output: &Output, inputs: &[Option<String>]) -> Response {
+    match output.apply(&Value::Null, inputs) {
+        Ok(v) => json_response(StatusCode::OK, &v),
+        Err(e) => shape_problem(&e),
+    }
+}
+
+/// A result that does not fit its declared shape: `502` when the upstream's answer does not,
+/// `400` when an input rendered into a typed `value` does not.
+fn shape_problem(e: &ShapeError) -> Response {
+    if e.upstream {
+        Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Upstream answer does not fit the declared output",
+            e.to_string(),
+        )
+        .into_response()
+    } else {
+        Problem::bad_request(e.to_string()).into_response()
     }
 }
 

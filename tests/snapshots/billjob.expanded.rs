@@ -227,7 +227,7 @@ pub mod m3ter_billjob_rest {
     /// The address the spec gives this adapter.
     pub const ADDRESS: &str = "127.0.0.1:8080";
     /// The OpenAPI 3.1 document of this adapter, generated from the spec.
-    pub const OPENAPI: &str = "{\"components\":{\"schemas\":{\"Problem\":{\"description\":\"An error of the gateway itself (RFC 9457)\",\"properties\":{\"detail\":{\"type\":\"string\"},\"status\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"title\",\"status\",\"detail\"],\"type\":\"object\"},\"UpstreamError\":{\"description\":\"The upstream's error body, unchanged (m3ter sends `{\\\"message\\\": ...}`)\"}}},\"info\":{\"description\":\"REST adapter for m3ter API — BillJob. One Spectral-compliant resource per consumed operation, prefixed with /v1.\",\"title\":\"m3ter API — BillJob\",\"version\":\"1.0.0\"},\"openapi\":\"3.1.0\",\"paths\":{\"/v1/organizations/{orgid}/billjobs\":{\"get\":{\"description\":\"Calls `GET /organizations/{orgId}/billjobs` of `m3ter-billjob`.\",\"operationId\":\"listbilljobs\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}},{\"description\":\"Specifies the maximum number of BillJobs to retrieve per page.\",\"in\":\"query\",\"name\":\"pageSize\",\"required\":false,\"schema\":{\"type\":\"integer\"}},{\"description\":\"The `nextToken` for multi-page retrievals. It is used to fetch the next page of BillJobs in a paginated list.\",\"in\":\"query\",\"name\":\"nextToken\",\"required\":false,\"schema\":{\"type\":\"string\"}},{\"description\":\"Boolean filter to retrieve only active BillJobs and exclude completed or cancelled BillJobs from the results.\",\"in\":\"query\",\"name\":\"active\",\"required\":false,\"schema\":{\"type\":\"string\"}},{\"description\":\"Filter BillJobs by specific status. Allows for targeted retrieval of BillJobs based on their current processing status.\",\"in\":\"query\",\"name\":\"status\",\"required\":false,\"schema\":{\"type\":\"string\"}}],\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"List BillJobs\"},\"post\":{\"description\":\"Calls `POST /organizations/{orgId}/billjobs` of `m3ter-billjob`.\",\"operationId\":\"createbilljob\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"requestBody\":{\"content\":{\"application/json\":{\"schema\":{\"description\":\"Request body (JSON).\",\"type\":\"object\"}}},\"required\":true},\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"413\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body larger than 1 MiB\"},\"415\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body is not application/json\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Create BillJob\"}},\"/v1/organizations/{orgid}/billjobs/recalculate\":{\"post\":{\"description\":\"Calls `POST /organizations/{orgId}/billjobs/recalculate` of `m3ter-billjob`.\",\"operationId\":\"recalculatebilljob\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"requestBody\":{\"content\":{\"application/json\":{\"schema\":{\"description\":\"Request body (JSON).\",\"type\":\"object\"}}},\"required\":true},\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"413\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body larger than 1 MiB\"},\"415\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body is not application/json\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Create Recalculation BillJob\"}},\"/v1/organizations/{orgid}/billjobs/{id}\":{\"get\":{\"description\":\"Calls `GET /organizations/{orgId}/billjobs/{id}` of `m3ter-billjob`.\",\"operationId\":\"getbilljob\",\"parameters\":[{\"description\":\"UUID of the organization\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}},{\"description\":\"The UUID of the Bill Job to retrieve.\",\"in\":\"path\",\"name\":\"id\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Retrieve BillJob\"}},\"/v1/organizations/{orgid}/billjobs/{id}/cancel\":{\"post\":{\"description\":\"Calls `POST /organizations/{orgId}/billjobs/{id}/cancel` of `m3ter-billjob`.\",\"operationId\":\"cancelbilljob\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}},{\"description\":\"The unique identifier (UUID) of the BillJob to cancel.\",\"in\":\"path\",\"name\":\"id\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Cancel BillJob\"}}}}";
+    pub const OPENAPI: &str = "{\"components\":{\"schemas\":{\"Problem\":{\"description\":\"An error of the gateway itself (RFC 9457)\",\"properties\":{\"detail\":{\"type\":\"string\"},\"status\":{\"type\":\"integer\"},\"title\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"}},\"required\":[\"type\",\"title\",\"status\",\"detail\"],\"type\":\"object\"},\"UpstreamError\":{\"description\":\"The upstream's error body, unchanged (m3ter sends `{\\\"message\\\": ...}`)\"}}},\"info\":{\"description\":\"REST adapter for m3ter API — BillJob. One Spectral-compliant resource per consumed operation, prefixed with /v1.\",\"title\":\"m3ter API — BillJob\",\"version\":\"1.0.0\"},\"openapi\":\"3.1.0\",\"paths\":{\"/v1/organizations/{orgid}/billjobs\":{\"get\":{\"description\":\"Calls `GET /organizations/{orgId}/billjobs` of `m3ter-billjob`.\",\"operationId\":\"listbilljobs\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}},{\"description\":\"Specifies the maximum number of BillJobs to retrieve per page.\",\"in\":\"query\",\"name\":\"pageSize\",\"required\":false,\"schema\":{\"type\":\"integer\"}},{\"description\":\"The `nextToken` for multi-page retrievals. It is used to fetch the next page of BillJobs in a paginated list.\",\"in\":\"query\",\"name\":\"nextToken\",\"required\":false,\"schema\":{\"type\":\"string\"}},{\"description\":\"Boolean filter to retrieve only active BillJobs and exclude completed or cancelled BillJobs from the results.\",\"in\":\"query\",\"name\":\"active\",\"required\":false,\"schema\":{\"type\":\"string\"}},{\"description\":\"Filter BillJobs by specific status. Allows for targeted retrieval of BillJobs based on their current processing status.\",\"in\":\"query\",\"name\":\"status\",\"required\":false,\"schema\":{\"type\":\"string\"}}],\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON or does not fit the declared output\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"List BillJobs\"},\"post\":{\"description\":\"Calls `POST /organizations/{orgId}/billjobs` of `m3ter-billjob`.\",\"operationId\":\"createbilljob\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"requestBody\":{\"content\":{\"application/json\":{\"schema\":{\"description\":\"Request body (JSON).\",\"type\":\"object\"}}},\"required\":true},\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"413\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body larger than 1 MiB\"},\"415\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body is not application/json\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON or does not fit the declared output\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Create BillJob\"}},\"/v1/organizations/{orgid}/billjobs/recalculate\":{\"post\":{\"description\":\"Calls `POST /organizations/{orgId}/billjobs/recalculate` of `m3ter-billjob`.\",\"operationId\":\"recalculatebilljob\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"requestBody\":{\"content\":{\"application/json\":{\"schema\":{\"description\":\"Request body (JSON).\",\"type\":\"object\"}}},\"required\":true},\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"413\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body larger than 1 MiB\"},\"415\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Request body is not application/json\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON or does not fit the declared output\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Create Recalculation BillJob\"}},\"/v1/organizations/{orgid}/billjobs/{id}\":{\"get\":{\"description\":\"Calls `GET /organizations/{orgId}/billjobs/{id}` of `m3ter-billjob`.\",\"operationId\":\"getbilljob\",\"parameters\":[{\"description\":\"UUID of the organization\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}},{\"description\":\"The UUID of the Bill Job to retrieve.\",\"in\":\"path\",\"name\":\"id\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON or does not fit the declared output\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Retrieve BillJob\"}},\"/v1/organizations/{orgid}/billjobs/{id}/cancel\":{\"post\":{\"description\":\"Calls `POST /organizations/{orgId}/billjobs/{id}/cancel` of `m3ter-billjob`.\",\"operationId\":\"cancelbilljob\",\"parameters\":[{\"description\":\"The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.\",\"in\":\"path\",\"name\":\"orgid\",\"required\":true,\"schema\":{\"type\":\"string\"}},{\"description\":\"The unique identifier (UUID) of the BillJob to cancel.\",\"in\":\"path\",\"name\":\"id\",\"required\":true,\"schema\":{\"type\":\"string\"}}],\"responses\":{\"2XX\":{\"content\":{\"application/json\":{\"schema\":{}}},\"description\":\"The upstream's answer\"},\"400\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Invalid input (names the input)\"},\"4XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"},\"502\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream unreachable, or its answer is not JSON or does not fit the declared output\"},\"504\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"Upstream timeout\"},\"5XX\":{\"content\":{\"application/json\":{\"schema\":{\"$ref\":\"#/components/schemas/UpstreamError\"}},\"application/problem+json\":{\"schema\":{\"$ref\":\"#/components/schemas/Problem\"}}},\"description\":\"The upstream's error, passed through with its status\"}},\"summary\":\"Cancel BillJob\"}}}}";
     /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`.
     pub fn router(upstreams: super::Upstreams) -> ::naftiko_runtime::axum::Router {
         let routes = ::naftiko_runtime::axum::Router::new()
@@ -267,7 +267,7 @@ pub mod m3ter_billjob_rest {
             .query("active")?;
         let status: ::core::option::Option<::std::string::String> = input
             .query("status")?;
-        static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+        static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
                 upstreams
@@ -282,7 +282,8 @@ pub mod m3ter_billjob_rest {
                         },
                     )
                     .await,
-                &MAPPING,
+                &OUTPUT,
+                &[],
             ),
         )
     }
@@ -298,11 +299,12 @@ pub mod m3ter_billjob_rest {
     > {
         let orgid: ::std::string::String = input.path("orgid")?;
         let body: ::naftiko_runtime::serde_json::Value = input.required_body()?;
-        static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+        static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
                 upstreams.m3ter_billjob.createbilljob(&orgid, &body).await,
-                &MAPPING,
+                &OUTPUT,
+                &[],
             ),
         )
     }
@@ -318,11 +320,12 @@ pub mod m3ter_billjob_rest {
     > {
         let orgid: ::std::string::String = input.path("orgid")?;
         let body: ::naftiko_runtime::serde_json::Value = input.required_body()?;
-        static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+        static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
                 upstreams.m3ter_billjob.recalculatebilljob(&orgid, &body).await,
-                &MAPPING,
+                &OUTPUT,
+                &[],
             ),
         )
     }
@@ -338,11 +341,12 @@ pub mod m3ter_billjob_rest {
     > {
         let orgid: ::std::string::String = input.path("orgid")?;
         let id: ::std::string::String = input.path("id")?;
-        static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+        static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
                 upstreams.m3ter_billjob.getbilljob(&orgid, &id).await,
-                &MAPPING,
+                &OUTPUT,
+                &[],
             ),
         )
     }
@@ -358,11 +362,12 @@ pub mod m3ter_billjob_rest {
     > {
         let orgid: ::std::string::String = input.path("orgid")?;
         let id: ::std::string::String = input.path("id")?;
-        static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+        static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
         ::core::result::Result::Ok(
             ::naftiko_runtime::rest::respond(
                 upstreams.m3ter_billjob.cancelbilljob(&orgid, &id).await,
-                &MAPPING,
+                &OUTPUT,
+                &[],
             ),
         )
     }
@@ -436,6 +441,7 @@ pub mod m3ter_billjob_mcp {
                         ),
                     },
                 ],
+                output_schema: ::core::option::Option::None,
             },
             ::naftiko_runtime::mcp::ToolDef {
                 name: "create-billjob",
@@ -461,6 +467,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some("Request body (JSON)."),
                     },
                 ],
+                output_schema: ::core::option::Option::None,
             },
             ::naftiko_runtime::mcp::ToolDef {
                 name: "create-recalculation-billjob",
@@ -486,6 +493,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some("Request body (JSON)."),
                     },
                 ],
+                output_schema: ::core::option::Option::None,
             },
             ::naftiko_runtime::mcp::ToolDef {
                 name: "retrieve-billjob",
@@ -513,6 +521,7 @@ pub mod m3ter_billjob_mcp {
                         ),
                     },
                 ],
+                output_schema: ::core::option::Option::None,
             },
             ::naftiko_runtime::mcp::ToolDef {
                 name: "cancel-billjob",
@@ -540,6 +549,7 @@ pub mod m3ter_billjob_mcp {
                         ),
                     },
                 ],
+                output_schema: ::core::option::Option::None,
             },
         ],
     };
@@ -571,7 +581,7 @@ pub mod m3ter_billjob_mcp {
                     .get("active")?;
                 let status: ::core::option::Option<::std::string::String> = args
                     .get("status")?;
-                static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+                static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
                         upstreams
@@ -586,51 +596,56 @@ pub mod m3ter_billjob_mcp {
                                 },
                             )
                             .await,
-                        &MAPPING,
+                        &OUTPUT,
+                        &[],
                     ),
                 )
             }
             1usize => {
                 let org_id: ::std::string::String = args.required("orgId")?;
                 let body: ::naftiko_runtime::serde_json::Value = args.required("body")?;
-                static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+                static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
                         upstreams.m3ter_billjob.createbilljob(&org_id, &body).await,
-                        &MAPPING,
+                        &OUTPUT,
+                        &[],
                     ),
                 )
             }
             2usize => {
                 let org_id: ::std::string::String = args.required("orgId")?;
                 let body: ::naftiko_runtime::serde_json::Value = args.required("body")?;
-                static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+                static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
                         upstreams.m3ter_billjob.recalculatebilljob(&org_id, &body).await,
-                        &MAPPING,
+                        &OUTPUT,
+                        &[],
                     ),
                 )
             }
             3usize => {
                 let org_id: ::std::string::String = args.required("orgId")?;
                 let id: ::std::string::String = args.required("id")?;
-                static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+                static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
                         upstreams.m3ter_billjob.getbilljob(&org_id, &id).await,
-                        &MAPPING,
+                        &OUTPUT,
+                        &[],
                     ),
                 )
             }
             4usize => {
                 let org_id: ::std::string::String = args.required("orgId")?;
                 let id: ::std::string::String = args.required("id")?;
-                static MAPPING: ::naftiko_runtime::mapping::Mapping = ::naftiko_runtime::mapping::Mapping::identity();
+                static OUTPUT: ::naftiko_runtime::shape::Output = ::naftiko_runtime::shape::Output::whole();
                 ::core::result::Result::Ok(
                     ::naftiko_runtime::mcp::Outcome::new(
                         upstreams.m3ter_billjob.cancelbilljob(&org_id, &id).await,
-                        &MAPPING,
+                        &OUTPUT,
+                        &[],
                     ),
                 )
             }

@@ -72,20 +72,26 @@ fn input_shapes(call: &Call) -> Vec<InputShape<'_>> {
 
 /// The name of the exposed input feeding the consumed parameter `param` of `call`.
 fn feeder<'a>(cap: &Capability, call: &'a Call, param: &str) -> Option<&'a str> {
-    let op = &cap.apis[call.api].operations[call.operation];
+    let op = target_op(cap, call);
     let pi = op
         .params
         .iter()
         .position(|p| p.name == param)
         .unwrap_or_else(|| panic!("`{}` has no parameter `{param}`", op.name));
-    match &call.args[pi] {
+    match &call.args()[pi] {
         Arg::Input(i) => Some(call.inputs[*i].name.as_str()),
         _ => None,
     }
 }
 
 fn operation_of<'a>(cap: &'a Capability, call: &Call) -> &'a str {
-    &cap.apis[call.api].operations[call.operation].name
+    &target_op(cap, call).name
+}
+
+/// The consumed operation `call` calls.
+fn target_op<'a>(cap: &'a Capability, call: &Call) -> &'a naftiko_codegen::ir::Operation {
+    let t = call.target.as_ref().expect("a call, not mock mode");
+    &cap.apis[t.api].operations[t.operation]
 }
 
 #[test]
@@ -280,7 +286,7 @@ fn billjob_tools_have_typed_arguments_and_hints() {
         assert!(tool.open_world, "{name}: openWorld defaults to true");
         assert_eq!(
             tool.call.description.as_deref(),
-            cap.apis[0].operations[tool.call.operation]
+            cap.apis[0].operations[tool.call.target.as_ref().expect("a call").operation]
                 .description
                 .as_deref(),
             "{name}"

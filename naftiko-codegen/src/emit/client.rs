@@ -341,7 +341,9 @@ fn operation(op: &ir::Operation) -> TokenStream {
     ]);
     let too_many = (positional.len() + usize::from(optional) > 6)
         .then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let format = raw_format(&op.raw_format);
     let mut_req = if path.iter().chain(others.iter()).all(TokenStream::is_empty)
+        && format.is_empty()
         && matches!(op.body, Body::None)
     {
         quote! { let req = }
@@ -353,12 +355,41 @@ fn operation(op: &ir::Operation) -> TokenStream {
         #too_many
         pub async fn #fn_name(&self, #(#all_args),*) -> ::core::result::Result<Reply, Error> {
             #mut_req self.0.request(#method, #name, #idempotent);
+            #format
             #(#path)*
             #(#others)*
             #body
             req.send().await
         }
     }
+}
+
+/// The statement declaring the answers' format; none for JSON, the default.
+fn raw_format(f: &ir::RawFormat) -> TokenStream {
+    let path = quote! { ::naftiko_runtime::convert::Format };
+    let opt = |s: &Option<String>| match s {
+        Some(s) => quote! { ::core::option::Option::Some(#s) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let format = match f {
+        ir::RawFormat::Json => return quote! {},
+        ir::RawFormat::Xml => quote! { #path::Xml },
+        ir::RawFormat::Yaml => quote! { #path::Yaml },
+        ir::RawFormat::Csv => quote! { #path::Csv },
+        ir::RawFormat::Tsv => quote! { #path::Tsv },
+        ir::RawFormat::Psv => quote! { #path::Psv },
+        ir::RawFormat::Text => quote! { #path::Text },
+        ir::RawFormat::Binary => quote! { #path::Binary },
+        ir::RawFormat::Html(selector) => {
+            let selector = opt(selector);
+            quote! { #path::Html { selector: #selector } }
+        }
+        ir::RawFormat::Markdown(heading) => {
+            let heading = opt(heading);
+            quote! { #path::Markdown { heading: #heading } }
+        }
+    };
+    quote! { req.format(#format); }
 }
 
 /// A body template as a `naftiko_runtime::client::JsonTemplate` constant.

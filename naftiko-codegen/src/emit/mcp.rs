@@ -1,6 +1,6 @@
 //! The MCP tools of one `mcp` adapter, served by the runtime's rmcp server.
 
-use super::{bind_inputs, call_client, docs, ident, mapping};
+use super::{Answer, answer, bind_inputs, call_client, docs, ident, output_schema};
 use crate::ir::{self, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -58,6 +58,7 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
         let title = opt_str(t.title.as_deref());
         let (ro, de, id) = (opt_bool(t.read_only), opt_bool(t.destructive), opt_bool(t.idempotent));
         let ow = t.open_world;
+        let schema = opt_str(output_schema(&t.call.output).map(|s| s.to_string()).as_deref());
         let args = t.call.inputs.iter().map(|i| {
             let n = &i.name;
             let ty = json_type(i.ty);
@@ -75,6 +76,7 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
                 idempotent: #id,
                 open_world: #ow,
                 args: &[#(#args),*],
+                output_schema: #schema,
             }
         }
     });
@@ -88,16 +90,34 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
                 quote! { args.get(#name)? }
             }
         });
-        let invoke = call_client(cap, call, quote! { upstreams });
-        let map = mapping(cap, call);
+        let Answer {
+            output,
+            texts,
+            texts_arg,
+            unused,
+        } = answer(call);
+        let outcome = match &call.target {
+            Some(target) => {
+                let invoke = call_client(cap, call, target, quote! { upstreams });
+                quote! { ::naftiko_runtime::mcp::Outcome::new(#invoke, &OUTPUT, #texts_arg) }
+            }
+            None => quote! { ::naftiko_runtime::mcp::Outcome::mock(&OUTPUT, #texts_arg) },
+        };
         quote! {
             #n => {
                 #binds
-                static MAPPING: ::naftiko_runtime::mapping::Mapping = #map;
-                ::core::result::Result::Ok(::naftiko_runtime::mcp::Outcome::new(#invoke, &MAPPING))
+                #unused
+                static OUTPUT: ::naftiko_runtime::shape::Output = #output;
+                #texts
+                ::core::result::Result::Ok(#outcome)
             }
         }
     });
+    let upstreams_pat = if m.tools.iter().any(|t| t.call.target.is_some()) {
+        quote! { upstreams }
+    } else {
+        quote! { _upstreams }
+    };
     let args_mut = if m.tools.iter().any(|t| !t.call.inputs.is_empty()) {
         quote! { mut args }
     } else {
@@ -129,7 +149,7 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             }
 
             async fn call(
-                upstreams: &super::Upstreams,
+                #upstreams_pat: &super::Upstreams,
                 tool: usize,
                 #args_mut: ::naftiko_runtime::mcp::Args,
             ) -> ::core::result::Result<::naftiko_runtime::mcp::Outcome, ::naftiko_runtime::mcp::ArgError> {

@@ -7,6 +7,7 @@ mod client;
 mod mcp;
 mod openapi;
 mod rest;
+mod shape;
 mod skeleton;
 
 use crate::ir::{self, Type};
@@ -135,15 +136,16 @@ pub(crate) fn bind_inputs(
 pub(crate) fn call_client(
     cap: &ir::Capability,
     call: &ir::Call,
+    target: &ir::Target,
     upstreams: TokenStream,
 ) -> TokenStream {
-    let api = &cap.apis[call.api];
-    let op = &api.operations[call.operation];
+    let api = &cap.apis[target.api];
+    let op = &api.operations[target.operation];
     let api_field = ident(&api.module);
     let method = ident(&op.ident);
     let mut args = Vec::new();
     let mut fields = Vec::new();
-    for (p, arg) in op.params.iter().zip(&call.args) {
+    for (p, arg) in op.params.iter().zip(&target.args) {
         if p.fixed.is_some() {
             continue;
         }
@@ -197,23 +199,58 @@ pub(crate) fn call_client(
     quote! { #upstreams.#api_field.#method(#(#args),*).await }
 }
 
-/// The `Mapping` of a call's result as a constant expression: the consumed operation's output,
-/// then the exposed operation's mapping.
-pub(crate) fn mapping(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
-    let op = &cap.apis[call.api].operations[call.operation];
-    let paths: Vec<&str> = [&op.output, &call.output]
-        .into_iter()
-        .filter_map(|m| match m {
-            ir::Mapping::Identity => None,
-            ir::Mapping::Path(p) => Some(p.as_str()),
-        })
-        .collect();
-    if paths.is_empty() {
-        quote! { ::naftiko_runtime::mapping::Mapping::identity() }
+/// What a handler needs to build its result: the `static OUTPUT` shape, the statement binding
+/// `texts` (the inputs' texts its `value`s read; taken before the inputs move into the call),
+/// and statements that mark inputs used by nothing (declared inputs that feed nothing).
+pub(crate) struct Answer {
+    pub(crate) output: TokenStream,
+    pub(crate) texts: TokenStream,
+    /// `&texts`, or `&[]` when no `value` reads an input.
+    pub(crate) texts_arg: TokenStream,
+    pub(crate) unused: TokenStream,
+}
+
+pub(crate) fn answer(call: &ir::Call) -> Answer {
+    let output = shape::output(&call.output);
+    let mut used = Vec::new();
+    call.output.inputs_used(&mut used);
+    let (texts, texts_arg) = if used.is_empty() {
+        (quote! {}, quote! { &[] })
     } else {
-        quote! { ::naftiko_runtime::mapping::Mapping::paths(&[#(#paths),*]) }
+        let n = call.inputs.len();
+        let each = (0..n).map(|i| {
+            if used.contains(&i) {
+                let v = ident(&call.inputs[i].ident);
+                quote! { ::naftiko_runtime::shape::Text::text(&#v) }
+            } else {
+                quote! { ::core::option::Option::None }
+            }
+        });
+        (
+            quote! { let texts: [::core::option::Option<::std::string::String>; #n] = [#(#each),*]; },
+            quote! { &texts },
+        )
+    };
+    let fed = |i: usize| {
+        used.contains(&i)
+            || call
+                .target
+                .as_ref()
+                .is_some_and(|t| t.args.contains(&ir::Arg::Input(i)))
+    };
+    let unused = (0..call.inputs.len()).filter(|i| !fed(*i)).map(|i| {
+        let v = ident(&call.inputs[i].ident);
+        quote! { let _ = #v; }
+    });
+    Answer {
+        output,
+        texts,
+        texts_arg,
+        unused: quote! { #(#unused)* },
     }
 }
+
+pub(crate) use shape::{output_schema, schema as shape_schema};
 
 /// The struct holding one client per consumed API, shared by every adapter.
 pub(crate) fn upstreams(cap: &ir::Capability) -> TokenStream {

@@ -1,5 +1,6 @@
 //! The OpenAPI 3.1 document of a REST adapter, built at compile time from the resolved spec.
 
+use super::shape_schema;
 use crate::ir::{self, Source, Type};
 use serde_json::{Map, Value, json};
 
@@ -62,8 +63,16 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
             }
             body_schema = Some((s, required));
         }
-        let api = &cap.apis[call.api];
-        let op = &api.operations[call.operation];
+        let calls = call.target.as_ref().map(|t| {
+            let api = &cap.apis[t.api];
+            let op = &api.operations[t.operation];
+            format!(
+                "Calls `{} {}` of `{}`.",
+                op.method.as_str(),
+                op.path,
+                api.namespace
+            )
+        });
         // Every status may also come from the upstream (passed through as JSON).
         let problem = json!({"description": "", "content": {
             "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}},
@@ -75,17 +84,18 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
             p
         };
         let mut responses = json!({
-            "2XX": {"description": "The upstream's answer", "content": {"application/json": {"schema": {}}}},
+            "2XX": {"description": if call.target.is_some() { "The upstream's answer" } else { "Built from the spec's values (mock mode)" },
+                    "content": {"application/json": {"schema": if call.output.is_whole() { json!({}) } else { shape_schema(&call.output) }}}},
             "400": described("Invalid input (names the input)"),
             "4XX": {"description": "The upstream's error, passed through with its status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpstreamError"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
-            "502": described("Upstream unreachable, or its answer is not JSON"),
+            "502": described("Upstream unreachable, or its answer is not JSON or does not fit the declared output"),
             "504": described("Upstream timeout"),
             "5XX": {"description": "The upstream's error, passed through with its status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpstreamError"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
         });
         let mut operation = json!({
             "operationId": call.name,
             "summary": call.description.clone().unwrap_or_else(|| call.name.clone()),
-            "description": format!("Calls `{} {}` of `{}`.", op.method.as_str(), op.path, api.namespace),
+            "description": calls.unwrap_or_else(|| "Answers from the spec alone (mock mode): no upstream call.".to_string()),
             "parameters": params,
         });
         if let Some((s, required)) = body_schema {

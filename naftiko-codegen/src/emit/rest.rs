@@ -1,6 +1,6 @@
 //! The axum routes of one `rest` adapter.
 
-use super::{bind_inputs, call_client, docs, ident, mapping};
+use super::{Answer, answer, bind_inputs, call_client, docs, ident};
 use crate::ir::{self, Source};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -82,8 +82,24 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
             (Source::Field, false) => quote! { fields.get(#n)? },
         }
     });
-    let invoke = call_client(cap, call, quote! { upstreams });
-    let map = mapping(cap, call);
+    let Answer {
+        output,
+        texts,
+        texts_arg,
+        unused,
+    } = answer(call);
+    let respond = match &call.target {
+        Some(target) => {
+            let invoke = call_client(cap, call, target, quote! { upstreams });
+            quote! { ::naftiko_runtime::rest::respond(#invoke, &OUTPUT, #texts_arg) }
+        }
+        None => quote! { ::naftiko_runtime::rest::respond_mock(&OUTPUT, #texts_arg) },
+    };
+    let state = if call.target.is_some() {
+        quote! { upstreams }
+    } else {
+        quote! { _ }
+    };
     let input_pat = if call.inputs.is_empty() {
         quote! { _input }
     } else {
@@ -92,13 +108,15 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
     quote! {
         #doc
         async fn #name(
-            ::naftiko_runtime::axum::extract::State(upstreams): ::naftiko_runtime::axum::extract::State<super::Upstreams>,
+            ::naftiko_runtime::axum::extract::State(#state): ::naftiko_runtime::axum::extract::State<super::Upstreams>,
             #input_pat: ::naftiko_runtime::rest::Inputs,
         ) -> ::core::result::Result<::naftiko_runtime::axum::response::Response, ::naftiko_runtime::rest::Problem> {
             #fields
             #binds
-            static MAPPING: ::naftiko_runtime::mapping::Mapping = #map;
-            ::core::result::Result::Ok(::naftiko_runtime::rest::respond(#invoke, &MAPPING))
+            #unused
+            static OUTPUT: ::naftiko_runtime::shape::Output = #output;
+            #texts
+            ::core::result::Result::Ok(#respond)
         }
     }
 }

@@ -91,9 +91,9 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
                 check_adapter(&m.namespace, address, port, d);
                 let adapter = resolve_mcp(m, &apis, &binds, &mut modules, d);
                 for t in &adapter.tools {
-                    if let Some(i) = t.idempotent {
+                    if let (Some(i), Some(target)) = (t.idempotent, &t.call.target) {
                         let e = idempotent_hint
-                            .entry((t.call.api, t.call.operation))
+                            .entry((target.api, target.operation))
                             .or_insert(i);
                         *e &= i;
                     }

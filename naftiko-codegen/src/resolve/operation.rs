@@ -4,7 +4,7 @@ use super::auth::is_token;
 use super::binds::{Binds, bind_ref};
 use super::body::operation_body;
 use super::is_duplicate;
-use super::output::resolve_output;
+use super::output::{Scope, resolve_output};
 use super::suggest::{did_you_mean, nearest};
 use super::templates::{env_template, unresolved_template};
 use crate::diag::{Ctxt, Diagnostic, Span};
@@ -73,8 +73,12 @@ pub(super) fn resolve_operation(
     let mut params = declared_params(op, binds, &mut fields, d);
     let segments = path_segments(op, path, &mut params, &mut fields, d);
     let body = operation_body(namespace, op, &mut params, &mut fields, binds, d);
-    // The consumed operation's own output (`value: $.result`): what the exposures map from.
-    let output = resolve_output(&op.outputs, d);
+    // The consumed operation's own outputs (`value: $.result`): the typed client's output.
+    let no_inputs = Scope {
+        inputs: &[],
+        prefixes: &[],
+    };
+    let output = resolve_output(&op.outputs, &no_inputs, false, d);
     let ident = idents.claim(&snake_case(&op.name.v));
     ir::Operation {
         name: op.name.v.clone(),
@@ -88,6 +92,7 @@ pub(super) fn resolve_operation(
         body,
         idempotent: matches!(op.method.v, Method::Get | Method::Head | Method::Options),
         output,
+        raw_format: op.raw_format.clone(),
     }
 }
 

@@ -77,6 +77,26 @@ pub struct Operation {
     /// A `body:` template: `{type: json, data: ...}`.
     pub body: Option<Body>,
     pub outputs: Vec<Output>,
+    /// `outputRawFormat` (JSON when absent), with its `outputSchema` where the format uses one.
+    pub raw_format: RawFormat,
+}
+
+/// The format of a consumed operation's answers (`outputRawFormat`), converted to JSON by the
+/// runtime before any mapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawFormat {
+    Json,
+    Xml,
+    Yaml,
+    Csv,
+    Tsv,
+    Psv,
+    /// Tables, scoped by a CSS selector (`outputSchema`).
+    Html(Option<String>),
+    /// Tables and sections, the sections filtered by a heading prefix (`outputSchema`).
+    Markdown(Option<String>),
+    Text,
+    Binary,
 }
 
 #[derive(Debug, Clone)]
@@ -174,12 +194,24 @@ pub struct Param {
     pub value: Option<Node>,
 }
 
+/// One output parameter: a shape for the result, recursive through `properties` and `items`.
 #[derive(Debug, Clone)]
 pub struct Output {
     pub span: Span,
-    /// `mapping:` (exposed) or `value:` (consumed): a JSONPath.
-    pub mapping: Option<S<String>>,
+    /// The name: a field of the result when there are several outputs (or in mock mode).
+    pub name: Option<S<String>>,
     pub ty: Option<S<Type>>,
+    pub description: Option<String>,
+    /// A JSONPath selecting the value (`mapping:`; consumed outputs write it as `value:`).
+    pub mapping: Option<S<String>>,
+    /// `value:` on an exposed output: static text with `{{input}}` templates.
+    pub value: Option<S<String>>,
+    /// `const:`: the one value the output may take (a schema constraint, not an injection).
+    pub konst: Option<S<serde_json::Value>>,
+    /// `properties:` of an object, in the order written.
+    pub properties: Vec<(S<String>, Output)>,
+    /// `items:` of an array.
+    pub items: Option<Box<Output>>,
 }
 
 #[derive(Debug, Clone)]

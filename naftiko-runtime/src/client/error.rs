@@ -51,11 +51,17 @@ pub enum Error {
         operation: &'static str,
         after: Duration,
     },
-    /// A 2xx answer whose body is not JSON.
-    #[error("{operation}: the upstream answered {status} with a body that is not JSON: {detail}")]
+    /// A 2xx answer whose body is not valid in the operation's format (`json` unless its
+    /// `outputRawFormat` says otherwise).
+    #[error(
+        "{operation}: the upstream answered {status} with a body that is not {}: {detail}",
+        format_label(format)
+    )]
     Decode {
         operation: &'static str,
         status: u16,
+        /// The declared format (`json`, `xml`, `csv`, ...).
+        format: &'static str,
         detail: String,
     },
     /// An argument was refused before anything was sent.
@@ -101,6 +107,15 @@ impl Error {
             Error::Status { status, .. } => Some(*status),
             _ => None,
         }
+    }
+}
+
+/// `JSON`, or `valid xml` for another declared `outputRawFormat`.
+fn format_label(format: &str) -> String {
+    if format == "json" {
+        "JSON".into()
+    } else {
+        format!("valid {format}")
     }
 }
 

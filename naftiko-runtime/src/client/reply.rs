@@ -27,6 +27,19 @@ impl Reply {
         }
     }
 
+    /// A reply whose body was converted to JSON from another format (`outputRawFormat`); its
+    /// [`Reply::raw`] is the JSON text of the conversion.
+    pub(super) fn converted(operation: &'static str, status: u16, value: Value) -> Self {
+        // Serialising a `Value` to a Vec cannot fail.
+        let raw = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
+        Reply {
+            status,
+            operation,
+            raw,
+            parsed: std::sync::OnceLock::from(value),
+        }
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> &Value {
         self.parsed
@@ -54,12 +67,14 @@ impl Reply {
             None => serde_json::from_slice(&raw).map_err(|e| super::Error::Decode {
                 operation,
                 status,
+                format: "json",
                 detail: e.to_string(),
             }),
         }
     }
 
-    /// The body exactly as the upstream sent it (`null` for an empty body).
+    /// The body exactly as the upstream sent it (`null` for an empty body), or the JSON text
+    /// of its conversion when the operation declares another `outputRawFormat`.
     pub fn raw(&self) -> &Bytes {
         &self.raw
     }

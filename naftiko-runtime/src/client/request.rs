@@ -5,6 +5,7 @@ use super::error::{Error, hyper_error, transport_error};
 use super::params::{ParamValue, SEGMENT, form_encode};
 use super::reply::Reply;
 use super::retry;
+use crate::convert::Format;
 use axum::http::{self, HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -93,6 +94,7 @@ impl HttpClient {
             has_query: false,
             headers: HeaderMap::new(),
             body: None,
+            format: Format::Json,
         }
     }
 }
@@ -107,6 +109,8 @@ pub struct Request<'a> {
     has_query: bool,
     headers: HeaderMap,
     body: Option<Bytes>,
+    /// The format of the answer's body (`outputRawFormat`), converted to JSON when it arrives.
+    format: Format,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -183,6 +187,13 @@ impl Request<'_> {
         Ok(self)
     }
 
+    /// Declares the format of the answer's body (`outputRawFormat`; JSON unless said): a
+    /// successful answer is converted to JSON, or is a [`Error::Decode`] naming the format.
+    pub fn format(&mut self, format: Format) -> &mut Self {
+        self.format = format;
+        self
+    }
+
     /// Sets the JSON body.
     pub fn json(&mut self, body: &Value) -> &mut Self {
         // Serialising a `Value` to a Vec cannot fail.
@@ -242,6 +253,12 @@ impl Request<'_> {
     fn http_request(&self, uri: &Uri) -> http::Request<Bytes> {
         let c = self.client;
         let mut headers = c.headers.clone();
+        if self.format != Format::Json {
+            headers.insert(
+                header::ACCEPT,
+                HeaderValue::from_static(self.format.accept()),
+            );
+        }
         for (k, v) in &self.headers {
             headers.append(k, v.clone());
         }
@@ -357,6 +374,22 @@ impl Request<'_> {
             },
             ReadError::Body(e) => body_error(e),
         })?;
+        if status.is_success() && self.format != Format::Json {
+            let content_type = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok());
+            let value = self
+                .format
+                .convert(&bytes, content_type)
+                .map_err(|e| Error::Decode {
+                    operation: op,
+                    status: code,
+                    format: e.format,
+                    detail: e.detail,
+                })?;
+            return Ok(Reply::converted(op, code, value));
+        }
         if status.is_success() {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(Reply::new(op, code, Bytes::from_static(b"null")));
@@ -365,6 +398,7 @@ impl Request<'_> {
             serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).map_err(|e| Error::Decode {
                 operation: op,
                 status: code,
+                format: "json",
                 detail: e.to_string(),
             })?;
             return Ok(Reply::new(op, code, bytes));

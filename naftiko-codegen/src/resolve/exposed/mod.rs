@@ -8,8 +8,8 @@ mod inputs;
 mod with;
 
 use super::binds::Binds;
-use super::output::resolve_output;
-use crate::diag::Ctxt;
+use super::output::{Scope, resolve_output};
+use crate::diag::{Ctxt, Diagnostic};
 use crate::ir;
 use crate::spec;
 use inputs::Feeding;
@@ -23,7 +23,9 @@ pub(in crate::resolve) struct Exposure<'a> {
     pub(in crate::resolve) is_tool: bool,
 }
 
-/// Resolves the inputs of one exposed operation or tool and how each consumed parameter is fed.
+/// Resolves the inputs of one exposed operation or tool, how each consumed parameter is fed,
+/// and the shape of its result. Without `call`, the result is built from the outputs' `value`s
+/// alone (mock mode) and the inputs are the declared ones.
 pub(in crate::resolve) fn resolve_exposed_call(
     e: &spec::ExposedOperation,
     name: &str,
@@ -33,7 +35,9 @@ pub(in crate::resolve) fn resolve_exposed_call(
     binds: &Binds,
     d: &mut Ctxt,
 ) -> Option<ir::Call> {
-    let call = e.call.as_ref()?;
+    let Some(call) = e.call.as_ref() else {
+        return mock_call(e, name, ident, ex, d);
+    };
     let (a, o) = call::resolve_call(call, apis, d)?;
     let mut f = Feeding::new(ex, &apis[a], o, e.inputs.as_deref());
     f.declare_inputs(d);
@@ -44,6 +48,11 @@ pub(in crate::resolve) fn resolve_exposed_call(
     f.check_declared_inputs_feed(name, d);
     f.check_path_variables_feed(name, e.span, d);
     let (inputs, args) = f.finish();
+    let scope = Scope {
+        inputs: &inputs,
+        prefixes: &ex.prefixes,
+    };
+    let output = resolve_output(&e.outputs, &scope, false, d);
     Some(ir::Call {
         name: name.to_string(),
         ident,
@@ -51,10 +60,60 @@ pub(in crate::resolve) fn resolve_exposed_call(
             .description
             .clone()
             .or_else(|| apis[a].operations[o].description.clone()),
-        api: a,
-        operation: o,
+        target: Some(ir::Target {
+            api: a,
+            operation: o,
+            args,
+        }),
         inputs,
-        args,
-        output: resolve_output(&e.outputs, d),
+        output,
+    })
+}
+
+/// Mock mode: no `call`, the result built from `value`s and the declared inputs.
+fn mock_call(
+    e: &spec::ExposedOperation,
+    name: &str,
+    ident: String,
+    ex: &Exposure<'_>,
+    d: &mut Ctxt,
+) -> Option<ir::Call> {
+    if e.outputs.is_empty() {
+        // Reported by the reader: neither `call` nor outputs to answer from.
+        return None;
+    }
+    if let Some((k, _)) = e.with.first() {
+        d.error(
+            k.span,
+            "`with` feeds the parameters of a `call`, and there is none",
+        );
+    }
+    let nothing = ir::Api::none();
+    let mut f = Feeding::new(ex, &nothing, 0, e.inputs.as_deref());
+    f.declare_inputs(d);
+    let (inputs, _) = f.finish();
+    let scope = Scope {
+        inputs: &inputs,
+        prefixes: &ex.prefixes,
+    };
+    let output = resolve_output(&e.outputs, &scope, true, d);
+    if !output.is_static() {
+        d.push(
+            Diagnostic::new(
+                e.span,
+                format!(
+                    "`{name}` has no `call`, but its outputs read an upstream answer (`mapping`)"
+                ),
+            )
+            .with_help("add a `call`, or give each output a `value` (mock mode)"),
+        );
+    }
+    Some(ir::Call {
+        name: name.to_string(),
+        ident,
+        description: e.description.clone(),
+        target: None,
+        inputs,
+        output,
     })
 }

@@ -84,19 +84,15 @@ fn read_operation(node: &Node, d: &mut Ctxt) -> Option<Operation> {
     let method = o.take("method").and_then(|m| read_method(m, d));
     let description = o.opt_str("description", d).map(|s| s.v);
     let path = o.opt_str("path", d);
-    o.ignore(&["label", "outputSchema"]);
-    if let Some(f) = o.opt_str("outputRawFormat", d)
-        && f.v != "json"
-    {
-        d.unsupported(f.span, format!("`outputRawFormat: {}` (only `json`)", f.v));
-    }
+    o.ignore(&["label"]);
+    let raw_format = read_raw_format(&mut o, d);
     let params = o
         .take("inputParameters")
         .map(|p| read_params(p, d))
         .unwrap_or_default();
     let outputs = o
         .take("outputParameters")
-        .map(|p| read_outputs(p, "value", d))
+        .map(|p| read_outputs(p, true, d))
         .unwrap_or_default();
     let body = o.take("body").and_then(|b| read_body(b, d));
     o.finish(d);
@@ -119,7 +115,58 @@ fn read_operation(node: &Node, d: &mut Ctxt) -> Option<Operation> {
         params,
         body,
         outputs,
+        raw_format,
     })
+}
+
+/// `outputRawFormat` and the `outputSchema` that goes with it: a CSS selector for `html`, a
+/// heading prefix for `markdown`, unused by the other formats (as the schema says).
+fn read_raw_format(o: &mut Obj<'_>, d: &mut Ctxt) -> RawFormat {
+    let format = o.opt_str("outputRawFormat", d);
+    let schema = o.opt_str("outputSchema", d);
+    let Some(format) = format else {
+        return RawFormat::Json;
+    };
+    let simple = match format.v.as_str() {
+        "json" => Some(RawFormat::Json),
+        "xml" => Some(RawFormat::Xml),
+        "yaml" => Some(RawFormat::Yaml),
+        "csv" => Some(RawFormat::Csv),
+        "tsv" => Some(RawFormat::Tsv),
+        "psv" => Some(RawFormat::Psv),
+        "text" => Some(RawFormat::Text),
+        "binary" => Some(RawFormat::Binary),
+        _ => None,
+    };
+    if let Some(f) = simple {
+        return f;
+    }
+    match format.v.as_str() {
+        "html" => RawFormat::Html(schema.map(|s| s.v)),
+        "markdown" => RawFormat::Markdown(schema.map(|s| s.v)),
+        "avro" | "protobuf" => {
+            d.unsupported(
+                format.span,
+                format!(
+                    "`outputRawFormat: {}` (decoding it needs its schema compiled from `outputSchema`, which the generator does not do)",
+                    format.v
+                ),
+            );
+            RawFormat::Json
+        }
+        other => {
+            d.push(
+                crate::diag::Diagnostic::new(
+                    format.span,
+                    format!("unknown `outputRawFormat` `{other}`"),
+                )
+                .with_help(
+                    "expected one of: json, xml, yaml, csv, tsv, psv, html, markdown, text, binary",
+                ),
+            );
+            RawFormat::Json
+        }
+    }
 }
 
 fn read_body(node: &Node, d: &mut Ctxt) -> Option<Body> {

@@ -1,7 +1,7 @@
 //! Exposed adapters: REST resources and operations, MCP tools.
 
 use super::params::{read_method, read_outputs, read_params};
-use crate::diag::Ctxt;
+use crate::diag::{Ctxt, Diagnostic};
 use crate::spec::obj::{Obj, node_has_key};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
@@ -70,11 +70,8 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
                 Some(t) if t.v == "stdio" => Transport::Stdio,
                 Some(t) => {
                     d.push(
-                        crate::diag::Diagnostic::new(
-                            t.span,
-                            format!("unknown MCP transport `{}`", t.v),
-                        )
-                        .with_help("expected `http` or `stdio`"),
+                        Diagnostic::new(t.span, format!("unknown MCP transport `{}`", t.v))
+                            .with_help("expected `http` or `stdio`"),
                     );
                     Transport::Http
                 }
@@ -114,11 +111,8 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
         other => {
             o.ignore_all();
             d.push(
-                crate::diag::Diagnostic::new(
-                    ty.span,
-                    format!("unknown exposed adapter type `{other}`"),
-                )
-                .with_help("expected `rest` or `mcp`"),
+                Diagnostic::new(ty.span, format!("unknown exposed adapter type `{other}`"))
+                    .with_help("expected `rest` or `mcp`"),
             );
             None
         }
@@ -207,7 +201,7 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
     let inputs = o.take("inputParameters").map(|p| read_params(p, d));
     let outputs = o
         .take("outputParameters")
-        .map(|p| read_outputs(p, "mapping", d))
+        .map(|p| read_outputs(p, false, d))
         .unwrap_or_default();
     let mut hints = Hints::default();
     if let Some(h) = o.take("hints")
@@ -223,12 +217,18 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
     o.unsupported("mappings", "`mappings` (step output mappings)", d);
     o.unsupported("ref", "`ref` (operation references)", d);
     o.finish(d);
+    // Without `call`, outputs with `value`s answer on their own (mock mode).
     if call.is_none()
+        && outputs.is_empty()
         && !node_has_key(node, "steps")
         && !node_has_key(node, "ref")
         && !node_has_key(node, "mappings")
     {
-        d.error(node.span, format!("missing required key `call` in {what}"));
+        d.push(
+            Diagnostic::new(node.span, format!("missing required key `call` in {what}")).with_help(
+                "or answer without an upstream: `outputParameters` with `value`s (mock mode)",
+            ),
+        );
     }
     if !tool && method.is_none() {
         return None;

@@ -3,7 +3,7 @@
 use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, one_of, seq};
 use crate::spec::types::*;
-use crate::yaml::Node;
+use crate::yaml::{Kind, Node};
 
 pub(super) fn read_method(node: &Node, d: &mut Ctxt) -> Option<S<Method>> {
     let m = match node.as_str().map(str::to_ascii_uppercase).as_deref() {
@@ -87,41 +87,66 @@ pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
     out
 }
 
-pub(super) fn read_outputs(node: &Node, path_key: &'static str, d: &mut Ctxt) -> Vec<Output> {
-    let mut out = Vec::new();
-    for p in seq(node, "`outputParameters`", d) {
-        let Some(mut o) = Obj::new(p, "an output parameter", d) else {
-            continue;
-        };
-        let ty = o.take("type").and_then(|t| read_type(t, d));
-        let mapping = o.opt_str(path_key, d);
-        o.ignore(&["name", "description", "label"]);
-        o.unsupported(
-            "const",
-            "`const` in an output parameter (constant outputs)",
-            d,
-        );
-        for key in ["properties", "items"] {
-            if let Some(n) = o.take(key) {
-                d.unsupported(
-                    n.span,
-                    format!("`{key}` in an output parameter (result shaping)"),
-                );
+/// The `outputParameters` of an exposed operation (`consumed: false`, where `value:` is static
+/// text) or of a consumed one (`consumed: true`, where `value:` is the JSONPath).
+pub(super) fn read_outputs(node: &Node, consumed: bool, d: &mut Ctxt) -> Vec<Output> {
+    seq(node, "`outputParameters`", d)
+        .iter()
+        .filter_map(|p| read_output(p, consumed, d))
+        .collect()
+}
+
+fn read_output(node: &Node, consumed: bool, d: &mut Ctxt) -> Option<Output> {
+    let mut o = Obj::new(node, "an output parameter", d)?;
+    let name = o.opt_str("name", d);
+    let ty = o.take("type").and_then(|t| read_type(t, d));
+    let description = o.opt_str("description", d).map(|s| s.v);
+    o.ignore(&["label"]);
+    let (mapping, value) = if consumed {
+        (
+            o.opt_str("value", d).or_else(|| o.opt_str("mapping", d)),
+            None,
+        )
+    } else {
+        (o.opt_str("mapping", d), o.opt_str("value", d))
+    };
+    let konst = o.take("const").map(|n| S::new(n.to_json(), n.span));
+    let mut properties = Vec::new();
+    if let Some(p) = o.take("properties") {
+        match &p.kind {
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    let Some(k_text) = k.as_str() else { continue };
+                    if let Some(out) = read_output(v, consumed, d) {
+                        properties.push((S::new(k_text.to_string(), k.span), out));
+                    }
+                }
             }
+            _ if p.is_null() => {}
+            _ => d.error(
+                p.span,
+                format!(
+                    "`properties` must map property names to output parameters, found {}",
+                    p.describe()
+                ),
+            ),
         }
-        // Exposed outputs may also say `value:`; consumed outputs may say `mapping:`.
-        let other = if path_key == "value" {
-            "mapping"
-        } else {
-            "value"
-        };
-        let mapping = mapping.or_else(|| o.opt_str(other, d));
-        o.finish(d);
-        out.push(Output {
-            span: p.span,
-            mapping,
-            ty,
-        });
     }
-    out
+    let items = o
+        .take("items")
+        .filter(|n| !n.is_null())
+        .and_then(|n| read_output(n, consumed, d))
+        .map(Box::new);
+    o.finish(d);
+    Some(Output {
+        span: node.span,
+        name,
+        ty,
+        description,
+        mapping,
+        value,
+        konst,
+        properties,
+        items,
+    })
 }
