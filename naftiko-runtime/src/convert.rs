@@ -673,12 +673,12 @@ fn markdown(text: &str, heading_prefix: Option<&str>) -> Result<Value, String> {
                             finish_section(section.take(), &mut sections);
                             section = Some((text.trim().to_string(), level, Vec::new()));
                         }
-                        Some(Block::Table { headers, rows, .. }) => {
-                            if !headers.iter().all(String::is_empty) {
-                                tables.push(Value::Array(
-                                    rows.into_iter().map(|r| table_row(&headers, r)).collect(),
-                                ));
-                            }
+                        Some(Block::Table { headers, rows, .. })
+                            if !headers.iter().all(String::is_empty) =>
+                        {
+                            tables.push(Value::Array(
+                                rows.into_iter().map(|r| table_row(&headers, r)).collect(),
+                            ));
                         }
                         Some(Block::Other(text)) => {
                             let text = text.trim();
@@ -688,7 +688,7 @@ fn markdown(text: &str, heading_prefix: Option<&str>) -> Result<Value, String> {
                                 content.push(text.to_string());
                             }
                         }
-                        None => {}
+                        Some(Block::Table { .. }) | None => {}
                     }
                 }
             }
