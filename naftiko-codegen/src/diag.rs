@@ -224,7 +224,8 @@ impl Ctxt {
         let mut list = self.list.take().unwrap_or_default();
         list.sort_by_key(|d| d.span);
         list.dedup();
-        let (warnings, errors): (Vec<_>, Vec<_>) = list.into_iter().partition(|d| d.is_warning());
+        let (warnings, errors): (Vec<_>, Vec<_>) =
+            list.into_iter().partition(Diagnostic::is_warning);
         if errors.is_empty() {
             Ok(warnings)
         } else {

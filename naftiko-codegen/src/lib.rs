@@ -59,6 +59,7 @@ pub mod emit;
 pub mod ir;
 pub mod names;
 pub mod resolve;
+pub mod rules;
 pub mod spec;
 pub mod yaml;
 
@@ -93,6 +94,7 @@ type Checked =
 fn check(source: &str) -> Checked {
     let root = yaml::parse(source).map_err(|d| (d, None))?;
     let mut cx = Ctxt::new();
+    rules::check(&root, &mut cx);
     let Some(spec) = spec::read(&root, &mut cx) else {
         return Err((cx.check().err().unwrap_or_default(), None));
     };

@@ -904,3 +904,493 @@ fn avro_protobuf_and_unknown_raw_formats_are_located_errors() {
     assert!(has(&d, "unknown `outputRawFormat` `jsonl`"), "{d:?}");
     assert_eq!(d[0].span.start.line, line_of(&s, "outputRawFormat"));
 }
+
+// ---- Issue 9: references, pass-through, operation paths, inferred `in`, warnings ----
+
+/// The warnings of a spec that must be accepted.
+fn warnings(src: &str) -> Vec<Diagnostic> {
+    match naftiko_codegen::check_str_warnings(src) {
+        Ok((_, w)) => {
+            assert!(w.iter().all(|w| w.severity == Severity::Warning));
+            w
+        }
+        Err(d) => panic!(
+            "expected the spec to be accepted, got:\n{}",
+            d.iter()
+                .map(|d| d.render("t.yaml", src))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        ),
+    }
+}
+
+const ODD_NAMES: &str = "    - name: search
+      path: /search
+      operations:
+      - name: find
+        method: GET
+        inputParameters:
+        - name: $filter
+          in: query
+          type: string
+        - name: filter[status]
+          in: query
+          type: string
+        - name: X-Request-Id
+          in: header
+          type: string";
+
+#[test]
+fn a_reference_takes_any_characters_after_its_prefix_and_is_never_a_literal() {
+    let route = "    - path: /v1/search
+      operations:
+      - method: GET
+        call: api.find
+        with:
+          $filter: rest.$filter
+          'filter[status]': 'rest.filter[status]'
+          X-Request-Id: api-rest.X-Request-Id";
+    let c = ok(&spec(ODD_NAMES, &rest(route)));
+    let call = &c.rest[0].routes[0].call;
+    assert_eq!(
+        call.inputs
+            .iter()
+            .map(|i| (i.name.as_str(), i.ident.as_str(), i.source))
+            .collect::<Vec<_>>(),
+        vec![
+            ("$filter", "filter", Source::Query),
+            ("filter[status]", "filter_status", Source::Query),
+            ("X-Request-Id", "x_request_id", Source::Header),
+        ]
+    );
+    assert_eq!(call.args(), [Arg::Input(0), Arg::Input(1), Arg::Input(2)]);
+    // The OpenAPI document lists each under its name on the wire.
+    let doc = naftiko_codegen::emit::openapi_document(&c, &c.rest[0]).to_string();
+    for name in ["\"$filter\"", "\"filter[status]\"", "\"X-Request-Id\""] {
+        assert!(doc.contains(name), "{name} in {doc}");
+    }
+    // `tools.` in a REST operation names the input too, never the text `tools.$filter`.
+    let c = ok(&spec(
+        ODD_NAMES,
+        &rest(&route.replace("rest.$filter", "tools.$filter")),
+    ));
+    assert_eq!(c.rest[0].routes[0].call.inputs[0].name, "$filter");
+    // A prefix without a name is an error, not a constant.
+    let d = errors(&spec(
+        ODD_NAMES,
+        &rest(&route.replace("rest.$filter", "rest.")),
+    ));
+    assert!(has(&d, "`rest.` names no input"), "{d:?}");
+}
+
+#[test]
+fn a_reference_inside_a_structured_or_mixed_with_value_is_not_sent_as_text() {
+    let tool = |value: &str| {
+        format!(
+            "    - name: find\n      description: Find.\n      call: api.find\n      with:\n        $filter: {value}"
+        )
+    };
+    let d = errors(&spec(ODD_NAMES, &mcp(&tool("{criteria: [tools.tag]}"))));
+    assert!(
+        has(
+            &d,
+            "a reference inside a structured `with` value (`tools.tag`) is not supported yet"
+        ),
+        "{d:?}"
+    );
+    let d = errors(&spec(ODD_NAMES, &mcp(&tool("'status eq {{tools.s}}'"))));
+    assert!(
+        has(
+            &d,
+            "text around an input reference in a `with` value (`{{tools.s}}`) is not supported yet"
+        ),
+        "{d:?}"
+    );
+    // A structured constant without references is sent as it is.
+    let c = ok(&spec(ODD_NAMES, &mcp(&tool("'{\"a\": 1}'"))));
+    assert!(matches!(&c.mcp[0].tools[0].call.args()[0], Arg::Const(_)));
+}
+
+#[test]
+fn a_parameter_value_naming_an_input_without_braces_is_a_reference() {
+    let res = ODD_NAMES.replace(
+        "        - name: $filter\n          in: query\n          type: string",
+        "        - name: $filter\n          in: query\n          type: string\n          value: tools.q",
+    );
+    let c = ok(&spec(
+        &res,
+        &mcp("    - name: find\n      description: Find.\n      call: api.find"),
+    ));
+    let op = &c.apis[0].operations[0];
+    assert_eq!(
+        (
+            op.params[0].fixed.as_ref(),
+            op.params[0].default_input.as_deref()
+        ),
+        (None, Some("q"))
+    );
+    assert_eq!(c.mcp[0].tools[0].call.inputs[0].name, "q");
+}
+
+#[test]
+fn a_with_entry_cannot_feed_a_parameter_with_a_fixed_value() {
+    let res = ODD_NAMES.replace(
+        "          type: string\n        - name: filter[status]",
+        "          type: string\n          value: active\n        - name: filter[status]",
+    );
+    let tool = "    - name: find
+      description: Find.
+      call: api.find
+      with:
+        $filter: tools.f";
+    let d = errors(&spec(&res, &mcp(tool)));
+    assert!(
+        has(
+            &d,
+            "`with` feeds `$filter`, which has its own fixed `value:` in `api.find`"
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn values_that_would_be_dropped_are_errors() {
+    let s = spec(ITEM, &rest(LIST_ROUTE));
+    // An API-wide parameter whose value is not a string.
+    let d = errors(&s.replace(
+        "    resources:\n    - name: items",
+        "    inputParameters:\n    - name: X-Fixed\n      in: header\n      value: {a: 1}\n    resources:\n    - name: items",
+    ));
+    assert!(
+        has(
+            &d,
+            "a fixed parameter `value` must be a string, found a mapping"
+        ),
+        "{d:?}"
+    );
+    // Authentication given twice.
+    let d = errors(&s.replace(
+        "    resources:\n    - name: items",
+        "    auth:\n      type: bearer\n      token: x\n    resources:\n    - name: items",
+    ));
+    assert!(has(&d, "both `authentication` and `auth`"), "{d:?}");
+    // A `value` on an exposed input.
+    let tool = "    - name: list-items
+      description: List items.
+      call: api.list
+      inputParameters:
+      - name: orgId
+        type: string
+        value: fixed";
+    let d = errors(&spec(ITEM, &mcp(tool)));
+    assert!(
+        has(
+            &d,
+            "a `value` on an exposed input parameter is not supported yet"
+        ),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn a_body_template_reference_is_an_input_prefix_or_a_bind() {
+    let res = "    - name: entities
+      path: /entities
+      operations:
+      - name: add
+        method: POST
+        body:
+          type: json
+          data:
+            name: '{{envv.NAME}}'";
+    let tool = "    - name: add\n      description: Add.\n      call: api.add";
+    let d = errors(&spec(res, &mcp(tool)));
+    assert!(
+        has(
+            &d,
+            "template `{{envv.NAME}}` in a `body` template names no bind or parameter"
+        ),
+        "{d:?}"
+    );
+    // An adapter's namespace is an input prefix.
+    let c = ok(&spec(&res.replace("envv.NAME", "api-mcp.name"), &mcp(tool)));
+    assert_eq!(c.mcp[0].tools[0].call.inputs[0].name, "name");
+}
+
+#[test]
+fn an_unfed_parameter_passes_through_from_a_same_named_declared_input_required_or_not() {
+    let tool = "    - name: list-items
+      description: List items.
+      call: api.list
+      inputParameters:
+      - name: orgId
+        type: string
+        required: true
+      - name: pageSize
+        type: integer
+      - name: X-Trace
+        type: string";
+    let src = spec(ITEM, &mcp(tool));
+    let c = ok(&src);
+    let call = &c.mcp[0].tools[0].call;
+    assert_eq!(call.args(), [Arg::Input(0), Arg::Input(1), Arg::Input(2)]);
+    assert!(
+        warnings(&src)
+            .iter()
+            .all(|w| !w.message.contains("feeds no"))
+    );
+}
+
+#[test]
+fn a_declared_input_that_feeds_nothing_is_a_warning() {
+    let tool = "    - name: list-items
+      description: List items.
+      call: api.list
+      inputParameters:
+      - name: orgId
+        type: string
+        required: true
+      - name: unused
+        type: string";
+    let src = spec(ITEM, &mcp(tool));
+    let w = warnings(&src);
+    let unused = w
+        .iter()
+        .find(|w| {
+            w.message
+                .contains("input `unused` of `list-items` feeds no parameter of `api.list`")
+        })
+        .unwrap_or_else(|| panic!("{w:?}"));
+    assert_eq!(unused.span.start.line, line_of(&src, "name: unused"));
+}
+
+#[test]
+fn an_operation_path_is_appended_to_its_resource_path_unless_it_begins_with_it() {
+    let res = |op_path: &str| {
+        format!(
+            "    - name: contacts
+      path: /api/now/contact
+      operations:
+      - name: get
+        method: GET
+        path: {op_path}
+        inputParameters:
+        - name: id
+          in: path
+          type: string"
+        )
+    };
+    let tool = "    - name: get\n      description: Get.\n      call: api.get";
+    for (op_path, resolved) in [
+        ("/{id}", "/api/now/contact/{id}"),
+        ("/api/now/contact/{id}", "/api/now/contact/{id}"),
+        (
+            "/api/now/contactx/{id}",
+            "/api/now/contact/api/now/contactx/{id}",
+        ),
+    ] {
+        let src = spec(&res(op_path), &mcp(tool));
+        let c = ok(&src);
+        assert_eq!(c.apis[0].operations[0].path, resolved, "{op_path}");
+        let w = warnings(&src);
+        let stated = w
+            .iter()
+            .find(|w| {
+                w.message
+                    .contains(&format!("the operation calls `{resolved}`"))
+            })
+            .unwrap_or_else(|| panic!("{op_path}: {w:?}"));
+        assert_eq!(
+            stated.span.start.line,
+            line_of(&src, "path: /api/now/contact") + 4
+        );
+    }
+}
+
+#[test]
+fn a_parameter_without_in_named_like_a_path_placeholder_is_a_path_parameter() {
+    let res = "    - name: things
+      path: /things/{thingId}
+      operations:
+      - name: get
+        method: GET
+        inputParameters:
+        - name: thingId
+          type: string";
+    let tool = "    - name: get\n      description: Get.\n      call: api.get";
+    let src = spec(res, &mcp(tool));
+    let p = &ok(&src).apis[0].operations[0].params[0];
+    assert_eq!(
+        (p.name.as_str(), p.location, p.required),
+        ("thingId", In::Path, true)
+    );
+    assert!(
+        has(
+            &warnings(&src),
+            "parameter `thingId` has no `in`: read as `in: path`"
+        ),
+        "{:?}",
+        warnings(&src)
+    );
+    // Any other parameter without `in` is an error.
+    let d = errors(&spec(
+        &format!("{res}\n        - name: other\n          type: string"),
+        &mcp(tool),
+    ));
+    assert!(
+        has(&d, "missing required key `in` in parameter `other`"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn dollar_brace_and_single_brace_binds_are_not_template_forms() {
+    let s = spec(ITEM, &rest(LIST_ROUTE));
+    let src = s.replace(
+        "baseUri: https://api.example.com",
+        "baseUri: https://${TOKEN}.example.com",
+    );
+    let d = errors(&src);
+    assert!(
+        has(
+            &d,
+            "`baseUri` has `${TOKEN}`, but `${X}` is not a template form"
+        ),
+        "{d:?}"
+    );
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some("the bind `env.TOKEN` exists: write `{{TOKEN}}` (or `{{env.TOKEN}}`)")
+    );
+    assert_eq!(d[0].span.start.col, line_of_col(&src, "${TOKEN}"));
+    let d = errors(&s.replace("'{{env.TOKEN}}'", "'{TOKEN}'"));
+    assert!(
+        has(
+            &d,
+            "authentication has `{TOKEN}`, but `{X}` is not a template form"
+        ),
+        "{d:?}"
+    );
+    // Without a bind of that name, the help says to declare one.
+    let d = errors(&s.replace(
+        "baseUri: https://api.example.com",
+        "baseUri: https://${HOST}/api",
+    ));
+    assert!(
+        d[0].help
+            .as_deref()
+            .unwrap_or("")
+            .contains("declare `HOST` under `binds`"),
+        "{d:?}"
+    );
+}
+
+/// The 1-based column of `needle` on its line (ASCII lines).
+fn line_of_col(src: &str, needle: &str) -> usize {
+    src.lines()
+        .find_map(|l| l.find(needle))
+        .map_or(0, |c| c + 1)
+}
+
+#[test]
+fn the_rules_of_the_naftiko_ruleset_are_warnings_at_their_severities() {
+    // A spec that breaks every `warn`/`info` rule we check.
+    let routes = "    - path: /v1/orgs/{orgid}/items/
+      operations:
+      - method: GET
+        call: api.list
+        with:
+          orgId: rest.orgId
+    - path: /v1/q?x=1
+      operations:
+      - method: GET
+        call: api.list
+        with:
+          orgId: rest.orgId";
+    let src = spec(ITEM, &rest(routes))
+        .replace(
+            "baseUri: https://api.example.com",
+            "baseUri: https://api.example.com/",
+        )
+        .replace(
+            "    port: 8080",
+            "    port: 8080\n    address: api.example.com",
+        );
+    let w = warnings(&src);
+    for rule in [
+        "naftiko-info-tags",
+        "naftiko-consumes-description",
+        "naftiko-consumes-baseuri-no-trailing-slash",
+        "naftiko-baseuri-not-example",
+        "naftiko-address-not-example",
+        "naftiko-rest-resource-description",
+        "naftiko-rest-operation-description",
+        "naftiko-rest-resource-path-no-trailing-slash",
+        "naftiko-rest-resource-path-no-query",
+    ] {
+        assert!(has(&w, &format!("({rule})")), "{rule}: {w:?}");
+    }
+    // Fixed, they are gone.
+    let clean = "naftiko: 1.0.0-alpha2
+info:
+  label: Clean
+  description: A clean capability.
+  tags: [test]
+capability:
+  consumes:
+  - type: http
+    namespace: api
+    description: The API.
+    baseUri: https://api.test
+    resources:
+    - name: items
+      path: /items
+      operations:
+      - name: list
+        method: GET
+  exposes:
+  - type: rest
+    namespace: api-rest
+    port: 8080
+    resources:
+    - path: /items
+      description: Items.
+      operations:
+      - method: GET
+        description: List items.
+        call: api.list";
+    assert_eq!(warnings(clean), Vec::new());
+}
+
+#[test]
+fn the_error_rules_of_the_ruleset_are_errors() {
+    let s = spec(ITEM, &rest(LIST_ROUTE));
+    let d = errors(&s.replace("- namespace: env", "- namespace: api"));
+    assert!(
+        has(&d, "bind namespace `api` is also the namespace at line"),
+        "{d:?}"
+    );
+    let d = errors(&s.replace(
+        "description: A test capability.",
+        "description: 'A <script>alert(1)</script> and eval(x)'",
+    ));
+    assert!(has(&d, "(naftiko-no-script-tags-in-markdown)"), "{d:?}");
+    assert!(has(&d, "(naftiko-no-eval-in-markdown)"), "{d:?}");
+}
+
+#[test]
+fn a_stdio_mcp_adapter_with_a_port_is_a_warning() {
+    let src = spec(
+        ITEM,
+        &mcp("    - name: t\n      description: T.\n      call: api.list")
+            .replace("    port: 9090", "    port: 9090\n    transport: stdio"),
+    );
+    assert!(
+        has(
+            &warnings(&src),
+            "`port` is not used: an MCP adapter with `transport: stdio`"
+        ),
+        "{:?}",
+        warnings(&src)
+    );
+}

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 pub(super) fn resolve_api(
     c: &spec::Consumes,
     binds: &Binds,
+    namespaces: &[String],
     modules: &mut Names,
     d: &mut Ctxt,
 ) -> ir::Api {
@@ -26,7 +27,7 @@ pub(super) fn resolve_api(
         }) if placement.v == spec::ApiKeyIn::Path => Some(name.v.as_str()),
         _ => None,
     };
-    check_base_uri(&base_uri, &c.base_uri, key_in_path, d);
+    check_base_uri(&base_uri, &c.base_uri, key_in_path, binds, d);
     // A trailing slash would double the one every path starts with.
     let mut base_uri = base_uri;
     if let Some(Part::Lit(last)) = base_uri.0.last_mut() {
@@ -40,14 +41,22 @@ pub(super) fn resolve_api(
     for p in &c.params {
         match (&p.location, &p.value) {
             (Some(l), Some(v)) if matches!(l.v, In::Header | In::Query) => {
-                if let Some(s) = v.as_str()
-                    && let Some(t) = env_template(
-                        &S::new(s.to_string(), v.span),
-                        binds,
-                        "a fixed parameter",
-                        d,
-                    )
-                {
+                let Some(s) = v.as_str() else {
+                    d.error(
+                        v.span,
+                        format!(
+                            "a fixed parameter `value` must be a string, found {}",
+                            v.describe()
+                        ),
+                    );
+                    continue;
+                };
+                if let Some(t) = env_template(
+                    &S::new(s.to_string(), v.span),
+                    binds,
+                    "a fixed parameter",
+                    d,
+                ) {
                     fixed.push(ir::Fixed {
                         name: p.name.v.clone(),
                         location: l.v,
@@ -78,9 +87,11 @@ pub(super) fn resolve_api(
         for op in &r.operations {
             let what = || format!("operation `{}` in `{}`", op.name.v, c.namespace.v);
             let duplicate = is_duplicate(&mut seen, op.name.v.clone(), op.name.span, what, d);
-            let path = op.path.as_ref().unwrap_or(&r.path);
+            let joined = op.path.as_ref().map(|p| operation_path(&r.path, p, d));
+            let path = joined.as_ref().unwrap_or(&r.path);
             // A duplicate is still checked, so that one build shows every mistake in it.
-            let resolved = resolve_operation(&c.namespace.v, op, path, binds, &mut idents, d);
+            let resolved =
+                resolve_operation(&c.namespace.v, op, path, binds, namespaces, &mut idents, d);
             if !duplicate {
                 operations.push(resolved);
             }
@@ -97,10 +108,50 @@ pub(super) fn resolve_api(
     }
 }
 
+/// An operation-level `path:` (off-schema): used as it is when it begins with its resource's
+/// path segment by segment (`/repos/{o}/issues/{n}` under `/repos/{o}/issues`), appended to
+/// it otherwise (`/{id}` under `/contact` is `/contact/{id}`). A warning states the reading.
+pub(super) fn operation_path(resource: &S<String>, op: &S<String>, d: &mut Ctxt) -> S<String> {
+    let segments = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (res, own) = (segments(&resource.v), segments(&op.v));
+    let resolved = if own.starts_with(&res) {
+        let how = format!("begins with its resource's path `{}`", resource.v);
+        (op.v.clone(), how)
+    } else {
+        let joined = format!(
+            "{}/{}",
+            resource.v.trim_end_matches('/'),
+            op.v.trim_start_matches('/')
+        );
+        let how = format!("is appended to its resource's path `{}`", resource.v);
+        (joined, how)
+    };
+    let (path, how) = resolved;
+    d.warn(
+        op.span,
+        format!(
+            "the operation-level `path: {}` {how}: the operation calls `{path}`",
+            op.v
+        ),
+    );
+    S::new(path, op.span)
+}
+
 /// A base URI must be an absolute http(s) URL without query or fragment. Where it reads an
 /// environment variable, only the literal parts can be checked now; the rest is checked when
 /// the client is built.
-pub(super) fn check_base_uri(t: &Template, s: &S<String>, key_in_path: Option<&str>, d: &mut Ctxt) {
+pub(super) fn check_base_uri(
+    t: &Template,
+    s: &S<String>,
+    key_in_path: Option<&str>,
+    binds: &Binds,
+    d: &mut Ctxt,
+) {
     let starts_with_var = matches!(t.0.first(), Some(Part::Env(_)));
     let text: String =
         t.0.iter()
@@ -125,14 +176,18 @@ pub(super) fn check_base_uri(t: &Template, s: &S<String>, key_in_path: Option<&s
         if key_in_path.is_some_and(|k| placeholder.trim_matches(['{', '}']) == k) {
             return;
         }
-        let start = if text[..start].ends_with('$') {
-            start - 1
-        } else {
-            start
-        };
-        let shown = &text[start..end];
+        let name = placeholder.trim_matches(['{', '}']).trim();
+        let is_bind = binds.values().any(|keys| keys.contains_key(name));
+        let plausible = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        if (text[..start].ends_with('$') && plausible) || is_bind {
+            // Reported with the template (`foreign_placeholders`).
+            return;
+        }
         d.push(
-            Diagnostic::new(s.span, format!("`baseUri` has a placeholder `{shown}` that nothing gives a value"))
+            Diagnostic::new(s.span, format!("`baseUri` has a placeholder `{placeholder}` that nothing gives a value"))
                 .with_help("read it from the environment with a bind: write `{{env.VAR}}` and declare `VAR` under `binds`"),
         );
         return;

@@ -1,6 +1,7 @@
 //! `body: {type: json, data: ...}` templates.
 
 use super::binds::{Binds, bind_ref};
+use super::is_input_prefix;
 use super::operation::implicit_param;
 use super::templates::{split_template, unresolved_template};
 use crate::diag::Ctxt;
@@ -18,6 +19,7 @@ pub(super) fn operation_body(
     params: &mut Vec<ir::Param>,
     fields: &mut Names,
     binds: &Binds,
+    namespaces: &[String],
     d: &mut Ctxt,
 ) -> ir::Body {
     let body_params: Vec<usize> = params
@@ -46,7 +48,7 @@ pub(super) fn operation_body(
         return by_params;
     }
     if let Some(data) = b.data.as_ref().filter(|_| !empty) {
-        let template = json_template(data, params, fields, binds, d);
+        let template = json_template(data, params, fields, binds, namespaces, d);
         for &i in &body_params {
             if !template.uses(i) {
                 d.error(
@@ -78,6 +80,7 @@ fn json_template(
     params: &mut Vec<ir::Param>,
     names: &mut Names,
     binds: &Binds,
+    namespaces: &[String],
     d: &mut Ctxt,
 ) -> ir::JsonTemplate {
     match &node.kind {
@@ -87,7 +90,7 @@ fn json_template(
                 .map(|(k, v)| {
                     (
                         k.as_str().unwrap_or_default().to_string(),
-                        json_template(v, params, names, binds, d),
+                        json_template(v, params, names, binds, namespaces, d),
                     )
                 })
                 .collect(),
@@ -95,7 +98,7 @@ fn json_template(
         Kind::Seq(items) => ir::JsonTemplate::Array(
             items
                 .iter()
-                .map(|v| json_template(v, params, names, binds, d))
+                .map(|v| json_template(v, params, names, binds, namespaces, d))
                 .collect(),
         ),
         Kind::Scalar { value, .. } if value.contains("{{") => {
@@ -116,8 +119,9 @@ fn json_template(
                     d.unsupported(span, "a bind inside a `body` template");
                     continue;
                 }
+                // `{{tools.x}}` names the input `x`; any other `{{ns.x}}` must be a bind.
                 let name = match text.split_once('.') {
-                    Some((prefix, name)) if !binds.contains_key(prefix) => name,
+                    Some((prefix, name)) if is_input_prefix(prefix, namespaces) => name,
                     Some(_) => {
                         d.push(unresolved_template(span, &text, binds, "a `body` template"));
                         continue;

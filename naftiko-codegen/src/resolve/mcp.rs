@@ -13,6 +13,7 @@ pub(super) fn resolve_mcp(
     m: &spec::McpExposes,
     apis: &[ir::Api],
     binds: &Binds,
+    namespaces: &[String],
     modules: &mut Names,
     d: &mut Ctxt,
 ) -> ir::McpAdapter {
@@ -42,6 +43,7 @@ pub(super) fn resolve_mcp(
             prefixes: ["tools", &m.namespace.v],
             path_vars: Vec::new(),
             is_tool: true,
+            namespaces,
         };
         let ident = idents.claim(&snake_case(&name.v));
         let call = resolve_exposed_call(t, &name.v, ident, &ex, apis, binds, d);

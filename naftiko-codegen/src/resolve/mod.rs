@@ -32,6 +32,8 @@ use std::collections::HashMap;
 
 pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
     let binds = resolve_binds(spec, d);
+    // `<namespace>.x` names an input, whichever adapter's namespace it is.
+    let exposes_namespaces = exposes_namespaces(spec);
     let mut modules = Names::default();
     let mut apis: Vec<ir::Api> = Vec::new();
     let mut api_spans: HashMap<String, Span> = HashMap::new();
@@ -46,7 +48,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         ) {
             continue;
         }
-        apis.push(resolve_api(c, &binds, &mut modules, d));
+        apis.push(resolve_api(c, &binds, &exposes_namespaces, &mut modules, d));
     }
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
@@ -79,7 +81,14 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
             spec::Exposes::Rest(r) => {
                 let address = r.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
                 check_adapter(&r.namespace, address, Some(&r.port), d);
-                rest.push(resolve_rest(r, &apis, &binds, &mut modules, d));
+                rest.push(resolve_rest(
+                    r,
+                    &apis,
+                    &binds,
+                    &exposes_namespaces,
+                    &mut modules,
+                    d,
+                ));
             }
             spec::Exposes::Mcp(m) => {
                 let address = m.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
@@ -89,7 +98,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
                     None
                 };
                 check_adapter(&m.namespace, address, port, d);
-                let adapter = resolve_mcp(m, &apis, &binds, &mut modules, d);
+                let adapter = resolve_mcp(m, &apis, &binds, &exposes_namespaces, &mut modules, d);
                 for t in &adapter.tools {
                     if let (Some(i), Some(target)) = (t.idempotent, &t.call.target) {
                         let e = idempotent_hint
@@ -116,6 +125,23 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         rest,
         mcp,
     }
+}
+
+/// Whether `prefix.x` names the exposed input `x`: `rest`, `tools` or an exposed adapter's
+/// namespace (`namespaces`). Such a reference is never a literal.
+pub(super) fn is_input_prefix(prefix: &str, namespaces: &[String]) -> bool {
+    matches!(prefix, "rest" | "tools") || namespaces.iter().any(|n| n == prefix)
+}
+
+/// The namespaces of the exposed adapters.
+fn exposes_namespaces(spec: &Spec) -> Vec<String> {
+    spec.exposes
+        .iter()
+        .map(|e| match e {
+            spec::Exposes::Rest(r) => r.namespace.v.clone(),
+            spec::Exposes::Mcp(m) => m.namespace.v.clone(),
+        })
+        .collect()
 }
 
 /// Records where `key` is first defined. A repeat is reported at `span` as `duplicate <what>`,

@@ -3,10 +3,10 @@
 use super::auth::is_token;
 use super::binds::{Binds, bind_ref};
 use super::body::operation_body;
-use super::is_duplicate;
 use super::output::{Scope, resolve_output};
 use super::suggest::{did_you_mean, nearest};
 use super::templates::{env_template, unresolved_template};
+use super::{is_duplicate, is_input_prefix};
 use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::ir::{self, Segment, Template};
 use crate::names::{Names, pascal_case, snake_case};
@@ -55,6 +55,7 @@ pub(super) fn resolve_operation(
     op: &spec::Operation,
     path: &S<String>,
     binds: &Binds,
+    namespaces: &[String],
     idents: &mut Names,
     d: &mut Ctxt,
 ) -> ir::Operation {
@@ -70,9 +71,21 @@ pub(super) fn resolve_operation(
         &absolute
     };
     let mut fields = Names::default();
-    let mut params = declared_params(op, binds, &mut fields, d);
+    let placeholders: Vec<String> = path_placeholders(path, d)
+        .into_iter()
+        .filter_map(|p| p.err().map(|(name, _)| name))
+        .collect();
+    let mut params = declared_params(op, &placeholders, path, binds, namespaces, &mut fields, d);
     let segments = path_segments(op, path, &mut params, &mut fields, d);
-    let body = operation_body(namespace, op, &mut params, &mut fields, binds, d);
+    let body = operation_body(
+        namespace,
+        op,
+        &mut params,
+        &mut fields,
+        binds,
+        namespaces,
+        d,
+    );
     // The consumed operation's own outputs (`value: $.result`): the typed client's output.
     let no_inputs = Scope {
         inputs: &[],
@@ -96,19 +109,47 @@ pub(super) fn resolve_operation(
     }
 }
 
-/// Step 1: the declared parameters, each with a location, once per (name, location).
+/// Step 1: the declared parameters, each with a location, once per (name, location). A
+/// parameter without `in` named like a placeholder of the path is a path parameter (warning).
 fn declared_params(
     op: &spec::Operation,
+    placeholders: &[String],
+    path: &S<String>,
     binds: &Binds,
+    namespaces: &[String],
     fields: &mut Names,
     d: &mut Ctxt,
 ) -> Vec<ir::Param> {
     let mut params = Vec::new();
     let mut names: HashMap<(String, In), Span> = HashMap::new();
     for p in &op.params {
-        let Some(location) = p.location.as_ref() else {
-            d.error(p.span, format!("missing required key `in` in parameter `{}` (path, query, header, cookie or body)", p.name.v));
-            continue;
+        let inferred;
+        let location = match p.location.as_ref() {
+            Some(l) => l,
+            None if placeholders.contains(&p.name.v) => {
+                d.warn(
+                    p.name.span,
+                    format!(
+                        "parameter `{}` has no `in`: read as `in: path`, since `{{{}}}` is a placeholder of the path `{}`",
+                        p.name.v, p.name.v, path.v
+                    ),
+                );
+                inferred = S::new(In::Path, p.name.span);
+                &inferred
+            }
+            None => {
+                d.push(
+                    Diagnostic::new(
+                        p.span,
+                        format!("missing required key `in` in parameter `{}` (path, query, header, cookie or body)", p.name.v),
+                    )
+                    .with_help(format!(
+                        "only a parameter named like a placeholder of the path `{}` may leave `in` out (it is then a path parameter)",
+                        path.v
+                    )),
+                );
+                continue;
+            }
         };
         if location.v == In::Cookie {
             d.unsupported(location.span, "`in: cookie` parameters");
@@ -128,7 +169,7 @@ fn declared_params(
         let (fixed, default_input) = p
             .value
             .as_ref()
-            .map_or((None, None), |v| param_value(v, binds, d));
+            .map_or((None, None), |v| param_value(v, binds, namespaces, d));
         params.push(ir::Param {
             name: p.name.v.clone(),
             ident: fields.claim(&snake_case(&p.name.v)),
@@ -225,10 +266,12 @@ pub(super) fn implicit_param(name: &str, location: In, fields: &mut Names) -> ir
 }
 
 /// A consumed parameter's own `value:`: a constant or bind template, or `{{tools.x}}` /
-/// `{{rest.x}}` / `{{x}}` naming the exposed input that feeds it unless a `with` says otherwise.
+/// `{{rest.x}}` / `{{x}}` / `tools.x` naming the exposed input that feeds it unless a `with`
+/// says otherwise.
 pub(super) fn param_value(
     v: &Node,
     binds: &Binds,
+    namespaces: &[String],
     d: &mut Ctxt,
 ) -> (Option<Template>, Option<String>) {
     let Some(s) = v.as_str().filter(|_| matches!(v.kind, Kind::Scalar { .. })) else {
@@ -250,7 +293,7 @@ pub(super) fn param_value(
     {
         let inner = inner.trim();
         let name = match inner.split_once('.') {
-            Some(("tools" | "rest", name)) => name,
+            Some((prefix, name)) if is_input_prefix(prefix, namespaces) => name,
             Some(_) => {
                 d.push(unresolved_template(
                     v.span,
@@ -263,6 +306,19 @@ pub(super) fn param_value(
             None => inner,
         };
         return (None, Some(name.to_string()));
+    }
+    // `tools.x` without braces names the input too: never sent as its own text.
+    if let Some((prefix, name)) = trimmed.split_once('.')
+        && is_input_prefix(prefix, namespaces)
+    {
+        if name.trim().is_empty() {
+            d.error(
+                v.span,
+                format!("`{trimmed}` names no input: write the input's name after the `.`"),
+            );
+            return (None, None);
+        }
+        return (None, Some(name.trim().to_string()));
     }
     let template = env_template(
         &S::new(s.to_string(), v.span),

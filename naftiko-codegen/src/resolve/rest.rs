@@ -60,6 +60,7 @@ pub(super) fn resolve_rest(
     r: &spec::RestExposes,
     apis: &[ir::Api],
     binds: &Binds,
+    namespaces: &[String],
     modules: &mut Names,
     d: &mut Ctxt,
 ) -> ir::RestAdapter {
@@ -120,6 +121,7 @@ pub(super) fn resolve_rest(
                 prefixes: ["rest", &r.namespace.v],
                 path_vars: path_vars.clone(),
                 is_tool: false,
+                namespaces,
             };
             let ident = idents.claim(&snake_case(&name));
             let call = resolve_exposed_call(op, &name, ident, &ex, apis, binds, d);

@@ -40,6 +40,7 @@ pub(super) fn env_template(
     what: &str,
     d: &mut Ctxt,
 ) -> Option<Template> {
+    foreign_placeholders(s, binds, what, d);
     let parts = match split_template(s) {
         Ok(p) => p,
         Err(e) => {
@@ -63,6 +64,59 @@ pub(super) fn env_template(
         }
     }
     ok.then_some(Template(out))
+}
+
+/// `${X}` (shell, JavaScript) and `{X}` where `X` is a bind are not template forms: the value
+/// would be sent as its own text. Each is an error that suggests `{{X}}`.
+pub(super) fn foreign_placeholders(s: &S<String>, binds: &Binds, what: &str, d: &mut Ctxt) {
+    let text = s.v.as_str();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('{') {
+        let start = at + found;
+        if text[start..].starts_with("{{") {
+            at = text[start..]
+                .find("}}")
+                .map_or(text.len(), |e| start + e + 2);
+            continue;
+        }
+        let Some(len) = text[start..].find('}') else {
+            return;
+        };
+        let end = start + len + 1;
+        at = end;
+        let name = text[start + 1..end - 1].trim();
+        let dollar = text[..start].ends_with('$');
+        let bind = binds
+            .iter()
+            .find_map(|(ns, keys)| keys.contains_key(name).then_some(ns));
+        let plausible = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c));
+        if !plausible || !(dollar || bind.is_some()) {
+            continue;
+        }
+        let from = if dollar { start - 1 } else { start };
+        let written = &text[from..end];
+        let form = if dollar { "${X}" } else { "{X}" };
+        let help = match bind {
+            Some(ns) => format!(
+                "the bind `{ns}.{name}` exists: write `{{{{{name}}}}}` (or `{{{{{ns}.{name}}}}}`)"
+            ),
+            None => format!(
+                "read it from the environment with a bind: declare `{name}` under `binds` and write `{{{{{name}}}}}`"
+            ),
+        };
+        d.push(
+            Diagnostic::new(
+                s.span_of(from..end),
+                format!(
+                    "{what} has `{written}`, but `{form}` is not a template form (it would be sent as it is): templates are written `{{{{X}}}}`"
+                ),
+            )
+            .with_help(help),
+        );
+    }
 }
 
 pub(super) fn unresolved_template(span: Span, text: &str, binds: &Binds, what: &str) -> Diagnostic {

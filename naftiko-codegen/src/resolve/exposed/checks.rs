@@ -48,8 +48,9 @@ impl Feeding<'_> {
         }
     }
 
-    /// Step 6: a declared input that feeds nothing would be dropped silently. (After an
-    /// unresolved reference the input may well be what it meant: that error is enough.)
+    /// Step 6: a declared input that feeds nothing is a warning: it works, but it is dropped.
+    /// (After an unresolved reference the input may well be what it meant: that error is
+    /// enough.)
     pub(super) fn check_declared_inputs_feed(&self, name: &str, d: &mut Ctxt) {
         let unresolved_refs = self
             .args
@@ -64,10 +65,10 @@ impl Feeding<'_> {
                 continue;
             }
             if let Some(p) = declared.iter().find(|p| p.name.v == i.name) {
-                d.error(
+                d.warn(
                     p.name.span,
                     format!(
-                        "input `{}` of `{name}` feeds no parameter of `{}`",
+                        "input `{}` of `{name}` feeds no parameter of `{}`: its value is ignored",
                         i.name,
                         self.target()
                     ),

@@ -1,5 +1,5 @@
 //! Steps 2 to 4: what feeds each parameter — `with` entries, the parameter's own `value:`,
-//! and, for required parameters left, a same-named input.
+//! and, for parameters left, a same-named input.
 
 use super::inputs::Feeding;
 use super::with::{WithValue, with_value};
@@ -55,6 +55,18 @@ impl Feeding<'_> {
             }
             self.fed[pi] = true;
             self.arg_spans[pi] = Some(value.span);
+            if self.op.params[pi].fixed.is_some() {
+                // The client sends the fixed value: the `with` one would be dropped.
+                d.error(
+                    key.span,
+                    format!(
+                        "`with` feeds `{}`, which has its own fixed `value:` in `{}`",
+                        self.op.params[pi].name,
+                        self.target()
+                    ),
+                );
+                continue;
+            }
             match with_value(value, self.ex, binds, d) {
                 Some(WithValue::Input { name, written }) => {
                     if let Some(i) = self.input_for(&name, pi, value.span, Some(&written), d) {
@@ -89,12 +101,21 @@ impl Feeding<'_> {
         }
     }
 
-    /// Step 4: required parameters nothing feeds pass through from a same-named input, or are
-    /// reported at the `call` that leaves them unfed.
-    pub(super) fn pass_through_required(&mut self, call: Span, d: &mut Ctxt) {
+    /// Step 4: parameters nothing feeds pass through from a same-named declared input,
+    /// required or optional. A required one without such an input passes through from an
+    /// input inferred for it, or is reported at the `call` that leaves it unfed.
+    pub(super) fn pass_through(&mut self, call: Span, d: &mut Ctxt) {
         let op = self.op;
         for (pi, p) in op.params.iter().enumerate() {
-            if self.fed[pi] || !p.required {
+            if self.fed[pi] {
+                continue;
+            }
+            if !p.required {
+                if self.declared.is_some()
+                    && let Some(i) = self.same_named_input(&p.name)
+                {
+                    self.args[pi] = Arg::Input(i);
+                }
                 continue;
             }
             let ex = self.ex;
@@ -102,11 +123,7 @@ impl Feeding<'_> {
                 && (ex.is_tool
                     || p.location != In::Path
                     || ex.path_vars.iter().any(|v| v.eq_ignore_ascii_case(&p.name)));
-            let existing = self.inputs.iter().position(|i| {
-                i.name == p.name
-                    || (i.source == Source::Path && i.name.eq_ignore_ascii_case(&p.name))
-            });
-            match existing {
+            match self.same_named_input(&p.name) {
                 Some(i) => self.args[pi] = Arg::Input(i),
                 None if can_exist => {
                     if let Some(i) = self.input_for(&p.name, pi, call, None, d) {
@@ -140,5 +157,14 @@ impl Feeding<'_> {
                 }
             }
         }
+    }
+
+    /// The input named `name` (a path input also ASCII case-insensitively).
+    fn same_named_input(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name == name).or_else(|| {
+            self.inputs
+                .iter()
+                .position(|i| i.source == Source::Path && i.name.eq_ignore_ascii_case(name))
+        })
     }
 }

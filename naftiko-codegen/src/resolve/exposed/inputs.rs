@@ -117,6 +117,10 @@ impl<'a> Feeding<'a> {
                     )),
                 );
             }
+            if let Some(v) = &p.value {
+                // Would be dropped: an input's value comes from the request.
+                d.unsupported(v.span, "a `value` on an exposed input parameter");
+            }
             let ty = p.ty.as_ref().map_or(Type::String, |t| t.v);
             let i = self.push_input(p.name.v.clone(), source, ty, p.required);
             self.inputs[i].description.clone_from(&p.description);

@@ -21,6 +21,16 @@ pub(in crate::resolve) struct Exposure<'a> {
     /// REST: the variables of the exposed path.
     pub(in crate::resolve) path_vars: Vec<String>,
     pub(in crate::resolve) is_tool: bool,
+    /// The namespaces of every exposed adapter: `<namespace>.x` also names the input `x`.
+    pub(in crate::resolve) namespaces: &'a [String],
+}
+
+impl Exposure<'_> {
+    /// Whether `prefix.x` names the input `x`: `rest`, `tools` or an exposed adapter's
+    /// namespace. Such a value is never a literal.
+    pub(in crate::resolve) fn is_input_prefix(&self, prefix: &str) -> bool {
+        self.prefixes.contains(&prefix) || super::is_input_prefix(prefix, self.namespaces)
+    }
 }
 
 /// Resolves the inputs of one exposed operation or tool, how each consumed parameter is fed,
@@ -43,7 +53,7 @@ pub(in crate::resolve) fn resolve_exposed_call(
     f.declare_inputs(d);
     f.feed_from_with(&e.with, binds, d);
     f.feed_from_own_values(e.span, d);
-    f.pass_through_required(call.span, d);
+    f.pass_through(call.span, d);
     f.type_inputs(e.span, d);
     f.check_declared_inputs_feed(name, d);
     f.check_path_variables_feed(name, e.span, d);

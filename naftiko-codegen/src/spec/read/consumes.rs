@@ -29,7 +29,14 @@ pub(super) fn read_consumes(node: &Node, d: &mut Ctxt) -> Option<Consumes> {
     let description = o.opt_str("description", d).map(|s| s.v);
     o.ignore(&["label"]);
     let auth = match (o.take("authentication"), o.take("auth")) {
-        (Some(a), _) | (None, Some(a)) => read_auth(a, d),
+        (Some(_), Some(second)) => {
+            d.error(
+                second.span,
+                "both `authentication` and `auth`: give the consumed API's authentication once",
+            );
+            None
+        }
+        (Some(a), None) | (None, Some(a)) => read_auth(a, d),
         (None, None) => None,
     };
     let params = o

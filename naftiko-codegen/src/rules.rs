@@ -1,0 +1,269 @@
+//! The Naftiko ruleset (`naftiko-rules.yml`, the Spectral rules published with the alpha2
+//! framework), as our own checks on the YAML tree. Each rule keeps its name and severity:
+//! `error` is an error, `warn` and `info` are warnings.
+//!
+//! Rules on constructs this generator does not read yet (aggregates, steps, exposed
+//! `authentication`, control and skill adapters, imported consumes) are left out: those
+//! constructs are reported as not supported wherever they appear. The consumed-resource rule
+//! `naftiko-consumed-resource-no-query-in-path` is stricter here: a query string in a consumed
+//! path is reported as not supported (it has no meaning yet), see `resolve::operation`.
+
+use crate::diag::{Ctxt, Diagnostic, Span};
+use crate::yaml::{Kind, Node};
+
+/// Runs every rule that applies to the constructs we read.
+pub fn check(root: &Node, d: &mut Ctxt) {
+    if let Some(info) = get(root, "info") {
+        info_tags(info, d);
+        for key in ["description", "label"] {
+            markdown(get(info, key), d);
+        }
+    }
+    let Some(cap) = get(root, "capability") else {
+        return;
+    };
+    namespaces_unique(root, cap, d);
+    for c in items(get(cap, "consumes")) {
+        if is_imported(c) {
+            continue;
+        }
+        description(c, "naftiko-consumes-description", "a `consumes` entry", d);
+        markdown(get(c, "description"), d);
+        if let Some(uri) = get(c, "baseUri").filter(|u| u.as_str().is_some()) {
+            base_uri(uri, d);
+        }
+    }
+    for e in items(get(cap, "exposes")) {
+        markdown(get(e, "description"), d);
+        address(get(e, "address"), d);
+        match get(e, "type").and_then(Node::as_str) {
+            Some("rest") => rest_resources(e, d),
+            Some("mcp") => {
+                for t in items(get(e, "tools")) {
+                    markdown(get(t, "description"), d);
+                }
+                stdio_listens_nowhere(e, d);
+            }
+            _ => {}
+        }
+    }
+}
+
+fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
+    match &node.kind {
+        Kind::Map(entries) => entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v),
+        _ => None,
+    }
+}
+
+fn items(node: Option<&Node>) -> &[Node] {
+    match node.map(|n| &n.kind) {
+        Some(Kind::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
+fn is_imported(c: &Node) -> bool {
+    get(c, "import").is_some() || get(c, "location").is_some()
+}
+
+/// Spectral's `truthy`: present, not null, not `false`, not an empty string, list or mapping.
+fn truthy(node: Option<&Node>) -> bool {
+    node.is_some_and(|n| match &n.kind {
+        Kind::Scalar { value, .. } => {
+            !n.is_null() && !value.is_empty() && n.as_bool() != Some(false)
+        }
+        Kind::Seq(items) => !items.is_empty(),
+        Kind::Map(entries) => !entries.is_empty(),
+    })
+}
+
+fn warn(d: &mut Ctxt, span: Span, rule: &str, message: impl std::fmt::Display) {
+    d.push(Diagnostic::warning(span, format!("{message} ({rule})")));
+}
+
+/// `naftiko-namespaces-unique` (error): a bind's namespace is no consumed API's or adapter's.
+/// (Repeats among binds, and among consumed APIs and adapters, are reported where they are
+/// resolved.)
+fn namespaces_unique(root: &Node, cap: &Node, d: &mut Ctxt) {
+    let mut others: Vec<(&str, Span)> = Vec::new();
+    for n in items(get(cap, "consumes"))
+        .iter()
+        .chain(items(get(cap, "exposes")))
+    {
+        if let Some(ns) = get(n, "namespace")
+            && let Some(text) = ns.as_str()
+        {
+            others.push((text, ns.span));
+        }
+    }
+    let binds = items(get(root, "binds"))
+        .iter()
+        .chain(items(get(cap, "binds")));
+    for b in binds {
+        if let Some(ns) = get(b, "namespace")
+            && let Some(text) = ns.as_str()
+            && let Some((_, first)) = others.iter().find(|(o, _)| *o == text)
+        {
+            d.error(
+                ns.span,
+                format!(
+                    "bind namespace `{text}` is also the namespace at line {}: namespaces must be unique across binds, consumed APIs and adapters (naftiko-namespaces-unique)",
+                    first.start.line
+                ),
+            );
+        }
+    }
+}
+
+/// `naftiko-info-tags` (info): `info.tags` present and non-empty.
+fn info_tags(info: &Node, d: &mut Ctxt) {
+    if !truthy(get(info, "tags")) {
+        let span = get(info, "tags").map_or(info.span, |t| t.span);
+        warn(
+            d,
+            span,
+            "naftiko-info-tags",
+            "`info.tags` should list at least one tag, for discovery",
+        );
+    }
+}
+
+/// `naftiko-consumes-description`, `naftiko-rest-resource-description`,
+/// `naftiko-rest-operation-description` (warn, warn, info): a `description`.
+fn description(node: &Node, rule: &str, what: &str, d: &mut Ctxt) {
+    if !truthy(get(node, "description")) {
+        warn(
+            d,
+            node.span,
+            rule,
+            format!("{what} should have a `description`: agents read it to choose what to call"),
+        );
+    }
+}
+
+/// `naftiko-no-script-tags-in-markdown`, `naftiko-no-eval-in-markdown` (error): descriptions
+/// may be rendered as HTML by documentation or agent tools.
+fn markdown(node: Option<&Node>, d: &mut Ctxt) {
+    let Some((node, text)) = node.and_then(|n| n.as_str().map(|s| (n, s))) else {
+        return;
+    };
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("<script") {
+        d.error(
+            node.span,
+            "a description must not contain a `<script` tag (naftiko-no-script-tags-in-markdown)",
+        );
+    }
+    if text.contains("eval(") {
+        d.error(
+            node.span,
+            "a description must not contain `eval(` (naftiko-no-eval-in-markdown)",
+        );
+    }
+}
+
+/// `naftiko-consumes-baseuri-no-trailing-slash` and `naftiko-baseuri-not-example` (warn).
+fn base_uri(uri: &Node, d: &mut Ctxt) {
+    let text = uri.as_str().unwrap_or_default();
+    if text.ends_with('/') {
+        warn(
+            d,
+            uri.span,
+            "naftiko-consumes-baseuri-no-trailing-slash",
+            format!(
+                "`baseUri` should not end with `/` (it is ignored: `{}`)",
+                text.trim_end_matches('/')
+            ),
+        );
+    }
+    if text.contains("example.com") {
+        warn(
+            d,
+            uri.span,
+            "naftiko-baseuri-not-example",
+            "`baseUri` points at example.com, a placeholder host",
+        );
+    }
+}
+
+/// Not a rule of the ruleset: an MCP adapter on stdio listens on no port, so its `port` and
+/// `address` are not used; a warning says so rather than dropping them silently.
+fn stdio_listens_nowhere(mcp: &Node, d: &mut Ctxt) {
+    if get(mcp, "transport").and_then(Node::as_str) != Some("stdio") {
+        return;
+    }
+    for key in ["port", "address"] {
+        if let Some(n) = get(mcp, key) {
+            d.warn(
+                n.span,
+                format!(
+                    "`{key}` is not used: an MCP adapter with `transport: stdio` listens on no port"
+                ),
+            );
+        }
+    }
+}
+
+/// `naftiko-address-not-example` (warn).
+fn address(node: Option<&Node>, d: &mut Ctxt) {
+    if let Some(a) = node
+        && let Some(text) = a.as_str()
+        && text.ends_with("example.com")
+    {
+        warn(
+            d,
+            a.span,
+            "naftiko-address-not-example",
+            format!("the adapter's `address` `{text}` is a placeholder host"),
+        );
+    }
+}
+
+/// The REST rules on resources and operations: paths without a trailing slash or a query,
+/// descriptions, markdown.
+fn rest_resources(rest: &Node, d: &mut Ctxt) {
+    for r in items(get(rest, "resources")) {
+        description(
+            r,
+            "naftiko-rest-resource-description",
+            "an exposed REST resource",
+            d,
+        );
+        markdown(get(r, "description"), d);
+        if let Some(path) = get(r, "path")
+            && let Some(text) = path.as_str()
+        {
+            if text.len() > 1 && text.ends_with('/') {
+                warn(
+                    d,
+                    path.span,
+                    "naftiko-rest-resource-path-no-trailing-slash",
+                    format!("the exposed path `{text}` should not end with `/`"),
+                );
+            }
+            if text.contains('?') {
+                warn(
+                    d,
+                    path.span,
+                    "naftiko-rest-resource-path-no-query",
+                    format!(
+                        "the exposed path `{text}` has a query string: no request path matches it; declare query inputs with `in: query` instead"
+                    ),
+                );
+            }
+        }
+        for op in items(get(r, "operations")) {
+            description(
+                op,
+                "naftiko-rest-operation-description",
+                "an exposed REST operation",
+                d,
+            );
+            markdown(get(op, "description"), d);
+        }
+    }
+}
