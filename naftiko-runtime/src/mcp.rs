@@ -295,13 +295,17 @@ impl Outcome {
                 r
             }
             Ok(value) => {
-                // `structuredContent` must be an object: other results are under `result`.
+                // The text block is the result's JSON; `structuredContent` must be an object,
+                // so other results are under `result` there.
+                let text = value.to_string();
                 let structured = if value.is_object() {
                     value
                 } else {
                     json!({ "result": value })
                 };
-                CallToolResult::structured(structured)
+                let mut r = CallToolResult::structured(structured);
+                r.content = vec![ContentBlock::text(text)];
+                r
             }
             Err(Failure::Shape(e)) => {
                 let text = e.to_string();

@@ -259,6 +259,8 @@ impl Eval<'_> {
         };
         Ok(match ty {
             None | Some(JsonType::String) => Value::String(text),
+            // Only absent inputs and no text: nothing to type.
+            Some(_) if text.trim().is_empty() => Value::Null,
             Some(JsonType::Integer) => text
                 .trim()
                 .parse::<i64>()

@@ -96,7 +96,12 @@ fn success(result: &CallToolResult) -> Value {
         .map(|t| t.text.clone())
         .expect("a text block");
     let from_text: Value = serde_json::from_str(&text).expect("the text block is the JSON");
-    assert_eq!(from_text, structured);
+    // Results that are not objects are under `result` in structuredContent only.
+    if from_text.is_object() {
+        assert_eq!(from_text, structured);
+    } else {
+        assert_eq!(json!({ "result": from_text }), structured);
+    }
     structured
 }
 

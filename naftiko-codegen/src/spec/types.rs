@@ -102,10 +102,37 @@ pub enum RawFormat {
 #[derive(Debug, Clone)]
 pub struct Body {
     pub span: Span,
-    /// `type: json`; other types are not supported yet.
-    pub json: bool,
-    /// `data:`, the body template; `None` when the spec only says the body is JSON.
+    /// `type:` (a raw string body has the kind [`BodyKind::Raw`], spanning the string).
+    pub kind: S<BodyKind>,
+    /// `data:`, the body template (the string itself for a raw body); `None` when the spec only
+    /// says the body is JSON.
     pub data: Option<Node>,
+}
+
+/// The kinds of request body: the schema's `RequestBody*` variants and the media types seen in
+/// published specs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `json`, `application/json`.
+    Json,
+    /// `text`, `text/plain`.
+    Text,
+    /// `xml`, `application/xml`, `text/xml`.
+    Xml,
+    /// `sparql`, `application/sparql-query`.
+    Sparql,
+    /// `formUrlEncoded`, `form`, `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipartForm`, `multipart`, `multipart/form-data`.
+    Multipart,
+    /// `yaml`, `application/yaml`.
+    Yaml,
+    /// `application/cbor`.
+    Cbor,
+    /// `binary`, `octet-stream`, `application/octet-stream`.
+    Binary,
+    /// A string `body:` sent as it is.
+    Raw,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -281,6 +308,8 @@ pub struct ExposedOperation {
     pub inputs: Option<Vec<Param>>,
     pub outputs: Vec<Output>,
     pub hints: Hints,
+    /// `steps`, `ref` or `mappings` are present (orchestration, reported as not supported).
+    pub orchestrated: bool,
 }
 
 #[derive(Debug, Clone, Default)]

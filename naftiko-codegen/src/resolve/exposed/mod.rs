@@ -88,8 +88,8 @@ fn mock_call(
     ex: &Exposure<'_>,
     d: &mut Ctxt,
 ) -> Option<ir::Call> {
-    if e.outputs.is_empty() {
-        // Reported by the reader: neither `call` nor outputs to answer from.
+    if e.outputs.is_empty() || e.orchestrated {
+        // Reported by the reader: neither `call` nor outputs to answer from, or steps.
         return None;
     }
     if let Some((k, _)) = e.with.first() {

@@ -244,5 +244,8 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
         inputs,
         outputs,
         hints,
+        orchestrated: ["steps", "ref", "mappings"]
+            .iter()
+            .any(|k| node_has_key(node, k)),
     })
 }
