@@ -10,7 +10,8 @@
 #   3. the official Python MCP client (mcp==2.3.0), legacy and auto modes;
 #   4. MCP Inspector's CLI (tools/list --strict, tools/call);
 #   5. the MCP conformance suite with tests/interop/conformance-baseline.yml;
-# then restarts billjob with --stateless and runs 3 and 4 again.
+# then restarts billjob with --stateless and runs 3 and 4 again; then serves tests/specs/shapes.yaml
+# with target/debug/shapes-gateway and runs 3 (structuredContent against outputSchema) and 2 on it.
 # Exits non-zero if any check failed. Logs go to target/interop/ (or $INTEROP_LOG_DIR).
 #
 # Environment: BILLJOB_BIN (default target/debug/billjob), NAFTIKO_CI_CACHE (tool cache, see
@@ -267,6 +268,20 @@ main() {
         skip_failed "mcp python client (stateless)"
         skip_failed "mcp inspector tools/list --strict (stateless)"
         skip_failed "mcp inspector tools/call (stateless)"
+    fi
+
+    log ""
+    log "##### shaped results (tests/specs/shapes.yaml, shapes-gateway)"
+    local shapes_bin="${SHAPES_GATEWAY_BIN:-$ROOT/target/debug/shapes-gateway}"
+    if [[ -x "$shapes_bin" ]]; then
+        check "mcp python client: structuredContent fits outputSchema (shapes)" 120 "$INTEROP_PY" \
+            "$HERE/shapes_check.py" --gateway "$shapes_bin" mcp
+        check "schemathesis (shapes REST /openapi.json)" 300 "$INTEROP_PY" \
+            "$HERE/shapes_check.py" --gateway "$shapes_bin" --schemathesis "$INTEROP_SCHEMATHESIS" schemathesis
+    else
+        log "FAIL: $shapes_bin not found; build it with: cargo build -p naftiko-tests --bin shapes-gateway"
+        FAILED=$((FAILED + 1))
+        FAILED_NAMES+=("shapes checks")
     fi
 
     log ""

@@ -6,10 +6,10 @@ use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::reqwest;
 use naftiko_runtime::serve::CancellationToken;
 use naftiko_tests::{Scripted, Served, Upstream, serve, serve_with};
+use rmcp::ServiceExt;
 use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, object};
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::ServiceExt;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -158,7 +158,10 @@ async fn mock_mode_answers_from_values_without_any_upstream() {
 async fn openapi_publishes_the_response_schemas() {
     let served = serve(shapes_rest::router(upstreams("http://127.0.0.1:9"))).await;
     let (_, doc) = get(&served, "/openapi.json").await;
-    let ok = |path: &str| doc["paths"][path]["get"]["responses"]["2XX"]["content"]["application/json"]["schema"].clone();
+    let ok = |path: &str| {
+        doc["paths"][path]["get"]["responses"]["2XX"]["content"]["application/json"]["schema"]
+            .clone()
+    };
     let list = ok("/ships");
     assert_eq!(list["type"], json!(["array", "null"]));
     assert_eq!(
@@ -167,13 +170,21 @@ async fn openapi_publishes_the_response_schemas() {
     );
     assert_eq!(list["items"]["required"], json!(["imo", "name"]));
     let one = ok("/ships/{imo}");
-    assert_eq!(one["properties"]["kind"], json!({"type": "string", "enum": ["ship"]}));
+    assert_eq!(
+        one["properties"]["kind"],
+        json!({"type": "string", "enum": ["ship"]})
+    );
     assert_eq!(
         one["properties"]["specs"]["properties"]["tonnage"]["type"],
         json!(["number", "null"])
     );
     let hello = ok("/hello/{name}");
-    assert_eq!(hello["properties"]["times"], json!({"type": "integer"}));
+    // Typed from an input that may render as nothing: null is allowed.
+    assert_eq!(
+        hello["properties"]["times"],
+        json!({"type": ["integer", "null"]})
+    );
+    assert_eq!(hello["properties"]["greeting"], json!({"type": "string"}));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -214,13 +225,21 @@ async fn tools_publish_output_schemas_and_results_fit_them() {
     let tools = client.list_all_tools().await.expect("tools/list");
     let schema = |name: &str| {
         let t = tools.iter().find(|t| t.name == name).expect(name);
-        Value::Object(t.output_schema.as_deref().cloned().expect("an outputSchema"))
+        Value::Object(
+            t.output_schema
+                .as_deref()
+                .cloned()
+                .expect("an outputSchema"),
+        )
     };
     // An array result is under `result` in structuredContent, and its schema says so.
     let list = schema("list-ships");
     assert_eq!(list["type"], "object");
     assert_eq!(list["required"], json!(["result"]));
-    assert_eq!(list["properties"]["result"]["type"], json!(["array", "null"]));
+    assert_eq!(
+        list["properties"]["result"]["type"],
+        json!(["array", "null"])
+    );
     let get = schema("get-ship");
     assert_eq!(get["type"], "object");
     assert_eq!(get["required"], json!(["imo", "specs"]));
@@ -254,7 +273,10 @@ async fn a_misfit_answer_is_an_error_result_naming_the_field() {
     let r = call(&client, "get-ship", json!({"imo": "IMO-2"})).await;
     assert_eq!(r.is_error, Some(true), "{r:#?}");
     let text = r.content[0].as_text().expect("text").text.clone();
-    assert!(text.contains("`imo` must be a string, found an array"), "{text}");
+    assert!(
+        text.contains("`imo` must be a string, found an array"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

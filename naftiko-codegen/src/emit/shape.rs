@@ -104,9 +104,16 @@ fn node(s: &Shape, paths: &mut Vec<String>) -> TokenStream {
 }
 
 /// The JSON Schema of what a shape yields. Values read from an upstream may be `null` (a
-/// missing field); `value`s never are.
+/// missing field); a `value` is `null` only when it is typed, not text, and its inputs render
+/// as nothing.
 pub(crate) fn schema(s: &Shape) -> Value {
-    let nullable = !matches!(s.kind, ShapeKind::Value(_));
+    let nullable = match &s.kind {
+        ShapeKind::Value(parts) => {
+            !matches!(s.ty, None | Some(Type::String))
+                && parts.iter().any(|p| matches!(p, ValuePart::Input(_)))
+        }
+        _ => true,
+    };
     let mut out = match &s.kind {
         ShapeKind::Object { properties, .. } => {
             let mut props = Map::new();
