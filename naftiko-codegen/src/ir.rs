@@ -172,6 +172,69 @@ pub enum Body {
     Fields(Vec<usize>),
     /// A `body: {type: json, data: ...}` template; its `{{x}}` variables are body parameters.
     Template(JsonTemplate),
+    /// A structured template sent in another encoding (`yaml`, `cbor`, `formUrlEncoded`).
+    Encoded(Encoding, JsonTemplate),
+    /// A text template (`text`, `xml`, `sparql`, a pre-encoded form, `binary`, a raw string).
+    Text(TextBody),
+    /// `multipartForm`: one part per entry.
+    Multipart(Vec<MultipartPart>),
+}
+
+impl Body {
+    /// Whether parameter `param` is one of the body template's variables.
+    pub fn uses(&self, param: usize) -> bool {
+        let text = |parts: &[TextPart]| parts.contains(&TextPart::Var(param));
+        match self {
+            Body::None | Body::Whole(_) | Body::Fields(_) => false,
+            Body::Template(t) | Body::Encoded(_, t) => t.uses(param),
+            Body::Text(t) => text(&t.parts),
+            Body::Multipart(parts) => parts.iter().any(|p| text(&p.value)),
+        }
+    }
+}
+
+/// How a structured body template is put on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/yaml`, written as JSON text (JSON is YAML 1.2).
+    Yaml,
+    /// `application/cbor` (RFC 8949).
+    Cbor,
+    /// `application/x-www-form-urlencoded`, from an object of scalar fields.
+    Form,
+}
+
+/// A text body: its media type and how values are escaped where they are inserted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBody {
+    /// The `Content-Type`; `None` when an `in: header` `Content-Type` parameter sets it.
+    pub media_type: Option<String>,
+    pub escape: Escape,
+    pub parts: Vec<TextPart>,
+}
+
+/// How an inserted value is escaped, so that it cannot change the body's structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// As it is (`text`, `binary`, a raw body whose type a header sets).
+    None,
+    /// As the content of a JSON string (a raw body sent as JSON).
+    Json,
+    /// As XML character data (`&`, `<`, `>`, quotes).
+    Xml,
+    /// As the content of a SPARQL string literal.
+    Sparql,
+    /// Form-encoded (a pre-encoded `formUrlEncoded` string).
+    Form,
+}
+
+/// One part of a `multipart/form-data` body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MultipartPart {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub value: Vec<TextPart>,
 }
 
 /// A JSON body template: constants, and variables that are parameters of the operation.
@@ -331,11 +394,11 @@ impl Shape {
             }
             ShapeKind::Whole | ShapeKind::Select(_) => {}
             ShapeKind::Object { properties, .. } => {
-                properties.iter().for_each(|(_, s)| s.inputs_used(out))
+                properties.iter().for_each(|(_, s)| s.inputs_used(out));
             }
             ShapeKind::Array { items, .. } => {
                 if let Some(s) = items {
-                    s.inputs_used(out)
+                    s.inputs_used(out);
                 }
             }
         }

@@ -330,7 +330,7 @@ fn conform(n: &Node, v: Value, at: &str, upstream: bool) -> Result<Value, ShapeE
         return Err(ShapeError {
             at: at.to_string(),
             expected: "the declared `const`",
-            found: format!("{}", short(&v)),
+            found: short(&v),
             upstream,
         });
     }

@@ -6,8 +6,6 @@ use naftiko_runtime::serve::{CancellationToken, Limits, http_with};
 use std::time::Duration;
 use tokio::net::TcpListener;
 
-// The spec has no descriptions on its consumes: the linter's warnings are expected.
-#[allow(deprecated)]
 mod shapes {
     naftiko_runtime::naftiko_capability!("specs/shapes.yaml");
 }
