@@ -43,7 +43,10 @@ for spec in sorted(corpus.glob("*.yaml")):
     mcp = [modules[i] for i in range(1, len(modules), 2) if "pub static INFO" in modules[i + 1]]
     m = f"spec_{accepted}"
     accepted += 1
-    lines.append(f"/// {spec.name}\npub mod {m} {{\n    naftiko_runtime::naftiko_capability!(\"{spec}\");\n}}\n")
+    # The spec linter's warnings reach rustc as deprecation warnings at the spec's lines
+    # (`naftiko-codegen check` lists them); this check is about the generated Rust, so they are
+    # allowed here and every other warning is an error.
+    lines.append(f"/// {spec.name}\n#[allow(deprecated)]\npub mod {m} {{\n    naftiko_runtime::naftiko_capability!(\"{spec}\");\n}}\n")
     body = [f'    let upstreams = {m}::Upstreams::from_env_source(|_| Some("test-value".into())).expect("clients");']
     body += [f"    let _ = {m}::{r}::router(upstreams.clone());" for r in rest]
     for t in mcp:
