@@ -264,3 +264,280 @@ async fn an_undecodable_answer_is_a_decode_error_naming_the_format() {
     let err = c.config_yaml().await.expect_err("bad yaml");
     assert!(err.to_string().contains("not valid yaml"), "{err}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies
+// ---------------------------------------------------------------------------------------------
+
+/// A POST/PUT as the upstream got it: method, target, `Content-Type`, exact body bytes, and
+/// the API-wide `X-API-Key` header (from its `value`).
+fn assert_sent(r: &Recorded, method: &str, target: &str, content_type: &str, body: &[u8]) {
+    assert_eq!(r.method, method);
+    assert_eq!(r.target, target);
+    assert_eq!(r.header_all("content-type"), vec![content_type], "{r:#?}");
+    assert_eq!(
+        String::from_utf8_lossy(&r.body),
+        String::from_utf8_lossy(body),
+        "{r:#?}"
+    );
+    assert_eq!(
+        r.header("content-length"),
+        Some(body.len().to_string().as_str())
+    );
+    assert_eq!(r.header_all("x-api-key"), vec!["key-123"]);
+}
+
+fn ok_json() -> Scripted {
+    Scripted::json(200, &json!({"ok": true}))
+}
+
+#[tokio::test]
+async fn text_xml_and_sparql_bodies_are_templates_with_escaped_values() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(ok_json());
+    let c = client(&upstream);
+    c.post_xml("Mary & <Jo>", "9321483").await.expect("xml");
+    c.post_text("web-1").await.expect("text");
+    c.post_sparql("x\" } DROP ALL #").await.expect("sparql");
+    let r = upstream.requests();
+    assert_sent(
+        &r[0],
+        "POST",
+        "/api/submit",
+        "application/xml",
+        b"<ship name=\"Mary &amp; &lt;Jo&gt;\"><imo>9321483</imo></ship>",
+    );
+    assert_sent(
+        &r[1],
+        "PUT",
+        "/api/submit",
+        "text/plain",
+        b"metric,host=web-1 value=1",
+    );
+    assert_sent(
+        &r[2],
+        "POST",
+        "/api/submit",
+        "application/sparql-query",
+        b"SELECT ?s WHERE { ?s <urn:name> \"x\\\" } DROP ALL #\" }",
+    );
+}
+
+#[tokio::test]
+async fn form_bodies_from_an_object_or_a_pre_encoded_string() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(ok_json());
+    let c = client(&upstream);
+    c.post_form(&fleet::PostFormParams {
+        scope: Some("read write&admin".into()),
+    })
+    .await
+    .expect("form");
+    c.post_form(&fleet::PostFormParams::default())
+        .await
+        .expect("form without scope");
+    c.post_form_string("a b/c=").await.expect("pre-encoded");
+    c.post_form_alias(&fleet::PostFormAliasParams {
+        client_id: Some("app-1".into()),
+    })
+    .await
+    .expect("form alias");
+    let r = upstream.requests();
+    let form = "application/x-www-form-urlencoded";
+    assert_sent(
+        &r[0],
+        "POST",
+        "/api/submit",
+        form,
+        b"grant_type=client_credentials&scope=read+write%26admin",
+    );
+    assert_sent(
+        &r[1],
+        "POST",
+        "/api/submit",
+        form,
+        b"grant_type=client_credentials",
+    );
+    assert_sent(
+        &r[2],
+        "POST",
+        "/api/submit",
+        form,
+        b"grant_type=authorization_code&code=a+b%2Fc%3D",
+    );
+    assert_sent(&r[3], "POST", "/api/submit", form, b"client_id=app-1");
+}
+
+/// The boundary of a `multipart/form-data` request, checked to be in its content type.
+fn boundary(r: &Recorded) -> String {
+    let ct = r.header("content-type").expect("a content type");
+    let b = ct
+        .strip_prefix("multipart/form-data; boundary=")
+        .unwrap_or_else(|| panic!("not multipart: {ct}"));
+    assert!(b.len() >= 16, "{b}");
+    b.to_string()
+}
+
+#[tokio::test]
+async fn multipart_bodies_have_one_part_per_entry() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(ok_json());
+    let c = client(&upstream);
+    c.post_multipart(&fleet::PostMultipartParams {
+        prompt: Some("a \"red\" ship".into()),
+        content: Some("line 1\r\nline 2".into()),
+    })
+    .await
+    .expect("multipart");
+    c.post_multipart_map(&fleet::PostMultipartMapParams {
+        prompt: Some("sea".into()),
+        seed: None,
+    })
+    .await
+    .expect("multipart map");
+    let r = upstream.requests();
+    let b = boundary(&r[0]);
+    let expected = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na \"red\" ship\r\n\
+         --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n\
+         Content-Type: text/plain\r\n\r\nnotes: line 1\r\nline 2\r\n--{b}--\r\n"
+    );
+    assert_sent(
+        &r[0],
+        "POST",
+        "/api/submit",
+        &format!("multipart/form-data; boundary={b}"),
+        expected.as_bytes(),
+    );
+    let b2 = boundary(&r[1]);
+    assert_ne!(b, b2, "a fresh boundary per request");
+    // `seed` is absent: its part is left out.
+    let expected = format!(
+        "--{b2}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nsea\r\n--{b2}--\r\n"
+    );
+    assert_eq!(String::from_utf8_lossy(&r[1].body), expected);
+}
+
+#[tokio::test]
+async fn raw_string_bodies_are_json_unless_a_header_parameter_types_them() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(ok_json());
+    let c = client(&upstream);
+    c.post_raw("Ever \"Given\"").await.expect("raw");
+    c.post_raw_typed("Ever Given").await.expect("raw typed");
+    let r = upstream.requests();
+    let sent = br#"{"name": "Ever \"Given\"", "kind": "ship"}"#;
+    assert_sent(&r[0], "POST", "/api/submit", "application/json", sent);
+    assert_eq!(
+        r[0].json(),
+        json!({"name": "Ever \"Given\"", "kind": "ship"})
+    );
+    assert_sent(
+        &r[1],
+        "POST",
+        "/api/submit",
+        "text/csv",
+        b"name\nEver Given\n",
+    );
+}
+
+#[tokio::test]
+async fn yaml_cbor_and_binary_bodies() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(ok_json());
+    let c = client(&upstream);
+    c.post_yaml(&fleet::PostYamlParams {
+        spec: Some("openapi: 3.1.0".into()),
+    })
+    .await
+    .expect("yaml");
+    c.post_cbor(&fleet::PostCborParams {
+        tx: Some("84a3".into()),
+    })
+    .await
+    .expect("cbor");
+    c.post_binary("raw bytes\u{1}").await.expect("binary");
+    let r = upstream.requests();
+    assert_sent(
+        &r[0],
+        "POST",
+        "/api/submit",
+        "application/yaml",
+        br#"{"spec":"openapi: 3.1.0"}"#,
+    );
+    // {"n": 3, "tx_data": "84a3"} in CBOR: a map of two entries with text keys (in the
+    // order serde_json keeps them).
+    let mut cbor = vec![0xa2, 0x61, b'n', 0x03, 0x67];
+    cbor.extend_from_slice(b"tx_data");
+    cbor.push(0x64);
+    cbor.extend_from_slice(b"84a3");
+    assert_eq!(r[1].header("content-type"), Some("application/cbor"));
+    assert_eq!(r[1].body, cbor);
+    assert_sent(
+        &r[2],
+        "PUT",
+        "/api/submit",
+        "application/octet-stream",
+        b"raw bytes\x01",
+    );
+}
+
+#[tokio::test]
+async fn header_and_query_population_like_the_engine() {
+    let (upstream, served) = gateway().await;
+    upstream.push(ok_json());
+    let (status, _, body) = get(&served, "/search?q=999").await;
+    assert_eq!((status, body), (200, json!({"ok": true})));
+    let r = upstream.only_request();
+    // `q=999`, not `q=%22999%22`; the API-wide header from its `value`.
+    assert_eq!(r.target, "/api/search?q=999");
+    assert_eq!(r.header_all("x-api-key"), vec!["key-123"]);
+}
+
+/// POST `body` as JSON to the gateway: status and JSON answer.
+async fn post(served: &Served, path: &str, body: &Value) -> (u16, Value) {
+    let resp = reqwest::Client::new()
+        .post(format!("{}{path}", served.url()))
+        .json(body)
+        .send()
+        .await
+        .expect("gateway answers");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.expect("JSON"))
+}
+
+#[tokio::test]
+async fn rest_inputs_fill_xml_form_and_multipart_bodies() {
+    let (upstream, served) = gateway().await;
+    upstream.set_fallback(Scripted::json(201, &json!({"id": "s-1"})));
+    let (status, body) = post(&served, "/ships/new", &json!({"name": "Jo", "imo": "1"})).await;
+    assert_eq!((status, body), (201, json!({"id": "s-1"})));
+    let (status, _) = post(&served, "/token", &json!({"scope": "read"})).await;
+    assert_eq!(status, 201);
+    let (status, _) = post(&served, "/images", &json!({"prompt": "p", "content": "c"})).await;
+    assert_eq!(status, 201);
+    let r = upstream.requests();
+    assert_sent(
+        &r[0],
+        "POST",
+        "/api/submit",
+        "application/xml",
+        b"<ship name=\"Jo\"><imo>1</imo></ship>",
+    );
+    assert_sent(
+        &r[1],
+        "POST",
+        "/api/submit",
+        "application/x-www-form-urlencoded",
+        b"grant_type=client_credentials&scope=read",
+    );
+    let b = boundary(&r[2]);
+    assert_eq!(
+        String::from_utf8_lossy(&r[2].body),
+        format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\np\r\n\
+             --{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"notes.txt\"\r\n\
+             Content-Type: text/plain\r\n\r\nnotes: c\r\n--{b}--\r\n"
+        )
+    );
+}

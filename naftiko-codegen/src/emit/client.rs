@@ -265,20 +265,71 @@ fn operation(op: &ir::Operation) -> TokenStream {
         }
         Body::Template(t) => {
             let tree = template_tokens(t);
-            let vars = op.params.iter().enumerate().map(|(i, p)| {
-                if !t.uses(i) {
-                    return quote! { ::core::option::Option::None };
-                }
-                let a = ident(&p.ident);
-                if p.positional() {
-                    quote! { ::core::option::Option::Some(::naftiko_runtime::serde_json::Value::from(#a.to_owned())) }
-                } else {
-                    quote! { params.#a.clone().map(::naftiko_runtime::serde_json::Value::from) }
-                }
-            });
+            let vars = body_vars(op);
             quote! {
                 static BODY: ::naftiko_runtime::client::JsonTemplate = #tree;
                 req.json(&BODY.fill(&[#(#vars),*]));
+            }
+        }
+        Body::Encoded(encoding, t) => {
+            let tree = template_tokens(t);
+            let vars = body_vars(op);
+            let encoding = match encoding {
+                ir::Encoding::Yaml => quote! { Yaml },
+                ir::Encoding::Cbor => quote! { Cbor },
+                ir::Encoding::Form => quote! { Form },
+            };
+            quote! {
+                static BODY: ::naftiko_runtime::client::JsonTemplate = #tree;
+                req.encoded(::naftiko_runtime::client::Encoding::#encoding, &BODY.fill(&[#(#vars),*]));
+            }
+        }
+        Body::Text(t) => {
+            let vars = body_vars(op);
+            let media_type = match &t.media_type {
+                Some(m) => quote! { ::core::option::Option::Some(#m) },
+                None => quote! { ::core::option::Option::None },
+            };
+            let escape = match t.escape {
+                ir::Escape::None => quote! { None },
+                ir::Escape::Json => quote! { Json },
+                ir::Escape::Xml => quote! { Xml },
+                ir::Escape::Sparql => quote! { Sparql },
+                ir::Escape::Form => quote! { Form },
+            };
+            let parts = text_parts(&t.parts);
+            quote! {
+                static BODY: ::naftiko_runtime::client::TextBody = ::naftiko_runtime::client::TextBody {
+                    media_type: #media_type,
+                    escape: ::naftiko_runtime::client::Escape::#escape,
+                    parts: #parts,
+                };
+                req.text(&BODY, &[#(#vars),*]);
+            }
+        }
+        Body::Multipart(parts) => {
+            let vars = body_vars(op);
+            let opt = |s: &Option<String>| match s {
+                Some(s) => quote! { ::core::option::Option::Some(#s) },
+                None => quote! { ::core::option::Option::None },
+            };
+            let parts = parts.iter().map(|p| {
+                let name = &p.name;
+                let filename = opt(&p.filename);
+                let content_type = opt(&p.content_type);
+                let value = text_parts(&p.value);
+                quote! {
+                    ::naftiko_runtime::client::MultipartPart {
+                        name: #name,
+                        filename: #filename,
+                        content_type: #content_type,
+                        value: #value,
+                    }
+                }
+            });
+            quote! {
+                static BODY: &[::naftiko_runtime::client::MultipartPart] = &[#(#parts),*];
+                req.multipart(BODY, &[#(#vars),*]);
             }
         }
         Body::Fields(fields) => {
@@ -364,6 +415,34 @@ fn operation(op: &ir::Operation) -> TokenStream {
     }
 }
 
+/// The values of the body template's variables, indexed like the operation's parameters.
+fn body_vars(op: &ir::Operation) -> Vec<TokenStream> {
+    op.params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if !op.body.uses(i) {
+                return quote! { ::core::option::Option::None };
+            }
+            let a = ident(&p.ident);
+            if p.positional() {
+                quote! { ::core::option::Option::Some(::naftiko_runtime::serde_json::Value::from(#a.to_owned())) }
+            } else {
+                quote! { params.#a.clone().map(::naftiko_runtime::serde_json::Value::from) }
+            }
+        })
+        .collect()
+}
+
+/// Text with variables as a `&[naftiko_runtime::client::TextPart]` constant.
+fn text_parts(parts: &[ir::TextPart]) -> TokenStream {
+    let parts = parts.iter().map(|p| match p {
+        ir::TextPart::Lit(s) => quote! { ::naftiko_runtime::client::TextPart::Lit(#s) },
+        ir::TextPart::Var(i) => quote! { ::naftiko_runtime::client::TextPart::Var(#i) },
+    });
+    quote! { &[#(#parts),*] }
+}
+
 /// The statement declaring the answers' format; none for JSON, the default.
 fn raw_format(f: &ir::RawFormat) -> TokenStream {
     let path = quote! { ::naftiko_runtime::convert::Format };
@@ -402,11 +481,8 @@ fn template_tokens(t: &ir::JsonTemplate) -> TokenStream {
         }
         ir::JsonTemplate::Var(i) => quote! { #path::Var(#i) },
         ir::JsonTemplate::Text(parts) => {
-            let parts = parts.iter().map(|p| match p {
-                ir::TextPart::Lit(s) => quote! { ::naftiko_runtime::client::TextPart::Lit(#s) },
-                ir::TextPart::Var(i) => quote! { ::naftiko_runtime::client::TextPart::Var(#i) },
-            });
-            quote! { #path::Text(&[#(#parts),*]) }
+            let parts = text_parts(parts);
+            quote! { #path::Text(#parts) }
         }
         ir::JsonTemplate::Array(items) => {
             let items = items.iter().map(template_tokens);

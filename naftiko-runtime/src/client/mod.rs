@@ -8,8 +8,10 @@
 //! - `reply`: [`Reply`], a successful answer.
 //! - `error`: [`ConfigError`] and [`Error`].
 //! - `template`: JSON body templates.
+//! - `body`: text, form, YAML, CBOR and multipart bodies.
 //! - `params`: query and header parameter values.
 
+mod body;
 mod builder;
 mod error;
 mod params;
@@ -19,6 +21,7 @@ mod retry;
 mod spec;
 mod template;
 
+pub use body::{Encoding, Escape, MultipartPart, TextBody};
 pub use builder::Builder;
 pub use error::{ConfigError, Error};
 pub use params::ParamValue;

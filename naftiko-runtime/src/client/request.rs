@@ -1,6 +1,7 @@
 //! [`HttpClient`], the shared state of a generated client, and [`Request`], one call being
 //! built and sent: URL, headers, JSON body, retries.
 
+use super::body::{Encoding, MultipartPart, TextBody, multipart};
 use super::error::{Error, hyper_error, transport_error};
 use super::params::{ParamValue, SEGMENT, form_encode};
 use super::reply::Reply;
@@ -94,6 +95,7 @@ impl HttpClient {
             has_query: false,
             headers: HeaderMap::new(),
             body: None,
+            content_type: HeaderValue::from_static("application/json"),
             format: Format::Json,
         }
     }
@@ -109,6 +111,8 @@ pub struct Request<'a> {
     has_query: bool,
     headers: HeaderMap,
     body: Option<Bytes>,
+    /// The body's `Content-Type`, unless a header parameter of the call sets one.
+    content_type: HeaderValue,
     /// The format of the answer's body (`outputRawFormat`), converted to JSON when it arrives.
     format: Format,
 }
@@ -198,6 +202,36 @@ impl Request<'_> {
     pub fn json(&mut self, body: &Value) -> &mut Self {
         // Serialising a `Value` to a Vec cannot fail.
         self.body = Some(Bytes::from(serde_json::to_vec(body).unwrap_or_default()));
+        self.content_type = HeaderValue::from_static("application/json");
+        self
+    }
+
+    /// Sets a body of structured data in another encoding (YAML, CBOR, a form).
+    pub fn encoded(&mut self, encoding: Encoding, body: &Value) -> &mut Self {
+        self.body = Some(Bytes::from(encoding.encode(body)));
+        self.content_type = HeaderValue::from_static(encoding.media_type());
+        self
+    }
+
+    /// Sets a text body from the spec's template and these parameter values (indexed like the
+    /// operation's parameters). Without a media type, a header parameter says what it is.
+    pub fn text(&mut self, body: &TextBody, vars: &[Option<Value>]) -> &mut Self {
+        self.body = Some(Bytes::from(body.fill(vars)));
+        if let Some(m) = body.media_type {
+            self.content_type = HeaderValue::from_static(m);
+        }
+        self
+    }
+
+    /// Sets a `multipart/form-data` body; a part whose variable is absent is left out.
+    pub fn multipart(&mut self, parts: &[MultipartPart], vars: &[Option<Value>]) -> &mut Self {
+        // A fresh random boundary: no value can contain it by chance or design.
+        let boundary = format!("naftiko-{}", uuid::Uuid::new_v4().simple());
+        self.body = Some(Bytes::from(multipart(parts, vars, &boundary)));
+        if let Ok(ct) = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
+        {
+            self.content_type = ct;
+        }
         self
     }
 
@@ -264,10 +298,10 @@ impl Request<'_> {
         }
         let body = match &self.body {
             Some(body) => {
-                headers.insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
+                // A `Content-Type` header parameter (a raw body's type) wins.
+                if !self.headers.contains_key(header::CONTENT_TYPE) {
+                    headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+                }
                 body.clone()
             }
             None => {

@@ -177,22 +177,55 @@ fn read_raw_format(o: &mut Obj<'_>, d: &mut Ctxt) -> RawFormat {
 }
 
 fn read_body(node: &Node, d: &mut Ctxt) -> Option<Body> {
-    if matches!(node.kind, Kind::Scalar { .. }) && !node.is_null() {
-        d.unsupported(node.span, "a text `body` template");
+    if node.is_null() {
         return None;
+    }
+    if let Kind::Scalar { value, .. } = &node.kind {
+        // A raw string body, sent as it is.
+        return Some(Body {
+            span: node.span,
+            kind: S::new(BodyKind::Raw, node.span),
+            data: (!value.is_empty()).then(|| node.clone()),
+        });
     }
     let mut o = Obj::new(node, "a request body", d)?;
     let ty = o.req_str("type", d);
     let data = o.take("data").cloned();
     o.finish(d);
     let ty = ty?;
-    let json = ty.v == "json";
-    if !json {
-        d.unsupported(ty.span, format!("a `{}` request body (only `json`)", ty.v));
+    let kind = match ty.v.as_str() {
+        "json" | "application/json" => BodyKind::Json,
+        "text" | "text/plain" => BodyKind::Text,
+        "xml" | "application/xml" | "text/xml" => BodyKind::Xml,
+        "sparql" | "application/sparql-query" => BodyKind::Sparql,
+        "formUrlEncoded" | "form" | "application/x-www-form-urlencoded" => BodyKind::Form,
+        "multipartForm" | "multipart" | "multipart/form-data" => BodyKind::Multipart,
+        "yaml" | "application/yaml" => BodyKind::Yaml,
+        "application/cbor" => BodyKind::Cbor,
+        "binary" | "octet-stream" | "application/octet-stream" => BodyKind::Binary,
+        other => {
+            d.push(
+                crate::diag::Diagnostic::new(
+                    ty.span,
+                    format!("unknown request body type `{other}`"),
+                )
+                .with_help(
+                    "expected one of: json, text, xml, sparql, formUrlEncoded, multipartForm, yaml, application/cbor, binary (or a string body)",
+                ),
+            );
+            return None;
+        }
+    };
+    if data.is_none() && kind != BodyKind::Json {
+        d.error(
+            node.span,
+            format!("missing required key `data` in a `{}` request body", ty.v),
+        );
+        return None;
     }
     Some(Body {
         span: node.span,
-        json,
+        kind: S::new(kind, ty.span),
         data,
     })
 }
