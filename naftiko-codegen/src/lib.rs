@@ -20,23 +20,30 @@
 //! - `naftiko` must be `1.0.0-alpha2` or `1.0.0-alpha3`; `info.label` or `info.title` names it.
 //! - `binds[].keys` maps a variable to the environment variable it is read from at start-up.
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
-//!   name a bind; anything unresolvable is an error.
+//!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
+//!   are not template forms: an error suggests `{{X}}`.
 //! - Consumed paths take `{x}` or `{{x}}` placeholders; a placeholder without an `in: path`
 //!   parameter is an implicit required string parameter. Values are percent-encoded as exactly
 //!   one segment at run time (empty, `.` and `..` are refused).
 //! - `inputParameters` carry `name`, `in`, `type`, `description`, `required`, and optionally a
-//!   `value` (a constant, a bind template, or `{{tools.x}}` naming the input that feeds it).
+//!   `value` (a constant, a bind template, or `{{tools.x}}` / `tools.x` naming the input that
+//!   feeds it; a `with` entry cannot also feed it). A parameter without `in` whose name is a
+//!   placeholder of the path is a path parameter (warning); any other missing `in` is an error.
 //!   One `in: body` parameter is the whole JSON body; several are the fields of one object.
 //! - In `with`, `rest.X`, `tools.X`, `<adapter-namespace>.X` and `{{X}}` reference the exposed
-//!   input `X`; other values are constants. A reference to nothing is an error. Inputs are
+//!   input `X`, whatever characters `X` has (`rest.$filter`, `tools.X-Request-Id`); other values
+//!   are constants. A value with one of those prefixes is never sent as text: a reference to
+//!   nothing is an error, and one inside a structured value or text is not supported yet. Inputs are
 //!   declared (`inputParameters`) or inferred from the references, typed from the consumed
 //!   parameter each feeds; a REST reference that matches a path variable ASCII
-//!   case-insensitively is a path input (`{orgid}` ← `rest.orgId`). A required consumed
-//!   parameter nothing feeds passes through from a same-named input, or is an error.
+//!   case-insensitively is a path input (`{orgid}` ← `rest.orgId`). A consumed parameter no
+//!   `with` entry feeds passes through from a same-named declared input, required or optional;
+//!   a required one nothing can feed is an error, a declared input that feeds nothing a warning.
 //! - `mapping: $.` returns the upstream JSON unchanged; other mappings are RFC 9535 JSONPath,
 //!   parsed at compile time.
-//! - An operation-level `path:` replaces its resource's path; a path without a leading `/` is
-//!   relative to the base URI. Names that are not Rust identifiers (`type`, `$filter`) or that
+//! - An operation-level `path:` is used as it is when it begins with its resource's path segment
+//!   by segment, and appended to it otherwise (`/{id}` under `/contact` is `/contact/{id}`); a
+//!   warning states the resolved path. A path without a leading `/` is relative to the base URI. Names that are not Rust identifiers (`type`, `$filter`) or that
 //!   collide after case conversion (`maxResults`, `MaxResults`) get distinct readable ones.
 //! - `rest` and `mcp` adapters listen on `127.0.0.1` unless `address` says otherwise; two
 //!   adapters cannot share a port. MCP `transport` is `http` (default) or `stdio`; a tool's
@@ -46,7 +53,14 @@
 //!   http / control adapters, imported consumes, `location` binds, ...), are rejected with a
 //!   message saying "not supported yet".
 //!
-//! # Errors
+//! # Errors and warnings
+//! An error is a spec that cannot be given a meaning, or whose meaning would send a wrong
+//! request. A warning ([`diag::Severity::Warning`]) is a spec that works but is likely not what
+//! its author meant, including the rules of the Naftiko ruleset of `warn`/`info` severity
+//! ([`rules`]). The CLI's `check` prints warnings and exits 0 (`--deny-warnings` makes them
+//! fatal); the macro shows them as compiler warnings (deprecation notes at its call) and never
+//! fails the build for them; the build-script front prints them as `cargo:warning` lines.
+//!
 //! Every diagnostic points at the value it is about. An error about a reference (a `call`, a
 //! `with` key or value, a template, a path variable) points at the token that holds it and
 //! suggests the nearest known name ("did you mean `rest.orgId`?"). Consequences of a mistake

@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/auth-twice.yaml");
+
+fn main() {}

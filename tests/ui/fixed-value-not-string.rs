@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/fixed-value-not-string.yaml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/param-without-in.yaml");
+
+fn main() {}
