@@ -71,3 +71,46 @@ fn io_errors_keep_their_source() {
             .starts_with("cannot read spec `/no/such/spec.yaml`")
     );
 }
+
+#[test]
+fn the_cli_prints_warnings_and_fails_on_them_only_when_asked() {
+    let dir = temp_dir("warn");
+    let spec = dir.join("warn.yaml");
+    // Accepted, with one warning: `info.tags` is missing (naftiko-info-tags).
+    let billjob = std::fs::read_to_string(workspace().join("specs/billjob.yaml")).unwrap();
+    let tags = "  tags:\n  - M3ter\n  - BillJob\n";
+    assert!(billjob.contains(tags));
+    std::fs::write(&spec, billjob.replace(tags, "")).unwrap();
+    let check = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_naftiko-codegen"))
+            .arg("check")
+            .args(extra)
+            .arg(&spec)
+            .output()
+            .unwrap()
+    };
+    let out = check(&[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("warning: `info.tags` should list"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("(naftiko-info-tags)"), "{stderr}");
+    assert!(stderr.contains("warn.yaml: 1 warning"), "{stderr}");
+    assert!(!check(&["--deny-warnings"]).status.success());
+    // The build-script front writes the code all the same.
+    naftiko_codegen::generate_to_file(&spec, dir.join("warn.rs")).unwrap();
+    assert!(dir.join("warn.rs").exists());
+    // The spec as published has no warning.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_naftiko-codegen"))
+        .args(["check", "--deny-warnings"])
+        .arg(workspace().join("specs/billjob.yaml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
