@@ -380,6 +380,27 @@ impl Shape {
         }
     }
 
+    /// Whether the result may be `null`: what is read from an upstream may be missing; an object
+    /// built property by property is always there (unless its own `mapping` misses); a typed
+    /// `value` is `null` when its inputs render as nothing; text `value`s are always there.
+    pub fn may_be_null(&self) -> bool {
+        match &self.kind {
+            ShapeKind::Value(parts) => {
+                !matches!(self.ty, None | Some(Type::String))
+                    && parts.iter().any(|p| matches!(p, ValuePart::Input(_)))
+            }
+            ShapeKind::Object { from, .. } => from.is_some(),
+            // A query that is not singular yields an array, maybe empty; as a scalar, its one
+            // node or null.
+            ShapeKind::Select(p) => {
+                p.singular || matches!(self.ty, Some(t) if !matches!(t, Type::Array | Type::Object))
+            }
+            // An array from a query that is not singular is always there, maybe empty.
+            ShapeKind::Array { from, .. } => from.as_ref().is_none_or(|p| p.singular),
+            ShapeKind::Whole => true,
+        }
+    }
+
     /// The indices of the inputs that `value` templates read.
     pub fn inputs_used(&self, out: &mut Vec<usize>) {
         match &self.kind {

@@ -1394,3 +1394,141 @@ fn a_stdio_mcp_adapter_with_a_port_is_a_warning() {
         warnings(&src)
     );
 }
+
+/// `ITEM` and a consumed `POST /submit` operation `submit` (`operations[2]`) with this
+/// `body:` value, `extra` lines before it.
+fn with_body(body: &str, extra: &str) -> String {
+    spec(
+        &format!(
+            "{ITEM}
+    - name: submit
+      path: /submit
+      operations:
+      - name: submit
+        method: POST
+{extra}        body: {body}"
+        ),
+        &rest(LIST_ROUTE),
+    )
+}
+
+#[test]
+fn every_request_body_kind_is_read_with_its_media_type() {
+    use naftiko_codegen::ir::{Encoding, Escape, TextPart};
+    let body = |b: &str, extra: &str| ok(&with_body(b, extra)).apis[0].operations[2].body.clone();
+    let text = |b: Body| match b {
+        Body::Text(t) => (t.media_type, t.escape, t.parts),
+        other => panic!("{other:?}"),
+    };
+    for (ty, media, escape) in [
+        ("text", "text/plain", Escape::None),
+        ("xml", "application/xml", Escape::Xml),
+        ("sparql", "application/sparql-query", Escape::Sparql),
+        ("binary", "application/octet-stream", Escape::None),
+        (
+            "formUrlEncoded",
+            "application/x-www-form-urlencoded",
+            Escape::Form,
+        ),
+    ] {
+        let (m, e, parts) = text(body(
+            &format!("\n          type: {ty}\n          data: 'a={{{{x}}}}'"),
+            "",
+        ));
+        assert_eq!((m.as_deref(), e), (Some(media), escape), "{ty}");
+        assert_eq!(
+            parts,
+            vec![TextPart::Lit("a=".into()), TextPart::Var(0)],
+            "{ty}"
+        );
+    }
+    // A raw string body is JSON, its values JSON-escaped; a Content-Type header types it.
+    let (m, e, _) = text(body("'{\"n\": \"{{x}}\"}'", ""));
+    assert_eq!((m.as_deref(), e), (Some("application/json"), Escape::Json));
+    let typed = "        inputParameters:\n        - name: content-type\n          in: header\n          value: text/csv\n";
+    let (m, e, _) = text(body("'{{x}}'", typed));
+    assert_eq!((m, e), (None, Escape::None));
+    // Structured data in other encodings, and the published aliases.
+    for (ty, encoding) in [
+        ("yaml", Encoding::Yaml),
+        ("application/cbor", Encoding::Cbor),
+        ("formUrlEncoded", Encoding::Form),
+        ("form", Encoding::Form),
+    ] {
+        let b = body(
+            &format!("\n          type: {ty}\n          data:\n            k: '{{{{x}}}}'"),
+            "",
+        );
+        assert!(
+            matches!(b, Body::Encoded(e, _) if e == encoding),
+            "{ty}: {b:?}"
+        );
+    }
+    for data in [
+        "\n          - name: f\n            value: '{{x}}'\n            filename: a.txt\n            contentType: text/plain",
+        "\n            f: '{{x}}'",
+    ] {
+        let b = body(
+            &format!("\n          type: multipartForm\n          data:{data}"),
+            "",
+        );
+        let Body::Multipart(parts) = b else {
+            panic!("{b:?}")
+        };
+        assert_eq!(parts[0].name, "f");
+        assert_eq!(parts[0].value, vec![TextPart::Var(0)]);
+    }
+    // A variable of a text body is a required parameter; of a structured one, optional.
+    let c = ok(&with_body(
+        "\n          type: xml\n          data: '<a>{{x}}</a>'",
+        "",
+    ));
+    assert!(c.apis[0].operations[2].params[0].required);
+    let c = ok(&with_body(
+        "\n          type: yaml\n          data:\n            a: '{{x}}'",
+        "",
+    ));
+    assert!(!c.apis[0].operations[2].params[0].required);
+}
+
+#[test]
+fn malformed_bodies_are_located_errors() {
+    let cases = [
+        (
+            "\n          type: msgpack\n          data: x",
+            "unknown request body type `msgpack`",
+            "type: msgpack",
+        ),
+        (
+            "\n          type: xml\n          data:\n            a: b",
+            "the `data` of a `xml` body must be a string, found a mapping",
+            "a: b",
+        ),
+        (
+            "\n          type: xml",
+            "missing required key `data` in a `xml` request body",
+            "body:",
+        ),
+        (
+            "\n          type: formUrlEncoded\n          data:\n            a: [1]",
+            "a form field's value must be a string",
+            "a: [1]",
+        ),
+        (
+            "\n          type: multipartForm\n          data:\n          - value: v",
+            "a multipart part needs a `name` and a `value`",
+            "- value: v",
+        ),
+        (
+            "\n          type: multipartForm\n          data:\n          - name: n\n            value: v\n            size: 3",
+            "unknown key `size` in a multipart part",
+            "size: 3",
+        ),
+    ];
+    for (b, message, line) in cases {
+        let s = with_body(b, "");
+        let d = errors(&s);
+        assert!(has(&d, message), "{message}: {d:?}");
+        assert_eq!(d[0].span.start.line, line_of(&s, line), "{message}");
+    }
+}

@@ -20,5 +20,6 @@ pub use naftiko_macros::naftiko_capability;
 pub use axum;
 pub use reqwest;
 pub use rmcp;
+pub use serde;
 pub use serde_json;
 pub use tokio;

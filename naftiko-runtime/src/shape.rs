@@ -189,7 +189,28 @@ impl Eval<'_> {
     fn node(&self, n: &Node, context: &Value, at: &mut String) -> Result<Value, ShapeError> {
         let (v, upstream) = match &n.kind {
             Kind::Whole => (context.clone(), true),
-            Kind::Select(q) => (self.select(*q, context), true),
+            Kind::Select(q) => {
+                let mut v = self.select(*q, context);
+                // A scalar output from a query that may select several nodes: one node is
+                // the value, none is null, several do not fit.
+                let scalar = matches!(
+                    n.ty,
+                    Some(
+                        JsonType::String | JsonType::Integer | JsonType::Number | JsonType::Boolean
+                    )
+                );
+                if scalar
+                    && !q.singular
+                    && let Value::Array(nodes) = &mut v
+                {
+                    match nodes.len() {
+                        0 => v = Value::Null,
+                        1 => v = nodes.pop().unwrap_or(Value::Null),
+                        _ => {}
+                    }
+                }
+                (v, true)
+            }
             Kind::Value(parts) => (self.render(n.ty, parts, at)?, false),
             Kind::Object { from, properties } => {
                 let selected;
@@ -513,6 +534,26 @@ mod tests {
             json!([1])
         );
         assert_eq!(IDS.apply(&json!({}), &[]).unwrap(), json!([]));
+    }
+
+    #[test]
+    fn a_scalar_from_a_query_that_is_not_singular_takes_its_one_node() {
+        static NAME: Output = Output::new(
+            Node {
+                ty: Some(JsonType::String),
+                konst: None,
+                kind: Kind::Select(Query {
+                    path: 0,
+                    singular: false,
+                }),
+            },
+            &["$.items[?@.id == 1].name"],
+        );
+        let one = json!({"items": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]});
+        assert_eq!(NAME.apply(&one, &[]).unwrap(), json!("a"));
+        assert_eq!(NAME.apply(&json!({"items": []}), &[]).unwrap(), Value::Null);
+        let two = json!({"items": [{"id": 1, "name": "a"}, {"id": 1, "name": "b"}]});
+        assert!(NAME.apply(&two, &[]).is_err());
     }
 
     #[test]

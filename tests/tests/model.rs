@@ -362,6 +362,21 @@ fn billjob_expanded_snapshot() {
     assert_snapshot("billjob.expanded.rs", &expanded);
 }
 
+/// A shaped spec's generated code, as a reader sees it: typed results named after the
+/// operation and the property path, the shape trees, the schemas (`tests/specs/shapes.yaml`).
+#[test]
+fn shapes_expanded_snapshot() {
+    let path = crate_dir().join("specs/shapes.yaml");
+    let cap = naftiko_codegen::load(&path, "specs/shapes.yaml")
+        .unwrap_or_else(|e| panic!("specs/shapes.yaml is rejected:\n{e:?}"));
+    let expanded = naftiko_codegen::expand_pretty(&cap, None);
+    assert!(
+        expanded.lines().count() > 100,
+        "the generated code did not parse as a Rust file:\n{expanded}"
+    );
+    assert_snapshot("shapes.expanded.rs", &expanded);
+}
+
 /// The published specs, copied from `shared/corpus` so that a clean checkout has them.
 fn corpus_dir() -> PathBuf {
     crate_dir().join("corpus")

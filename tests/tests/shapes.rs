@@ -97,6 +97,39 @@ async fn several_outputs_are_the_fields_of_one_object_typed_as_declared() {
 }
 
 #[tokio::test]
+async fn typed_results_deserialize_what_the_adapters_answer() {
+    let (upstream, served) = rest().await;
+    upstream.push(Scripted::json(200, &ship("IMO-7", "Vega")));
+    let (_, body) = get(&served, "/ships/IMO-7").await;
+    let typed: shapes_rest::GetShipOutput = serde_json::from_value(body).expect("typed");
+    assert_eq!(typed.imo.as_deref(), Some("IMO-7"));
+    assert_eq!(typed.kind, "ship");
+    assert_eq!(typed.specs.tonnage, Some(52000.0));
+    upstream.push(Scripted::json(200, &ship("IMO-8", "Lyra")));
+    let (_, body) = get(&served, "/ships/IMO-8/summary").await;
+    let typed: shapes_rest::ShipSummaryOutput = serde_json::from_value(body).expect("typed");
+    assert_eq!(typed.built_in, Some(2009));
+    assert_eq!(typed.ports, vec![json!("Oslo"), json!("Kiel")]);
+}
+
+#[tokio::test]
+async fn the_typed_client_returns_the_consumed_operations_declared_outputs() {
+    let upstream = Upstream::start().await;
+    let client = upstreams(&upstream.url()).registry;
+    upstream.push(Scripted::json(200, &ship("IMO-5", "Orion")));
+    let out: registry::GetShipOutput = client.get_ship_output("IMO-5").await.expect("typed");
+    assert_eq!(out.imo.as_deref(), Some("IMO-5"));
+    assert_eq!(out.tonnage, Some(52000.0));
+    // An answer that does not fit is a decode error naming the field, not a panic.
+    upstream.push(Scripted::json(
+        200,
+        &json!({"imo_number": true, "gross_tonnage": "x"}),
+    ));
+    let e = client.get_ship_output("IMO-6").await.expect_err("misfit");
+    assert!(e.to_string().contains("`tonnage` must be a number"), "{e}");
+}
+
+#[tokio::test]
 async fn missing_fields_are_null_and_a_misfit_is_a_502_naming_the_field() {
     let (upstream, served) = rest().await;
     upstream.push(Scripted::json(200, &json!({"imo_number": "IMO-1"})));

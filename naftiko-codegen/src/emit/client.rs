@@ -1,6 +1,6 @@
 //! The typed client of one consumed API.
 
-use super::{arg_ty, docs, ident, method_tokens, owned_ty};
+use super::{Types, arg_ty, docs, ident, method_tokens, owned_ty};
 use crate::ir::{self, Body, In, Part, Segment};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -97,6 +97,13 @@ pub fn api(api: &ir::Api) -> TokenStream {
     ]);
     let ops = api.operations.iter().map(operation);
     let structs = api.operations.iter().filter_map(params_struct);
+    let mut types = Types::default();
+    let typed: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|op| typed_output(api, op, &mut types))
+        .collect();
+    let types = types.into_items();
     quote! {
         #module_doc
         pub mod #module {
@@ -143,11 +150,61 @@ pub fn api(api: &ir::Api) -> TokenStream {
                 }
 
                 #(#ops)*
+                #(#typed)*
             }
 
             #(#structs)*
+            #(#types)*
         }
     }
+}
+
+/// `<op>_output`: the operation's answer as the typed result of its own `outputParameters`,
+/// where they declare a shape.
+fn typed_output(api: &ir::Api, op: &ir::Operation, types: &mut Types) -> Option<TokenStream> {
+    let name = format!("{}_output", op.ident);
+    if api.operations.iter().any(|o| o.ident == name) {
+        return None;
+    }
+    let doc = format!(
+        "The answer of [`Client::{}`] as declared by the operation's `outputParameters`.",
+        op.ident
+    );
+    let ty = types.result(&name, &doc, &op.output)?;
+    let positional: Vec<&ir::Param> = op.params.iter().filter(|p| p.positional()).collect();
+    let args = positional.iter().map(|p| {
+        let a = ident(&p.ident);
+        let t = arg_ty(p.ty);
+        quote! { #a: #t }
+    });
+    let mut forward: Vec<TokenStream> = positional
+        .iter()
+        .map(|p| {
+            let a = ident(&p.ident);
+            quote! { #a }
+        })
+        .collect();
+    let params_arg = has_optional(op).then(|| {
+        let s = ident(&op.params_struct);
+        forward.push(quote! { params });
+        quote! { params: &#s }
+    });
+    let all_args = args.chain(params_arg);
+    let method = ident(&name);
+    let call = ident(&op.ident);
+    let output = super::shape::output(&op.output);
+    let doc = docs(&[Some(&format!(
+        "[`Client::{}`], its answer shaped and typed as the spec's `outputParameters` declare \
+         (an answer that does not fit is [`Error::Decode`], naming where).",
+        op.ident
+    ))]);
+    Some(quote! {
+        #doc
+        pub async fn #method(&self, #(#all_args),*) -> ::core::result::Result<#ty, Error> {
+            static OUTPUT: ::naftiko_runtime::shape::Output = #output;
+            self.#call(#(#forward),*).await?.output(&OUTPUT)
+        }
+    })
 }
 
 fn has_optional(op: &ir::Operation) -> bool {

@@ -1,6 +1,6 @@
 //! The MCP tools of one `mcp` adapter, served by the runtime's rmcp server.
 
-use super::{Answer, answer, bind_inputs, call_client, docs, ident, output_schema};
+use super::{Answer, Types, answer, bind_inputs, call_client, docs, ident, output_schema};
 use crate::ir::{self, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -118,6 +118,16 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
     } else {
         quote! { _upstreams }
     };
+    let mut types = Types::default();
+    for t in &m.tools {
+        let doc = format!(
+            "The result of tool `{}`, as its `outputParameters` declare (its `structuredContent`, \
+             under `result` when it is not an object).",
+            t.call.name
+        );
+        types.result(&format!("{}_output", t.call.ident), &doc, &t.call.output);
+    }
+    let types = types.into_items();
     let args_mut = if m.tools.iter().any(|t| !t.call.inputs.is_empty()) {
         quote! { mut args }
     } else {
@@ -158,6 +168,8 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
                     _ => ::core::result::Result::Err(args.unknown_tool()),
                 }
             }
+
+            #(#types)*
         }
     }
 }

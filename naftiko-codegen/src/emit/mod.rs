@@ -9,6 +9,7 @@ mod openapi;
 mod rest;
 mod shape;
 mod skeleton;
+mod types;
 
 use crate::ir::{self, Type};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -251,6 +252,7 @@ pub(crate) fn answer(call: &ir::Call) -> Answer {
 }
 
 pub(crate) use shape::{output_schema, schema as shape_schema};
+pub(crate) use types::Types;
 
 /// The struct holding one client per consumed API, shared by every adapter.
 pub(crate) fn upstreams(cap: &ir::Capability) -> TokenStream {

@@ -1,6 +1,6 @@
 //! The axum routes of one `rest` adapter.
 
-use super::{Answer, answer, bind_inputs, call_client, docs, ident};
+use super::{Answer, Types, answer, bind_inputs, call_client, docs, ident};
 use crate::ir::{self, Source};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -37,6 +37,20 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
         quote! { .route(#path, #first #(#rest)*) }
     });
     let handlers = r.routes.iter().map(|route| handler(cap, route));
+    let mut types = Types::default();
+    for route in &r.routes {
+        let doc = format!(
+            "What `{} {}` answers on success, as its `outputParameters` declare.",
+            route.method.as_str(),
+            route.path
+        );
+        types.result(
+            &format!("{}_output", route.call.ident),
+            &doc,
+            &route.call.output,
+        );
+    }
+    let types = types.into_items();
     quote! {
         #doc
         pub mod #module {
@@ -53,6 +67,8 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
             }
 
             #(#handlers)*
+
+            #(#types)*
         }
     }
 }

@@ -103,17 +103,9 @@ fn node(s: &Shape, paths: &mut Vec<String>) -> TokenStream {
     quote! { ::naftiko_runtime::shape::Node { ty: #ty, konst: #konst, kind: #kind } }
 }
 
-/// The JSON Schema of what a shape yields. Values read from an upstream may be `null` (a
-/// missing field); a `value` is `null` only when it is typed, not text, and its inputs render
-/// as nothing.
+/// The JSON Schema of what a shape yields (`null` allowed where [`Shape::may_be_null`]).
 pub(crate) fn schema(s: &Shape) -> Value {
-    let nullable = match &s.kind {
-        ShapeKind::Value(parts) => {
-            !matches!(s.ty, None | Some(Type::String))
-                && parts.iter().any(|p| matches!(p, ValuePart::Input(_)))
-        }
-        _ => true,
-    };
+    let nullable = s.may_be_null();
     let mut out = match &s.kind {
         ShapeKind::Object { properties, .. } => {
             let mut props = Map::new();

@@ -207,6 +207,19 @@ fn shape(o: &spec::Output, scope: &Scope<'_>, d: &mut Ctxt) -> Shape {
                         .with_help("e.g. `mapping: $.id`, or `value: \"{{input}}\"`"),
                     );
                 }
+                if let (Some(p), Some(m), true) = (&from, &o.mapping, scalar)
+                    && !p.singular
+                {
+                    d.warn(
+                        m.span,
+                        format!(
+                            "`{}` may select several nodes, but this output is of `type: {}`: \
+                             one node is the value, none is null, several are an error at run time",
+                            p.text,
+                            ty.map_or("?", Type::as_str)
+                        ),
+                    );
+                }
                 from.map_or(ShapeKind::Whole, ShapeKind::Select)
             }
         }

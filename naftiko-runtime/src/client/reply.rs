@@ -73,6 +73,27 @@ impl Reply {
         }
     }
 
+    /// The answer shaped as the consumed operation's `outputParameters` declare, as the typed
+    /// result `T` generated for them. A body that does not fit is [`super::Error::Decode`],
+    /// naming where.
+    pub fn output<T: serde::de::DeserializeOwned>(
+        self,
+        output: &crate::shape::Output,
+    ) -> Result<T, super::Error> {
+        let (operation, status) = (self.operation, self.status);
+        let decode = |detail: String| super::Error::Decode {
+            operation,
+            status,
+            format: "json",
+            detail,
+        };
+        let value = self.try_into_json()?;
+        let shaped = output
+            .apply(&value, &[])
+            .map_err(|e| decode(e.to_string()))?;
+        serde_json::from_value(shaped).map_err(|e| decode(e.to_string()))
+    }
+
     /// The body exactly as the upstream sent it (`null` for an empty body), or the JSON text
     /// of its conversion when the operation declares another `outputRawFormat`.
     pub fn raw(&self) -> &Bytes {
