@@ -1507,7 +1507,7 @@ fn malformed_bodies_are_located_errors() {
         (
             "\n          type: xml",
             "missing required key `data` in a `xml` request body",
-            "body:",
+            "type: xml",
         ),
         (
             "\n          type: formUrlEncoded\n          data:\n            a: [1]",
