@@ -39,8 +39,21 @@
 //!   case-insensitively is a path input (`{orgid}` ← `rest.orgId`). A consumed parameter no
 //!   `with` entry feeds passes through from a same-named declared input, required or optional;
 //!   a required one nothing can feed is an error, a declared input that feeds nothing a warning.
-//! - `mapping: $.` returns the upstream JSON unchanged; other mappings are RFC 9535 JSONPath,
-//!   parsed at compile time.
+//! - Outputs (`outputParameters`) shape the upstream's raw answer, as the reference engine does
+//!   (a consumed operation's own outputs type the client's `<op>_output`, not the adapters).
+//!   None, or the universal `type: object, mapping: $.`, pass the answer on byte for byte. One
+//!   output is the result; several are the fields of one object under their `name`s. A
+//!   `mapping` is RFC 9535 JSONPath, parsed at compile time, from the context: the answer at the
+//!   top, each element for an array's `items`, the node an object's own `mapping` selects. An
+//!   object without `mapping` reads its `properties` from its parent's context (recursively). A
+//!   singular query yields its node or `null`, any other an array (a scalar output takes its one
+//!   node). `value` is text with `{{input}}` templates, typed by `type`; `const` is the one value
+//!   allowed. A declared `type` is checked at run time: `null` always fits, lossless conversions
+//!   are made (`"2009"` → `2009`), anything else is a 502 / `isError` naming the field. Without
+//!   `call`, outputs with `value`s answer on their own (mock mode), as an object keyed by name.
+//!   A declared shape is a type: a serde struct per object (`GetShipOutput`), the MCP tool's
+//!   `outputSchema` (its `structuredContent` is the result, under `result` when not an object)
+//!   and the response schema in `/openapi.json`.
 //! - An operation-level `path:` is used as it is when it begins with its resource's path segment
 //!   by segment, and appended to it otherwise (`/{id}` under `/contact` is `/contact/{id}`); a
 //!   warning states the resolved path. A path without a leading `/` is relative to the base URI. Names that are not Rust identifiers (`type`, `$filter`) or that
