@@ -30,6 +30,27 @@
 //!   feeds it; a `with` entry cannot also feed it). A parameter without `in` whose name is a
 //!   placeholder of the path is a path parameter (warning); any other missing `in` is an error.
 //!   One `in: body` parameter is the whole JSON body; several are the fields of one object.
+//! - A consumed operation's `body:` builds the request body from text and `{{x}}` variables,
+//!   each an `in: body` parameter (declared, or an implicit string fed by the exposed input `x`):
+//!   `json` (an object, array or string; the default); `text`, `xml`, `sparql` (a string sent
+//!   as `text/plain`, `application/xml`, `application/sparql-query`; inserted values are
+//!   XML-escaped in `xml`, escaped as a string literal's content in `sparql`);
+//!   `formUrlEncoded` (an object of string fields, or a pre-encoded string whose inserted values
+//!   are form-encoded); `multipartForm` (parts with `name`, `value`, optional `filename` and
+//!   `contentType`; a fresh boundary per request); a raw string (sent as `application/json` with
+//!   inserted values JSON-escaped, or as written when an `in: header` `Content-Type` parameter
+//!   types it); and the published `form`, `multipart` (a mapping of fields), `yaml` (the data
+//!   as JSON text, which is YAML), `application/cbor` (RFC 8949) and `binary` (a string, sent
+//!   as `application/octet-stream`). A variable of a text body is required; in a structured
+//!   body or a part, an absent optional one leaves its field or part out. A bind inside a body
+//!   is not supported yet; an unknown `type` or misshapen `data` is an error.
+//! - `outputRawFormat` says what the upstream answers: `json` (default), `xml`, `yaml`, `csv`,
+//!   `tsv`, `psv`, `html` (tables, scoped by the CSS selector in `outputSchema`), `markdown`
+//!   (front matter, tables, and sections filtered by the heading prefix in `outputSchema`),
+//!   `text` (one string) or `binary` (`{"mimeType", "data"}` in base64). The client converts the
+//!   answer to JSON before any output mapping (the shapes are documented in
+//!   `naftiko_runtime::convert`); a body that does not parse is a 502 / `isError` naming the
+//!   format. `avro` and `protobuf` need a schema compiler: not supported yet.
 //! - In `with`, `rest.X`, `tools.X`, `<adapter-namespace>.X` and `{{X}}` reference the exposed
 //!   input `X`, whatever characters `X` has (`rest.$filter`, `tools.X-Request-Id`); other values
 //!   are constants. A value with one of those prefixes is never sent as text: a reference to
