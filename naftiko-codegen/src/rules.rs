@@ -4,9 +4,7 @@
 //!
 //! Rules on constructs this generator does not read yet (aggregates, steps, exposed
 //! `authentication`, control and skill adapters, imported consumes) are left out: those
-//! constructs are reported as not supported wherever they appear. The consumed-resource rule
-//! `naftiko-consumed-resource-no-query-in-path` is stricter here: a query string in a consumed
-//! path is reported as not supported (it has no meaning yet), see `resolve::operation`.
+//! constructs are reported as not supported wherever they appear.
 
 use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::yaml::{Kind, Node};
@@ -31,6 +29,9 @@ pub fn check(root: &Node, d: &mut Ctxt) {
         markdown(get(c, "description"), d);
         if let Some(uri) = get(c, "baseUri").filter(|u| u.as_str().is_some()) {
             base_uri(uri, d);
+        }
+        for r in items(get(c, "resources")) {
+            consumed_path_query(r, d);
         }
     }
     for e in items(get(cap, "exposes")) {
@@ -205,6 +206,23 @@ fn stdio_listens_nowhere(mcp: &Node, d: &mut Ctxt) {
                 ),
             );
         }
+    }
+}
+
+/// `naftiko-consumed-resource-no-query-in-path` (warn).
+fn consumed_path_query(resource: &Node, d: &mut Ctxt) {
+    if let Some(path) = get(resource, "path")
+        && let Some(text) = path.as_str()
+        && text.contains('?')
+    {
+        warn(
+            d,
+            path.span,
+            "naftiko-consumed-resource-no-query-in-path",
+            format!(
+                "the consumed path `{text}` has a query string: declare query parameters with `in: query` instead"
+            ),
+        );
     }
 }
 

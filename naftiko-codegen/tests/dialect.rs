@@ -1162,6 +1162,12 @@ fn a_declared_input_that_feeds_nothing_is_a_warning() {
         })
         .unwrap_or_else(|| panic!("{w:?}"));
     assert_eq!(unused.span.start.line, line_of(&src, "name: unused"));
+    // An input that an output's `value` reads is used.
+    let read = format!(
+        "{tool}\n      outputParameters:\n      - name: note\n        type: string\n        value: 'by {{{{unused}}}}'\n      - name: items\n        type: object\n        mapping: $."
+    );
+    let w = warnings(&spec(ITEM, &mcp(&read)));
+    assert!(w.iter().all(|w| !w.message.contains("feeds no")), "{w:?}");
 }
 
 #[test]
@@ -1531,4 +1537,25 @@ fn malformed_bodies_are_located_errors() {
         assert!(has(&d, message), "{message}: {d:?}");
         assert_eq!(d[0].span.start.line, line_of(&s, line), "{message}");
     }
+}
+
+#[test]
+fn a_query_string_in_a_consumed_path_breaks_a_rule_of_the_ruleset() {
+    // The rule alone (what the resolver makes of the query string is tested on its own).
+    let src = spec(
+        &ITEM.replacen("/orgs/{orgId}/items", "/orgs/{orgId}/items?format=json", 1),
+        &rest(LIST_ROUTE),
+    );
+    let root = naftiko_codegen::yaml::parse(&src).unwrap();
+    let mut cx = naftiko_codegen::diag::Ctxt::new();
+    naftiko_codegen::rules::check(&root, &mut cx);
+    let w = cx.check().unwrap();
+    let rule = w
+        .iter()
+        .find(|w| {
+            w.message
+                .contains("(naftiko-consumed-resource-no-query-in-path)")
+        })
+        .unwrap_or_else(|| panic!("{w:?}"));
+    assert_eq!(rule.span.start.line, line_of(&src, "items?format=json"));
 }

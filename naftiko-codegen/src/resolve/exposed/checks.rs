@@ -51,7 +51,7 @@ impl Feeding<'_> {
     /// Step 6: a declared input that feeds nothing is a warning: it works, but it is dropped.
     /// (After an unresolved reference the input may well be what it meant: that error is
     /// enough.)
-    pub(super) fn check_declared_inputs_feed(&self, name: &str, d: &mut Ctxt) {
+    pub(super) fn check_declared_inputs_feed(&self, name: &str, read: &[usize], d: &mut Ctxt) {
         let unresolved_refs = self
             .args
             .iter()
@@ -61,14 +61,14 @@ impl Feeding<'_> {
             return;
         };
         for (n, i) in self.inputs.iter().enumerate() {
-            if i.source == Source::Path || self.args.contains(&Arg::Input(n)) {
+            if i.source == Source::Path || self.args.contains(&Arg::Input(n)) || read.contains(&n) {
                 continue;
             }
             if let Some(p) = declared.iter().find(|p| p.name.v == i.name) {
                 d.warn(
                     p.name.span,
                     format!(
-                        "input `{}` of `{name}` feeds no parameter of `{}`: its value is ignored",
+                        "input `{}` of `{name}` feeds no parameter of `{}` and no output: its value is ignored",
                         i.name,
                         self.target()
                     ),

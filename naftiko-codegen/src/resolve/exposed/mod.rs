@@ -55,14 +55,17 @@ pub(in crate::resolve) fn resolve_exposed_call(
     f.feed_from_own_values(e.span, d);
     f.pass_through(call.span, d);
     f.type_inputs(e.span, d);
-    f.check_declared_inputs_feed(name, d);
     f.check_path_variables_feed(name, e.span, d);
-    let (inputs, args) = f.finish();
     let scope = Scope {
-        inputs: &inputs,
+        inputs: &f.inputs,
         prefixes: &ex.prefixes,
     };
     let output = resolve_output(&e.outputs, &scope, false, d);
+    // Inputs that output `value`s read are used even when they feed no parameter.
+    let mut read_by_output = Vec::new();
+    output.inputs_used(&mut read_by_output);
+    f.check_declared_inputs_feed(name, &read_by_output, d);
+    let (inputs, args) = f.finish();
     Some(ir::Call {
         name: name.to_string(),
         ident,
