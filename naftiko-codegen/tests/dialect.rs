@@ -1559,3 +1559,42 @@ fn a_query_string_in_a_consumed_path_breaks_a_rule_of_the_ruleset() {
         .unwrap_or_else(|| panic!("{w:?}"));
     assert_eq!(rule.span.start.line, line_of(&src, "items?format=json"));
 }
+
+#[test]
+fn a_query_string_in_a_resource_path_is_fixed_query_parameters() {
+    let with_path =
+        |path: &str| ITEM.replace("path: /orgs/{orgId}/items", &format!("path: {path}"));
+    let c = ok(&spec(
+        &with_path("/orgs/{orgId}/items?format=json&q=a+b%21"),
+        &rest(LIST_ROUTE),
+    ));
+    let op = &c.apis[0].operations[0];
+    assert_eq!(op.path, "/orgs/{orgId}/items");
+    let fixed: Vec<(&str, In, String)> = op
+        .params
+        .iter()
+        .filter_map(|p| Some((p.name.as_str(), p.location, p.fixed.as_ref()?.literal())))
+        .collect();
+    assert_eq!(
+        fixed,
+        [
+            ("format", In::Query, "json".into()),
+            ("q", In::Query, "a b!".into())
+        ]
+    );
+    let s = spec(
+        &with_path("/orgs/{orgId}/items?pageSize=5"),
+        &rest(LIST_ROUTE),
+    );
+    assert!(has(
+        &errors(&s),
+        "query parameter `pageSize` is both in the resource path's query string and declared"
+    ));
+    let s = spec(&with_path("/orgs/{orgId}/items?id={id}"), &rest(LIST_ROUTE));
+    let d = errors(&s);
+    assert!(
+        has(&d, "a placeholder in a resource path's query string"),
+        "{d:?}"
+    );
+    assert_eq!(d[0].span.start.line, line_of(&s, "items?id="));
+}

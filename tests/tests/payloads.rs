@@ -8,6 +8,9 @@ use naftiko_tests::{Recorded, Scripted, Served, Upstream, serve};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+// The spec keeps query strings in consumed paths on purpose, to test how they are sent; the
+// Naftiko ruleset warns about them (as deprecation notes at the macro call).
+#[allow(deprecated)]
 mod generated {
     naftiko_runtime::naftiko_capability!("specs/payloads.yaml");
 }
@@ -540,4 +543,23 @@ async fn rest_inputs_fill_xml_form_and_multipart_bodies() {
              Content-Type: text/plain\r\n\r\nnotes: c\r\n--{b}--\r\n"
         )
     );
+}
+
+#[tokio::test]
+async fn a_query_string_in_a_resource_path_is_sent_with_the_other_parameters() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(ok_json());
+    let c = client(&upstream);
+    c.lookup(&fleet::LookupParams { page: Some(2) })
+        .await
+        .expect("lookup");
+    c.lookup(&fleet::LookupParams::default())
+        .await
+        .expect("lookup");
+    c.stats().await.expect("stats");
+    let r = upstream.requests();
+    assert_eq!(r[0].target, "/api/lookup?page=2&format=json&sort=name+asc");
+    assert_eq!(r[1].target, "/api/lookup?format=json&sort=name+asc");
+    // Relative to a base URI that names a script (`.../api.php?action=...`).
+    assert_eq!(r[2].target, "/api?action=GetStats");
 }

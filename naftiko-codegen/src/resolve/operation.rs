@@ -59,12 +59,13 @@ pub(super) fn resolve_operation(
     idents: &mut Names,
     d: &mut Ctxt,
 ) -> ir::Operation {
-    if path.v.contains('?') {
-        d.unsupported(path.span, "a query string in a resource path");
-    }
+    // A query string in the path (`/search?format=json`, `?action=GetClients` under a base URI
+    // ending in `api.php`) is a set of fixed query parameters.
+    let (path, path_query) = split_query(path, d);
+    let path = &path;
     // A relative path (`users/me`) is read as relative to the base URI: `/users/me`.
     let absolute;
-    let path = if path.v.starts_with('/') {
+    let path = if path.v.starts_with('/') || (path.v.is_empty() && !path_query.is_empty()) {
         path
     } else {
         absolute = S::new(format!("/{}", path.v), path.span);
@@ -86,6 +87,28 @@ pub(super) fn resolve_operation(
         namespaces,
         d,
     );
+    for (name, value) in path_query {
+        if params
+            .iter()
+            .any(|p| p.location == In::Query && p.name == name)
+        {
+            d.error(
+                op.span,
+                format!("query parameter `{name}` is both in the resource path's query string and declared"),
+            );
+            continue;
+        }
+        params.push(ir::Param {
+            ident: fields.claim(&snake_case(&name)),
+            name,
+            location: In::Query,
+            ty: Type::String,
+            required: false,
+            description: None,
+            fixed: Some(Template(vec![ir::Part::Lit(value)])),
+            default_input: None,
+        });
+    }
     // The consumed operation's own outputs (`value: $.result`): the typed client's output.
     let no_inputs = Scope {
         inputs: &[],
@@ -107,6 +130,53 @@ pub(super) fn resolve_operation(
         output,
         raw_format: op.raw_format.clone(),
     }
+}
+
+/// The path without its query string, and the query's pairs, percent-decoded (they are
+/// encoded again when sent). A placeholder in the query is not supported.
+fn split_query(path: &S<String>, d: &mut Ctxt) -> (S<String>, Vec<(String, String)>) {
+    let Some((p, query)) = path.v.split_once('?') else {
+        return (path.clone(), Vec::new());
+    };
+    if query.contains('{') {
+        d.unsupported(
+            path.span,
+            "a placeholder in a resource path's query string (declare an `in: query` parameter)",
+        );
+    }
+    let pairs = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !query.contains('{'))
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (form_decode(k), form_decode(v))
+        })
+        .collect();
+    (S::new(p.to_string(), path.span), pairs)
+}
+
+/// `+` is a space and `%XX` a byte, as in `application/x-www-form-urlencoded`; anything else,
+/// a malformed escape included, is kept as it is.
+fn form_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Step 1: the declared parameters, each with a location, once per (name, location). A
