@@ -3,8 +3,14 @@
 //! (`tests/specs/payloads.yaml`).
 
 use naftiko_runtime::client::Error;
+use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::reqwest;
-use naftiko_tests::{Recorded, Scripted, Served, Upstream, serve};
+use naftiko_runtime::serve::CancellationToken;
+use naftiko_tests::{Recorded, Scripted, Served, Upstream, serve, serve_with};
+use rmcp::ServiceExt;
+use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, object};
+use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -14,7 +20,7 @@ use std::time::Duration;
 mod generated {
     naftiko_runtime::naftiko_capability!("specs/payloads.yaml");
 }
-use generated::{Upstreams, fleet, payloads_rest};
+use generated::{Upstreams, fleet, payloads_mcp, payloads_rest};
 
 fn client(upstream: &Upstream) -> fleet::Client {
     fleet::Client::builder()
@@ -562,4 +568,74 @@ async fn a_query_string_in_a_resource_path_is_sent_with_the_other_parameters() {
     assert_eq!(r[1].target, "/api/lookup?format=json&sort=name+asc");
     // Relative to a base URI that names a script (`.../api.php?action=...`).
     assert_eq!(r[2].target, "/api?action=GetStats");
+}
+
+// ---------------------------------------------------------------------------------------------
+// MCP
+// ---------------------------------------------------------------------------------------------
+
+type McpClient = RunningService<RoleClient, ClientConfig>;
+
+async fn mcp() -> (Upstream, Served, McpClient) {
+    let upstream = Upstream::start().await;
+    let stop = CancellationToken::new();
+    let router = naftiko_runtime::mcp::router(
+        payloads_mcp::server(Upstreams {
+            fleet: client(&upstream),
+        }),
+        &HttpOptions::default(),
+        stop.child_token(),
+    );
+    let served = serve_with(stop, router).await;
+    let client = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_uri(format!(
+            "{}/mcp",
+            served.url()
+        )))
+        .await
+        .expect("initialize");
+    (upstream, served, client)
+}
+
+async fn call(client: &McpClient, tool: &str, args: Value) -> CallToolResult {
+    client
+        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
+        .await
+        .unwrap_or_else(|e| panic!("{tool}: {e}"))
+}
+
+fn text_of(r: &CallToolResult) -> String {
+    r.content
+        .iter()
+        .filter_map(|c| c.as_text())
+        .map(|t| t.text.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn mcp_tools_map_xml_answers_and_report_undecodable_ones_as_is_error() {
+    let (upstream, _served, client) = mcp().await;
+    upstream.push(Scripted::raw(200, "application/xml", SHIPS_XML));
+    let r = call(&client, "ships", json!({})).await;
+    assert_eq!(r.is_error, Some(false), "{r:?}");
+    let text: Value = serde_json::from_str(&text_of(&r)).expect("JSON text");
+    assert_eq!(text[0]["name"], "Ever Given");
+    assert_eq!(text[1]["imo"], "9811000");
+
+    upstream.push(Scripted::raw(200, "application/xml", "<fleet><ship>"));
+    let r = call(&client, "ships", json!({})).await;
+    assert_eq!(r.is_error, Some(true), "{r:?}");
+    assert!(text_of(&r).contains("not valid xml"), "{r:?}");
+
+    upstream.push(ok_json());
+    let r = call(&client, "new-ship", json!({"name": "Jo & Co", "imo": "7"})).await;
+    assert_eq!(r.is_error, Some(false), "{r:?}");
+    let sent = upstream.requests();
+    assert_sent(
+        &sent[2],
+        "POST",
+        "/api/submit",
+        "application/xml",
+        b"<ship name=\"Jo &amp; Co\"><imo>7</imo></ship>",
+    );
 }
