@@ -265,7 +265,10 @@ impl JsonTemplate {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TextPart {
     Lit(String),
+    /// The value of parameter `i`.
     Var(usize),
+    /// The value of this environment variable (a bind), read when the client is built.
+    Env(String),
 }
 
 /// Where an exposed input comes from in the exposed request.

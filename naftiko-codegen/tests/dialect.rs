@@ -1598,3 +1598,27 @@ fn a_query_string_in_a_resource_path_is_fixed_query_parameters() {
     );
     assert_eq!(d[0].span.start.line, line_of(&s, "items?id="));
 }
+
+#[test]
+fn a_bind_in_a_body_template_is_read_from_the_environment() {
+    use naftiko_codegen::ir::TextPart;
+    let c = ok(&with_body(
+        "\n          type: xml\n          data: '<k>{{env.TOKEN}}</k><n>{{TOKEN}}</n>'",
+        "",
+    ));
+    let Body::Text(t) = &c.apis[0].operations[2].body else {
+        panic!()
+    };
+    assert_eq!(
+        t.parts,
+        vec![
+            TextPart::Lit("<k>".into()),
+            TextPart::Env("API_TOKEN".into()),
+            TextPart::Lit("</k><n>".into()),
+            TextPart::Env("API_TOKEN".into()),
+            TextPart::Lit("</n>".into()),
+        ]
+    );
+    // Not a parameter: nothing has to feed it.
+    assert!(c.apis[0].operations[2].params.is_empty());
+}

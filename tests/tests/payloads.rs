@@ -22,9 +22,13 @@ mod generated {
 }
 use generated::{Upstreams, fleet, payloads_mcp, payloads_rest};
 
+/// The value of the bind `CLIENT_SECRET` (environment variable `PAYLOADS_CLIENT_SECRET`).
+const SECRET: &str = "s3cr&t <x>";
+
 fn client(upstream: &Upstream) -> fleet::Client {
     fleet::Client::builder()
         .base_uri(format!("{}/api", upstream.url()))
+        .var("PAYLOADS_CLIENT_SECRET", SECRET)
         .env_source(|_| None)
         .timeout(Duration::from_secs(10))
         .build()
@@ -637,5 +641,46 @@ async fn mcp_tools_map_xml_answers_and_report_undecodable_ones_as_is_error() {
         "/api/submit",
         "application/xml",
         b"<ship name=\"Jo &amp; Co\"><imo>7</imo></ship>",
+    );
+}
+
+#[tokio::test]
+async fn binds_in_body_templates_are_read_when_the_client_is_built() {
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(ok_json());
+    let c = client(&upstream);
+    c.post_secret_form(&fleet::PostSecretFormParams {
+        client_id: Some("app".into()),
+    })
+    .await
+    .expect("form");
+    c.post_secret_xml().await.expect("xml");
+    c.post_secret_json().await.expect("json");
+    let r = upstream.requests();
+    assert_sent(
+        &r[0],
+        "POST",
+        "/api/submit",
+        "application/x-www-form-urlencoded",
+        b"client_id=app&client_secret=s3cr%26t+%3Cx%3E",
+    );
+    assert_sent(
+        &r[1],
+        "POST",
+        "/api/submit",
+        "application/xml",
+        b"<auth secret=\"s3cr&amp;t &lt;x&gt;\"/>",
+    );
+    assert_eq!(r[2].json(), json!({"secret": "key s3cr&t <x>"}));
+
+    // A bound variable that is not set is a start-up error naming it, never an empty value.
+    let err = fleet::Client::builder()
+        .base_uri(format!("{}/api", upstream.url()))
+        .env_source(|_| None)
+        .build()
+        .expect_err("no secret");
+    assert!(
+        matches!(&err, naftiko_runtime::client::ConfigError::MissingVar(v) if v == "PAYLOADS_CLIENT_SECRET"),
+        "{err}"
     );
 }

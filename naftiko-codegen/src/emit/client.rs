@@ -57,6 +57,39 @@ fn env_vars(api: &ir::Api) -> Vec<String> {
     vars
 }
 
+/// The environment variables the operations' body templates read (`{{VAR}}`), in order.
+fn body_env_vars(api: &ir::Api) -> Vec<String> {
+    fn collect(parts: &[ir::TextPart], out: &mut Vec<String>) {
+        for p in parts {
+            if let ir::TextPart::Env(v) = p
+                && !out.contains(v)
+            {
+                out.push(v.clone());
+            }
+        }
+    }
+    fn collect_json(t: &ir::JsonTemplate, out: &mut Vec<String>) {
+        match t {
+            ir::JsonTemplate::Value(_) | ir::JsonTemplate::Var(_) => {}
+            ir::JsonTemplate::Text(parts) => collect(parts, out),
+            ir::JsonTemplate::Array(items) => items.iter().for_each(|t| collect_json(t, out)),
+            ir::JsonTemplate::Object(entries) => {
+                entries.iter().for_each(|(_, t)| collect_json(t, out));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for op in &api.operations {
+        match &op.body {
+            Body::None | Body::Whole(_) | Body::Fields(_) => {}
+            Body::Template(t) | Body::Encoded(_, t) => collect_json(t, &mut out),
+            Body::Text(t) => collect(&t.parts, &mut out),
+            Body::Multipart(parts) => parts.iter().for_each(|p| collect(&p.value, &mut out)),
+        }
+    }
+    out
+}
+
 pub fn api(api: &ir::Api) -> TokenStream {
     let module = ident(&api.module);
     let ns = &api.namespace;
@@ -77,7 +110,16 @@ pub fn api(api: &ir::Api) -> TokenStream {
         let value = parts(&f.value);
         quote! { ::naftiko_runtime::client::FixedSpec { name: #name, in_query: #in_query, value: #value } }
     });
-    let vars = env_vars(api);
+    let body_vars = body_env_vars(api);
+    let body_env = (!body_vars.is_empty()).then(|| {
+        quote! { const BODY_ENV: &'static [&'static str] = &[#(#body_vars),*]; }
+    });
+    let mut vars = env_vars(api);
+    for v in body_vars {
+        if !vars.contains(&v) {
+            vars.push(v);
+        }
+    }
     let from_env_doc = if vars.is_empty() {
         " A client with the spec's defaults.".to_string()
     } else {
@@ -128,6 +170,7 @@ pub fn api(api: &ir::Api) -> TokenStream {
 
             impl ::naftiko_runtime::client::Api for Client {
                 const SPEC: &'static ::naftiko_runtime::client::ApiSpec = &SPEC;
+                #body_env
                 fn from_http(http: ::naftiko_runtime::client::HttpClient) -> Self {
                     Client(http)
                 }
@@ -325,7 +368,7 @@ fn operation(op: &ir::Operation) -> TokenStream {
             let vars = body_vars(op);
             quote! {
                 static BODY: ::naftiko_runtime::client::JsonTemplate = #tree;
-                req.json(&BODY.fill(&[#(#vars),*]));
+                req.json_template(&BODY, &[#(#vars),*]);
             }
         }
         Body::Encoded(encoding, t) => {
@@ -338,7 +381,7 @@ fn operation(op: &ir::Operation) -> TokenStream {
             };
             quote! {
                 static BODY: ::naftiko_runtime::client::JsonTemplate = #tree;
-                req.encoded(::naftiko_runtime::client::Encoding::#encoding, &BODY.fill(&[#(#vars),*]));
+                req.encoded(::naftiko_runtime::client::Encoding::#encoding, &BODY, &[#(#vars),*]);
             }
         }
         Body::Text(t) => {
@@ -496,6 +539,7 @@ fn text_parts(parts: &[ir::TextPart]) -> TokenStream {
     let parts = parts.iter().map(|p| match p {
         ir::TextPart::Lit(s) => quote! { ::naftiko_runtime::client::TextPart::Lit(#s) },
         ir::TextPart::Var(i) => quote! { ::naftiko_runtime::client::TextPart::Var(#i) },
+        ir::TextPart::Env(v) => quote! { ::naftiko_runtime::client::TextPart::Env(#v) },
     });
     quote! { &[#(#parts),*] }
 }

@@ -145,15 +145,16 @@ pub(super) fn operation_body(
 }
 
 impl Vars<'_, '_> {
-    /// The parameter a template's `{{text}}` names. Each `{{x}}` (`{{tools.x}}`, `{{rest.x}}`,
+    /// What a template's `{{text}}` names: a bind (`{{VAR}}`, `{{env.VAR}}`), or a parameter.
+    /// Each `{{x}}` (`{{tools.x}}`, `{{rest.x}}`,
     /// ...) is a body parameter `x` of the operation: a declared `in: body` parameter of that
     /// name, or an implicit string one (required in a text body, where a hole has no meaning;
     /// optional in a structured one, where its field is left out), fed by default from the
     /// exposed input `x`.
-    fn var(&mut self, text: &str, span: crate::diag::Span, required: bool) -> Option<usize> {
-        if bind_ref(self.binds, text).is_some() {
-            self.d.unsupported(span, "a bind inside a `body` template");
-            return None;
+    fn var(&mut self, text: &str, span: crate::diag::Span, required: bool) -> Option<ir::TextPart> {
+        // `{{VAR}}` / `{{env.VAR}}`: a bind, read from the environment when the client is built.
+        if let Some(var) = bind_ref(self.binds, text) {
+            return Some(ir::TextPart::Env(var));
         }
         // `{{tools.x}}` names the input `x`; any other `{{ns.x}}` must be a bind.
         let name = match text.split_once('.') {
@@ -187,7 +188,7 @@ impl Vars<'_, '_> {
         self.params[i]
             .default_input
             .get_or_insert_with(|| name.to_string());
-        Some(i)
+        Some(ir::TextPart::Var(i))
     }
 
     /// A string with `{{x}}` variables as text parts.
@@ -203,8 +204,8 @@ impl Vars<'_, '_> {
         for (is_ref, text, span) in parts {
             if !is_ref {
                 out.push(ir::TextPart::Lit(text));
-            } else if let Some(i) = self.var(&text, span, required) {
-                out.push(ir::TextPart::Var(i));
+            } else if let Some(part) = self.var(&text, span, required) {
+                out.push(part);
             }
         }
         out

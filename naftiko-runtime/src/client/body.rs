@@ -3,7 +3,7 @@
 //! (`yaml`, `application/cbor`, `formUrlEncoded`) and `multipart/form-data`.
 
 use super::params::{ParamValue, form_encode};
-use super::template::TextPart;
+use super::template::{TextPart, env_value};
 use serde_json::Value;
 
 /// How a structured body template is put on the wire.
@@ -61,10 +61,17 @@ fn text_of(v: &Value) -> String {
 impl TextBody {
     /// The body for these parameter values; an absent (optional) value is empty text.
     pub fn fill(&self, vars: &[Option<Value>]) -> String {
+        self.fill_env(vars, &[])
+    }
+
+    /// The body for these parameter values and bound environment variables (escaped like
+    /// parameter values).
+    pub fn fill_env(&self, vars: &[Option<Value>], env: &[(&'static str, String)]) -> String {
         let mut out = String::new();
         for p in self.parts {
             match p {
                 TextPart::Lit(s) => out.push_str(s),
+                TextPart::Env(name) => escape_into(&mut out, env_value(env, name), self.escape),
                 TextPart::Var(i) => {
                     if let Some(v) = vars.get(*i).and_then(Option::as_ref) {
                         escape_into(&mut out, &text_of(v), self.escape);
@@ -226,6 +233,7 @@ fn disposition_param(out: &mut Vec<u8>, key: &str, value: &str) {
 pub(super) fn multipart(
     parts: &[MultipartPart],
     vars: &[Option<Value>],
+    env: &[(&'static str, String)],
     boundary: &str,
 ) -> Vec<u8> {
     let mut out = Vec::new();
@@ -234,6 +242,7 @@ pub(super) fn multipart(
         for piece in p.value {
             match piece {
                 TextPart::Lit(s) => value.push_str(s),
+                TextPart::Env(name) => value.push_str(env_value(env, name)),
                 TextPart::Var(i) => match vars.get(*i).and_then(Option::as_ref) {
                     Some(v) => value.push_str(&text_of(v)),
                     None => continue 'parts,
@@ -356,7 +365,7 @@ mod tests {
                 value: &[TextPart::Lit("hello "), TextPart::Var(0)],
             },
         ];
-        let body = multipart(PARTS, &[Some(json!("a cat")), None], "B");
+        let body = multipart(PARTS, &[Some(json!("a cat")), None], &[], "B");
         assert_eq!(
             String::from_utf8(body).expect("utf-8"),
             "--B\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na cat\r\n\

@@ -186,6 +186,10 @@ impl<T: Api> Builder<T> {
                 reason: "expected an http(s) URL without query or fragment".into(),
             });
         }
+        let body_env = T::BODY_ENV
+            .iter()
+            .map(|name| Ok((*name, self.value(&[Part::Env(name)])?)))
+            .collect::<Result<Vec<_>, ConfigError>>()?;
         let mut headers = HeaderMap::new();
         let mut query = Vec::new();
         match spec.auth {
@@ -278,6 +282,7 @@ impl<T: Api> Builder<T> {
                 connections: tokio::sync::Semaphore::new(self.max_connections),
                 max_url_bytes: self.max_url_bytes,
                 namespace: spec.namespace,
+                body_env,
             }),
         }))
     }

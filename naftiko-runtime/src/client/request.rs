@@ -6,6 +6,7 @@ use super::error::{Error, hyper_error, transport_error};
 use super::params::{ParamValue, SEGMENT, form_encode};
 use super::reply::Reply;
 use super::retry;
+use super::template::JsonTemplate;
 use crate::convert::Format;
 use axum::http::{self, HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use bytes::Bytes;
@@ -69,6 +70,8 @@ pub(super) struct Inner {
     pub(super) connections: tokio::sync::Semaphore,
     pub(super) max_url_bytes: usize,
     pub(super) namespace: &'static str,
+    /// The environment variables request bodies read (`Api::BODY_ENV`), with their values.
+    pub(super) body_env: Vec<(&'static str, String)>,
 }
 
 impl HttpClient {
@@ -206,9 +209,23 @@ impl Request<'_> {
         self
     }
 
-    /// Sets a body of structured data in another encoding (YAML, CBOR, a form).
-    pub fn encoded(&mut self, encoding: Encoding, body: &Value) -> &mut Self {
-        self.body = Some(Bytes::from(encoding.encode(body)));
+    /// Sets the JSON body from the spec's template and these parameter values (indexed like the
+    /// operation's parameters).
+    pub fn json_template(&mut self, body: &JsonTemplate, vars: &[Option<Value>]) -> &mut Self {
+        let value = body.fill_env(vars, &self.client.body_env);
+        self.json(&value)
+    }
+
+    /// Sets a body of structured data in another encoding (YAML, CBOR, a form) from the spec's
+    /// template and these parameter values.
+    pub fn encoded(
+        &mut self,
+        encoding: Encoding,
+        body: &JsonTemplate,
+        vars: &[Option<Value>],
+    ) -> &mut Self {
+        let value = body.fill_env(vars, &self.client.body_env);
+        self.body = Some(Bytes::from(encoding.encode(&value)));
         self.content_type = HeaderValue::from_static(encoding.media_type());
         self
     }
@@ -216,7 +233,7 @@ impl Request<'_> {
     /// Sets a text body from the spec's template and these parameter values (indexed like the
     /// operation's parameters). Without a media type, a header parameter says what it is.
     pub fn text(&mut self, body: &TextBody, vars: &[Option<Value>]) -> &mut Self {
-        self.body = Some(Bytes::from(body.fill(vars)));
+        self.body = Some(Bytes::from(body.fill_env(vars, &self.client.body_env)));
         if let Some(m) = body.media_type {
             self.content_type = HeaderValue::from_static(m);
         }
@@ -227,7 +244,12 @@ impl Request<'_> {
     pub fn multipart(&mut self, parts: &[MultipartPart], vars: &[Option<Value>]) -> &mut Self {
         // A fresh random boundary: no value can contain it by chance or design.
         let boundary = format!("naftiko-{}", uuid::Uuid::new_v4().simple());
-        self.body = Some(Bytes::from(multipart(parts, vars, &boundary)));
+        self.body = Some(Bytes::from(multipart(
+            parts,
+            vars,
+            &self.client.body_env,
+            &boundary,
+        )));
         if let Ok(ct) = HeaderValue::from_str(&format!("multipart/form-data; boundary={boundary}"))
         {
             self.content_type = ct;

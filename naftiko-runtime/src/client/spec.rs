@@ -58,5 +58,8 @@ impl ApiSpec {
 /// Implemented by each generated client type.
 pub trait Api: Sized {
     const SPEC: &'static ApiSpec;
+    /// Environment variables that request bodies read (`{{VAR}}` in a `body:` template): read
+    /// once when the client is built, like credentials.
+    const BODY_ENV: &'static [&'static str] = &[];
     fn from_http(http: super::HttpClient) -> Self;
 }

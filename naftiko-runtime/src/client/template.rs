@@ -18,16 +18,33 @@ pub enum JsonTemplate {
 #[derive(Debug)]
 pub enum TextPart {
     Lit(&'static str),
+    /// The value of parameter `i`.
     Var(usize),
+    /// The value of an environment variable the spec binds, read when the client was built
+    /// (listed in `Api::BODY_ENV`).
+    Env(&'static str),
+}
+
+/// The value of a bound environment variable among those read for bodies (empty if it was not
+/// read, which generated code never lets happen).
+pub(super) fn env_value<'a>(env: &'a [(&'static str, String)], name: &str) -> &'a str {
+    env.iter()
+        .find(|(n, _)| *n == name)
+        .map_or("", |(_, v)| v.as_str())
 }
 
 impl JsonTemplate {
     /// The body for these parameter values (indexed like the operation's parameters).
     pub fn fill(&self, vars: &[Option<Value>]) -> Value {
-        self.fill_opt(vars).unwrap_or(Value::Null)
+        self.fill_env(vars, &[])
     }
 
-    fn fill_opt(&self, vars: &[Option<Value>]) -> Option<Value> {
+    /// The body for these parameter values and bound environment variables.
+    pub fn fill_env(&self, vars: &[Option<Value>], env: &[(&'static str, String)]) -> Value {
+        self.fill_opt(vars, env).unwrap_or(Value::Null)
+    }
+
+    fn fill_opt(&self, vars: &[Option<Value>], env: &[(&'static str, String)]) -> Option<Value> {
         match self {
             JsonTemplate::Json(text) => serde_json::from_str(text).ok(),
             JsonTemplate::Var(i) => vars.get(*i).cloned().flatten(),
@@ -36,6 +53,7 @@ impl JsonTemplate {
                 for p in *parts {
                     match p {
                         TextPart::Lit(s) => out.push_str(s),
+                        TextPart::Env(name) => out.push_str(env_value(env, name)),
                         TextPart::Var(i) => match vars.get(*i)?.as_ref()? {
                             Value::String(s) => out.push_str(s),
                             other => out.push_str(&other.to_string()),
@@ -47,13 +65,13 @@ impl JsonTemplate {
             JsonTemplate::Array(items) => Some(Value::Array(
                 items
                     .iter()
-                    .map(|t| t.fill_opt(vars).unwrap_or(Value::Null))
+                    .map(|t| t.fill_opt(vars, env).unwrap_or(Value::Null))
                     .collect(),
             )),
             JsonTemplate::Object(entries) => Some(Value::Object(
                 entries
                     .iter()
-                    .filter_map(|(k, t)| t.fill_opt(vars).map(|v| ((*k).to_string(), v)))
+                    .filter_map(|(k, t)| t.fill_opt(vars, env).map(|v| ((*k).to_string(), v)))
                     .collect(),
             )),
         }
