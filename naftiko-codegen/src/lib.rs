@@ -42,8 +42,9 @@
 //!   types it); and the published `form`, `multipart` (a mapping of fields), `yaml` (the data
 //!   as JSON text, which is YAML), `application/cbor` (RFC 8949) and `binary` (a string, sent
 //!   as `application/octet-stream`). A variable of a text body is required; in a structured
-//!   body or a part, an absent optional one leaves its field or part out. A bind inside a body
-//!   is not supported yet; an unknown `type` or misshapen `data` is an error.
+//!   body or a part, an absent optional one leaves its field or part out. A bind (`{{VAR}}`,
+//!   `{{env.VAR}}`) in a body is read from the environment when the client is built, like
+//!   credentials. An unknown `type` or misshapen `data` is an error.
 //! - `outputRawFormat` says what the upstream answers: `json` (default), `xml`, `yaml`, `csv`,
 //!   `tsv`, `psv`, `html` (tables, scoped by the CSS selector in `outputSchema`), `markdown`
 //!   (front matter, tables, and sections filtered by the heading prefix in `outputSchema`),
