@@ -1622,3 +1622,25 @@ fn a_bind_in_a_body_template_is_read_from_the_environment() {
     // Not a parameter: nothing has to feed it.
     assert!(c.apis[0].operations[2].params.is_empty());
 }
+
+#[test]
+fn a_text_body_given_a_one_entry_mapping_suggests_the_text_itself() {
+    let s = with_body(
+        "\n          type: binary\n          data:\n            content: '{{tools.content}}'",
+        "",
+    );
+    let d = errors(&s);
+    assert!(
+        has(
+            &d,
+            "the `data` of a `binary` body must be a string, found a mapping"
+        ),
+        "{d:?}"
+    );
+    assert_eq!(
+        d[0].help.as_deref(),
+        Some(
+            "the body is the text itself; to send the value of `content`, write `data: '{{tools.content}}'`"
+        )
+    );
+}

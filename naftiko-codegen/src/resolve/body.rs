@@ -6,7 +6,7 @@ use super::binds::{Binds, bind_ref};
 use super::is_input_prefix;
 use super::operation::implicit_param;
 use super::templates::{split_template, unresolved_template};
-use crate::diag::Ctxt;
+use crate::diag::{Ctxt, Diagnostic};
 use crate::ir;
 use crate::names::Names;
 use crate::spec::{self, BodyKind, In, Method, S};
@@ -243,13 +243,24 @@ impl Vars<'_, '_> {
         escape: ir::Escape,
     ) -> Option<ir::Body> {
         let Kind::Scalar { value, .. } = &data.kind else {
-            self.d.error(
+            let mut e = Diagnostic::new(
                 data.span,
                 format!(
                     "the `data` of a `{kind}` body must be a string, found {}",
                     data.describe()
                 ),
             );
+            // Published specs wrap the one value in a mapping (`data: {content: '{{x}}'}`).
+            if let Kind::Map(entries) = &data.kind
+                && let [(k, v)] = entries.as_slice()
+                && let Some(inner) = v.as_str()
+            {
+                e = e.with_help(format!(
+                    "the body is the text itself; to send the value of `{}`, write `data: '{inner}'`",
+                    k.as_str().unwrap_or_default()
+                ));
+            }
+            self.d.push(e);
             return None;
         };
         let parts = self.parts(value, data.span, true);
