@@ -303,6 +303,41 @@ pub enum Arg {
     Const(serde_json::Value),
     /// Not fed: an optional parameter left out of the request.
     Absent,
+    /// A structured value (an array or object parameter) with exposed inputs inside it
+    /// (`filters: [{criteria: [{value: tools.tag}]}]`).
+    Json(JsonArg),
+}
+
+impl Arg {
+    /// Whether this argument reads the exposed input with index `input`.
+    pub fn uses(&self, input: usize) -> bool {
+        match self {
+            Arg::Input(i) => *i == input,
+            Arg::Json(j) => j.uses(input),
+            Arg::Const(_) | Arg::Absent => false,
+        }
+    }
+}
+
+/// A structured `with` value: constants, and exposed inputs (by index) at some leaves.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JsonArg {
+    Value(serde_json::Value),
+    /// The value of the exposed input with this index (JSON `null` when it is absent).
+    Input(usize),
+    Array(Vec<JsonArg>),
+    Object(Vec<(String, JsonArg)>),
+}
+
+impl JsonArg {
+    pub fn uses(&self, input: usize) -> bool {
+        match self {
+            JsonArg::Input(i) => *i == input,
+            JsonArg::Value(_) => false,
+            JsonArg::Array(items) => items.iter().any(|j| j.uses(input)),
+            JsonArg::Object(entries) => entries.iter().any(|(_, j)| j.uses(input)),
+        }
+    }
 }
 
 /// What a result is made of: how it is built from the upstream's JSON (the context), or from

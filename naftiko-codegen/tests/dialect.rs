@@ -984,21 +984,75 @@ fn a_reference_takes_any_characters_after_its_prefix_and_is_never_a_literal() {
 }
 
 #[test]
-fn a_reference_inside_a_structured_or_mixed_with_value_is_not_sent_as_text() {
-    let tool = |value: &str| {
+fn references_inside_a_structured_with_value_fill_it_and_are_never_sent_as_text() {
+    use naftiko_codegen::ir::JsonArg;
+    let tool = |body: &str| {
+        format!(
+            "    - name: create\n      description: Create.\n      call: api.create\n      with:\n        orgId: tools.orgId\n        body: {body}"
+        )
+    };
+    let c = ok(&spec(
+        ITEM,
+        &mcp(&tool(
+            "{name: tools.name, tags: [a, '{{tools.tag}}'], size: 1}",
+        )),
+    ));
+    let call = &c.mcp[0].tools[0].call;
+    assert_eq!(
+        call.inputs
+            .iter()
+            .map(|i| (i.name.as_str(), i.ty, i.required))
+            .collect::<Vec<_>>(),
+        vec![
+            ("orgId", Type::String, true),
+            ("name", Type::String, true),
+            ("tag", Type::String, true)
+        ]
+    );
+    assert_eq!(
+        call.args()[1],
+        Arg::Json(JsonArg::Object(vec![
+            ("name".into(), JsonArg::Input(1)),
+            (
+                "tags".into(),
+                JsonArg::Array(vec![
+                    JsonArg::Value(serde_json::json!("a")),
+                    JsonArg::Input(2)
+                ])
+            ),
+            ("size".into(), JsonArg::Value(serde_json::json!(1))),
+        ]))
+    );
+    // Without references it is a constant.
+    let c = ok(&spec(ITEM, &mcp(&tool("{size: 1}"))));
+    assert_eq!(
+        c.mcp[0].tools[0].call.args()[1],
+        Arg::Const(serde_json::json!({"size": 1}))
+    );
+    // Text around a reference, or a bind, inside it is not supported; text around a
+    // reference in a scalar value neither.
+    let d = errors(&spec(ITEM, &mcp(&tool("{name: 'x {{tools.name}}'}"))));
+    assert!(
+        has(
+            &d,
+            "text around a reference inside a structured `with` value (`x {{tools.name}}`) is not supported yet"
+        ),
+        "{d:?}"
+    );
+    let d = errors(&spec(ITEM, &mcp(&tool("{token: '{{env.TOKEN}}'}"))));
+    assert!(
+        has(
+            &d,
+            "a bind inside a structured `with` value (`{{env.TOKEN}}`) is not supported yet"
+        ),
+        "{d:?}"
+    );
+    let scalar = |value: &str| {
         format!(
             "    - name: find\n      description: Find.\n      call: api.find\n      with:\n        $filter: {value}"
         )
     };
-    let d = errors(&spec(ODD_NAMES, &mcp(&tool("{criteria: [tools.tag]}"))));
-    assert!(
-        has(
-            &d,
-            "a reference inside a structured `with` value (`tools.tag`) is not supported yet"
-        ),
-        "{d:?}"
-    );
-    let d = errors(&spec(ODD_NAMES, &mcp(&tool("'status eq {{tools.s}}'"))));
+    let d = errors(&spec(ODD_NAMES, &mcp(&scalar("'status eq {{tools.s}}'"))));
     assert!(
         has(
             &d,
@@ -1006,9 +1060,15 @@ fn a_reference_inside_a_structured_or_mixed_with_value_is_not_sent_as_text() {
         ),
         "{d:?}"
     );
-    // A structured constant without references is sent as it is.
-    let c = ok(&spec(ODD_NAMES, &mcp(&tool("'{\"a\": 1}'"))));
-    assert!(matches!(&c.mcp[0].tools[0].call.args()[0], Arg::Const(_)));
+    // A list or mapping for a string parameter is an error.
+    let d = errors(&spec(ODD_NAMES, &mcp(&scalar("{criteria: [tools.tag]}"))));
+    assert!(
+        has(
+            &d,
+            "a list or mapping is given to `$filter`, which is a string"
+        ),
+        "{d:?}"
+    );
 }
 
 #[test]

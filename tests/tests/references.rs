@@ -2,7 +2,8 @@
 //! (`tests/specs/references.yaml`): inputs named `$filter`, `filter[status]` and `X-Request-Id`
 //! reach the upstream under those names; an operation-level `path` is appended to its
 //! resource's path (or used as is when it begins with it); a parameter without `in` named like
-//! a placeholder fills it; an optional declared input passes through by name.
+//! a placeholder fills it; an optional declared input passes through by name; references inside
+//! a structured `with` value fill it.
 
 use naftiko_runtime::reqwest;
 use naftiko_tests::{Scripted, Served, Upstream, serve};
@@ -102,4 +103,34 @@ async fn the_openapi_document_lists_inputs_under_their_names() {
             ("X-Request-Id", "header")
         ]
     );
+}
+
+#[tokio::test]
+async fn references_inside_a_structured_with_value_fill_it() {
+    let (upstream, served) = gateway().await;
+    upstream.push(Scripted::json(200, &json!({"results": []})));
+    let (status, _) = get(&served, "/extensions/themes?target=vscode", &[]).await;
+    assert_eq!(status, 200);
+    let r = upstream.only_request();
+    assert_eq!(
+        (r.method.as_str(), r.path()),
+        ("POST", "/api/gallery/extensionquery")
+    );
+    assert_eq!(
+        r.json(),
+        json!({
+            "filters": [{
+                "criteria": [
+                    {"filterType": 1, "value": "themes"},
+                    {"filterType": 8, "value": "vscode"}
+                ],
+                "pageSize": 20
+            }],
+            "flags": 7
+        })
+    );
+    // The reference is a required input: without it, a problem, and no upstream call.
+    let (status, _) = get(&served, "/extensions/themes", &[]).await;
+    assert_eq!(status, 400);
+    assert_eq!(upstream.count(), 1);
 }

@@ -1,3 +1,3 @@
-naftiko_runtime::naftiko_capability!("tests/ui/with-reference-in-structure.yaml");
+naftiko_runtime::naftiko_capability!("tests/ui/with-text-in-structure.yaml");
 
 fn main() {}

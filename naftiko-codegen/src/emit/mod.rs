@@ -146,12 +146,43 @@ pub(crate) fn call_client(
     let method = ident(&op.ident);
     let mut args = Vec::new();
     let mut fields = Vec::new();
-    for (p, arg) in op.params.iter().zip(&target.args) {
+    // Structured arguments with inputs inside, built before the call (each borrows its inputs).
+    let mut built = Vec::new();
+    for (n, (p, arg)) in op.params.iter().zip(&target.args).enumerate() {
         if p.fixed.is_some() {
             continue;
         }
+        let json = match arg {
+            ir::Arg::Json(j) => {
+                let local = ident(&format!("naftiko_json_arg_{n}"));
+                built.push(match (p.ty, j) {
+                    (Type::Array, ir::JsonArg::Array(items)) => {
+                        let items = items.iter().map(|j| json_arg(call, j));
+                        quote! {
+                            let #local: ::std::vec::Vec<::naftiko_runtime::serde_json::Value> =
+                                ::std::vec::Vec::from([#(#items),*]);
+                        }
+                    }
+                    (Type::Array, j) => {
+                        let item = json_arg(call, j);
+                        quote! {
+                            let #local: ::std::vec::Vec<::naftiko_runtime::serde_json::Value> =
+                                ::std::vec::Vec::from([#item]);
+                        }
+                    }
+                    (_, j) => {
+                        let value = json_arg(call, j);
+                        quote! { let #local: ::naftiko_runtime::serde_json::Value = #value; }
+                    }
+                });
+                Some(local)
+            }
+            _ => None,
+        };
         if p.positional() {
             args.push(match arg {
+                ir::Arg::Json(_) if p.ty == Type::Array => quote! { #json.as_slice() },
+                ir::Arg::Json(_) => quote! { &#json },
                 ir::Arg::Input(i) => {
                     let v = ident(&call.inputs[*i].ident);
                     match p.ty {
@@ -183,6 +214,7 @@ pub(crate) fn call_client(
                     let ty = owned_ty(p.ty);
                     quote! { ::naftiko_runtime::serde_json::from_str::<#ty>(#json).ok() }
                 }
+                ir::Arg::Json(_) => quote! { ::core::option::Option::Some(#json) },
                 ir::Arg::Absent => quote! { ::core::option::Option::None },
             };
             fields.push(quote! { #f: #value });
@@ -197,7 +229,43 @@ pub(crate) fn call_client(
         let s = ident(&op.params_struct);
         args.push(quote! { &super::#module::#s { #(#fields),* } });
     }
-    quote! { #upstreams.#api_field.#method(#(#args),*).await }
+    let call = quote! { #upstreams.#api_field.#method(#(#args),*).await };
+    if built.is_empty() {
+        call
+    } else {
+        quote! {{ #(#built)* #call }}
+    }
+}
+
+/// A structured argument as a `serde_json::Value` expression; inputs are read by reference
+/// (an absent optional input is `null`).
+fn json_arg(call: &ir::Call, j: &ir::JsonArg) -> TokenStream {
+    let value = quote! { ::naftiko_runtime::serde_json::Value };
+    match j {
+        ir::JsonArg::Value(v) => {
+            let text = v.to_string();
+            quote! { ::naftiko_runtime::serde_json::from_str::<#value>(#text).unwrap_or_default() }
+        }
+        ir::JsonArg::Input(i) => {
+            let v = ident(&call.inputs[*i].ident);
+            quote! { ::naftiko_runtime::serde_json::to_value(&#v).unwrap_or_default() }
+        }
+        ir::JsonArg::Array(items) => {
+            let items = items.iter().map(|j| json_arg(call, j));
+            quote! { #value::Array(::std::vec::Vec::from([#(#items),*])) }
+        }
+        ir::JsonArg::Object(entries) => {
+            let inserts = entries.iter().map(|(k, j)| {
+                let v = json_arg(call, j);
+                quote! { map.insert(::std::string::String::from(#k), #v); }
+            });
+            quote! {{
+                let mut map = ::naftiko_runtime::serde_json::Map::new();
+                #(#inserts)*
+                #value::Object(map)
+            }}
+        }
+    }
 }
 
 /// What a handler needs to build its result: the `static OUTPUT` shape, the statement binding
@@ -237,7 +305,7 @@ pub(crate) fn answer(call: &ir::Call) -> Answer {
             || call
                 .target
                 .as_ref()
-                .is_some_and(|t| t.args.contains(&ir::Arg::Input(i)))
+                .is_some_and(|t| t.args.iter().any(|a| a.uses(i)))
     };
     let unused = (0..call.inputs.len()).filter(|i| !fed(*i)).map(|i| {
         let v = ident(&call.inputs[i].ident);

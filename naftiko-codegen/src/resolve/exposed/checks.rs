@@ -43,7 +43,8 @@ impl Feeding<'_> {
                         ),
                     ),
                 },
-                Arg::Absent => {}
+                // Its inputs are typed as declared or as strings (JSON leaves of any type).
+                Arg::Json(_) | Arg::Absent => {}
             }
         }
     }
@@ -61,7 +62,8 @@ impl Feeding<'_> {
             return;
         };
         for (n, i) in self.inputs.iter().enumerate() {
-            if i.source == Source::Path || self.args.contains(&Arg::Input(n)) || read.contains(&n) {
+            if i.source == Source::Path || self.args.iter().any(|a| a.uses(n)) || read.contains(&n)
+            {
                 continue;
             }
             if let Some(p) = declared.iter().find(|p| p.name.v == i.name) {
@@ -82,7 +84,7 @@ impl Feeding<'_> {
     pub(super) fn check_path_variables_feed(&self, name: &str, at: Span, d: &mut Ctxt) {
         for v in &self.ex.path_vars {
             let feeds = self.inputs.iter().enumerate().any(|(n, i)| {
-                i.source == Source::Path && &i.name == v && self.args.contains(&Arg::Input(n))
+                i.source == Source::Path && &i.name == v && self.args.iter().any(|a| a.uses(n))
             });
             if feeds {
                 continue;

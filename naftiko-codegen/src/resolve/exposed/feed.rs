@@ -2,12 +2,12 @@
 //! and, for parameters left, a same-named input.
 
 use super::inputs::Feeding;
-use super::with::{WithValue, with_value};
+use super::with::{Structured, WithValue, with_value};
 use crate::diag::{Ctxt, Diagnostic, Span};
-use crate::ir::{Arg, Source};
+use crate::ir::{Arg, JsonArg, Source};
 use crate::resolve::binds::Binds;
 use crate::resolve::suggest::{did_you_mean, listing, nearest};
-use crate::spec::{In, S};
+use crate::spec::{In, S, Type};
 use crate::yaml::Node;
 
 impl Feeding<'_> {
@@ -77,6 +77,23 @@ impl Feeding<'_> {
                     d.unsupported(value.span, "a `with` value read from a bind");
                 }
                 Some(WithValue::Const(v)) => self.args[pi] = Arg::Const(v),
+                Some(WithValue::Structured(tree)) => {
+                    let p = &self.op.params[pi];
+                    if !matches!(p.ty, Type::Array | Type::Object) {
+                        d.error(
+                            value.span,
+                            format!(
+                                "a list or mapping is given to `{}`, which is a {}",
+                                p.name,
+                                p.ty.as_str()
+                            ),
+                        );
+                        continue;
+                    }
+                    if let Some(j) = self.json_arg(tree, d) {
+                        self.args[pi] = Arg::Json(j);
+                    }
+                }
                 None => {}
             }
         }
@@ -157,6 +174,31 @@ impl Feeding<'_> {
                 }
             }
         }
+    }
+
+    /// A structured `with` value with each reference resolved to its input; `None` when one
+    /// does not resolve (reported).
+    fn json_arg(&mut self, tree: Structured, d: &mut Ctxt) -> Option<JsonArg> {
+        Some(match tree {
+            Structured::Value(v) => JsonArg::Value(v),
+            Structured::Ref {
+                name,
+                written,
+                span,
+            } => JsonArg::Input(self.input_inside(&name, span, &written, d)?),
+            Structured::Array(items) => {
+                let items: Vec<Option<JsonArg>> =
+                    items.into_iter().map(|i| self.json_arg(i, d)).collect();
+                JsonArg::Array(items.into_iter().collect::<Option<_>>()?)
+            }
+            Structured::Object(entries) => {
+                let entries: Vec<Option<(String, JsonArg)>> = entries
+                    .into_iter()
+                    .map(|(k, v)| self.json_arg(v, d).map(|v| (k, v)))
+                    .collect();
+                JsonArg::Object(entries.into_iter().collect::<Option<_>>()?)
+            }
+        })
     }
 
     /// The input named `name` (a path input also ASCII case-insensitively).

@@ -138,6 +138,31 @@ impl<'a> Feeding<'a> {
         written: Option<&str>,
         d: &mut Ctxt,
     ) -> Option<usize> {
+        self.input_named(name, Some(pi), span, written, d)
+    }
+
+    /// The input named `name` that a reference inside a structured `with` value (at `span`,
+    /// written `written`) reads: an existing one, or, without declared inputs, a required
+    /// string inferred for it (a tool argument, a path variable or a query input).
+    pub(super) fn input_inside(
+        &mut self,
+        name: &str,
+        span: Span,
+        written: &str,
+        d: &mut Ctxt,
+    ) -> Option<usize> {
+        self.input_named(name, None, span, Some(written), d)
+    }
+
+    /// [`Self::input_for`] (`pi`: the parameter it feeds) or [`Self::input_inside`] (`None`).
+    fn input_named(
+        &mut self,
+        name: &str,
+        pi: Option<usize>,
+        span: Span,
+        written: Option<&str>,
+        d: &mut Ctxt,
+    ) -> Option<usize> {
         // Exact names; path variables also match ASCII case-insensitively (`{orgid}` ← `orgId`).
         let found = self.inputs.iter().position(|i| i.name == name).or_else(|| {
             self.inputs
@@ -164,7 +189,6 @@ impl<'a> Feeding<'a> {
             );
             return None;
         }
-        let p = &self.op.params[pi];
         let path_var = self
             .ex
             .path_vars
@@ -175,15 +199,18 @@ impl<'a> Feeding<'a> {
         } else if let Some(v) = path_var {
             (v.clone(), Source::Path)
         } else {
-            let source = match p.location {
-                In::Query | In::Path | In::Cookie => Source::Query,
-                In::Header => Source::Header,
-                In::Body if matches!(self.op.body, ir::Body::Whole(_)) => Source::Body,
-                In::Body => Source::Field,
+            let source = match pi.map(|pi| self.op.params[pi].location) {
+                None | Some(In::Query | In::Path | In::Cookie) => Source::Query,
+                Some(In::Header) => Source::Header,
+                Some(In::Body) if matches!(self.op.body, ir::Body::Whole(_)) => Source::Body,
+                Some(In::Body) => Source::Field,
             };
             (name.to_string(), source)
         };
-        let (ty, required, description) = (p.ty, p.required, p.description.clone());
+        let (ty, required, description) = match pi.map(|pi| &self.op.params[pi]) {
+            Some(p) => (p.ty, p.required, p.description.clone()),
+            None => (Type::String, true, None),
+        };
         let i = self.push_input(input_name, source, ty, required);
         self.inputs[i].description = description;
         self.inferred_from[i] = written.map(|w| (span, w.to_string()));

@@ -16,6 +16,32 @@ pub(super) enum WithValue {
     /// Read from a bind (environment variable).
     Env,
     Const(serde_json::Value),
+    /// A structured value with references to inputs inside it.
+    Structured(Structured),
+}
+
+/// A structured `with` value (a list or mapping) whose leaves are constants or references.
+pub(super) enum Structured {
+    Value(serde_json::Value),
+    /// A reference to the input `name`, written `written` at `span`.
+    Ref {
+        name: String,
+        written: String,
+        span: Span,
+    },
+    Array(Vec<Structured>),
+    Object(Vec<(String, Structured)>),
+}
+
+impl Structured {
+    fn has_refs(&self) -> bool {
+        match self {
+            Structured::Ref { .. } => true,
+            Structured::Value(_) => false,
+            Structured::Array(items) => items.iter().any(Structured::has_refs),
+            Structured::Object(entries) => entries.iter().any(|(_, s)| s.has_refs()),
+        }
+    }
 }
 
 impl WithValue {
@@ -45,19 +71,12 @@ pub(super) fn with_value(
     d: &mut Ctxt,
 ) -> Option<WithValue> {
     let Some(s) = v.as_str().filter(|_| matches!(v.kind, Kind::Scalar { .. })) else {
-        // A structured constant: a reference inside it would be sent as its own text.
-        let mut refs = Vec::new();
-        nested_references(v, ex, &mut refs);
-        if refs.is_empty() {
-            return Some(WithValue::Const(v.to_json()));
+        // A list or mapping: a constant, unless references to inputs are inside it.
+        let tree = structured(v, ex, binds, d)?;
+        if tree.has_refs() {
+            return Some(WithValue::Structured(tree));
         }
-        for (span, text) in refs {
-            d.unsupported(
-                span,
-                format!("a reference inside a structured `with` value (`{text}`)"),
-            );
-        }
-        return None;
+        return Some(WithValue::Const(v.to_json()));
     };
     let s = s.trim();
     if let Some(inner) = s
@@ -129,27 +148,93 @@ fn reference(name: &str, written: &str, v: &Node, d: &mut Ctxt) -> Option<WithVa
     Some(WithValue::input(name.trim(), written))
 }
 
-/// The strings inside a structured `with` value that are input references.
-fn nested_references(v: &Node, ex: &Exposure<'_>, out: &mut Vec<(Span, String)>) {
+/// Reads a structured `with` value: constants, and references to inputs at its leaves
+/// (`tools.tag`, `{{tools.tag}}`, `{{tag}}`). Text around a reference and binds are not
+/// supported inside it; `None` when something was reported.
+fn structured(v: &Node, ex: &Exposure<'_>, binds: &Binds, d: &mut Ctxt) -> Option<Structured> {
     match &v.kind {
+        Kind::Seq(items) => {
+            let items: Vec<Option<Structured>> =
+                items.iter().map(|i| structured(i, ex, binds, d)).collect();
+            items
+                .into_iter()
+                .collect::<Option<_>>()
+                .map(Structured::Array)
+        }
+        Kind::Map(entries) => {
+            let mut out = Some(Vec::new());
+            for (k, value) in entries {
+                let Some(key) = k.as_str().filter(|_| matches!(k.kind, Kind::Scalar { .. })) else {
+                    d.error(k.span, "the keys of a `with` mapping must be strings");
+                    out = None;
+                    continue;
+                };
+                let value = structured(value, ex, binds, d);
+                if let (Some(list), Some(value)) = (out.as_mut(), value) {
+                    list.push((key.to_string(), value));
+                } else {
+                    out = None;
+                }
+            }
+            out.map(Structured::Object)
+        }
         Kind::Scalar { value, .. } => {
             let s = value.trim();
-            let inner = s
+            let found = |name: &str| Structured::Ref {
+                name: name.trim().to_string(),
+                written: s.to_string(),
+                span: v.span,
+            };
+            if let Some(inner) = s
                 .strip_prefix("{{")
                 .and_then(|r| r.strip_suffix("}}"))
-                .unwrap_or(s)
-                .trim();
-            let is_ref = inner
-                .split_once('.')
-                .is_some_and(|(prefix, _)| ex.is_input_prefix(prefix))
-                || (s.contains("{{") && s.contains("}}"));
-            if is_ref {
-                out.push((v.span, s.to_string()));
+                .filter(|i| !i.contains("{{"))
+            {
+                let inner = inner.trim();
+                return match inner.split_once('.') {
+                    Some((prefix, name))
+                        if ex.is_input_prefix(prefix) && !name.trim().is_empty() =>
+                    {
+                        Some(found(name))
+                    }
+                    _ if bind_ref(binds, inner).is_some() => {
+                        d.unsupported(
+                            v.span,
+                            format!("a bind inside a structured `with` value (`{s}`)"),
+                        );
+                        None
+                    }
+                    Some(_) => {
+                        d.push(unresolved_template(v.span, inner, binds, "`with`"));
+                        None
+                    }
+                    None if !inner.is_empty() => Some(found(inner)),
+                    None => {
+                        d.error(v.span, "`{{}}` names no input");
+                        None
+                    }
+                };
+            }
+            if s.contains("{{") {
+                d.unsupported(
+                    v.span,
+                    format!("text around a reference inside a structured `with` value (`{s}`)"),
+                );
+                return None;
+            }
+            match s.split_once('.') {
+                Some((prefix, name)) if ex.is_input_prefix(prefix) => {
+                    if name.trim().is_empty() {
+                        d.error(
+                            v.span,
+                            format!("`{s}` names no input: write the input's name after the `.`"),
+                        );
+                        return None;
+                    }
+                    Some(found(name))
+                }
+                _ => Some(Structured::Value(v.to_json())),
             }
         }
-        Kind::Seq(items) => items.iter().for_each(|i| nested_references(i, ex, out)),
-        Kind::Map(entries) => entries
-            .iter()
-            .for_each(|(_, i)| nested_references(i, ex, out)),
     }
 }
