@@ -55,7 +55,9 @@
 //! - In `with`, `rest.X`, `tools.X`, `<adapter-namespace>.X` and `{{X}}` reference the exposed
 //!   input `X`, whatever characters `X` has (`rest.$filter`, `tools.X-Request-Id`); other values
 //!   are constants. A value with one of those prefixes is never sent as text: a reference to
-//!   nothing is an error, and one inside a structured value or text is not supported yet. Inputs are
+//!   nothing is an error. In a list or mapping given to an array or object parameter, each
+//!   leaf that is a reference is filled with its input (a required string unless declared);
+//!   text around a reference is not supported yet. Inputs are
 //!   declared (`inputParameters`) or inferred from the references, typed from the consumed
 //!   parameter each feeds; a REST reference that matches a path variable ASCII
 //!   case-insensitively is a path input (`{orgid}` ← `rest.orgId`). A consumed parameter no
