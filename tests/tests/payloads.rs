@@ -137,10 +137,23 @@ async fn upstream_errors_in_another_format_keep_their_status() {
     upstream.push(Scripted::raw(
         404,
         "application/xml",
-        "<error>no fleet</error>",
+        "<error><message>no fleet</message></error>",
     ));
-    let (status, _, _) = get(&served, "/ships").await;
-    assert_eq!(status, 404);
+    let (status, ct, body) = get(&served, "/ships").await;
+    // The error body is converted from XML and passed on with the upstream's status.
+    assert_eq!((status, ct.as_str()), (404, "application/json"));
+    assert_eq!(body, json!({"message": "no fleet"}));
+
+    // One that is not valid in the format is a problem quoting its text.
+    upstream.push(Scripted::raw(400, "text/html", "<h1>bad"));
+    let (status, ct, body) = get(&served, "/ships").await;
+    assert_eq!((status, ct.as_str()), (400, "application/problem+json"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("<h1>bad")),
+        "{body}"
+    );
 }
 
 #[tokio::test]

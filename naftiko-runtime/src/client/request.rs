@@ -459,9 +459,17 @@ impl Request<'_> {
             })?;
             return Ok(Reply::new(op, code, bytes));
         }
-        let body = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-            Value::String(String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned())
-        });
+        // An error body in the declared format is converted too (the reference engine maps error
+        // bodies as well); one that is not is kept as text.
+        let converted = match self.format {
+            Format::Json | Format::Binary => None,
+            format => format.convert(&bytes, None).ok(),
+        };
+        let body = converted
+            .or_else(|| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_else(|| {
+                Value::String(String::from_utf8_lossy(&bytes[..bytes.len().min(2048)]).into_owned())
+            });
         Err(Error::Status {
             operation: op,
             status: code,
