@@ -2,6 +2,8 @@
 //! re-exports the macro and the crates generated code needs.
 //!
 //! - [`client`]: the HTTP plumbing of generated clients (credentials, URLs, retries, errors).
+//! - [`convert`]: upstream answers in other formats (`outputRawFormat`: XML, YAML, CSV, HTML,
+//!   Markdown, text, binary) turned into JSON.
 //! - [`rest`]: serving generated REST adapters (inputs, problem responses, logs).
 //! - [`mcp`]: serving generated MCP tools with rmcp (streamable HTTP and stdio).
 //! - [`mapping`]: output mappings (`$.` or JSONPath).
