@@ -35,7 +35,9 @@ pub enum Format {
     Csv,
     Tsv,
     Psv,
-    /// HTML tables; `selector` (the spec's `outputSchema`) is a CSS selector scoping them.
+    /// HTML tables; `selector` (the spec's `outputSchema`) is a CSS selector scoping them. The
+    /// generator does not parse CSS: a selector that does not parse fails each conversion, with
+    /// a message quoting it.
     Html {
         selector: Option<&'static str>,
     },
