@@ -340,6 +340,10 @@ pub(crate) fn yaml(text: &str) -> Result<Value, String> {
                     .get(&id)
                     .cloned()
                     .ok_or_else(|| "an alias to an unknown anchor".to_string())?;
+                // Aliases inside anchors could otherwise stack depths without a bracket each.
+                if stack.len() + depth(&v) > MAX_DEPTH {
+                    return Err(format!("collections nested deeper than {MAX_DEPTH} levels"));
+                }
                 nodes = nodes.saturating_add(count_nodes(&v));
                 (v, 0)
             }
@@ -376,6 +380,15 @@ pub(crate) fn yaml(text: &str) -> Result<Value, String> {
         }
     }
     Ok(root.unwrap_or(Value::Null))
+}
+
+/// How deeply a value nests (a scalar is 0); values here are at most [`MAX_DEPTH`] deep.
+fn depth(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 fn count_nodes(v: &Value) -> usize {
@@ -802,6 +815,13 @@ mod tests {
         assert!(err(Format::Yaml, laughs.as_bytes()).contains("more than"));
         let deep = "[".repeat(MAX_DEPTH + 1);
         assert!(err(Format::Yaml, deep.as_bytes()).contains("deeper than 128"));
+        // Aliases that stack an anchor's depth on top of another's.
+        let half = MAX_DEPTH / 2 + 1;
+        let nested = |inner: &str| format!("{}{inner}{}", "[".repeat(half), "]".repeat(half));
+        let stacked = format!("a: &a {}\nb: &b {}\n", nested("1"), nested("*a"));
+        assert!(err(Format::Yaml, stacked.as_bytes()).contains("deeper than 128"));
+        let fine = format!("a: &a {}\nb: *a\n", nested("1"));
+        assert!(Format::Yaml.convert(fine.as_bytes(), None).is_ok());
     }
 
     #[test]
