@@ -36,8 +36,8 @@ pub enum Format {
     Tsv,
     Psv,
     /// HTML tables; `selector` (the spec's `outputSchema`) is a CSS selector scoping them. The
-    /// generator does not parse CSS: a selector that does not parse fails each conversion, with
-    /// a message quoting it.
+    /// generator does not parse CSS: generated clients check their selectors when they are
+    /// built ([`check_selector`]).
     Html {
         selector: Option<&'static str>,
     },
@@ -499,6 +499,11 @@ fn element_text(e: scraper::ElementRef<'_>) -> String {
 
 fn selector(css: &str) -> Result<scraper::Selector, String> {
     scraper::Selector::parse(css).map_err(|e| format!("invalid CSS selector `{css}`: {e}"))
+}
+
+/// Whether `css` parses as a selector (for [`Format::Html`]'s `selector`), or why not.
+pub fn check_selector(css: &str) -> Result<(), String> {
+    selector(css).map(drop)
 }
 
 fn html(text: &str, scope: Option<&str>) -> Result<Value, String> {

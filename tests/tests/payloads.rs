@@ -697,3 +697,27 @@ async fn binds_in_body_templates_are_read_when_the_client_is_built() {
         "{err}"
     );
 }
+
+mod bad_selector {
+    naftiko_runtime::naftiko_capability!("specs/payloads-bad-selector.yaml");
+}
+
+#[test]
+fn an_html_selector_that_does_not_parse_is_a_start_up_error() {
+    let err = bad_selector::pages::Client::builder()
+        .base_uri("http://127.0.0.1:9")
+        .env_source(|_| None)
+        .build()
+        .expect_err("a bad selector");
+    assert!(
+        matches!(
+            &err,
+            naftiko_runtime::client::ConfigError::InvalidSelector {
+                operation: "report",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("not a CSS selector"), "{err}");
+}

@@ -110,6 +110,20 @@ pub fn api(api: &ir::Api) -> TokenStream {
         let value = parts(&f.value);
         quote! { ::naftiko_runtime::client::FixedSpec { name: #name, in_query: #in_query, value: #value } }
     });
+    let selectors: Vec<TokenStream> = api
+        .operations
+        .iter()
+        .filter_map(|op| match &op.raw_format {
+            ir::RawFormat::Html(Some(css)) => {
+                let name = &op.name;
+                Some(quote! { (#name, #css) })
+            }
+            _ => None,
+        })
+        .collect();
+    let html_selectors = (!selectors.is_empty()).then(|| {
+        quote! { const HTML_SELECTORS: &'static [(&'static str, &'static str)] = &[#(#selectors),*]; }
+    });
     let body_vars = body_env_vars(api);
     let body_env = (!body_vars.is_empty()).then(|| {
         quote! { const BODY_ENV: &'static [&'static str] = &[#(#body_vars),*]; }
@@ -171,6 +185,7 @@ pub fn api(api: &ir::Api) -> TokenStream {
             impl ::naftiko_runtime::client::Api for Client {
                 const SPEC: &'static ::naftiko_runtime::client::ApiSpec = &SPEC;
                 #body_env
+                #html_selectors
                 fn from_http(http: ::naftiko_runtime::client::HttpClient) -> Self {
                     Client(http)
                 }

@@ -186,6 +186,10 @@ impl<T: Api> Builder<T> {
                 reason: "expected an http(s) URL without query or fragment".into(),
             });
         }
+        for (operation, css) in T::HTML_SELECTORS {
+            crate::convert::check_selector(css)
+                .map_err(|reason| ConfigError::InvalidSelector { operation, reason })?;
+        }
         let body_env = T::BODY_ENV
             .iter()
             .map(|name| Ok((*name, self.value(&[Part::Env(name)])?)))

@@ -16,6 +16,12 @@ pub enum ConfigError {
     /// The base URI is not an http(s) URL without query or fragment.
     #[error("invalid base URI `{uri}`: {reason}")]
     InvalidBaseUri { uri: String, reason: String },
+    /// An `outputSchema` CSS selector of an `html` operation does not parse.
+    #[error("operation `{operation}`: `outputSchema` is not a CSS selector: {reason}")]
+    InvalidSelector {
+        operation: &'static str,
+        reason: String,
+    },
     /// reqwest could not build its client (e.g. no TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),

@@ -61,5 +61,8 @@ pub trait Api: Sized {
     /// Environment variables that request bodies read (`{{VAR}}` in a `body:` template): read
     /// once when the client is built, like credentials.
     const BODY_ENV: &'static [&'static str] = &[];
+    /// The CSS selectors (`outputSchema`) of `html` operations, by operation: checked when the
+    /// client is built, so that a bad one is a start-up error rather than a failure per answer.
+    const HTML_SELECTORS: &'static [(&'static str, &'static str)] = &[];
     fn from_http(http: super::HttpClient) -> Self;
 }
