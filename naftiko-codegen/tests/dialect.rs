@@ -5,7 +5,8 @@
 use naftiko_codegen::check_str;
 use naftiko_codegen::diag::{Diagnostic, Severity};
 use naftiko_codegen::ir::{
-    Arg, Auth, Body, Capability, In, Part, Path, Segment, ShapeKind, Source, Transport, Type,
+    Arg, Auth, Body, Capability, In, JsonArg, Part, Path, Segment, ShapeKind, Source, Transport,
+    Type,
 };
 
 /// A spec with one consumed API `api` (bearer auth from `env.TOKEN`), the given resources,
@@ -513,14 +514,14 @@ fn auth_types_bearer_basic_and_both_apikey_spellings() {
         "type: apikey\n      key: X-Api-Key\n      value: '{{env.TOKEN}}'\n      placement: header",
     );
     assert!(
-        matches!(&ok(&key).apis[0].auth, Auth::ApiKey { name, in_query: false, .. } if name == "X-Api-Key")
+        matches!(&ok(&key).apis[0].auth, Auth::ApiKey { name, placement: naftiko_codegen::ir::KeyPlacement::Header, .. } if name == "X-Api-Key")
     );
     let key = s.replace(
         "type: bearer\n      token: '{{env.TOKEN}}'",
         "type: apikey\n      name: api_key\n      value: '{{env.TOKEN}}'\n      in: query",
     );
     assert!(
-        matches!(&ok(&key).apis[0].auth, Auth::ApiKey { name, in_query: true, .. } if name == "api_key")
+        matches!(&ok(&key).apis[0].auth, Auth::ApiKey { name, placement: naftiko_codegen::ir::KeyPlacement::Query, .. } if name == "api_key")
     );
 }
 
@@ -1702,5 +1703,114 @@ fn a_text_body_given_a_one_entry_mapping_suggests_the_text_itself() {
         Some(
             "the body is the text itself; to send the value of `content`, write `data: '{{tools.content}}'`"
         )
+    );
+}
+
+/// A consumed API with an operation that declares no body, and one with path and query
+/// parameters, for `mapping` on exposed inputs.
+const MAPPED: &str = "    - name: things
+      path: /things
+      operations:
+      - name: make
+        method: POST
+    - name: thing
+      path: /things/{id}
+      operations:
+      - name: fetch
+        method: GET
+        inputParameters:
+        - name: id
+          in: path
+        - name: verbose
+          in: query";
+
+#[test]
+fn input_mappings_say_where_inputs_go_in_the_consumed_request() {
+    let tools = "    - name: make
+      description: d
+      call: api.make
+      inputParameters:
+      - name: title
+        type: string
+        required: true
+        mapping: $.body.title
+      - name: color
+        type: string
+        mapping: $.body.style.color
+    - name: fetch
+      description: d
+      call: api.fetch
+      inputParameters:
+      - name: thing
+        type: string
+        required: true
+        mapping: $.path.id
+      - name: detail
+        type: string
+        mapping: $.query.verbose";
+    let c = ok(&spec(MAPPED, &mcp(tools)));
+    // The operation without a body gets an optional JSON object body for the mapped fields.
+    let make = &c.apis[0].operations[0];
+    let body = make.params.last().expect("a body parameter");
+    assert_eq!(
+        (body.name.as_str(), body.location, body.required),
+        ("body", In::Body, false)
+    );
+    assert_eq!(make.body, Body::Whole(make.params.len() - 1));
+    let call = &c.mcp[0].tools[0].call;
+    assert_eq!(
+        call.args().last(),
+        Some(&Arg::Json(JsonArg::Object(vec![
+            ("title".into(), JsonArg::Input(0)),
+            (
+                "style".into(),
+                JsonArg::Object(vec![("color".into(), JsonArg::Input(1))])
+            ),
+        ])))
+    );
+    // Path and query mappings feed parameters of other names.
+    assert_eq!(
+        c.mcp[0].tools[1].call.args(),
+        [Arg::Input(0), Arg::Input(1)]
+    );
+}
+
+#[test]
+fn a_bad_input_mapping_is_an_error_at_its_value() {
+    let tools = "    - name: fetch
+      description: d
+      call: api.fetch
+      inputParameters:
+      - name: thing
+        type: string
+        required: true
+        mapping: $.path.nope
+      - name: detail
+        type: string
+        mapping: $.cookie.x";
+    let src = spec(MAPPED, &mcp(tools));
+    let d = errors(&src);
+    assert!(
+        has(
+            &d,
+            "`thing` maps to path parameter `nope`, which `api.fetch` does not have"
+        ),
+        "{d:?}"
+    );
+    assert!(has(&d, "found `$.cookie.x`"), "{d:?}");
+    let e = d.iter().find(|d| d.message.contains("$.cookie.x")).unwrap();
+    assert_eq!(e.span.start.line, line_of(&src, "mapping: $.cookie.x"));
+    // On a consumed parameter, `mapping` has no meaning.
+    let consumed = MAPPED.replace(
+        "          in: query",
+        "          in: query\n          mapping: $.body.x",
+    );
+    let d = errors(&spec(
+        &consumed,
+        &mcp("    - name: fetch\n      description: d\n      call: api.fetch"),
+    ));
+    assert!(
+        has(&d, "`mapping` on a consumed parameter has no meaning"),
+        "{d:?}"
     );
 }

@@ -255,9 +255,20 @@ fn json_arg(call: &ir::Call, j: &ir::JsonArg) -> TokenStream {
             quote! { #value::Array(::std::vec::Vec::from([#(#items),*])) }
         }
         ir::JsonArg::Object(entries) => {
-            let inserts = entries.iter().map(|(k, j)| {
-                let v = json_arg(call, j);
-                quote! { map.insert(::std::string::String::from(#k), #v); }
+            let inserts = entries.iter().map(|(k, j)| match j {
+                // An absent optional input leaves its field out (no `null` is invented).
+                ir::JsonArg::Input(i) if !call.inputs[*i].required => {
+                    let v = ident(&call.inputs[*i].ident);
+                    quote! {
+                        if let ::core::option::Option::Some(v) = &#v {
+                            map.insert(::std::string::String::from(#k), ::naftiko_runtime::serde_json::to_value(v).unwrap_or_default());
+                        }
+                    }
+                }
+                _ => {
+                    let v = json_arg(call, j);
+                    quote! { map.insert(::std::string::String::from(#k), #v); }
+                }
             });
             quote! {{
                 let mut map = ::naftiko_runtime::serde_json::Map::new();

@@ -50,6 +50,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         }
         apis.push(resolve_api(c, &binds, &exposes_namespaces, &mut modules, d));
     }
+    exposed::open_bodies(spec, &mut apis);
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
     let mut ports: HashMap<(String, u16), (Span, String)> = HashMap::new();

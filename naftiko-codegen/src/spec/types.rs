@@ -219,6 +219,8 @@ pub struct Param {
     pub required: bool,
     /// A constant or template value (`value:`), for parameters the capability fills itself.
     pub value: Option<Node>,
+    /// On an exposed input: where its value goes in the consumed request (`$.body.name`).
+    pub mapping: Option<S<String>>,
 }
 
 /// One output parameter: a shape for the result, recursive through `properties` and `items`.
@@ -261,8 +263,12 @@ pub enum AuthKind {
 pub enum ApiKeyIn {
     Header,
     Query,
-    /// A path segment of the base URI (`/bot{token}`): not supported yet.
+    /// A cookie of the `Cookie` header.
+    Cookie,
+    /// A `{name}` placeholder of the base URI (`/bot{token}`).
     Path,
+    /// A field of the JSON or form request body.
+    Body,
 }
 
 #[derive(Debug, Clone)]

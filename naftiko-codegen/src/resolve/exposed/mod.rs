@@ -5,6 +5,7 @@ mod call;
 mod checks;
 mod feed;
 mod inputs;
+mod mapped;
 mod with;
 
 use super::binds::Binds;
@@ -13,6 +14,7 @@ use crate::diag::{Ctxt, Diagnostic};
 use crate::ir;
 use crate::spec;
 use inputs::Feeding;
+pub(in crate::resolve) use mapped::open_bodies;
 
 /// How an exposed operation or tool sees the world.
 pub(in crate::resolve) struct Exposure<'a> {
@@ -52,6 +54,7 @@ pub(in crate::resolve) fn resolve_exposed_call(
     let mut f = Feeding::new(ex, &apis[a], o, e.inputs.as_deref());
     f.declare_inputs(d);
     f.feed_from_with(&e.with, binds, d);
+    f.feed_from_mappings(d);
     f.feed_from_own_values(e.span, d);
     f.pass_through(call.span, d);
     f.type_inputs(e.span, d);

@@ -1,6 +1,6 @@
 //! Consumed APIs: resources, operations, request bodies, authentication.
 
-use super::params::{read_method, read_outputs, read_params};
+use super::params::{read_consumed_params, read_method, read_outputs};
 use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, node_has_key};
 use crate::spec::types::*;
@@ -41,7 +41,7 @@ pub(super) fn read_consumes(node: &Node, d: &mut Ctxt) -> Option<Consumes> {
     };
     let params = o
         .take("inputParameters")
-        .map(|p| read_params(p, d))
+        .map(|p| read_consumed_params(p, d))
         .unwrap_or_default();
     // Without `resources` an API can still be the target of a `forward`.
     let resources = o.list("resources", d, read_resource).unwrap_or_default();
@@ -65,7 +65,7 @@ fn read_resource(node: &Node, d: &mut Ctxt) -> Option<Resource> {
     o.ignore(&["label"]);
     let params = o
         .take("inputParameters")
-        .map(|p| read_params(p, d))
+        .map(|p| read_consumed_params(p, d))
         .unwrap_or_default();
     let operations = o.list("operations", d, read_operation).unwrap_or_else(|| {
         d.error(
@@ -95,7 +95,7 @@ fn read_operation(node: &Node, d: &mut Ctxt) -> Option<Operation> {
     let raw_format = read_raw_format(&mut o, d);
     let params = o
         .take("inputParameters")
-        .map(|p| read_params(p, d))
+        .map(|p| read_consumed_params(p, d))
         .unwrap_or_default();
     let outputs = o
         .take("outputParameters")
@@ -260,17 +260,22 @@ fn read_auth(node: &Node, d: &mut Ctxt) -> Option<Auth> {
                     "header" => S::new(ApiKeyIn::Header, p.span),
                     "query" => S::new(ApiKeyIn::Query, p.span),
                     "path" => S::new(ApiKeyIn::Path, p.span),
+                    "cookie" => S::new(ApiKeyIn::Cookie, p.span),
+                    "body" => S::new(ApiKeyIn::Body, p.span),
                     other => {
-                        d.unsupported(
-                            p.span,
-                            format!("an API key placed in `{other}` (only `header` or `query`)"),
+                        d.push(
+                            crate::diag::Diagnostic::new(
+                                p.span,
+                                format!("unknown API key placement `{other}`"),
+                            )
+                            .with_help("expected one of: header, query, cookie, path, body"),
                         );
                         return None;
                     }
                 },
             };
             let Some(name) = name else {
-                d.error(node.span, "missing required key `key` (the header or query parameter name) in apikey authentication");
+                d.error(node.span, "missing required key `key` (the header, query parameter, cookie, placeholder or body field name) in apikey authentication");
                 return None;
             };
             AuthKind::ApiKey {

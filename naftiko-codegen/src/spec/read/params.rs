@@ -1,6 +1,6 @@
 //! Input and output parameters, and the enumerated scalars they hold (method, type).
 
-use crate::diag::Ctxt;
+use crate::diag::{Ctxt, Diagnostic};
 use crate::spec::obj::{Obj, one_of, seq};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
@@ -38,6 +38,27 @@ pub(super) fn read_type(node: &Node, d: &mut Ctxt) -> Option<S<Type>> {
     one_of(node, "type", &types, d)
 }
 
+/// The `inputParameters` of a consumed API, resource or operation: `mapping` belongs to
+/// exposed inputs only.
+pub(super) fn read_consumed_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
+    let params = read_params(node, d);
+    for p in &params {
+        if let Some(m) = &p.mapping {
+            d.push(
+                Diagnostic::new(
+                    m.span,
+                    "`mapping` on a consumed parameter has no meaning: it says where an exposed \
+                     input goes in the consumed request",
+                )
+                .with_help(
+                    "give the parameter a `value`, or feed it from the exposed operation's `with`",
+                ),
+            );
+        }
+    }
+    params
+}
+
 pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
     let mut out = Vec::new();
     for p in seq(node, "`inputParameters`", d) {
@@ -66,11 +87,7 @@ pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
             "`pattern` on an input parameter (input validation)",
             d,
         );
-        o.unsupported(
-            "mapping",
-            "`mapping` on an input parameter (mapping inputs into the request)",
-            d,
-        );
+        let mapping = o.opt_str("mapping", d);
         o.finish(d);
         if let Some(name) = name {
             out.push(Param {
@@ -81,6 +98,7 @@ pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
                 description,
                 required,
                 value,
+                mapping,
             });
         }
     }

@@ -1,0 +1,111 @@
+//! Issue 9: `mapping` on exposed inputs (`tests/specs/mappings.yaml`): where each input goes in
+//! the consumed request, checked on the wire with the official rmcp client and a recording
+//! upstream.
+
+use naftiko_runtime::mcp::HttpOptions;
+use naftiko_runtime::serve::CancellationToken;
+use naftiko_tests::{Scripted, Served, Upstream, serve_with};
+use rmcp::ServiceExt;
+use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, object};
+use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+mod mappings {
+    naftiko_runtime::naftiko_capability!("specs/mappings.yaml");
+}
+
+type McpClient = RunningService<RoleClient, ClientConfig>;
+
+async fn setup() -> (Upstream, Served, McpClient) {
+    let upstream = Upstream::start().await;
+    let catalog = mappings::catalog::Client::builder()
+        .base_uri(upstream.url())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let stop = CancellationToken::new();
+    let router = naftiko_runtime::mcp::router(
+        mappings::mappings_mcp::server(mappings::Upstreams { catalog }),
+        &HttpOptions::default(),
+        stop.child_token(),
+    );
+    let served = serve_with(stop, router).await;
+    let client = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_uri(format!(
+            "{}/mcp",
+            served.url()
+        )))
+        .await
+        .expect("initialize");
+    (upstream, served, client)
+}
+
+async fn call(client: &McpClient, tool: &str, args: Value) -> CallToolResult {
+    client
+        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
+        .await
+        .unwrap_or_else(|e| panic!("{tool}: {e}"))
+}
+
+#[tokio::test]
+async fn body_mappings_build_the_json_body_leaving_absent_optional_fields_out() {
+    let (upstream, _served, client) = setup().await;
+    upstream.push(Scripted::json(201, &json!({"ok": true})));
+    let r = call(
+        &client,
+        "create-integration",
+        json!({"name": "s3", "provider": "aws", "enabled": true}),
+    )
+    .await;
+    assert_ne!(r.is_error, Some(true), "{r:#?}");
+    let sent = upstream.only_request();
+    assert_eq!(sent.path(), "/integrations");
+    assert_eq!(sent.header("content-type"), Some("application/json"));
+    assert_eq!(
+        sent.json(),
+        json!({"name": "s3", "settings": {"provider": "aws"}, "enabled": true})
+    );
+    upstream.clear();
+
+    upstream.push(Scripted::json(201, &json!({"ok": true})));
+    call(
+        &client,
+        "create-integration",
+        json!({"name": "gcs", "provider": "gcp"}),
+    )
+    .await;
+    assert_eq!(
+        upstream.only_request().json(),
+        json!({"name": "gcs", "settings": {"provider": "gcp"}})
+    );
+}
+
+#[tokio::test]
+async fn path_and_query_mappings_feed_parameters_of_other_names() {
+    let (upstream, _served, client) = setup().await;
+    upstream.push(Scripted::json(200, &json!({"name": "a/b"})));
+    call(
+        &client,
+        "get-integration",
+        json!({"integration": "a/b", "detail": "full"}),
+    )
+    .await;
+    let sent = upstream.only_request();
+    assert_eq!(sent.path(), "/integrations/a%2Fb");
+    assert_eq!(sent.query_pairs(), vec!["verbose=full".to_string()]);
+}
+
+#[tokio::test]
+async fn the_tools_take_the_declared_inputs() {
+    let (_upstream, _served, client) = setup().await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let create = tools
+        .iter()
+        .find(|t| t.name == "create-integration")
+        .expect("create-integration");
+    let schema = Value::Object((*create.input_schema).clone());
+    assert_eq!(schema["required"], json!(["name", "provider"]));
+    assert_eq!(schema["properties"]["enabled"]["type"], "boolean");
+}
