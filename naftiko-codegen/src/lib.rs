@@ -63,6 +63,10 @@
 //!   case-insensitively is a path input (`{orgid}` ← `rest.orgId`). A consumed parameter no
 //!   `with` entry feeds passes through from a same-named declared input, required or optional;
 //!   a required one nothing can feed is an error, a declared input that feeds nothing a warning.
+//! - `mapping` on a declared exposed input says where it goes in the consumed request:
+//!   `$.body.a.b` is a field of its JSON body (an operation that declares no body gets an
+//!   optional JSON object body; an absent optional input leaves its field out), `$.path.x`,
+//!   `$.query.x` and `$.header.x` feed that parameter. On a consumed parameter it is an error.
 //! - Outputs (`outputParameters`) shape the upstream's raw answer, as the reference engine does
 //!   (a consumed operation's own outputs type the client's `<op>_output`, not the adapters).
 //!   None, or the universal `type: object, mapping: $.`, pass the answer on byte for byte. One
