@@ -732,10 +732,36 @@ fn a_body_template_builds_the_json_body_from_its_variables() {
         .map(|i| i.name.as_str())
         .collect();
     assert_eq!(inputs, ["displayName", "type"]);
-    // A declared body parameter the template does not use is an error.
+    // A declared body parameter an object template does not name is an extra field of it
+    // (left out when absent), with a warning saying so; nothing declared is dropped.
     let unused = res.replace("        body:", "        inputParameters:\n        - name: extra\n          in: body\n          type: string\n        body:");
+    let src = spec(&unused, &mcp(tool));
+    let c = ok(&src);
+    let warnings = warnings(&src);
+    let Body::Template(naftiko_codegen::ir::JsonTemplate::Object(entries)) =
+        &c.apis[0].operations[0].body
+    else {
+        panic!("an object template")
+    };
+    assert_eq!(
+        entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+        ["name", "selector", "limit", "extra"]
+    );
+    assert!(
+        has(
+            &warnings,
+            "body parameter `extra` is not in the `body` template: it is sent as its field `extra`"
+        ),
+        "{warnings:?}"
+    );
+    // A text template cannot take it: an error.
+    let head = unused.split("        body:").next().unwrap_or_default();
+    let text = format!(
+        "{head}        body:\n          type: text\n          data: 'name={{{{tools.name}}}}'"
+    );
+    assert_ne!(text, unused, "the text variant was built");
     assert!(has(
-        &errors(&spec(&unused, &mcp(tool))),
+        &errors(&spec(&text, &mcp(tool))),
         "body parameter `extra` is not used by the operation's `body` template"
     ));
 }

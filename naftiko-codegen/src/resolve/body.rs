@@ -122,23 +122,38 @@ pub(super) fn operation_body(
         BodyKind::Raw => vars.text(data, "raw", Some("application/json"), ir::Escape::Json),
         BodyKind::Multipart => vars.multipart(data).map(ir::Body::Multipart),
     };
-    let Some(body) = body else {
+    let Some(mut body) = body else {
         // Already reported; `with` may name the variables of its data.
         vars.d.excuse_with_keys(namespace, &op.name.v);
         return by_params;
     };
     for &i in &body_params {
-        if !body.uses(i) {
-            vars.d.error(
-                op.params
-                    .iter()
-                    .find(|q| q.name.v == vars.params[i].name)
-                    .map_or(b.span, |q| q.span),
-                format!(
-                    "body parameter `{}` is not used by the operation's `body` template",
-                    vars.params[i].name
-                ),
-            );
+        if body.uses(i) {
+            continue;
+        }
+        let name = vars.params[i].name.clone();
+        let at = op
+            .params
+            .iter()
+            .find(|q| q.name.v == name)
+            .map_or(b.span, |q| q.span);
+        // A structured template takes the declared body parameters it does not name as extra
+        // fields (left out when absent), so that nothing declared is dropped.
+        match &mut body {
+            ir::Body::Template(ir::JsonTemplate::Object(entries))
+            | ir::Body::Encoded(_, ir::JsonTemplate::Object(entries))
+                if !entries.iter().any(|(k, _)| *k == name) =>
+            {
+                vars.d.warn(
+                    at,
+                    format!("body parameter `{name}` is not in the `body` template: it is sent as its field `{name}`"),
+                );
+                entries.push((name, ir::JsonTemplate::Var(i)));
+            }
+            _ => vars.d.error(
+                at,
+                format!("body parameter `{name}` is not used by the operation's `body` template"),
+            ),
         }
     }
     body
