@@ -44,7 +44,9 @@
 //!   as `application/octet-stream`). A variable of a text body is required; in a structured
 //!   body or a part, an absent optional one leaves its field or part out. A bind (`{{VAR}}`,
 //!   `{{env.VAR}}`) in a body is read from the environment when the client is built, like
-//!   credentials. An unknown `type` or misshapen `data` is an error.
+//!   credentials. An unknown `type` or misshapen `data` is an error. A declared `in: body`
+//!   parameter that an object template does not name is an extra field of it (warning); one
+//!   that a text template does not use is an error.
 //! - `outputRawFormat` says what the upstream answers: `json` (default), `xml`, `yaml`, `csv`,
 //!   `tsv`, `psv`, `html` (tables, scoped by the CSS selector in `outputSchema`), `markdown`
 //!   (front matter, tables, and sections filtered by the heading prefix in `outputSchema`),
@@ -125,11 +127,12 @@ pub use generate::{GenerateError, generate, generate_to_file};
 use diag::{Ctxt, Diagnostic};
 use std::path::{Path, PathBuf};
 
-/// Reads and checks a spec held in memory.
+/// Reads and checks a spec held in memory. Files it imports are resolved against the current
+/// directory.
 pub fn check_str(source: &str) -> Result<ir::Capability, Vec<Diagnostic>> {
-    check(source)
-        .map(|(capability, _)| capability)
-        .map_err(|(diagnostics, _)| diagnostics)
+    check(source, None, "<spec>")
+        .map(|c| c.capability)
+        .map_err(|f| f.diagnostics)
 }
 
 /// Reads and checks a spec held in memory; with no error, the model and the warnings
@@ -137,26 +140,62 @@ pub fn check_str(source: &str) -> Result<ir::Capability, Vec<Diagnostic>> {
 pub fn check_str_warnings(
     source: &str,
 ) -> Result<(ir::Capability, Vec<Diagnostic>), Vec<Diagnostic>> {
-    check(source).map_err(|(diagnostics, _)| diagnostics)
+    check(source, None, "<spec>")
+        .map(|c| (c.capability, c.warnings))
+        .map_err(|f| f.diagnostics)
 }
 
-/// The result of [`check`]: the model and its warnings, or the errors and the best-effort model.
-type Checked =
-    Result<(ir::Capability, Vec<Diagnostic>), (Vec<Diagnostic>, Option<Box<ir::Capability>>)>;
+/// A checked spec: the model, its warnings, and the files it read.
+struct Checked {
+    capability: ir::Capability,
+    warnings: Vec<Diagnostic>,
+    sources: Vec<diag::SourceFile>,
+    imported: Vec<PathBuf>,
+}
 
-/// Reads and checks a spec; with mistakes, also the best-effort model of what could be read
-/// (for [`emit::skeleton`]), unless the text is not a YAML mapping at all.
-fn check(source: &str) -> Checked {
-    let root = yaml::parse(source).map_err(|d| (d, None))?;
+/// A spec with mistakes: the errors, the best-effort model (for [`emit::skeleton`]) unless the
+/// text is not a YAML mapping at all, and the files it read.
+struct Failed {
+    diagnostics: Vec<Diagnostic>,
+    partial: Option<Box<ir::Capability>>,
+    sources: Vec<diag::SourceFile>,
+    imported: Vec<PathBuf>,
+}
+
+/// Reads and checks a spec (at `path`, if it is a file: what its imports are relative to),
+/// named `name` in diagnostics.
+fn check(source: &str, path: Option<&Path>, name: &str) -> Result<Checked, Failed> {
+    let mut loader = spec::Loader::new(path, name, source);
+    let root = yaml::parse(source).map_err(|diagnostics| Failed {
+        diagnostics,
+        partial: None,
+        sources: loader.sources(),
+        imported: Vec::new(),
+    })?;
     let mut cx = Ctxt::new();
     rules::check(&root, &mut cx);
-    let Some(spec) = spec::read(&root, &mut cx) else {
-        return Err((cx.check().err().unwrap_or_default(), None));
-    };
-    let capability = resolve::resolve(&spec, &mut cx);
-    match cx.check() {
-        Ok(warnings) => Ok((capability, warnings)),
-        Err(diagnostics) => Err((diagnostics, Some(Box::new(capability)))),
+    let spec = spec::read_with(&root, &mut loader, &mut cx);
+    let capability = spec.map(|spec| resolve::resolve(&spec, &mut cx));
+    let (sources, imported) = (loader.sources(), loader.imported_paths());
+    match (cx.check(), capability) {
+        (Ok(warnings), Some(capability)) => Ok(Checked {
+            capability,
+            warnings,
+            sources,
+            imported,
+        }),
+        (Ok(_), None) => Err(Failed {
+            diagnostics: Vec::new(),
+            partial: None,
+            sources,
+            imported,
+        }),
+        (Err(diagnostics), capability) => Err(Failed {
+            diagnostics,
+            partial: capability.map(Box::new),
+            sources,
+            imported,
+        }),
     }
 }
 
@@ -176,6 +215,10 @@ pub enum LoadError {
         diagnostics: Vec<Diagnostic>,
         /// The best-effort model of what could be read, for [`emit::skeleton`].
         partial: Option<Box<ir::Capability>>,
+        /// The spec and every file it imports, by the number diagnostics' spans carry.
+        sources: Vec<diag::SourceFile>,
+        /// The imported files that were found: the build depends on them too.
+        imported: Vec<PathBuf>,
     },
 }
 
@@ -186,14 +229,19 @@ impl LoadError {
         match self {
             LoadError::Io { .. } => vec![self.to_string()],
             LoadError::Invalid {
-                display_path,
-                text,
                 diagnostics,
+                sources,
                 ..
-            } => diagnostics
-                .iter()
-                .map(|d| d.render(display_path, text))
-                .collect(),
+            } => diagnostics.iter().map(|d| d.render_in(sources)).collect(),
+        }
+    }
+
+    /// The imported files that were found: the build must depend on them even when the spec
+    /// has mistakes, so that fixing one rebuilds.
+    pub fn imported(&self) -> &[PathBuf] {
+        match self {
+            LoadError::Invalid { imported, .. } => imported,
+            LoadError::Io { .. } => &[],
         }
     }
 
@@ -221,25 +269,51 @@ pub fn load_with_warnings(
     path: &Path,
     display_path: &str,
 ) -> Result<(ir::Capability, Vec<String>), LoadError> {
+    load_tracked(path, display_path).map(|l| (l.capability, l.warnings))
+}
+
+/// A spec loaded by [`load_tracked`].
+#[derive(Debug)]
+pub struct Loaded {
+    pub capability: ir::Capability,
+    /// Its warnings, rendered (without a `warning:` prefix).
+    pub warnings: Vec<String>,
+    /// The files it imports (absolute): a build must depend on them as on the spec.
+    pub imported: Vec<PathBuf>,
+}
+
+/// [`load_with_warnings`], with the files the spec imports. Imports (`import`/`location` in
+/// `consumes`, `capability.imports`) and bind files are resolved against the directory of
+/// `path`; diagnostics about an imported file name it relative to `display_path`'s directory.
+pub fn load_tracked(path: &Path, display_path: &str) -> Result<Loaded, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    match check(&text) {
-        Ok((capability, warnings)) => {
-            let rendered = warnings
-                .iter()
-                .map(|w| w.render(display_path, &text))
-                .collect();
-            Ok((capability, rendered))
-        }
-        Err((diagnostics, partial)) => Err(LoadError::Invalid {
+    match check(&text, Some(path), display_path) {
+        Ok(c) => Ok(Loaded {
+            capability: c.capability,
+            warnings: c.warnings.iter().map(|w| w.render_in(&c.sources)).collect(),
+            imported: c.imported,
+        }),
+        Err(f) => Err(LoadError::Invalid {
             display_path: display_path.to_string(),
             text,
-            diagnostics,
-            partial,
+            diagnostics: f.diagnostics,
+            partial: f.partial,
+            sources: f.sources,
+            imported: f.imported,
         }),
     }
+}
+
+/// What `naftiko_capability!` expands to for a loaded spec: its code, and an `include_bytes!`
+/// of the spec (at `spec_path`) and of every file it imports, so that editing any of them
+/// rebuilds. Bind files are not included: their values are secrets.
+pub fn expand_tracked(loaded: &Loaded, spec_path: &Path) -> proc_macro2::TokenStream {
+    let mut out = emit::capability(&loaded.capability, Some(spec_path));
+    out.extend(emit::includes(&loaded.imported));
+    out
 }
 
 /// Generated code for a checked capability, pretty-printed (what `naftiko-codegen expand` prints).
