@@ -1,5 +1,6 @@
-//! DNS-rebinding and cross-site protection for REST adapters: the same `Host` and `Origin`
-//! allow-list that MCP's streamable HTTP transport applies.
+//! DNS-rebinding and cross-site protection, one code for REST adapters and MCP's streamable
+//! HTTP transport ([`crate::mcp::router`] applies it instead of rmcp's own lists): a `Host` and
+//! `Origin` allow-list, loopback by default, extended by the operator (`--allowed-hosts`).
 //!
 //! A web page the operator visits can send a POST without preflight to a loopback gateway
 //! (`<form>` or `fetch` with a simple content type); it carries the page's `Origin`. A page

@@ -346,6 +346,8 @@ pub struct Server {
     tools: Arc<Vec<Tool>>,
     dispatch: Arc<Dispatch>,
     in_flight: tokio_util::task::TaskTracker,
+    /// Inbound authentication of the HTTP transport (checked before JSON-RPC).
+    auth: Vec<crate::auth::Inbound>,
 }
 
 impl std::fmt::Debug for Server {
@@ -353,6 +355,7 @@ impl std::fmt::Debug for Server {
         f.debug_struct("Server")
             .field("name", &self.def.name)
             .field("tools", &self.tools.len())
+            .field("auth", &self.auth)
             .finish()
     }
 }
@@ -371,7 +374,22 @@ impl Server {
                 dispatch(i, a) as Pin<Box<dyn Future<Output = _> + Send>>
             }),
             in_flight: tokio_util::task::TaskTracker::new(),
+            auth: Vec::new(),
         }
+    }
+
+    /// Requires `auth` on the streamable HTTP transport ([`router`]): a request it refuses is
+    /// answered `401` before any JSON-RPC is read. Added to any authentication already
+    /// required (each must pass). The stdio transport has no HTTP to authenticate.
+    #[must_use]
+    pub fn with_auth(mut self, auth: crate::auth::Inbound) -> Self {
+        self.auth.push(auth);
+        self
+    }
+
+    /// The inbound authentication [`router`] applies.
+    pub fn auth(&self) -> &[crate::auth::Inbound] {
+        &self.auth
     }
 
     pub fn def(&self) -> &'static ServerDef {
@@ -492,24 +510,13 @@ pub fn router(
     use rmcp::transport::streamable_http_server::{
         StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
     };
-    let mut hosts = vec![
-        "localhost".to_string(),
-        "127.0.0.1".to_string(),
-        "::1".to_string(),
-        "[::1]".to_string(),
-    ];
-    hosts.extend(options.allowed_hosts.iter().cloned());
-    let mut origins = Vec::new();
-    for h in &hosts {
-        for scheme in ["http", "https"] {
-            origins.push(format!("{scheme}://{h}:*"));
-        }
-    }
+    let auth = server.auth.clone();
+    // Host and Origin are checked by the same guard as REST's (below), not by rmcp's own list.
     let config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(!options.stateless)
         .with_json_response(options.stateless)
-        .with_allowed_hosts(hosts)
-        .with_allowed_origins(origins)
+        .disable_allowed_hosts()
+        .disable_allowed_origins()
         .with_cancellation_token(shutdown);
     let mut manager = LocalSessionManager::default();
     manager.session_config.keep_alive = Some(options.sessions.idle_timeout);
@@ -517,8 +524,16 @@ pub fn router(
     let service = StreamableHttpService::new(move || Ok(server.clone()), manager.clone(), config);
     let router = axum::Router::new().route_service("/mcp", service);
     let guard = crate::sessions::Guard::new(manager, options.sessions.clone(), !options.stateless);
-    router.layer(axum::middleware::from_fn(move |req, next| {
+    let mut router = router.layer(axum::middleware::from_fn(move |req, next| {
         crate::sessions::layer(guard.clone(), req, next)
+    }));
+    // Authentication runs before sessions and JSON-RPC; the Host/Origin guard before anything.
+    for auth in auth.iter().rev() {
+        router = auth.protect(router);
+    }
+    let hosts = crate::guard::HostGuard::new(&options.allowed_hosts);
+    router.layer(axum::middleware::from_fn(move |req, next| {
+        hosts.clone().layer(req, next)
     }))
 }
 
