@@ -54,8 +54,21 @@ pub enum Auth {
     ApiKey {
         name: String,
         value: Template,
-        in_query: bool,
+        placement: KeyPlacement,
     },
+}
+
+/// Where an API key goes (`placement`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPlacement {
+    Header,
+    Query,
+    /// A cookie of the `Cookie` header.
+    Cookie,
+    /// The base URI's `{name}` placeholder.
+    Path,
+    /// A field of the JSON or form body (a form body when the operation has none).
+    Body,
 }
 
 /// A consumed HTTP API.

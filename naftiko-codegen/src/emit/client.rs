@@ -27,10 +27,17 @@ fn auth(a: &ir::Auth) -> TokenStream {
         ir::Auth::ApiKey {
             name,
             value,
-            in_query,
+            placement,
         } => {
             let v = parts(value);
-            quote! { ::naftiko_runtime::client::AuthSpec::ApiKey { name: #name, value: #v, in_query: #in_query } }
+            let placement = match placement {
+                ir::KeyPlacement::Header => quote! { Header },
+                ir::KeyPlacement::Query => quote! { Query },
+                ir::KeyPlacement::Cookie => quote! { Cookie },
+                ir::KeyPlacement::Path => quote! { Path },
+                ir::KeyPlacement::Body => quote! { Body },
+            };
+            quote! { ::naftiko_runtime::client::AuthSpec::ApiKey { name: #name, value: #v, placement: ::naftiko_runtime::client::KeyPlacement::#placement } }
         }
     }
 }
@@ -90,7 +97,8 @@ fn body_env_vars(api: &ir::Api) -> Vec<String> {
     out
 }
 
-pub fn api(api: &ir::Api) -> TokenStream {
+/// The client of `api`; `file_vars` are the capability's variables read from bind files.
+pub fn api(api: &ir::Api, file_vars: &[ir::FileVar]) -> TokenStream {
     let module = ident(&api.module);
     let ns = &api.namespace;
     let base = parts(&api.base_uri);
@@ -134,6 +142,23 @@ pub fn api(api: &ir::Api) -> TokenStream {
             vars.push(v);
         }
     }
+    // Variables of bind files: only their paths and keys are generated, never a value.
+    let from_files: Vec<&ir::FileVar> =
+        file_vars.iter().filter(|f| vars.contains(&f.var)).collect();
+    let bind_files = (!from_files.is_empty()).then(|| {
+        let entries = from_files.iter().map(|f| {
+            let (var, path, key) = (&f.var, &f.path, &f.key);
+            quote! { ::naftiko_runtime::client::BindFile { var: #var, path: #path, key: #key } }
+        });
+        quote! { const BIND_FILES: &'static [::naftiko_runtime::client::BindFile] = &[#(#entries),*]; }
+    });
+    let vars: Vec<String> = vars
+        .into_iter()
+        .map(|v| match from_files.iter().find(|f| f.var == v) {
+            Some(f) => format!("{v}` from key `{}` of `{}", f.key, f.path),
+            None => v,
+        })
+        .collect();
     let from_env_doc = if vars.is_empty() {
         " A client with the spec's defaults.".to_string()
     } else {
@@ -186,6 +211,7 @@ pub fn api(api: &ir::Api) -> TokenStream {
                 const SPEC: &'static ::naftiko_runtime::client::ApiSpec = &SPEC;
                 #body_env
                 #html_selectors
+                #bind_files
                 fn from_http(http: ::naftiko_runtime::client::HttpClient) -> Self {
                     Client(http)
                 }

@@ -20,7 +20,7 @@ pub(super) fn resolve_api(
 ) -> ir::Api {
     let base_uri = env_template(&c.base_uri, binds, "`baseUri`", d)
         .unwrap_or_else(|| Template(vec![Part::Lit(c.base_uri.v.clone())]));
-    // A path-placed API key fills its own `{name}` placeholder (reported as not supported).
+    // A path-placed API key fills its own `{name}` placeholder of the base URI.
     let key_in_path = match c.auth.as_ref().map(|a| &a.kind) {
         Some(spec::AuthKind::ApiKey {
             name, placement, ..
@@ -28,6 +28,20 @@ pub(super) fn resolve_api(
         _ => None,
     };
     check_base_uri(&base_uri, &c.base_uri, key_in_path, binds, d);
+    if let (Some(key), Some(auth)) = (key_in_path, &c.auth)
+        && !base_uri
+            .0
+            .iter()
+            .any(|p| matches!(p, Part::Lit(l) if l.contains(&format!("{{{key}}}"))))
+    {
+        d.push(
+            Diagnostic::new(
+                auth.span,
+                format!("the API key is placed in `path`, but `baseUri` has no `{{{key}}}` placeholder for it"),
+            )
+            .with_help(format!("write `{{{key}}}` where the key goes, e.g. `https://api.example.com/bot{{{key}}}`")),
+        );
+    }
     // A trailing slash would double the one every path starts with.
     let mut base_uri = base_uri;
     if let Some(Part::Lit(last)) = base_uri.0.last_mut() {
@@ -97,6 +111,11 @@ pub(super) fn resolve_api(
             }
         }
     }
+    if let Some(spec::AuthKind::ApiKey { placement, .. }) = c.auth.as_ref().map(|a| &a.kind)
+        && placement.v == spec::ApiKeyIn::Body
+    {
+        check_body_key(&operations, placement.span, d);
+    }
     ir::Api {
         namespace: c.namespace.v.clone(),
         module: modules.claim(&snake_case(&c.namespace.v)),
@@ -104,6 +123,7 @@ pub(super) fn resolve_api(
         description: c.description.clone(),
         auth,
         fixed,
+        request_env: Vec::new(),
         operations,
     }
 }
@@ -140,6 +160,48 @@ pub(super) fn operation_path(resource: &S<String>, op: &S<String>, d: &mut Ctxt)
         ),
     );
     S::new(path, op.span)
+}
+
+/// A body-placed API key is a field of a JSON object or form body (a form body of its own when
+/// the operation sends none); other bodies have no field to put it in.
+fn check_body_key(operations: &[ir::Operation], at: Span, d: &mut Ctxt) {
+    for op in operations {
+        let kind = match &op.body {
+            ir::Body::None if matches!(op.method, spec::Method::Get | spec::Method::Head) => {
+                d.push(
+                    Diagnostic::new(
+                        at,
+                        format!(
+                            "the API key is placed in `body`, but operation `{}` is a {} request, which has no body",
+                            op.name,
+                            op.method.as_str()
+                        ),
+                    )
+                    .with_help("place the key in a header, the query or a cookie"),
+                );
+                continue;
+            }
+            ir::Body::None
+            | ir::Body::Whole(_)
+            | ir::Body::Fields(_)
+            | ir::Body::Template(_)
+            | ir::Body::Encoded(ir::Encoding::Form, _) => continue,
+            ir::Body::Encoded(ir::Encoding::Yaml, _) => "a YAML",
+            ir::Body::Encoded(ir::Encoding::Cbor, _) => "a CBOR",
+            ir::Body::Text(_) => "a text",
+            ir::Body::Multipart(_) => "a multipart",
+        };
+        d.push(
+            Diagnostic::new(
+                at,
+                format!(
+                    "the API key is placed in `body`, but operation `{}` sends {kind} body, which has no field for it",
+                    op.name
+                ),
+            )
+            .with_help("place the key in a header, the query or a cookie, or send a JSON or form body"),
+        );
+    }
 }
 
 /// A base URI must be an absolute http(s) URL without query or fragment. Where it reads an

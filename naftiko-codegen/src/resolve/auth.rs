@@ -21,28 +21,42 @@ pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Ctxt) -> ir::A
                 _ => ir::Auth::None,
             }
         }
-        spec::AuthKind::ApiKey { placement, .. } if placement.v == spec::ApiKeyIn::Path => {
-            d.unsupported(
-                placement.span,
-                "an API key placed in `path` (only `header` or `query`)",
-            );
-            ir::Auth::None
-        }
         spec::AuthKind::ApiKey {
             name,
             value,
             placement,
         } => {
-            if !is_token(&name.v) {
+            let placement = match placement.v {
+                spec::ApiKeyIn::Header => ir::KeyPlacement::Header,
+                spec::ApiKeyIn::Query => ir::KeyPlacement::Query,
+                spec::ApiKeyIn::Cookie => ir::KeyPlacement::Cookie,
+                spec::ApiKeyIn::Path => ir::KeyPlacement::Path,
+                spec::ApiKeyIn::Body => ir::KeyPlacement::Body,
+            };
+            let valid = match placement {
+                // A query parameter or body field name is encoded; a placeholder is matched.
+                ir::KeyPlacement::Query | ir::KeyPlacement::Body | ir::KeyPlacement::Path => {
+                    !name.v.is_empty() && !name.v.contains(['{', '}'])
+                }
+                ir::KeyPlacement::Header | ir::KeyPlacement::Cookie => is_token(&name.v),
+            };
+            if !valid {
+                let what = match placement {
+                    ir::KeyPlacement::Header => "header",
+                    ir::KeyPlacement::Query => "query parameter",
+                    ir::KeyPlacement::Cookie => "cookie",
+                    ir::KeyPlacement::Path => "placeholder",
+                    ir::KeyPlacement::Body => "body field",
+                };
                 d.error(
                     name.span,
-                    format!("`{}` is not a valid header or query parameter name", name.v),
+                    format!("`{}` is not a valid {what} name", name.v),
                 );
             }
             env_template(value, binds, what, d).map_or(ir::Auth::None, |value| ir::Auth::ApiKey {
                 name: name.v.clone(),
                 value,
-                in_query: placement.v == spec::ApiKeyIn::Query,
+                placement,
             })
         }
     }

@@ -4,7 +4,7 @@ use super::USER_AGENT;
 use super::error::ConfigError;
 use super::params::form_encode;
 use super::request::{HttpClient, Inner, Transport};
-use super::spec::{Api, AuthSpec, Part};
+use super::spec::{Api, AuthSpec, KeyPlacement, Part};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -173,7 +173,29 @@ impl<T: Api> Builder<T> {
             None => self.value(spec.base_uri)?,
         };
         let base = base.trim_end_matches('/').to_string();
-        let parsed = reqwest::Url::parse(&base).map_err(|e| ConfigError::InvalidBaseUri {
+        // A path-placed API key fills its placeholder in the URL requests go to; `base` (what
+        // logs and errors show) keeps the placeholder.
+        let target = match spec.auth {
+            AuthSpec::ApiKey {
+                name,
+                value,
+                placement: KeyPlacement::Path,
+            } => {
+                let key = self.value(value)?;
+                let key: String =
+                    percent_encoding::utf8_percent_encode(&key, super::params::SEGMENT).collect();
+                let placeholder = format!("{{{name}}}");
+                if !base.contains(&placeholder) {
+                    return Err(ConfigError::InvalidBaseUri {
+                        uri: base,
+                        reason: format!("no `{placeholder}` placeholder for the API key"),
+                    });
+                }
+                base.replace(&placeholder, &key)
+            }
+            _ => base.clone(),
+        };
+        let parsed = reqwest::Url::parse(&target).map_err(|e| ConfigError::InvalidBaseUri {
             uri: base.clone(),
             reason: e.to_string(),
         })?;
@@ -196,6 +218,7 @@ impl<T: Api> Builder<T> {
             .collect::<Result<Vec<_>, ConfigError>>()?;
         let mut headers = HeaderMap::new();
         let mut query = Vec::new();
+        let mut body_key = None;
         match spec.auth {
             AuthSpec::None => {}
             AuthSpec::Bearer(token) => {
@@ -219,14 +242,41 @@ impl<T: Api> Builder<T> {
             AuthSpec::ApiKey {
                 name,
                 value,
-                in_query,
-            } => {
-                if in_query {
-                    query.push((name.to_string(), self.value(value)?));
-                } else {
+                placement,
+            } => match placement {
+                KeyPlacement::Header => {
                     headers.insert(header_name(name)?, self.header_value(value, "")?);
                 }
-            }
+                KeyPlacement::Query => query.push((name.to_string(), self.value(value)?)),
+                KeyPlacement::Cookie => {
+                    // RFC 6265 §4.1.1 cookie-octets: no quoting is defined, so other bytes
+                    // cannot be sent faithfully.
+                    let v = self.value(value)?;
+                    if !v.bytes().all(|b| {
+                        b == 0x21
+                            || (0x23..=0x2b).contains(&b)
+                            || (0x2d..=0x3a).contains(&b)
+                            || (0x3c..=0x5b).contains(&b)
+                            || (0x5d..=0x7e).contains(&b)
+                    }) {
+                        return Err(ConfigError::InvalidVar {
+                            name: first_env(value),
+                            reason: "a cookie value cannot contain spaces, quotes, commas, semicolons, backslashes or control characters",
+                        });
+                    }
+                    let mut h = HeaderValue::from_str(&format!("{name}={v}")).map_err(|_| {
+                        ConfigError::InvalidVar {
+                            name: first_env(value),
+                            reason: "not a valid cookie",
+                        }
+                    })?;
+                    h.set_sensitive(true);
+                    headers.insert(reqwest::header::COOKIE, h);
+                }
+                // Filled into the base URI above.
+                KeyPlacement::Path => {}
+                KeyPlacement::Body => body_key = Some((name, self.value(value)?)),
+            },
         }
         for f in spec.fixed {
             if f.in_query {
@@ -287,6 +337,7 @@ impl<T: Api> Builder<T> {
                 max_url_bytes: self.max_url_bytes,
                 namespace: spec.namespace,
                 body_env,
+                body_key,
             }),
         }))
     }

@@ -27,7 +27,7 @@ pub use error::{ConfigError, Error};
 pub use params::ParamValue;
 pub use reply::Reply;
 pub use request::{HttpClient, Request};
-pub use spec::{Api, ApiSpec, AuthSpec, FixedSpec, Part};
+pub use spec::{Api, ApiSpec, AuthSpec, FixedSpec, KeyPlacement, Part};
 pub use template::{JsonTemplate, TextPart};
 
 /// `User-Agent` of every upstream request.

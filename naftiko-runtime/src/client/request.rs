@@ -72,6 +72,8 @@ pub(super) struct Inner {
     pub(super) namespace: &'static str,
     /// The environment variables request bodies read (`Api::BODY_ENV`), with their values.
     pub(super) body_env: Vec<(&'static str, String)>,
+    /// A body-placed API key: field name and value.
+    pub(super) body_key: Option<(&'static str, String)>,
 }
 
 impl HttpClient {
@@ -265,6 +267,9 @@ impl Request<'_> {
             self.url.push(if self.has_query { '&' } else { '?' });
             self.url.push_str(&self.client.fixed_query);
         }
+        if let Some((name, value)) = &self.client.body_key {
+            self.add_body_key(name, value)?;
+        }
         if self.url.len() > self.client.max_url_bytes {
             return Err(Error::InvalidArgument {
                 name: "url",
@@ -302,6 +307,52 @@ impl Request<'_> {
                 _ => return outcome,
             }
         }
+    }
+
+    /// Puts a body-placed API key into the body: a field of a JSON object or of a form, or a
+    /// form of its own when there is no body. Any other body is refused (the spec check keeps
+    /// templates from producing one; a whole-body argument can still be a JSON array).
+    fn add_body_key(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let form = HeaderValue::from_static("application/x-www-form-urlencoded");
+        let pair = format!("{}={}", form_encode(name), form_encode(value));
+        match self.body.take() {
+            None => {
+                self.body = Some(Bytes::from(pair));
+                self.content_type = form;
+            }
+            Some(body) if self.content_type == form => {
+                let mut out = body.to_vec();
+                if !out.is_empty() {
+                    out.push(b'&');
+                }
+                out.extend_from_slice(pair.as_bytes());
+                self.body = Some(Bytes::from(out));
+            }
+            Some(body) if self.content_type == "application/json" => {
+                match serde_json::from_slice::<Value>(&body) {
+                    Ok(Value::Object(mut fields)) => {
+                        fields.insert(name.to_string(), Value::String(value.to_string()));
+                        self.json(&Value::Object(fields));
+                    }
+                    _ => {
+                        return Err(Error::InvalidArgument {
+                            name: "body",
+                            reason:
+                                "the API key goes into the body, which must then be a JSON object"
+                                    .into(),
+                        });
+                    }
+                }
+            }
+            Some(_) => {
+                return Err(Error::InvalidArgument {
+                    name: "body",
+                    reason: "the API key goes into the body, which must then be JSON or a form"
+                        .into(),
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The request of one attempt: the client's headers (credentials, `User-Agent`, `Accept`),

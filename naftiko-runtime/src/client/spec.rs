@@ -20,8 +20,25 @@ pub enum AuthSpec {
     ApiKey {
         name: &'static str,
         value: &'static [Part],
-        in_query: bool,
+        placement: KeyPlacement,
     },
+}
+
+/// Where an API key goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPlacement {
+    /// A header named `name`.
+    Header,
+    /// A query parameter named `name`, on every request.
+    Query,
+    /// A cookie named `name` in the `Cookie` header.
+    Cookie,
+    /// The base URI's `{name}` placeholder (`https://api.telegram.org/bot{token}`), as one
+    /// percent-encoded path segment. The base URI shown in logs keeps the placeholder.
+    Path,
+    /// A field named `name` of the JSON object or form body; a form body of its own when the
+    /// request has none.
+    Body,
 }
 
 /// A header or query parameter sent with every request.

@@ -1,0 +1,175 @@
+//! How a consumed API's `authentication` is read (issue 12, outbound): every scheme of the
+//! corpus, and the located errors for a spec that cannot be given a meaning.
+
+use naftiko_codegen::check_str;
+use naftiko_codegen::diag::Diagnostic;
+use naftiko_codegen::ir::{Auth, Capability, KeyPlacement};
+
+/// A spec with one consumed API `api` (the given base URI and authentication block, indented
+/// under `authentication:`) and the given resources.
+fn spec(base: &str, auth: &str, resources: &str) -> String {
+    format!(
+        "naftiko: 1.0.0-alpha2
+info:
+  label: Test
+  description: A test capability.
+binds:
+- namespace: env
+  keys:
+    KEY: API_KEY
+    SECRET: API_SECRET
+capability:
+  consumes:
+  - type: http
+    namespace: api
+    description: The API.
+    baseUri: {base}
+    authentication:
+{auth}
+    resources:
+{resources}
+"
+    )
+}
+
+const POST: &str = "    - name: items
+      path: /items
+      operations:
+      - name: create
+        method: POST
+        inputParameters:
+        - name: name
+          in: body
+          type: string
+          required: true";
+
+const GET: &str = "    - name: items
+      path: /items
+      operations:
+      - name: list
+        method: GET";
+
+const TEXT: &str = "    - name: items
+      path: /items
+      operations:
+      - name: send
+        method: POST
+        body:
+          type: text
+          data: hello";
+
+fn ok(src: &str) -> Capability {
+    match check_str(src) {
+        Ok(c) => c,
+        Err(d) => panic!(
+            "expected the spec to be accepted, got:\n{}",
+            d.iter()
+                .map(|d| d.render("t.yaml", src))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        ),
+    }
+}
+
+fn errors(src: &str) -> Vec<Diagnostic> {
+    match check_str(src) {
+        Ok(_) => panic!("expected the spec to be rejected:\n{src}"),
+        Err(d) => d,
+    }
+}
+
+/// The 1-based line of the first line containing `needle`.
+fn line_of(src: &str, needle: &str) -> usize {
+    src.lines()
+        .position(|l| l.contains(needle))
+        .map_or(0, |i| i + 1)
+}
+
+fn apikey(placement: &str) -> String {
+    format!(
+        "      type: apikey\n      key: api_key\n      value: '{{{{env.KEY}}}}'\n      placement: {placement}"
+    )
+}
+
+#[test]
+fn api_keys_are_placed_in_a_cookie_the_path_or_the_body() {
+    for (placement, expected) in [
+        ("header", KeyPlacement::Header),
+        ("query", KeyPlacement::Query),
+        ("cookie", KeyPlacement::Cookie),
+        ("body", KeyPlacement::Body),
+    ] {
+        let c = ok(&spec("https://api.example.com", &apikey(placement), POST));
+        assert!(
+            matches!(&c.apis[0].auth, Auth::ApiKey { name, placement, value }
+                if name == "api_key" && *placement == expected && value.env_vars().eq(["API_KEY"])),
+            "{placement}: {:?}",
+            c.apis[0].auth
+        );
+    }
+    let c = ok(&spec(
+        "https://api.telegram.org/bot{api_key}",
+        &apikey("path"),
+        POST,
+    ));
+    assert!(matches!(
+        &c.apis[0].auth,
+        Auth::ApiKey {
+            placement: KeyPlacement::Path,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_path_key_needs_its_placeholder_in_the_base_uri() {
+    let src = spec("https://api.telegram.org/bot", &apikey("path"), POST);
+    let d = errors(&src);
+    assert!(
+        d[0].message
+            .contains("`baseUri` has no `{api_key}` placeholder"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "authentication:") + 1);
+}
+
+#[test]
+fn a_body_key_needs_a_body_with_fields() {
+    let src = spec("https://api.example.com", &apikey("body"), GET);
+    let d = errors(&src);
+    assert!(
+        d[0].message
+            .contains("operation `list` is a GET request, which has no body"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "placement: body"));
+    let d = errors(&spec("https://api.example.com", &apikey("body"), TEXT));
+    assert!(
+        d[0].message.contains("operation `send` sends a text body"),
+        "{}",
+        d[0].message
+    );
+}
+
+#[test]
+fn an_unknown_placement_or_a_bad_cookie_name_is_a_located_error() {
+    let src = spec("https://api.example.com", &apikey("fragment"), POST);
+    let d = errors(&src);
+    assert!(
+        d[0].message
+            .contains("unknown API key placement `fragment`")
+    );
+    assert_eq!(
+        (d[0].span.start.line, d[0].span.start.col),
+        (line_of(&src, "placement: fragment"), 18)
+    );
+    let src = spec(
+        "https://api.example.com",
+        &apikey("cookie").replace("key: api_key", "key: 'a b'"),
+        POST,
+    );
+    let d = errors(&src);
+    assert!(d[0].message.contains("`a b` is not a valid cookie name"));
+}

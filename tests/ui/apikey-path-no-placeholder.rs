@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/apikey-path-no-placeholder.yaml");
+
+fn main() {}
