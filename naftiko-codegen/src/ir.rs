@@ -514,7 +514,34 @@ pub struct RestAdapter {
     pub address: String,
     pub port: u16,
     pub description: Option<String>,
+    /// Inbound authentication: what a caller must present.
+    pub auth: Option<InboundAuth>,
     pub routes: Vec<Route>,
+}
+
+/// Inbound authentication of an adapter; its secrets are templates read at start-up.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InboundAuth {
+    Bearer(Template),
+    ApiKey {
+        name: String,
+        value: Template,
+        in_query: bool,
+    },
+    Basic {
+        username: Template,
+        password: Template,
+    },
+    Digest {
+        username: Template,
+        password: Template,
+    },
+    OAuth2 {
+        authorization_server: String,
+        resource: String,
+        audience: Option<String>,
+        scopes: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -533,6 +560,8 @@ pub struct McpAdapter {
     pub port: Option<u16>,
     pub transport: Transport,
     pub description: Option<String>,
+    /// Inbound authentication of the HTTP transport.
+    pub auth: Option<InboundAuth>,
     pub tools: Vec<Tool>,
 }
 

@@ -65,12 +65,14 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let life = Lifecycle::default();
     let limits = listener_limits(&options);
+    let inbound = inbound_auth(&options)?;
     let (upstreams, upstream_line) = upstream(&options, &life).await?;
     let mut servers = Servers::new();
     if let Some(addr) = rest_addr(&options) {
         start_rest(
             &addr,
             upstreams.clone(),
+            inbound.clone(),
             &options,
             &limits,
             &life,
@@ -79,6 +81,11 @@ pub async fn serve(
         .await?;
     }
     let server = m3ter_billjob_mcp::server(upstreams);
+    // The stdio transport has no HTTP request to authenticate.
+    let server = match inbound {
+        Some(auth) if !options.stdio => server.with_auth(auth),
+        _ => server,
+    };
     if options.stdio {
         start_stdio(server, &life, &mut servers);
     } else {
@@ -91,6 +98,29 @@ pub async fn serve(
         drain.cancel();
     });
     wait_then_drain(servers, &life, options.drain_timeout).await
+}
+
+/// The operator's inbound bearer token (`--inbound-token-env NAME`, else
+/// `BILLJOB_INBOUND_TOKEN`), required on REST and MCP over HTTP. Its value is never logged.
+fn inbound_auth(options: &Options) -> anyhow::Result<Option<naftiko_runtime::auth::Inbound>> {
+    let (name, required) = match &options.inbound_token_env {
+        Some(name) => (name.as_str(), true),
+        None => ("BILLJOB_INBOUND_TOKEN", false),
+    };
+    let token = match std::env::var(name) {
+        Ok(t) if !t.is_empty() => t,
+        Ok(_) => anyhow::bail!("environment variable `{name}` (the inbound bearer token) is empty"),
+        Err(_) if required => anyhow::bail!(
+            "environment variable `{name}` (the inbound bearer token, --inbound-token-env) is not set"
+        ),
+        Err(_) => return Ok(None),
+    };
+    let auth = naftiko_runtime::auth::Inbound::bearer("billjob", &token)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(
+        "inbound authentication: a bearer token from `{name}` is required on REST and MCP over HTTP"
+    );
+    Ok(Some(auth))
 }
 
 fn listener_limits(options: &Options) -> Limits {
@@ -200,6 +230,7 @@ fn rest_addr(options: &Options) -> Option<String> {
 async fn start_rest(
     addr: &str,
     upstreams: Upstreams,
+    inbound: Option<naftiko_runtime::auth::Inbound>,
     options: &Options,
     limits: &Limits,
     life: &Lifecycle,
@@ -212,9 +243,13 @@ async fn start_rest(
         "REST: http://{local}/v1/organizations/{{orgId}}/billjobs (OpenAPI at http://{local}/openapi.json)"
     );
     let guard = HostGuard::new(&options.allowed_hosts);
-    let router = m3ter_billjob_rest::router(upstreams).layer(axum::middleware::from_fn(
-        move |request, next| guard.clone().layer(request, next),
-    ));
+    let mut router = m3ter_billjob_rest::router(upstreams);
+    if let Some(auth) = inbound {
+        router = auth.protect(router);
+    }
+    let router = router.layer(axum::middleware::from_fn(move |request, next| {
+        guard.clone().layer(request, next)
+    }));
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "REST", drain.cancelled_owned()).await

@@ -115,6 +115,16 @@ pub struct Options {
     )]
     pub allowed_hosts: Vec<String>,
 
+    /// Require a bearer token on REST and MCP over HTTP, read from this environment variable
+    ///
+    /// Every request but /healthz must then carry `Authorization: Bearer <token>`; others get
+    /// 401 and reach nothing. Without this option, the token is read from
+    /// BILLJOB_INBOUND_TOKEN when that is set; with neither, no token is required. A variable
+    /// named here that is unset or empty stops start-up. The token is never taken from the
+    /// command line, where other local users could read it.
+    #[arg(long, value_name = "NAME", env = "BILLJOB_INBOUND_TOKEN_ENV", value_parser = env_name)]
+    pub inbound_token_env: Option<String>,
+
     /// What a caller waits for the upstream at most: one deadline per request covering every
     /// attempt, backoff and Retry-After
     #[arg(
@@ -263,6 +273,7 @@ impl Default for Options {
             stdio: false,
             stateless: false,
             allowed_hosts: Vec::new(),
+            inbound_token_env: None,
             timeout: Duration::from_secs(30),
             retry_budget_percent: 10,
             upstream_max_body_bytes: 16 * 1024 * 1024,
@@ -336,6 +347,18 @@ fn at_least_one(text: &str) -> Result<usize, String> {
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| format!("must be a whole number of at least 1, found `{text}`"))
+}
+
+/// An environment variable name: letters, digits and `_`, not starting with a digit.
+fn env_name(text: &str) -> Result<String, String> {
+    let ok = !text.is_empty()
+        && !text.starts_with(|c: char| c.is_ascii_digit())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(text.to_string())
+    } else {
+        Err("expected the name of an environment variable (letters, digits, _)".into())
+    }
 }
 
 fn host(text: &str) -> Result<String, String> {

@@ -133,6 +133,30 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
     } else {
         quote! { args }
     };
+    let auth_items = super::auth::items(&m.namespace, m.auth.as_ref());
+    let new_server = quote! {
+        ::naftiko_runtime::mcp::Server::new(&INFO, move |tool, args| {
+            let upstreams = upstreams.clone();
+            ::std::boxed::Box::pin(async move { call(&upstreams, tool, args).await })
+        })
+    };
+    let server = if m.auth.is_some() {
+        quote! {
+            /// The MCP server of this adapter, calling `upstreams`. Over streamable HTTP
+            /// ([`::naftiko_runtime::mcp::router`]) every request must pass `auth` (see
+            /// [`authentication`]) before any JSON-RPC is read.
+            pub fn server(upstreams: super::Upstreams, auth: ::naftiko_runtime::auth::Inbound) -> ::naftiko_runtime::mcp::Server {
+                #new_server.with_auth(auth)
+            }
+        }
+    } else {
+        quote! {
+            /// The MCP server of this adapter, calling `upstreams`.
+            pub fn server(upstreams: super::Upstreams) -> ::naftiko_runtime::mcp::Server {
+                #new_server
+            }
+        }
+    };
     quote! {
         #doc
         pub mod #module {
@@ -150,13 +174,9 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
                 tools: &[#(#defs),*],
             };
 
-            /// The MCP server of this adapter, calling `upstreams`.
-            pub fn server(upstreams: super::Upstreams) -> ::naftiko_runtime::mcp::Server {
-                ::naftiko_runtime::mcp::Server::new(&INFO, move |tool, args| {
-                    let upstreams = upstreams.clone();
-                    ::std::boxed::Box::pin(async move { call(&upstreams, tool, args).await })
-                })
-            }
+            #server
+
+            #auth_items
 
             async fn call(
                 #upstreams_pat: &super::Upstreams,

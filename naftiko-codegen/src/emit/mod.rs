@@ -3,6 +3,7 @@
 //! Generated code names everything through `::naftiko_runtime`, so users depend on that crate
 //! alone, and carries doc comments taken from the spec's descriptions.
 
+mod auth;
 mod client;
 mod mcp;
 mod openapi;

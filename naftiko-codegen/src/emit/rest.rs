@@ -51,6 +51,28 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
         );
     }
     let types = types.into_items();
+    let auth_items = super::auth::items(&r.namespace, r.auth.as_ref());
+    let router = if r.auth.is_some() {
+        quote! {
+            /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`. Every request
+            /// but `/healthz` must pass `auth` (see [`authentication`]); a refused one reaches
+            /// no handler and no upstream.
+            pub fn router(upstreams: super::Upstreams, auth: ::naftiko_runtime::auth::Inbound) -> ::naftiko_runtime::axum::Router {
+                let routes = ::naftiko_runtime::axum::Router::new()
+                    #(#routes)*;
+                auth.protect(::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams))
+            }
+        }
+    } else {
+        quote! {
+            /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`.
+            pub fn router(upstreams: super::Upstreams) -> ::naftiko_runtime::axum::Router {
+                let routes = ::naftiko_runtime::axum::Router::new()
+                    #(#routes)*;
+                ::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams)
+            }
+        }
+    };
     quote! {
         #doc
         pub mod #module {
@@ -59,12 +81,9 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
             /// The OpenAPI 3.1 document of this adapter, generated from the spec.
             pub const OPENAPI: &str = #openapi;
 
-            /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`.
-            pub fn router(upstreams: super::Upstreams) -> ::naftiko_runtime::axum::Router {
-                let routes = ::naftiko_runtime::axum::Router::new()
-                    #(#routes)*;
-                ::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams)
-            }
+            #router
+
+            #auth_items
 
             #(#handlers)*
 

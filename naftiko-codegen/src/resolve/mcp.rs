@@ -68,6 +68,9 @@ pub(super) fn resolve_mcp(
         port: m.port.as_ref().map(|p| p.v),
         transport: m.transport,
         description: m.description.clone(),
+        auth: m.auth.as_ref().and_then(|a| {
+            super::inbound::resolve_inbound(a, binds, m.transport == spec::Transport::Stdio, d)
+        }),
         tools,
     }
 }

@@ -148,6 +148,10 @@ pub(super) fn resolve_rest(
             .map_or_else(|| "127.0.0.1".to_string(), |a| a.v.clone()),
         port: r.port.v,
         description: r.description.clone(),
+        auth: r
+            .auth
+            .as_ref()
+            .and_then(|a| super::inbound::resolve_inbound(a, binds, false, d)),
         routes,
     }
 }

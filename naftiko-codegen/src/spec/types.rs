@@ -290,6 +290,8 @@ pub struct RestExposes {
     pub address: Option<S<String>>,
     pub port: S<u16>,
     pub description: Option<String>,
+    /// `authentication`: what a caller must present.
+    pub auth: Option<ExposedAuth>,
     pub resources: Vec<ExposedResource>,
 }
 
@@ -340,5 +342,40 @@ pub struct McpExposes {
     pub port: Option<S<u16>>,
     pub transport: Transport,
     pub description: Option<String>,
+    /// `authentication`: what a caller must present (HTTP transport only).
+    pub auth: Option<ExposedAuth>,
     pub tools: Vec<ExposedOperation>,
+}
+
+/// `authentication` on an exposed adapter (inbound): what a caller must present.
+#[derive(Debug, Clone)]
+pub struct ExposedAuth {
+    pub span: Span,
+    pub kind: ExposedAuthKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExposedAuthKind {
+    Bearer {
+        token: S<String>,
+    },
+    ApiKey {
+        name: S<String>,
+        value: S<String>,
+        in_query: bool,
+    },
+    Basic {
+        username: S<String>,
+        password: S<String>,
+    },
+    Digest {
+        username: S<String>,
+        password: S<String>,
+    },
+    OAuth2 {
+        authorization_server: S<String>,
+        resource: S<String>,
+        audience: Option<S<String>>,
+        scopes: Vec<S<String>>,
+    },
 }

@@ -32,11 +32,9 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
             let address = o.opt_str("address", d);
             let port = read_port(&mut o, d);
             let description = o.opt_str("description", d).map(|s| s.v);
-            o.unsupported(
-                "authentication",
-                "`authentication` on an exposed adapter",
-                d,
-            );
+            let auth = o
+                .take("authentication")
+                .and_then(|a| read_inbound_auth(a, d));
             let resources = o
                 .list("resources", d, read_exposed_resource)
                 .unwrap_or_else(|| {
@@ -56,6 +54,7 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
                 address,
                 port: port?,
                 description,
+                auth,
                 resources,
             }))
         }
@@ -76,11 +75,9 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
                     Transport::Http
                 }
             };
-            o.unsupported(
-                "authentication",
-                "`authentication` on an exposed adapter",
-                d,
-            );
+            let auth = o
+                .take("authentication")
+                .and_then(|a| read_inbound_auth(a, d));
             o.unsupported("resources", "MCP `resources`", d);
             o.unsupported("prompts", "MCP `prompts`", d);
             let tools = o
@@ -100,6 +97,7 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
                 port,
                 transport,
                 description,
+                auth,
                 tools,
             }))
         }
@@ -247,5 +245,123 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
         orchestrated: ["steps", "ref", "mappings"]
             .iter()
             .any(|k| node_has_key(node, k)),
+    })
+}
+
+/// `authentication` on an exposed adapter: the schema's `Authentication` (`bearer`, `apikey`,
+/// `basic`, `digest`, `oauth2`), as what a caller must present.
+fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
+    let mut o = Obj::new(node, "`authentication`", d)?;
+    let ty = o.req_str("type", d)?;
+    let kind = match ty.v.to_ascii_lowercase().as_str() {
+        "bearer" => {
+            let token = o.req_str("token", d);
+            o.finish(d);
+            ExposedAuthKind::Bearer { token: token? }
+        }
+        "basic" | "digest" => {
+            let username = o.req_str("username", d);
+            let password = o.req_str("password", d);
+            o.finish(d);
+            let (username, password) = (username?, password?);
+            if ty.v.eq_ignore_ascii_case("basic") {
+                ExposedAuthKind::Basic { username, password }
+            } else {
+                ExposedAuthKind::Digest { username, password }
+            }
+        }
+        "apikey" => {
+            let name = o.req_str("key", d);
+            let value = o.req_str("value", d);
+            let placement = o.opt_str("placement", d);
+            o.finish(d);
+            let in_query = match placement {
+                None => false,
+                Some(p) if p.v == "header" => false,
+                Some(p) if p.v == "query" => true,
+                Some(p) => {
+                    d.push(
+                        Diagnostic::new(p.span, format!("unknown API key placement `{}`", p.v))
+                            .with_help("expected `header` or `query`"),
+                    );
+                    return None;
+                }
+            };
+            ExposedAuthKind::ApiKey {
+                name: name?,
+                value: value?,
+                in_query,
+            }
+        }
+        "oauth2" => {
+            let authorization_server = o.req_str("authorizationServerUri", d);
+            let resource = o.req_str("resource", d);
+            let audience = o.opt_str("audience", d);
+            // Documentation for OpenAPI exporters (the client credentials token URL).
+            o.ignore(&["tokenEndpoint"]);
+            let mut scopes = Vec::new();
+            if let Some(list) = o.take("scopes") {
+                match &list.kind {
+                    Kind::Seq(items) => {
+                        for i in items {
+                            match i.as_str() {
+                                Some(s) if !s.is_empty() && !s.contains(char::is_whitespace) => {
+                                    scopes.push(S::new(s.to_string(), i.span));
+                                }
+                                _ => d.error(
+                                    i.span,
+                                    "a scope must be a non-empty string without spaces",
+                                ),
+                            }
+                        }
+                    }
+                    _ => d.error(
+                        list.span,
+                        format!(
+                            "`scopes` must be a list of strings, found {}",
+                            list.describe()
+                        ),
+                    ),
+                }
+            }
+            if let Some(v) = o.opt_str("tokenValidation", d) {
+                match v.v.as_str() {
+                    "jwks" => {}
+                    "introspection" => d.unsupported(
+                        v.span,
+                        "`tokenValidation: introspection` (RFC 7662 token introspection; `jwks` validates JWT access tokens)",
+                    ),
+                    other => d.push(
+                        Diagnostic::new(v.span, format!("unknown `tokenValidation` `{other}`"))
+                            .with_help("expected `jwks` or `introspection`"),
+                    ),
+                }
+            }
+            o.finish(d);
+            ExposedAuthKind::OAuth2 {
+                authorization_server: authorization_server?,
+                resource: resource?,
+                audience,
+                scopes,
+            }
+        }
+        _ => {
+            o.ignore_all();
+            d.push(
+                Diagnostic::new(
+                    ty.span,
+                    format!(
+                        "unknown authentication type `{}` for an exposed adapter",
+                        ty.v
+                    ),
+                )
+                .with_help("expected one of: bearer, apikey, basic, digest, oauth2"),
+            );
+            return None;
+        }
+    };
+    Some(ExposedAuth {
+        span: node.span,
+        kind,
     })
 }

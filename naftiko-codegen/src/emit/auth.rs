@@ -1,0 +1,101 @@
+//! Inbound authentication of an adapter: the `AUTH` static (templates naming the secrets, never
+//! the secrets) and the function reading them at start-up.
+
+use crate::ir::{self, Part};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+fn parts(t: &ir::Template) -> TokenStream {
+    let parts = t.0.iter().map(|p| match p {
+        Part::Lit(s) => quote! { ::naftiko_runtime::client::Part::Lit(#s) },
+        Part::Env(v) => quote! { ::naftiko_runtime::client::Part::Env(#v) },
+    });
+    quote! { &[#(#parts),*] }
+}
+
+fn spec(a: &ir::InboundAuth) -> TokenStream {
+    let rt = quote! { ::naftiko_runtime::auth::AuthSpec };
+    match a {
+        ir::InboundAuth::Bearer(t) => {
+            let t = parts(t);
+            quote! { #rt::Bearer { token: #t } }
+        }
+        ir::InboundAuth::ApiKey {
+            name,
+            value,
+            in_query,
+        } => {
+            let v = parts(value);
+            quote! { #rt::ApiKey { name: #name, value: #v, in_query: #in_query } }
+        }
+        ir::InboundAuth::Basic { username, password } => {
+            let (u, p) = (parts(username), parts(password));
+            quote! { #rt::Basic { username: #u, password: #p } }
+        }
+        ir::InboundAuth::Digest { username, password } => {
+            let (u, p) = (parts(username), parts(password));
+            quote! { #rt::Digest { username: #u, password: #p } }
+        }
+        ir::InboundAuth::OAuth2 {
+            authorization_server,
+            resource,
+            audience,
+            scopes,
+        } => {
+            let audience = match audience {
+                Some(a) => quote! { ::core::option::Option::Some(#a) },
+                None => quote! { ::core::option::Option::None },
+            };
+            quote! {
+                #rt::OAuth2(::naftiko_runtime::auth::OAuth2Spec {
+                    authorization_server: #authorization_server,
+                    resource: #resource,
+                    audience: #audience,
+                    scopes: &[#(#scopes),*],
+                })
+            }
+        }
+    }
+}
+
+/// `AUTH` and `authentication()` in an adapter's module, for an adapter that declares
+/// authentication; nothing otherwise.
+pub(crate) fn items(namespace: &str, auth: Option<&ir::InboundAuth>) -> TokenStream {
+    let Some(a) = auth else {
+        return TokenStream::new();
+    };
+    let spec = spec(a);
+    let vars: Vec<String> = match a {
+        ir::InboundAuth::Bearer(t) | ir::InboundAuth::ApiKey { value: t, .. } => {
+            t.env_vars().map(str::to_string).collect()
+        }
+        ir::InboundAuth::Basic { username, password }
+        | ir::InboundAuth::Digest { username, password } => username
+            .env_vars()
+            .chain(password.env_vars())
+            .map(str::to_string)
+            .collect(),
+        ir::InboundAuth::OAuth2 { .. } => Vec::new(),
+    };
+    let doc = if vars.is_empty() {
+        " Sets up the inbound authentication the spec declares ([`AUTH`]).".to_string()
+    } else {
+        format!(
+            " Reads the secrets of the inbound authentication ([`AUTH`]) from the environment ({}): a missing or empty one is an error naming it.",
+            vars.iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    quote! {
+        /// The inbound authentication the spec declares: what a caller must present. It names
+        /// its secrets (environment variables), never holds them.
+        pub static AUTH: ::naftiko_runtime::auth::AuthSpec = #spec;
+
+        #[doc = #doc]
+        pub fn authentication() -> ::core::result::Result<::naftiko_runtime::auth::Inbound, ::naftiko_runtime::auth::AuthError> {
+            AUTH.from_env(#namespace)
+        }
+    }
+}
