@@ -95,6 +95,13 @@
 //!   in [`diag::Severity::Unsupported`] diagnostics (`steps`, `forward`, `aggregates`, skill /
 //!   http / control adapters, imported consumes, `location` binds, ...), are rejected with a
 //!   message saying "not supported yet".
+//! - Inbound auth (`authentication` on a `rest` or `mcp` adapter): `bearer`, `apikey` (header
+//!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
+//!   JWKS; `tokenValidation: introspection` is not supported yet). Secrets are binds, read at
+//!   start-up by the adapter's `authentication()` (a literal secret is a warning); the
+//!   adapter's `router` / `server` takes the result, so a protected adapter cannot be served
+//!   unprotected. On a stdio MCP adapter it is a warning and not applied
+//!   (`naftiko-mcp-auth-stdio-conflict`); the ruleset's `oauth2` rules apply.
 //!
 //! # Errors and warnings
 //! An error is a spec that cannot be given a meaning, or whose meaning would send a wrong
