@@ -154,14 +154,19 @@ fn each_scheme_is_read_on_rest_and_mcp_with_its_secrets_from_binds() {
         assert_eq!(cap.mcp[0].auth.as_ref(), Some(&expected), "{auth}");
     }
     // Without `authentication`, nothing is required.
-    let plain = spec("rest", "      type: bearer\n      token: '{{TOKEN}}'")
-        .replace("    authentication:\n      type: bearer\n      token: '{{TOKEN}}'\n", "");
+    let plain = spec("rest", "      type: bearer\n      token: '{{TOKEN}}'").replace(
+        "    authentication:\n      type: bearer\n      token: '{{TOKEN}}'\n",
+        "",
+    );
     assert_eq!(ok(&plain).0.rest[0].auth, None);
 }
 
 #[test]
 fn a_template_naming_no_bind_is_a_located_error() {
-    let src = spec("rest", "      type: bearer\n      token: '{{MCP_SERVER_TOKEN}}'");
+    let src = spec(
+        "rest",
+        "      type: bearer\n      token: '{{MCP_SERVER_TOKEN}}'",
+    );
     let d = errors(&src);
     let e = d
         .iter()
@@ -234,7 +239,8 @@ fn oauth2_rules_and_shapes() {
         "      type: oauth2\n      authorizationServerUri: https://as.test",
     ));
     assert!(
-        d.iter().any(|d| d.message.contains("missing required key `resource`")),
+        d.iter()
+            .any(|d| d.message.contains("missing required key `resource`")),
         "{d:?}"
     );
     let src = spec(
@@ -254,7 +260,8 @@ fn oauth2_rules_and_shapes() {
         "      type: oauth2\n      authorizationServerUri: https://as.test\n      resource: /mcp\n      scopes: [read]",
     ));
     assert!(
-        d.iter().any(|d| d.message.contains("`resource` must be an absolute")),
+        d.iter()
+            .any(|d| d.message.contains("`resource` must be an absolute")),
         "{d:?}"
     );
 }
@@ -275,7 +282,10 @@ fn unknown_types_keys_and_placements_are_errors() {
             "      type: apikey\n      key: 'X Key'\n      value: '{{TOKEN}}'",
             "not a valid header or query parameter name",
         ),
-        ("      type: basic\n      username: u", "missing required key `password`"),
+        (
+            "      type: basic\n      username: u",
+            "missing required key `password`",
+        ),
     ] {
         let d = errors(&spec("rest", auth));
         assert!(
