@@ -141,9 +141,11 @@ impl AuthSpec {
                 username: Secret::new(&value(username)?),
                 password: Secret::new(&value(password)?),
             },
-            AuthSpec::Digest { username, password } => {
-                Scheme::Digest(Digest::new(realm, &value(username)?, &value(password)?)?)
-            }
+            AuthSpec::Digest { username, password } => Scheme::Digest(Box::new(Digest::new(
+                realm,
+                &value(username)?,
+                &value(password)?,
+            )?)),
             AuthSpec::OAuth2(o) => Scheme::OAuth2(Box::new(OAuth2::new(&o)?)),
         };
         Ok(Inbound::from_scheme(realm, scheme))
@@ -192,7 +194,7 @@ enum Scheme {
         username: Secret,
         password: Secret,
     },
-    Digest(Digest),
+    Digest(Box<Digest>),
     OAuth2(Box<OAuth2>),
 }
 
@@ -899,7 +901,7 @@ impl OAuth2 {
         let current = lock(&self.keys).clone();
         let recent = current
             .as_ref()
-            .filter(|k| k.fetched.elapsed() < min_refresh || !same(&k, &cached));
+            .filter(|k| k.fetched.elapsed() < min_refresh || !same(k, &cached));
         let keys = match recent {
             Some(k) => k.clone(),
             None => match self.fetch().await {
