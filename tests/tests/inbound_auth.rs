@@ -844,3 +844,43 @@ async fn healthz_stays_open_and_openapi_is_protected() {
         404
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// The Host/Origin guard: one code for REST and MCP
+
+#[tokio::test]
+async fn mcp_uses_the_same_host_and_origin_guard_as_rest_before_authentication() {
+    let upstream = Upstream::start().await;
+    let mcp = serve_mcp(mcp_bearer::server(
+        upstreams(&upstream),
+        inbound(&mcp_bearer::AUTH, "mcp-bearer"),
+    ))
+    .await;
+    let port = mcp.addr.port();
+    for (host, origin) in [
+        ("evil.example".to_string(), None),
+        (
+            format!("127.0.0.1:{port}"),
+            Some("https://evil.example".to_string()),
+        ),
+    ] {
+        let mut request = format!(
+            "POST /mcp HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nAuthorization: Bearer {TOKEN}\r\nContent-Length: {}\r\n",
+            TOOLS_CALL.len()
+        );
+        if let Some(o) = &origin {
+            request.push_str(&format!("Origin: {o}\r\n"));
+        }
+        request.push_str("\r\n");
+        request.push_str(TOOLS_CALL);
+        let resp = naftiko_tests::raw_http(mcp.addr, request.as_bytes()).await;
+        assert_eq!(resp.status, 403, "{host} {origin:?}: {}", resp.text());
+        assert_eq!(
+            resp.header("content-type"),
+            Some("application/problem+json")
+        );
+        // The shared guard's words (rmcp's own lists would say "Forbidden: Host header ...").
+        assert!(resp.text().contains("--allowed-hosts"), "{}", resp.text());
+    }
+    assert_eq!(upstream.count(), 0);
+}
