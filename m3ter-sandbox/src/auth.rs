@@ -6,23 +6,22 @@ use subtle::ConstantTimeEq;
 /// Whether `headers` carry `Authorization: Bearer <expected>` (the scheme in any case).
 /// An empty `expected` matches nothing, so a misconfigured sandbox is closed, not open.
 pub(crate) fn is_authorized(headers: &HeaderMap, expected: &[u8]) -> bool {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return false;
-    };
-    let Ok(value) = value.to_str() else {
-        return false;
-    };
-    let Some((scheme, credentials)) = value.trim().split_once(' ') else {
-        return false;
-    };
-    scheme.eq_ignore_ascii_case("bearer")
-        && !expected.is_empty()
-        && constant_time_eq(credentials.trim().as_bytes(), expected)
+    bearer(headers)
+        .is_some_and(|token| !expected.is_empty() && constant_time_eq(token.as_bytes(), expected))
+}
+
+/// The token of `Authorization: Bearer <token>` (the scheme in any case).
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, credentials) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| credentials.trim())
 }
 
 /// Compares without stopping at the first difference, so the time taken does not reveal
 /// how much of a guessed token was right (only whether its length was).
-fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(given: &[u8], expected: &[u8]) -> bool {
     given.ct_eq(expected).into()
 }
 

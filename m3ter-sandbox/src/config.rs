@@ -30,6 +30,25 @@ pub const DEFAULT_MAX_JOBS_PER_ORG: usize = 10_000;
 /// Default [`SandboxConfig::max_logged_target_chars`].
 pub const DEFAULT_MAX_LOGGED_TARGET_CHARS: usize = 128;
 
+/// Default [`SandboxConfig::token_lifetime`]: m3ter's `expires_in` of 18 000 s.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(18_000);
+
+/// An OAuth client: id and secret. Its `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub struct OAuthClient {
+    pub id: String,
+    pub secret: String,
+}
+
+impl fmt::Debug for OAuthClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OAuthClient")
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
 /// How a sandbox behaves. Build it with [`SandboxConfig::new`] and struct update syntax:
 ///
 /// ```
@@ -54,6 +73,12 @@ pub struct SandboxConfig {
     /// Most jobs, active or finished, one org may hold. When an org is full, a create or
     /// recalculate evicts its oldest finished job; with none finished it gets 429.
     pub max_jobs_per_org: usize,
+    /// The OAuth client `POST /oauth/token` accepts (m3ter's access key id and API secret);
+    /// `None` refuses every token request, leaving [`SandboxConfig::token`] the only way in.
+    pub client: Option<OAuthClient>,
+    /// How long a token from `POST /oauth/token` is valid (m3ter: 18 000 s, five hours);
+    /// an expired one gets 403, as m3ter answers.
+    pub token_lifetime: Duration,
     /// Request targets (path and query) longer than this many characters are cut short in
     /// the request log, which then says how long they were.
     pub max_logged_target_chars: usize,
@@ -70,6 +95,8 @@ impl SandboxConfig {
             job_ttl: DEFAULT_JOB_TTL,
             max_jobs_per_org: DEFAULT_MAX_JOBS_PER_ORG,
             max_logged_target_chars: DEFAULT_MAX_LOGGED_TARGET_CHARS,
+            client: None,
+            token_lifetime: DEFAULT_TOKEN_LIFETIME,
         }
     }
 }
@@ -84,6 +111,8 @@ impl fmt::Debug for SandboxConfig {
             .field("job_ttl", &self.job_ttl)
             .field("max_jobs_per_org", &self.max_jobs_per_org)
             .field("max_logged_target_chars", &self.max_logged_target_chars)
+            .field("client", &self.client)
+            .field("token_lifetime", &self.token_lifetime)
             .finish()
     }
 }

@@ -21,6 +21,11 @@
 //!   [`SandboxConfig::token`], compared in constant time. Anything else gets
 //!   `403 {"message": ...}`, as m3ter answers 403 rather than 401. An empty configured
 //!   token matches nothing, so a misconfigured sandbox is closed rather than open.
+//! * **OAuth.** `POST /oauth/token` is m3ter's client-credentials endpoint: HTTP Basic with
+//!   the [`SandboxConfig::client`] id and secret, `grant_type=client_credentials` as a form or
+//!   as JSON, answered with `{"access_token", "token_type": "Bearer", "expires_in"}`. Its
+//!   tokens are accepted like the configured one until [`SandboxConfig::token_lifetime`] has
+//!   passed, then get 403 (as m3ter answers an expired token).
 //! * **State.** Jobs live in memory, per `orgId`; any `orgId` is accepted (m3ter would
 //!   answer 403 for an unknown one). Everything is lost when the process exits.
 //! * **Bounds.** A finished job (`COMPLETE` or `CANCELLED`) is forgotten
@@ -81,6 +86,7 @@ mod config;
 mod error;
 mod lifecycle;
 mod log;
+mod oauth;
 mod pagination;
 mod routes;
 mod store;
@@ -91,7 +97,7 @@ mod wire;
 pub use auth::random_token;
 pub use config::{
     DEFAULT_JOB_TTL, DEFAULT_MAX_JOBS_PER_ORG, DEFAULT_MAX_LOGGED_TARGET_CHARS,
-    DEFAULT_MAX_RUNNING, DEFAULT_PAGE_SIZE, DEFAULT_STEP, MAX_BODY_BYTES, MAX_PAGE_SIZE,
-    SANDBOX_USER_ID, SandboxConfig,
+    DEFAULT_MAX_RUNNING, DEFAULT_PAGE_SIZE, DEFAULT_STEP, DEFAULT_TOKEN_LIFETIME, MAX_BODY_BYTES,
+    MAX_PAGE_SIZE, OAuthClient, SANDBOX_USER_ID, SandboxConfig,
 };
 pub use routes::{router, spawn};

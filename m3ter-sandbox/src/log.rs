@@ -10,8 +10,9 @@ use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::auth::is_authorized;
+use crate::auth::{bearer, is_authorized};
 use crate::error::ApiError;
+use crate::oauth::Issued;
 use crate::store::Sandbox;
 
 /// Client-supplied text cut to at most `max` characters for a log line. Longer text is
@@ -48,8 +49,20 @@ pub(crate) async fn gatekeeper(
     let method = request.method().clone();
     let uri = request.uri().clone();
     let target = uri.path_and_query().map_or("", |target| target.as_str());
-    let response = if is_authorized(request.headers(), &sandbox.token) {
+    // The token endpoint checks its own credentials (HTTP Basic).
+    let token_request = uri.path() == "/oauth/token";
+    let issued = bearer(request.headers()).map(|t| sandbox.tokens.check(t));
+    let response = if token_request
+        || is_authorized(request.headers(), &sandbox.token)
+        || issued == Some(Issued::Valid)
+    {
         next.run(request).await
+    } else if issued == Some(Issued::Expired) {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden: the access token has expired",
+        )
+        .into_response()
     } else {
         ApiError::new(
             StatusCode::FORBIDDEN,

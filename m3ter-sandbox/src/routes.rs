@@ -35,6 +35,7 @@ pub fn router(config: SandboxConfig) -> Router {
             post(recalculate_bill_job),
         )
         .route("/organizations/{orgId}/billjobs/{id}", get(get_bill_job))
+        .route("/oauth/token", post(crate::oauth::token))
         .route(
             "/organizations/{orgId}/billjobs/{id}/cancel",
             post(cancel_bill_job),

@@ -117,6 +117,9 @@ impl Store {
 /// Shared state behind the router.
 pub(crate) struct Sandbox {
     pub(crate) token: Vec<u8>,
+    pub(crate) client: Option<crate::config::OAuthClient>,
+    pub(crate) token_lifetime: Duration,
+    pub(crate) tokens: crate::oauth::Tokens,
     pub(crate) max_logged_target_chars: usize,
     step: Duration,
     max_running: usize,
@@ -129,6 +132,9 @@ impl Sandbox {
     pub(crate) fn new(config: SandboxConfig) -> Self {
         Self {
             token: config.token.into_bytes(),
+            client: config.client,
+            token_lifetime: config.token_lifetime,
+            tokens: crate::oauth::Tokens::default(),
             max_logged_target_chars: config.max_logged_target_chars,
             step: config.step,
             max_running: config.max_running,

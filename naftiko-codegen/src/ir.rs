@@ -56,6 +56,14 @@ pub enum Auth {
         value: Template,
         placement: KeyPlacement,
     },
+    /// OAuth 2 client credentials: tokens from `token_url`.
+    OAuth2 {
+        token_url: Template,
+        client_id: Template,
+        client_secret: Template,
+        scopes: Vec<String>,
+        resource: Option<Template>,
+    },
 }
 
 /// Where an API key goes (`placement`).

@@ -173,3 +173,89 @@ fn an_unknown_placement_or_a_bad_cookie_name_is_a_located_error() {
     let d = errors(&src);
     assert!(d[0].message.contains("`a b` is not a valid cookie name"));
 }
+
+const OAUTH2: &str = "      type: oauth2
+      tokenEndpoint: https://auth.example.com/oauth/token
+      clientId: '{{env.KEY}}'
+      clientSecret: '{{env.SECRET}}'
+      scopes: [read, write]";
+
+#[test]
+fn oauth2_client_credentials_read_the_token_endpoint_client_and_scopes() {
+    let c = ok(&spec("https://api.example.com", OAUTH2, POST));
+    let Auth::OAuth2 {
+        token_url,
+        client_id,
+        client_secret,
+        scopes,
+        resource,
+    } = &c.apis[0].auth
+    else {
+        panic!("{:?}", c.apis[0].auth)
+    };
+    assert_eq!(token_url.env_vars().count(), 0);
+    assert!(client_id.env_vars().eq(["API_KEY"]));
+    assert!(client_secret.env_vars().eq(["API_SECRET"]));
+    assert_eq!(scopes, &["read", "write"]);
+    assert!(resource.is_none());
+    // `tokenUrl` is the other spelling; a space-separated `scope` string is a list.
+    let other = OAUTH2
+        .replace("tokenEndpoint", "tokenUrl")
+        .replace("scopes: [read, write]", "scope: 'read write'");
+    let c = ok(&spec("https://api.example.com", &other, POST));
+    assert!(matches!(&c.apis[0].auth, Auth::OAuth2 { scopes, .. } if scopes == &["read", "write"]));
+}
+
+#[test]
+fn oauth2_mistakes_are_located_errors() {
+    // No token endpoint.
+    let src = spec(
+        "https://api.example.com",
+        &OAUTH2.replace(
+            "      tokenEndpoint: https://auth.example.com/oauth/token\n",
+            "",
+        ),
+        POST,
+    );
+    let d = errors(&src);
+    assert!(
+        d[0].message
+            .contains("missing required key `tokenEndpoint`"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "type: oauth2"));
+    // A secret written in the spec would be compiled into the program.
+    let src = spec(
+        "https://api.example.com",
+        &OAUTH2.replace("'{{env.SECRET}}'", "hunter2"),
+        POST,
+    );
+    let d = errors(&src);
+    assert!(
+        d[0].message
+            .contains("`clientSecret` is written in the spec"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "hunter2"));
+    // Resource-server keys belong to an adapter.
+    let src = spec(
+        "https://api.example.com",
+        &format!("{OAUTH2}\n      audience: me"),
+        POST,
+    );
+    let d = errors(&src);
+    assert!(
+        d[0].message
+            .contains("`audience` applies to an adapter's inbound `oauth2`")
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "audience: me"));
+    // Another grant type is not supported.
+    let src = spec(
+        "https://api.example.com",
+        &format!("{OAUTH2}\n      grantType: password"),
+        POST,
+    );
+    assert!(errors(&src)[0].message.contains("grant type `password`"));
+}

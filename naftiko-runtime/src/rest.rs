@@ -511,6 +511,12 @@ pub fn error_response(e: &Error) -> Response {
             e.to_string(),
         )
         .into_response(),
+        Error::Credentials { .. } => Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Upstream credentials unavailable",
+            e.to_string(),
+        )
+        .into_response(),
         Error::InvalidStatus { .. } | Error::Redirect { .. } => Problem::new(
             StatusCode::BAD_GATEWAY,
             "Invalid upstream response",

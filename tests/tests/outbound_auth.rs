@@ -9,7 +9,7 @@ use std::time::Duration;
 mod generated {
     naftiko_runtime::naftiko_capability!("specs/outbound-auth.yaml");
 }
-use generated::{body_api, cookie_api, path_api};
+use generated::{body_api, cookie_api, oauth2_api, path_api};
 
 /// A key with characters that must be encoded in a path segment and in a form.
 const KEY: &str = "k3y/+=secret";
@@ -175,4 +175,161 @@ async fn an_api_key_in_the_body_is_a_form_field_or_a_form_of_its_own() {
         "api_key=k3y%2F%2B%3Dsecret"
     );
     assert_eq!(r.header("content-length"), Some("26"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth 2 client credentials
+
+const CLIENT_SECRET: &str = "cl1ent-s3cret";
+
+fn token(access: &str, expires_in: u64) -> Scripted {
+    Scripted::json(
+        200,
+        &json!({"access_token": access, "token_type": "Bearer", "expires_in": expires_in}),
+    )
+}
+
+async fn oauth2_client() -> (Upstream, oauth2_api::Client) {
+    let upstream = Upstream::start().await;
+    let client = oauth2_api::Client::builder()
+        .base_uri(format!("{}/api", upstream.url()))
+        .var("TOKEN_URL", format!("{}/oauth/token", upstream.url()))
+        .var("CLIENT_ID", "client 1")
+        .var("CLIENT_SECRET", CLIENT_SECRET)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    (upstream, client)
+}
+
+/// The token request RFC 6749 §4.4 describes: client_secret_basic (id and secret form-encoded,
+/// then Base64), a form body with the grant type and the spec's scopes.
+fn assert_token_request(r: &naftiko_tests::Recorded) {
+    assert_eq!(
+        (r.method.as_str(), r.target.as_str()),
+        ("POST", "/oauth/token")
+    );
+    // base64("client+1:cl1ent-s3cret")
+    assert_eq!(
+        r.header("authorization"),
+        Some("Basic Y2xpZW50KzE6Y2wxZW50LXMzY3JldA==")
+    );
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&r.body),
+        "grant_type=client_credentials&scope=read+write"
+    );
+}
+
+#[tokio::test]
+async fn a_token_is_fetched_once_cached_and_sent_as_bearer() {
+    let (upstream, client) = oauth2_client().await;
+    upstream.push(token("tok-1", 3600)).push(ok()).push(ok());
+    client.list_things().await.expect("first call");
+    client.add_thing().await.expect("second call");
+    let requests = upstream.requests();
+    assert_eq!(requests.len(), 3, "{requests:#?}");
+    assert_token_request(&requests[0]);
+    for r in &requests[1..] {
+        assert_eq!(r.header_all("authorization"), vec!["Bearer tok-1"]);
+    }
+    assert!(!format!("{client:?}").contains(CLIENT_SECRET));
+}
+
+#[tokio::test]
+async fn a_token_is_refreshed_before_it_expires() {
+    let (upstream, client) = oauth2_client().await;
+    // A 1 s token is refreshed a tenth of its lifetime early, 0.9 s after it was asked for.
+    upstream.push(token("tok-1", 1)).push(ok());
+    client.list_things().await.expect("first call");
+    tokio::time::sleep(Duration::from_millis(950)).await;
+    upstream.push(token("tok-2", 1)).push(ok());
+    client.list_things().await.expect("after the refresh");
+    let requests = upstream.requests();
+    assert_eq!(requests.len(), 4, "{requests:#?}");
+    assert_token_request(&requests[2]);
+    assert_eq!(requests[3].header("authorization"), Some("Bearer tok-2"));
+}
+
+#[tokio::test]
+async fn a_401_renews_the_token_once_even_for_a_post() {
+    let (upstream, client) = oauth2_client().await;
+    upstream
+        .push(token("tok-1", 3600))
+        .push(Scripted::message(401, "token revoked"))
+        .push(token("tok-2", 3600))
+        .push(ok());
+    client.add_thing().await.expect("renewed and sent again");
+    let requests = upstream.requests();
+    assert_eq!(requests.len(), 4, "{requests:#?}");
+    assert_eq!(requests[1].header("authorization"), Some("Bearer tok-1"));
+    assert_token_request(&requests[2]);
+    assert_eq!(requests[3].header("authorization"), Some("Bearer tok-2"));
+    assert_eq!(requests[1].body, requests[3].body);
+    upstream.clear();
+
+    // A second 401 in a row is the answer: no loop.
+    upstream
+        .push(Scripted::message(401, "no"))
+        .push(token("tok-3", 3600))
+        .push(Scripted::message(401, "still no"));
+    let err = client.list_things().await.expect_err("refused twice");
+    assert_eq!(err.status(), Some(401), "{err}");
+    assert_eq!(upstream.count(), 3);
+}
+
+#[tokio::test]
+async fn concurrent_calls_share_one_token_request() {
+    let (upstream, client) = oauth2_client().await;
+    upstream.push(token("tok-1", 3600).delay(Duration::from_millis(300)));
+    upstream.set_fallback(ok());
+    let calls: Vec<_> = (0..16)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_things().await })
+        })
+        .collect();
+    for call in calls {
+        call.await.expect("task").expect("call");
+    }
+    let requests = upstream.requests();
+    let token_requests = requests
+        .iter()
+        .filter(|r| r.target == "/oauth/token")
+        .count();
+    assert_eq!(token_requests, 1, "{requests:#?}");
+    assert_eq!(requests.len(), 17);
+    assert!(
+        requests[1..]
+            .iter()
+            .all(|r| r.header("authorization") == Some("Bearer tok-1"))
+    );
+}
+
+#[tokio::test]
+async fn a_refused_client_is_a_credentials_error_that_shows_no_secret() {
+    let (upstream, client) = oauth2_client().await;
+    upstream.push(Scripted::json(
+        401,
+        &json!({"error": "invalid_client", "error_description": "bad secret"}),
+    ));
+    let err = client.list_things().await.expect_err("refused");
+    assert!(
+        matches!(
+            err,
+            Error::Credentials {
+                operation: "list-things",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(message.contains("answered 401: bad secret"), "{message}");
+    assert!(!message.contains(CLIENT_SECRET), "{message}");
+    // Nothing reached the API itself.
+    assert_eq!(upstream.count(), 1);
 }

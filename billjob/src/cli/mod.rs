@@ -12,6 +12,7 @@ pub use options::{ApiKey, LogFormat, Options};
 use crate::capability::{Upstreams, m3ter_billjob, m3ter_billjob_mcp, m3ter_billjob_rest};
 use crate::sandbox;
 use anyhow::Context as _;
+use naftiko_runtime::client::ClientCredentials;
 use naftiko_runtime::guard::HostGuard;
 use naftiko_runtime::mcp::{HttpOptions, Server};
 use naftiko_runtime::serve::{self, CancellationToken, Limits};
@@ -150,6 +151,23 @@ fn api_key(options: &Options) -> Option<String> {
         .filter(|key| !key.is_empty())
 }
 
+/// The OAuth client id and secret from the options, else from `M3TER_CLIENT_ID` and
+/// `M3TER_CLIENT_SECRET`; both or nothing (clap enforces the pair on a command line).
+fn client_credentials(options: &Options) -> Option<(String, String)> {
+    let id = options
+        .client_id
+        .clone()
+        .or_else(|| std::env::var("M3TER_CLIENT_ID").ok())
+        .filter(|id| !id.is_empty())?;
+    let secret = options
+        .client_secret
+        .as_ref()
+        .map(|s| s.expose().to_string())
+        .or_else(|| std::env::var("M3TER_CLIENT_SECRET").ok())
+        .filter(|s| !s.is_empty())?;
+    Some((id, secret))
+}
+
 /// The client of m3ter (or of the sandbox, started here), and the line that says which.
 async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstreams, String)> {
     let mut builder = m3ter_billjob::Client::builder()
@@ -158,6 +176,7 @@ async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstre
         .max_response_bytes(options.upstream_max_body_bytes)
         .max_connections(options.upstream_max_connections);
     let key = api_key(options);
+    let client = client_credentials(options);
     let line = if options.sandbox {
         let (token, generated) = match key {
             Some(key) => (key, false),
@@ -167,6 +186,10 @@ async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstre
             ),
         };
         let config = sandbox::SandboxConfig {
+            client: client
+                .clone()
+                .map(|(id, secret)| sandbox::OAuthClient { id, secret }),
+            token_lifetime: options.sandbox_token_lifetime,
             step: options.sandbox_step,
             job_ttl: options.sandbox_job_ttl,
             max_jobs_per_org: options.sandbox_max_jobs_per_org,
@@ -180,35 +203,58 @@ async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstre
             stop.cancelled().await;
             handle.abort();
         });
-        builder = builder
-            .base_uri(format!("http://{addr}"))
-            .var("M3TER_API_KEY", token);
-        format!(
-            "upstream: BillJob sandbox at http://{addr} (in-process; state is lost on exit; {})",
+        builder = builder.base_uri(format!("http://{addr}"));
+        let how = if let Some((id, secret)) = client {
+            builder = builder.client_credentials(ClientCredentials::new(
+                format!("http://{addr}/oauth/token"),
+                id,
+                secret,
+            ));
+            format!(
+                "tokens from its /oauth/token for M3TER_CLIENT_ID, valid {} s",
+                options.sandbox_token_lifetime.as_secs()
+            )
+        } else {
+            builder = builder.var("M3TER_API_KEY", token);
             if generated {
-                "M3TER_API_KEY not set, so a random token was generated for it"
+                "M3TER_API_KEY not set, so a random token was generated for it".to_string()
             } else {
-                "token from M3TER_API_KEY"
+                "token from M3TER_API_KEY".to_string()
             }
+        };
+        format!(
+            "upstream: BillJob sandbox at http://{addr} (in-process; state is lost on exit; {how})"
         )
     } else {
         if let Some(u) = &options.upstream {
             builder = builder.base_uri(u.clone());
         }
-        if let Some(key) = key {
-            builder = builder.var("M3TER_API_KEY", key);
-        }
-        format!(
-            "upstream: {}",
-            options
-                .upstream
+        let base = options
+            .upstream
+            .clone()
+            .unwrap_or_else(|| m3ter_billjob::SPEC.base_uri_text());
+        let how = if let Some((id, secret)) = client {
+            let token_url = options
+                .token_url
                 .clone()
-                .unwrap_or_else(|| m3ter_billjob::SPEC.base_uri_text())
+                .unwrap_or_else(|| format!("{}/oauth/token", base.trim_end_matches('/')));
+            let shown = naftiko_runtime::client::without_userinfo(&token_url);
+            builder = builder.client_credentials(ClientCredentials::new(token_url, id, secret));
+            format!(" (OAuth client credentials, tokens from {shown})")
+        } else {
+            if let Some(key) = key {
+                builder = builder.var("M3TER_API_KEY", key);
+            }
+            String::new()
+        };
+        format!(
+            "upstream: {}{how}",
+            naftiko_runtime::client::without_userinfo(&base)
         )
     };
     let client = builder.build().map_err(|e| match e {
         naftiko_runtime::client::ConfigError::MissingVar(v) => anyhow::anyhow!(
-            "environment variable `{v}` is not set: export the m3ter bearer token, or run with --sandbox"
+            "environment variable `{v}` is not set: export the m3ter bearer token (or M3TER_CLIENT_ID and M3TER_CLIENT_SECRET), or run with --sandbox"
         ),
         other => anyhow::anyhow!("{other}"),
     })?;

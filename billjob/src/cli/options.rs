@@ -38,7 +38,7 @@ pub struct Options {
     )]
     pub upstream: Option<String>,
 
-    /// Bearer token sent to m3ter (required unless --sandbox)
+    /// Bearer token sent to m3ter (required unless --sandbox or --client-id)
     ///
     /// Prefer the environment variable: command lines are visible to other local users.
     #[arg(
@@ -49,12 +49,56 @@ pub struct Options {
     )]
     pub api_key: Option<ApiKey>,
 
+    /// m3ter API key's access key id, exchanged with its secret for expiring bearer tokens
+    ///
+    /// With --client-secret, billjob authenticates to m3ter as its SDKs do: an OAuth 2
+    /// client-credentials token from --token-url, refreshed before it expires (m3ter's last
+    /// five hours) and once if m3ter refuses it. Takes the place of --api-key.
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "M3TER_CLIENT_ID",
+        requires = "client_secret",
+        conflicts_with = "api_key"
+    )]
+    pub client_id: Option<String>,
+
+    /// The API key's secret (with --client-id); prefer the environment variable
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "M3TER_CLIENT_SECRET",
+        hide_env_values = true,
+        requires = "client_id"
+    )]
+    pub client_secret: Option<ApiKey>,
+
+    /// m3ter's OAuth token endpoint [default: the upstream's /oauth/token]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "BILLJOB_TOKEN_URL",
+        requires = "client_id"
+    )]
+    pub token_url: Option<String>,
+
     /// Use an in-process BillJob sandbox as the upstream (no m3ter account needed)
     ///
     /// Its state lives in memory and is lost when billjob exits. It accepts the API key as
     /// its token; without one, a random token is generated for it (never shown).
     #[arg(long, env = "BILLJOB_SANDBOX")]
     pub sandbox: bool,
+
+    /// Lifetime of the tokens the sandbox's /oauth/token issues (to --client-id and
+    /// --client-secret); an expired one gets 403, as from m3ter
+    #[arg(
+        long = "sandbox-token-lifetime-secs",
+        value_name = "SECS",
+        env = "BILLJOB_SANDBOX_TOKEN_LIFETIME_SECS",
+        default_value = "18000",
+        value_parser = seconds
+    )]
+    pub sandbox_token_lifetime: Duration,
 
     /// Time a sandbox job spends in each of PENDING, INITIALIZING and RUNNING
     #[arg(
@@ -266,7 +310,11 @@ impl Default for Options {
             mcp_addr: None,
             upstream: None,
             api_key: None,
+            client_id: None,
+            client_secret: None,
+            token_url: None,
             sandbox: false,
+            sandbox_token_lifetime: sandbox::DEFAULT_TOKEN_LIFETIME,
             sandbox_step: sandbox::DEFAULT_STEP,
             sandbox_job_ttl: sandbox::DEFAULT_JOB_TTL,
             sandbox_max_jobs_per_org: sandbox::DEFAULT_MAX_JOBS_PER_ORG,
@@ -449,6 +497,10 @@ mod tests {
             "BILLJOB_MCP_ADDR",
             "BILLJOB_UPSTREAM",
             "M3TER_API_KEY",
+            "M3TER_CLIENT_ID",
+            "M3TER_CLIENT_SECRET",
+            "BILLJOB_TOKEN_URL",
+            "BILLJOB_SANDBOX_TOKEN_LIFETIME_SECS",
             "BILLJOB_SANDBOX",
             "BILLJOB_SANDBOX_STEP_MS",
             "BILLJOB_SANDBOX_JOB_TTL_SECS",
@@ -468,6 +520,19 @@ mod tests {
         assert!(help.contains(&format!("[default: {mcp}]")));
         let upstream = m3ter_billjob::SPEC.base_uri_text();
         assert!(help.contains(&format!("[default: {upstream}]")));
+    }
+
+    #[test]
+    fn client_credentials_come_in_pairs_and_the_secret_is_never_shown() {
+        let o = parse(
+            "--client-id id-1 --client-secret very-secret-pw --sandbox-token-lifetime-secs 2",
+        )
+        .unwrap();
+        assert_eq!(o.client_id.as_deref(), Some("id-1"));
+        assert_eq!(o.sandbox_token_lifetime, Duration::from_secs(2));
+        assert!(!format!("{o:?}").contains("very-secret-pw"));
+        assert!(parse("--client-id id-1").is_err());
+        assert!(parse("--client-id i --client-secret s --api-key k").is_err());
     }
 
     #[test]

@@ -39,6 +39,31 @@ fn auth(a: &ir::Auth) -> TokenStream {
             };
             quote! { ::naftiko_runtime::client::AuthSpec::ApiKey { name: #name, value: #v, placement: ::naftiko_runtime::client::KeyPlacement::#placement } }
         }
+        ir::Auth::OAuth2 {
+            token_url,
+            client_id,
+            client_secret,
+            scopes,
+            resource,
+        } => {
+            let (u, i, s) = (parts(token_url), parts(client_id), parts(client_secret));
+            let r = match resource {
+                Some(r) => {
+                    let r = parts(r);
+                    quote! { ::core::option::Option::Some(#r) }
+                }
+                None => quote! { ::core::option::Option::None },
+            };
+            quote! {
+                ::naftiko_runtime::client::AuthSpec::OAuth2 {
+                    token_url: #u,
+                    client_id: #i,
+                    client_secret: #s,
+                    scopes: &[#(#scopes),*],
+                    resource: #r,
+                }
+            }
+        }
     }
 }
 
@@ -49,6 +74,16 @@ fn env_vars(api: &ir::Api) -> Vec<String> {
         ir::Auth::Bearer(t) => vec![t],
         ir::Auth::Basic { username, password } => vec![username, password],
         ir::Auth::ApiKey { value, .. } => vec![value],
+        ir::Auth::OAuth2 {
+            token_url,
+            client_id,
+            client_secret,
+            resource,
+            ..
+        } => [token_url, client_id, client_secret]
+            .into_iter()
+            .chain(resource.as_ref())
+            .collect(),
     };
     templates.push(&api.base_uri);
     for t in templates

@@ -59,6 +59,92 @@ pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Ctxt) -> ir::A
                 placement,
             })
         }
+        spec::AuthKind::OAuth2 {
+            token_url,
+            client_id,
+            client_secret,
+            scopes,
+            resource,
+        } => oauth2(
+            token_url,
+            client_id,
+            client_secret,
+            scopes,
+            resource.as_ref(),
+            binds,
+            d,
+        ),
+        spec::AuthKind::Digest { .. }
+        | spec::AuthKind::Hmac { .. }
+        | spec::AuthKind::OAuth1 { .. }
+        | spec::AuthKind::AwsSigV4 { .. }
+        | spec::AuthKind::Certificate { .. } => {
+            d.unsupported(a.span, "this authentication type on a consumed API");
+            ir::Auth::None
+        }
+    }
+}
+
+/// An OAuth 2 client-credentials block: every value a template of binds; the token URL must
+/// be an http(s) URL (checked here where it is literal, when the client is built otherwise).
+#[allow(clippy::too_many_arguments)]
+fn oauth2(
+    token_url: &spec::S<String>,
+    client_id: &spec::S<String>,
+    client_secret: &spec::S<String>,
+    scopes: &[String],
+    resource: Option<&spec::S<String>>,
+    binds: &Binds,
+    d: &mut Ctxt,
+) -> ir::Auth {
+    let what = "authentication";
+    let url = env_template(token_url, binds, what, d);
+    if let Some(t) = &url
+        && let Some(ir::Part::Lit(first)) = t.0.first()
+        && !(first.starts_with("https://") || first.starts_with("http://"))
+    {
+        d.error(
+            token_url.span,
+            format!(
+                "`tokenEndpoint` must be an absolute http(s) URL, found `{}`",
+                token_url.v
+            ),
+        );
+    }
+    let id = env_template(client_id, binds, what, d);
+    let secret = env_template(client_secret, binds, what, d);
+    if secret
+        .as_ref()
+        .is_some_and(|t| t.env_vars().next().is_none())
+    {
+        d.push(
+            crate::diag::Diagnostic::new(
+                client_secret.span,
+                "`clientSecret` is written in the spec: it would be compiled into the program",
+            )
+            .with_help("read it from the environment: `clientSecret: '{{env.CLIENT_SECRET}}'` with `CLIENT_SECRET` under `binds`"),
+        );
+        return ir::Auth::None;
+    }
+    let resource = resource.map(|r| env_template(r, binds, what, d));
+    match (url, id, secret, resource) {
+        (Some(token_url), Some(client_id), Some(client_secret), None) => ir::Auth::OAuth2 {
+            token_url,
+            client_id,
+            client_secret,
+            scopes: scopes.to_vec(),
+            resource: None,
+        },
+        (Some(token_url), Some(client_id), Some(client_secret), Some(Some(r))) => {
+            ir::Auth::OAuth2 {
+                token_url,
+                client_id,
+                client_secret,
+                scopes: scopes.to_vec(),
+                resource: Some(r),
+            }
+        }
+        _ => ir::Auth::None,
     }
 }
 

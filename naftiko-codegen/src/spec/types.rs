@@ -257,6 +257,46 @@ pub enum AuthKind {
         value: S<String>,
         placement: S<ApiKeyIn>,
     },
+    /// OAuth 2 client credentials (`tokenEndpoint`, `clientId`, `clientSecret`, `scopes`).
+    OAuth2 {
+        token_url: S<String>,
+        client_id: S<String>,
+        client_secret: S<String>,
+        scopes: Vec<String>,
+        resource: Option<S<String>>,
+    },
+    /// RFC 7616 digest (`username`, `password`).
+    Digest {
+        username: S<String>,
+        password: S<String>,
+    },
+    /// Veracode's HMAC request signing (`apiId`, `apiKey`).
+    Hmac {
+        api_id: S<String>,
+        api_key: S<String>,
+    },
+    /// RFC 5849 OAuth 1.0a, HMAC-SHA1 (`consumerKey`, `consumerSecret`/`signingKey`, optional
+    /// `token`, `tokenSecret`).
+    OAuth1 {
+        consumer_key: S<String>,
+        consumer_secret: S<String>,
+        token: Option<S<String>>,
+        token_secret: Option<S<String>>,
+    },
+    /// AWS Signature Version 4 (`accessKeyId`, `secretKey`, `region`, `service`, optional
+    /// `sessionToken`).
+    AwsSigV4 {
+        access_key_id: S<String>,
+        secret_key: S<String>,
+        region: S<String>,
+        service: S<String>,
+        session_token: Option<S<String>>,
+    },
+    /// Mutual TLS from PEM files (`certPath`, optional `keyPath`).
+    Certificate {
+        cert_path: S<String>,
+        key_path: Option<S<String>>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,6 +29,8 @@ pub struct Builder<T> {
     http: Option<reqwest::Client>,
     vars: HashMap<String, String>,
     env: EnvSource,
+    /// OAuth 2 client credentials given in code, instead of the spec's authentication.
+    credentials: Option<super::auth::ClientCredentials>,
     _client: PhantomData<fn() -> T>,
 }
 
@@ -56,6 +58,7 @@ impl<T: Api> Default for Builder<T> {
             http: None,
             vars: HashMap::new(),
             env: Arc::new(|name| std::env::var(name).ok()),
+            credentials: None,
             _client: PhantomData,
         }
     }
@@ -135,6 +138,14 @@ impl<T: Api> Builder<T> {
         env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) -> Self {
         self.env = Arc::new(env);
+        self
+    }
+
+    /// Authenticates with OAuth 2 client credentials instead of what the spec says: a token
+    /// is fetched from `credentials.token_url` when first needed, refreshed before it expires
+    /// and once after a `401`; concurrent calls share one refresh.
+    pub fn client_credentials(mut self, credentials: super::auth::ClientCredentials) -> Self {
+        self.credentials = Some(credentials);
         self
     }
 
@@ -219,7 +230,13 @@ impl<T: Api> Builder<T> {
         let mut headers = HeaderMap::new();
         let mut query = Vec::new();
         let mut body_key = None;
-        match spec.auth {
+        let mut credentials = self.credentials.clone();
+        let auth = if credentials.is_some() {
+            AuthSpec::None
+        } else {
+            spec.auth
+        };
+        match auth {
             AuthSpec::None => {}
             AuthSpec::Bearer(token) => {
                 headers.insert(
@@ -277,6 +294,21 @@ impl<T: Api> Builder<T> {
                 KeyPlacement::Path => {}
                 KeyPlacement::Body => body_key = Some((name, self.value(value)?)),
             },
+            AuthSpec::OAuth2 {
+                token_url,
+                client_id,
+                client_secret,
+                scopes,
+                resource,
+            } => {
+                credentials = Some(super::auth::ClientCredentials {
+                    token_url: self.value(token_url)?,
+                    client_id: self.value(client_id)?,
+                    client_secret: self.value(client_secret)?,
+                    scopes: scopes.iter().map(|s| (*s).to_string()).collect(),
+                    resource: resource.map(|r| self.value(r)).transpose()?,
+                });
+            }
         }
         for f in spec.fixed {
             if f.in_query {
@@ -295,6 +327,34 @@ impl<T: Api> Builder<T> {
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
+        let scheme = match credentials {
+            None => None,
+            Some(c) => {
+                let url = reqwest::Url::parse(&c.token_url).map_err(|e| {
+                    ConfigError::InvalidTokenUrl {
+                        uri: super::auth::without_userinfo(&c.token_url),
+                        reason: e.to_string(),
+                    }
+                })?;
+                if !matches!(url.scheme(), "http" | "https") {
+                    return Err(ConfigError::InvalidTokenUrl {
+                        uri: super::auth::without_userinfo(&c.token_url),
+                        reason: "expected an http(s) URL".into(),
+                    });
+                }
+                let http = match &self.http {
+                    Some(h) => h.clone(),
+                    None => reqwest::Client::builder()
+                        .connect_timeout(self.connect_timeout)
+                        .redirect(reqwest::redirect::Policy::none())
+                        .build()
+                        .map_err(ConfigError::Http)?,
+                };
+                Some(super::auth::Scheme::OAuth2(super::auth::TokenSource::new(
+                    c, http,
+                )))
+            }
+        };
         let transport = match self.http {
             Some(h) => Transport::Reqwest(h),
             // Credentials in the URL are reqwest's to turn into `Authorization`.
@@ -338,6 +398,7 @@ impl<T: Api> Builder<T> {
                 namespace: spec.namespace,
                 body_env,
                 body_key,
+                scheme,
             }),
         }))
     }

@@ -16,6 +16,9 @@ pub enum ConfigError {
     /// The base URI is not an http(s) URL without query or fragment.
     #[error("invalid base URI `{uri}`: {reason}")]
     InvalidBaseUri { uri: String, reason: String },
+    /// The OAuth 2 token endpoint is not an http(s) URL (shown without userinfo).
+    #[error("invalid OAuth 2 token URL `{uri}`: {reason}")]
+    InvalidTokenUrl { uri: String, reason: String },
     /// An `outputSchema` CSS selector of an `html` operation does not parse.
     #[error("operation `{operation}`: `outputSchema` is not a CSS selector: {reason}")]
     InvalidSelector {
@@ -88,6 +91,13 @@ pub enum Error {
     InvalidStatus {
         operation: &'static str,
         status: u16,
+    },
+    /// Credentials for the upstream could not be obtained (an OAuth 2 token endpoint refused
+    /// the client or could not be reached). No secret is in `detail`.
+    #[error("{operation}: cannot obtain credentials for the upstream: {detail}")]
+    Credentials {
+        operation: &'static str,
+        detail: String,
     },
     /// A redirect: a gateway neither follows it nor passes it on.
     #[error("{operation}: the upstream redirected ({status}) {}; redirects are not followed", location.as_deref().map_or("without a Location".to_string(), |l| format!("to `{l}`")))]

@@ -2,6 +2,7 @@
 //! URLs built without re-parsing templates, retries only where repeating is safe.
 //!
 //! - `spec`: what the spec says about a consumed API ([`ApiSpec`], [`Api`]).
+//! - `auth`: OAuth 2 client credentials (tokens fetched, cached and refreshed).
 //! - `builder`: [`Builder`], which reads credentials and builds a client.
 //! - `request`: [`HttpClient`] and [`Request`], building and sending one call.
 //! - `retry`: which failures are retried, backoff and `Retry-After`.
@@ -11,6 +12,7 @@
 //! - `body`: text, form, YAML, CBOR and multipart bodies.
 //! - `params`: query and header parameter values.
 
+mod auth;
 mod body;
 mod builder;
 mod error;
@@ -21,6 +23,7 @@ mod retry;
 mod spec;
 mod template;
 
+pub use auth::{ClientCredentials, without_userinfo};
 pub use body::{Encoding, Escape, MultipartPart, TextBody};
 pub use builder::Builder;
 pub use error::{ConfigError, Error};

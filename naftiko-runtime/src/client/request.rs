@@ -74,6 +74,8 @@ pub(super) struct Inner {
     pub(super) body_env: Vec<(&'static str, String)>,
     /// A body-placed API key: field name and value.
     pub(super) body_key: Option<(&'static str, String)>,
+    /// Credentials made per attempt (OAuth 2 tokens).
+    pub(super) scheme: Option<super::auth::Scheme>,
 }
 
 impl HttpClient {
@@ -409,28 +411,53 @@ impl Request<'_> {
         if tokio::time::Instant::now() >= deadline {
             return Err(timed_out());
         }
-        let request = self.http_request(uri);
-        // The deadline covers the answer's body too.
+        // The deadline covers obtaining credentials and the answer's body too.
         let exchange = async {
-            match &c.transport {
-                Transport::Hyper(http) => {
-                    let response = http
-                        .request(request.map(Full::new))
-                        .await
-                        .map_err(|e| hyper_error(op, e.is_connect(), &e))?;
-                    self.read(response, |e| hyper_error(op, false, &e)).await
-                }
-                Transport::Reqwest(http) => {
-                    let request = reqwest::Request::try_from(request)
-                        .map_err(|e| transport_error(op, c.timeout, e))?;
-                    let response = http
-                        .execute(request)
-                        .await
-                        .map_err(|e| transport_error(op, c.timeout, e))?;
-                    self.read(http::Response::from(response), |e| {
-                        transport_error(op, c.timeout, e)
-                    })
-                    .await
+            let mut challenged = false;
+            loop {
+                let mut request = self.http_request(uri);
+                let used = match &c.scheme {
+                    Some(scheme) => Some(scheme.authorize(&mut request, op).await?),
+                    None => None,
+                };
+                // After a 401 to credentials that can be renewed, one more attempt with new ones.
+                let retry_401 = |headers: &HeaderMap, status: http::StatusCode| {
+                    !challenged
+                        && status == http::StatusCode::UNAUTHORIZED
+                        && match (&c.scheme, used) {
+                            (Some(scheme), Some(used)) => scheme.challenged(used, headers),
+                            _ => false,
+                        }
+                };
+                match &c.transport {
+                    Transport::Hyper(http) => {
+                        let response = http
+                            .request(request.map(Full::new))
+                            .await
+                            .map_err(|e| hyper_error(op, e.is_connect(), &e))?;
+                        if retry_401(response.headers(), response.status()) {
+                            challenged = true;
+                            continue;
+                        }
+                        return self.read(response, |e| hyper_error(op, false, &e)).await;
+                    }
+                    Transport::Reqwest(http) => {
+                        let request = reqwest::Request::try_from(request)
+                            .map_err(|e| transport_error(op, c.timeout, e))?;
+                        let response = http
+                            .execute(request)
+                            .await
+                            .map_err(|e| transport_error(op, c.timeout, e))?;
+                        if retry_401(response.headers(), response.status()) {
+                            challenged = true;
+                            continue;
+                        }
+                        return self
+                            .read(http::Response::from(response), |e| {
+                                transport_error(op, c.timeout, e)
+                            })
+                            .await;
+                    }
                 }
             }
         };

@@ -22,6 +22,14 @@ pub enum AuthSpec {
         value: &'static [Part],
         placement: KeyPlacement,
     },
+    /// OAuth 2 client credentials: tokens from `token_url` for this client id and secret.
+    OAuth2 {
+        token_url: &'static [Part],
+        client_id: &'static [Part],
+        client_secret: &'static [Part],
+        scopes: &'static [&'static str],
+        resource: Option<&'static [Part]>,
+    },
 }
 
 /// Where an API key goes.

@@ -284,10 +284,166 @@ fn read_auth(node: &Node, d: &mut Ctxt) -> Option<Auth> {
                 placement,
             }
         }
-        "digest" | "oauth1" | "oauth2" | "aws-sig-v4" | "hmac" | "certificate" => {
-            o.ignore_all();
-            d.unsupported(ty.span, format!("authentication type `{}`", ty.v));
-            return None;
+        "oauth2" => {
+            // The schema's resource-server keys describe an adapter's inbound check.
+            for key in ["authorizationServerUri", "audience", "tokenValidation"] {
+                if let Some(n) = o.take(key) {
+                    d.push(
+                        crate::diag::Diagnostic::new(
+                            n.span,
+                            format!("`{key}` applies to an adapter's inbound `oauth2`, not to a consumed API"),
+                        )
+                        .with_help("a consumed API gets tokens with client credentials: give `tokenEndpoint`, `clientId` and `clientSecret`"),
+                    );
+                }
+            }
+            let token_url = o
+                .opt_str("tokenEndpoint", d)
+                .or_else(|| o.opt_str("tokenUrl", d));
+            if token_url.is_none() {
+                d.error(node.span, "missing required key `tokenEndpoint` (the token endpoint's URL) in oauth2 authentication");
+            }
+            let client_id = o.req_str("clientId", d);
+            let client_secret = o.req_str("clientSecret", d);
+            if let Some(grant) = o.opt_str("grantType", d)
+                && grant.v != "client_credentials"
+            {
+                d.unsupported(
+                    grant.span,
+                    format!(
+                        "OAuth 2 grant type `{}` on a consumed API (only `client_credentials`)",
+                        grant.v
+                    ),
+                );
+            }
+            let scopes = match o.take("scopes").or_else(|| o.take("scope")) {
+                None => Vec::new(),
+                Some(n) => match (&n.kind, n.as_str()) {
+                    (_, Some(one)) => one.split_whitespace().map(str::to_string).collect(),
+                    (Kind::Seq(items), _) => items
+                        .iter()
+                        .filter_map(|i| match i.as_str() {
+                            Some(s) => Some(s.to_string()),
+                            None => {
+                                d.error(i.span, "a scope must be a string");
+                                None
+                            }
+                        })
+                        .collect(),
+                    _ => {
+                        d.error(n.span, "`scopes` must be a list of strings");
+                        Vec::new()
+                    }
+                },
+            };
+            let resource = o.opt_str("resource", d);
+            o.finish(d);
+            AuthKind::OAuth2 {
+                token_url: token_url?,
+                client_id: client_id?,
+                client_secret: client_secret?,
+                scopes,
+                resource,
+            }
+        }
+        "digest" => {
+            let username = o.req_str("username", d);
+            let password = o.req_str("password", d);
+            o.finish(d);
+            AuthKind::Digest {
+                username: username?,
+                password: password?,
+            }
+        }
+        "hmac" => {
+            let api_id = o.req_str("apiId", d);
+            let api_key = o.req_str("apiKey", d);
+            if let Some(alg) = o.opt_str("algorithm", d)
+                && !alg.v.eq_ignore_ascii_case("VERACODE-HMAC-SHA-256")
+            {
+                d.push(
+                    crate::diag::Diagnostic::new(
+                        alg.span,
+                        format!("unknown HMAC algorithm `{}`", alg.v),
+                    )
+                    .with_help("expected VERACODE-HMAC-SHA-256 (the scheme `apiId`/`apiKey` name)"),
+                );
+            }
+            o.finish(d);
+            AuthKind::Hmac {
+                api_id: api_id?,
+                api_key: api_key?,
+            }
+        }
+        "oauth1" => {
+            let consumer_key = o.req_str("consumerKey", d);
+            let consumer_secret = o
+                .opt_str("consumerSecret", d)
+                .or_else(|| o.opt_str("signingKey", d));
+            if consumer_secret.is_none() {
+                d.error(node.span, "missing required key `consumerSecret` (or `signingKey`) in oauth1 authentication");
+            }
+            let token = o.opt_str("token", d);
+            let token_secret = o.opt_str("tokenSecret", d);
+            if let Some(method) = o.opt_str("signatureMethod", d)
+                && method.v != "HMAC-SHA1"
+            {
+                d.push(
+                    crate::diag::Diagnostic::new(
+                        method.span,
+                        format!("unknown OAuth 1.0a signature method `{}`", method.v),
+                    )
+                    .with_help("expected HMAC-SHA1 (RFC 5849 §3.4.2)"),
+                );
+            }
+            o.finish(d);
+            AuthKind::OAuth1 {
+                consumer_key: consumer_key?,
+                consumer_secret: consumer_secret?,
+                token,
+                token_secret,
+            }
+        }
+        "aws-sig-v4" | "aws-sigv4" => {
+            let access_key_id = o.req_str("accessKeyId", d);
+            let secret_key = o
+                .opt_str("secretKey", d)
+                .or_else(|| o.opt_str("secretAccessKey", d));
+            if secret_key.is_none() {
+                d.error(
+                    node.span,
+                    "missing required key `secretKey` in aws-sig-v4 authentication",
+                );
+            }
+            let region = o.req_str("region", d);
+            let service = o.req_str("service", d);
+            let session_token = o.opt_str("sessionToken", d);
+            o.finish(d);
+            AuthKind::AwsSigV4 {
+                access_key_id: access_key_id?,
+                secret_key: secret_key?,
+                region: region?,
+                service: service?,
+                session_token,
+            }
+        }
+        "certificate" => {
+            let cert_path = o.req_str("certPath", d);
+            let key_path = o.opt_str("keyPath", d);
+            if let Some(p) = o.take("certPassword") {
+                d.push(
+                    crate::diag::Diagnostic::new(
+                        p.span,
+                        "a password-protected certificate (`certPassword`) is not supported: TLS here is rustls, which reads PEM files only",
+                    )
+                    .with_help("convert it once: `openssl pkcs12 -in cert.p12 -nodes -out cert.pem`, then give `certPath` (and `keyPath` if the key is a separate file)"),
+                );
+            }
+            o.finish(d);
+            AuthKind::Certificate {
+                cert_path: cert_path?,
+                key_path,
+            }
         }
         _ => {
             o.ignore_all();
@@ -296,7 +452,7 @@ fn read_auth(node: &Node, d: &mut Ctxt) -> Option<Auth> {
                     ty.span,
                     format!("unknown authentication type `{}`", ty.v),
                 )
-                .with_help("expected one of: bearer, basic, apikey"),
+                .with_help("expected one of: bearer, basic, apikey, oauth2, digest, hmac, oauth1, aws-sig-v4, certificate"),
             );
             return None;
         }
