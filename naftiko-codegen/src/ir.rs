@@ -10,6 +10,18 @@ pub struct Capability {
     pub apis: Vec<Api>,
     pub rest: Vec<RestAdapter>,
     pub mcp: Vec<McpAdapter>,
+    /// Variables read from bind files (`binds[].location`): a [`Part::Env`] naming one of
+    /// them is read from its file, not the environment.
+    pub file_vars: Vec<FileVar>,
+}
+
+/// A variable of a bind with `location`: read from `key` of the file at `path` (absolute) when
+/// the client is built. Only the path is in the generated code, never a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileVar {
+    pub var: String,
+    pub path: String,
+    pub key: String,
 }
 
 /// A value known at compile time except for environment variables read at start-up.
@@ -91,6 +103,9 @@ pub struct Api {
     pub auth: Auth,
     /// Fixed headers / query parameters sent with every operation.
     pub fixed: Vec<Fixed>,
+    /// Bound variables that exposures' `with` values read, besides those of body templates:
+    /// read once when the client is built.
+    pub request_env: Vec<String>,
     pub operations: Vec<Operation>,
 }
 
@@ -105,6 +120,7 @@ impl Api {
             description: None,
             auth: Auth::None,
             fixed: Vec::new(),
+            request_env: Vec::new(),
             operations: vec![Operation {
                 name: String::new(),
                 ident: String::new(),
@@ -327,6 +343,9 @@ pub enum Arg {
     /// A structured value (an array or object parameter) with exposed inputs inside it
     /// (`filters: [{criteria: [{value: tools.tag}]}]`).
     Json(JsonArg),
+    /// Text read from binds (`{{VERSION}}`, `env.VERSION`, `v{{VERSION}}`): the client reads
+    /// the variables when it is built ([`Api::request_env`]).
+    Env(Template),
 }
 
 impl Arg {
@@ -335,7 +354,7 @@ impl Arg {
         match self {
             Arg::Input(i) => *i == input,
             Arg::Json(j) => j.uses(input),
-            Arg::Const(_) | Arg::Absent => false,
+            Arg::Const(_) | Arg::Absent | Arg::Env(_) => false,
         }
     }
 }
@@ -549,6 +568,8 @@ pub enum InboundAuth {
         resource: String,
         audience: Option<String>,
         scopes: Vec<String>,
+        /// The token URL the OpenAPI document names (`tokenEndpoint`, else the issuer).
+        token_url: String,
     },
 }
 

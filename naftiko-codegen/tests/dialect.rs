@@ -1840,3 +1840,38 @@ fn a_bad_input_mapping_is_an_error_at_its_value() {
         "{d:?}"
     );
 }
+
+#[test]
+fn with_values_read_from_binds_feed_string_parameters() {
+    let tools = "    - name: list
+      description: d
+      call: api.list
+      with:
+        orgId: rest.orgId
+        X-Trace: 'trace-{{env.TOKEN}}'";
+    let c = ok(&spec(
+        ITEM,
+        &mcp(&tools.replace("rest.orgId", "tools.orgId")),
+    ));
+    let call = &c.mcp[0].tools[0].call;
+    assert_eq!(
+        call.args()[2],
+        Arg::Env(naftiko_codegen::ir::Template(vec![
+            Part::Lit("trace-".into()),
+            Part::Env("API_TOKEN".into())
+        ]))
+    );
+    // The client reads the variable when it is built.
+    assert_eq!(c.apis[0].request_env, ["API_TOKEN"]);
+    // A bind is text: it cannot feed an integer parameter.
+    let d = errors(&spec(
+        ITEM,
+        &mcp(
+            "    - name: list\n      description: d\n      call: api.list\n      with:\n        orgId: tools.orgId\n        pageSize: '{{env.TOKEN}}'",
+        ),
+    ));
+    assert!(
+        has(&d, "a bind (text) feeding `pageSize`, which is an integer"),
+        "{d:?}"
+    );
+}

@@ -22,6 +22,7 @@ async fn setup() -> (Upstream, Served, McpClient) {
     let upstream = Upstream::start().await;
     let catalog = mappings::catalog::Client::builder()
         .base_uri(upstream.url())
+        .var("CATALOG_REGION", "eu-west")
         .timeout(Duration::from_secs(10))
         .build()
         .expect("client");
@@ -95,6 +96,18 @@ async fn path_and_query_mappings_feed_parameters_of_other_names() {
     let sent = upstream.only_request();
     assert_eq!(sent.path(), "/integrations/a%2Fb");
     assert_eq!(sent.query_pairs(), vec!["verbose=full".to_string()]);
+    // `with` values read from a bind, alone and with text around it.
+    assert_eq!(sent.header("x-region"), Some("eu-west"));
+    assert_eq!(sent.header("x-tenant"), Some("tenant-eu-west-1"));
+}
+
+#[test]
+fn a_missing_bind_read_by_a_with_value_is_a_start_up_error_naming_it() {
+    let e = mappings::catalog::Client::builder()
+        .env_source(|_| None)
+        .build()
+        .expect_err("CATALOG_REGION is missing");
+    assert!(e.to_string().contains("CATALOG_REGION"), "{e}");
 }
 
 #[tokio::test]

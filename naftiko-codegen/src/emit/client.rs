@@ -99,7 +99,8 @@ fn env_vars(api: &ir::Api) -> Vec<String> {
     vars
 }
 
-/// The environment variables the operations' body templates read (`{{VAR}}`), in order.
+/// The environment variables requests read: body templates' `{{VAR}}`s, then the exposures'
+/// `with` values' ([`ir::Api::request_env`]), in order.
 fn body_env_vars(api: &ir::Api) -> Vec<String> {
     fn collect(parts: &[ir::TextPart], out: &mut Vec<String>) {
         for p in parts {
@@ -127,6 +128,12 @@ fn body_env_vars(api: &ir::Api) -> Vec<String> {
             Body::Template(t) | Body::Encoded(_, t) => collect_json(t, &mut out),
             Body::Text(t) => collect(&t.parts, &mut out),
             Body::Multipart(parts) => parts.iter().for_each(|p| collect(&p.value, &mut out)),
+        }
+    }
+    // And those the exposures' `with` values read.
+    for v in &api.request_env {
+        if !out.contains(v) {
+            out.push(v.clone());
         }
     }
     out

@@ -27,7 +27,7 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
         let p = p.to_string_lossy().into_owned();
         quote! { const _: &[u8] = ::core::include_bytes!(#p); }
     });
-    let apis = cap.apis.iter().map(client::api);
+    let apis = cap.apis.iter().map(|a| client::api(a, &cap.file_vars));
     let rest = cap.rest.iter().map(|r| rest::adapter(cap, r));
     let mcp = cap.mcp.iter().map(|m| mcp::adapter(cap, m));
     let upstreams = upstreams(cap);
@@ -38,6 +38,13 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
         #(#rest)*
         #(#mcp)*
     }
+}
+
+/// An `include_bytes!` of each file (the files a spec imports), so that editing any of them
+/// rebuilds the crate that expands the spec.
+pub fn includes(paths: &[std::path::PathBuf]) -> TokenStream {
+    let paths = paths.iter().map(|p| p.to_string_lossy().into_owned());
+    quote! { #(const _: &[u8] = ::core::include_bytes!(#paths);)* }
 }
 
 pub(crate) fn ident(name: &str) -> Ident {
@@ -178,12 +185,29 @@ pub(crate) fn call_client(
                 });
                 Some(local)
             }
+            ir::Arg::Env(t) => {
+                let local = ident(&format!("naftiko_bound_arg_{n}"));
+                let parts = t.0.iter().map(|part| match part {
+                    ir::Part::Lit(l) => quote! { text.push_str(#l); },
+                    ir::Part::Env(v) => quote! {
+                        text.push_str(#upstreams.#api_field.http().bound(#v).unwrap_or_default());
+                    },
+                });
+                built.push(quote! {
+                    let #local: ::std::string::String = {
+                        let mut text = ::std::string::String::new();
+                        #(#parts)*
+                        text
+                    };
+                });
+                Some(local)
+            }
             _ => None,
         };
         if p.positional() {
             args.push(match arg {
                 ir::Arg::Json(_) if p.ty == Type::Array => quote! { #json.as_slice() },
-                ir::Arg::Json(_) => quote! { &#json },
+                ir::Arg::Json(_) | ir::Arg::Env(_) => quote! { &#json },
                 ir::Arg::Input(i) => {
                     let v = ident(&call.inputs[*i].ident);
                     match p.ty {
@@ -215,7 +239,9 @@ pub(crate) fn call_client(
                     let ty = owned_ty(p.ty);
                     quote! { ::naftiko_runtime::serde_json::from_str::<#ty>(#json).ok() }
                 }
-                ir::Arg::Json(_) => quote! { ::core::option::Option::Some(#json) },
+                ir::Arg::Json(_) | ir::Arg::Env(_) => {
+                    quote! { ::core::option::Option::Some(#json) }
+                }
                 ir::Arg::Absent => quote! { ::core::option::Option::None },
             };
             fields.push(quote! { #f: #value });

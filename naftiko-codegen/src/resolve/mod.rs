@@ -113,6 +113,27 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
             }
         }
     }
+    // Bound variables that `with` values read: the clients read them when they are built.
+    let calls = rest
+        .iter()
+        .flat_map(|r: &ir::RestAdapter| r.routes.iter().map(|r| &r.call))
+        .chain(
+            mcp.iter()
+                .flat_map(|m: &ir::McpAdapter| m.tools.iter().map(|t| &t.call)),
+        );
+    for call in calls {
+        let Some(t) = &call.target else { continue };
+        for arg in &t.args {
+            if let ir::Arg::Env(template) = arg {
+                for v in template.env_vars() {
+                    let env = &mut apis[t.api].request_env;
+                    if !env.iter().any(|e| e == v) {
+                        env.push(v.to_string());
+                    }
+                }
+            }
+        }
+    }
     for ((a, o), idempotent) in idempotent_hint {
         let op = &mut apis[a].operations[o];
         op.idempotent = op.idempotent || idempotent;
@@ -126,6 +147,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         apis,
         rest,
         mcp,
+        file_vars: binds::file_vars(spec),
     }
 }
 

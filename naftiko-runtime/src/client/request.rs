@@ -26,6 +26,18 @@ pub struct HttpClient {
     pub(super) inner: Arc<Inner>,
 }
 
+impl HttpClient {
+    /// The value of a bound variable that requests read (`Api::BODY_ENV`: body templates and
+    /// the exposures' `with` values), read when the client was built.
+    pub fn bound(&self, name: &str) -> Option<&str> {
+        self.inner
+            .body_env
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 impl fmt::Debug for HttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Headers hold credentials: never printed.

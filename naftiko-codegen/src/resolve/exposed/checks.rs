@@ -44,7 +44,8 @@ impl Feeding<'_> {
                     ),
                 },
                 // Its inputs are typed as declared or as strings (JSON leaves of any type).
-                Arg::Json(_) | Arg::Absent => {}
+                // Bound text feeds string parameters only (checked where it is read).
+                Arg::Json(_) | Arg::Absent | Arg::Env(_) => {}
             }
         }
     }
@@ -123,7 +124,7 @@ impl Feeding<'_> {
     }
 }
 
-fn article(t: Type) -> String {
+pub(super) fn article(t: Type) -> String {
     match t {
         Type::Integer | Type::Object | Type::Array => format!("an {}", t.as_str()),
         _ => format!("a {}", t.as_str()),

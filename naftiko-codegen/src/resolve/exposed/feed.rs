@@ -73,8 +73,20 @@ impl Feeding<'_> {
                         self.args[pi] = Arg::Input(i);
                     }
                 }
-                Some(WithValue::Env) => {
-                    d.unsupported(value.span, "a `with` value read from a bind");
+                Some(WithValue::Env(t)) => {
+                    let p = &self.op.params[pi];
+                    if p.ty == Type::String {
+                        self.args[pi] = Arg::Env(t);
+                    } else {
+                        d.unsupported(
+                            value.span,
+                            format!(
+                                "a bind (text) feeding `{}`, which is {}",
+                                p.name,
+                                super::checks::article(p.ty)
+                            ),
+                        );
+                    }
                 }
                 Some(WithValue::Const(v)) => self.args[pi] = Arg::Const(v),
                 Some(WithValue::Structured(tree)) => {

@@ -2,6 +2,7 @@
 
 use super::Exposure;
 use crate::diag::{Ctxt, Span};
+use crate::ir::{Part, Template};
 use crate::resolve::binds::{Binds, bind_ref};
 use crate::resolve::templates::{env_template, split_template, unresolved_template};
 use crate::spec::S;
@@ -13,8 +14,8 @@ pub(super) enum WithValue {
         name: String,
         written: String,
     },
-    /// Read from a bind (environment variable).
-    Env,
+    /// Read from binds (environment variables), maybe with text around them.
+    Env(Template),
     Const(serde_json::Value),
     /// A structured value with references to inputs inside it.
     Structured(Structured),
@@ -90,8 +91,8 @@ pub(super) fn with_value(
         {
             return reference(name, s, v, d);
         }
-        if bind_ref(binds, inner).is_some() {
-            return Some(WithValue::Env);
+        if let Some(var) = bind_ref(binds, inner) {
+            return Some(WithValue::Env(Template(vec![Part::Env(var)])));
         }
         if inner.contains('.') {
             d.push(unresolved_template(v.span, inner, binds, "`with`"));
@@ -116,8 +117,7 @@ pub(super) fn with_value(
             );
             return None;
         }
-        env_template(&text, binds, "`with`", d)?;
-        return Some(WithValue::Env);
+        return env_template(&text, binds, "`with`", d).map(WithValue::Env);
     }
     if let Some((prefix, name)) = s.split_once('.') {
         if ex.is_input_prefix(prefix) {
@@ -125,7 +125,7 @@ pub(super) fn with_value(
         }
         if binds.contains_key(prefix) {
             return match bind_ref(binds, s) {
-                Some(_) => Some(WithValue::Env),
+                Some(var) => Some(WithValue::Env(Template(vec![Part::Env(var)]))),
                 None => {
                     d.push(unresolved_template(v.span, s, binds, "`with`"));
                     None
