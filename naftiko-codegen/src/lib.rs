@@ -22,6 +22,31 @@
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
 //!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
 //!   are not template forms: an error suggests `{{X}}`.
+//! - A bind with `location: file:///./secrets.yaml` (relative to the spec's directory; also
+//!   `file://./x`) or `file:///etc/app/secrets.json` (absolute) reads each variable from that
+//!   key of a JSON (`.json`) or YAML file when the client or adapter that needs it is built.
+//!   Only the absolute path is generated, never a value, and the file is not part of the build.
+//!   A relative file that exists at compile time has its keys checked (a missing key is an
+//!   error at the key); one that does not is a warning (the deployment may supply it). At
+//!   start-up a missing file, a file that does not parse, a missing, empty or non-text value
+//!   is a `ConfigError` naming the file and the key. A value given in code comes first: the
+//!   builder's `var("VAR", ..)`, then its `env_source` function if one is given (asked for
+//!   `VAR`), then the file; the process environment is not read for a file variable. A
+//!   variable cannot share its name with an environment variable another bind reads. Other
+//!   schemes (`vault://`, ...) are not supported yet.
+//! - Imported consumes: `- import: ns, location: ./shared/x.yaml` (optional `as: alias`,
+//!   `description`) in `capability.consumes` takes the API `ns` from the root `consumes` of
+//!   that file (a document with `naftiko:` and `consumes:` at its root; `info` and `capability`
+//!   there are ignored, `binds` there are not supported yet: declare them in the importing
+//!   spec), named `alias` or `ns`. `capability.imports: [shared/x.yaml]` (or
+//!   `[{location: ...}]`) takes every API of each file. A location is a path or a `file://`
+//!   URI, relative to the file that writes it; an entry of the imported file may import
+//!   further. Everything is read at compile time and tracked by the build (the macro includes
+//!   each file, the build-script front prints `rerun-if-changed` for each). A missing file, a
+//!   cycle, a namespace the file does not declare, and a namespace imported twice or also
+//!   declared locally are located errors; diagnostics inside an imported file name that file
+//!   and point at its own line and column. The imported API's templates read the importing
+//!   spec's binds.
 //! - Consumed paths take `{x}` or `{{x}}` placeholders; a placeholder without an `in: path`
 //!   parameter is an implicit required string parameter. Values are percent-encoded as exactly
 //!   one segment at run time (empty, `.` and `..` are refused).
@@ -59,7 +84,8 @@
 //!   are constants. A value with one of those prefixes is never sent as text: a reference to
 //!   nothing is an error. In a list or mapping given to an array or object parameter, each
 //!   leaf that is a reference is filled with its input (a required string unless declared);
-//!   text around a reference is not supported yet. Inputs are
+//!   text around a reference is not supported yet. A bind (`{{VAR}}`, `ns.VAR`, or text with
+//!   binds in it) feeds a string parameter, read when the client is built. Inputs are
 //!   declared (`inputParameters`) or inferred from the references, typed from the consumed
 //!   parameter each feeds; a REST reference that matches a path variable ASCII
 //!   case-insensitively is a path input (`{orgid}` ← `rest.orgId`). A consumed parameter no
@@ -93,7 +119,7 @@
 //!   `label` is its title and its `hints` its annotations.
 //! - Auth: `bearer`, `basic`, `apikey` (header or query). Other types, and the constructs listed
 //!   in [`diag::Severity::Unsupported`] diagnostics (`steps`, `forward`, `aggregates`, skill /
-//!   http / control adapters, imported consumes, `location` binds, ...), are rejected with a
+//!   http / control adapters, ...), are rejected with a
 //!   message saying "not supported yet".
 //! - Inbound auth (`authentication` on a `rest` or `mcp` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
@@ -217,15 +243,14 @@ pub enum LoadError {
     #[error("{display_path}: {} error{}", diagnostics.len(), if diagnostics.len() == 1 { "" } else { "s" })]
     Invalid {
         display_path: String,
-        /// The spec's text, for rendering the lines diagnostics point at.
-        text: String,
         diagnostics: Vec<Diagnostic>,
         /// The best-effort model of what could be read, for [`emit::skeleton`].
         partial: Option<Box<ir::Capability>>,
-        /// The spec and every file it imports, by the number diagnostics' spans carry.
+        /// The spec and every file it imports (name and text, for rendering the lines
+        /// diagnostics point at), by the number diagnostics' spans carry.
         sources: Vec<diag::SourceFile>,
         /// The imported files that were found: the build depends on them too.
-        imported: Vec<PathBuf>,
+        imported: Box<[PathBuf]>,
     },
 }
 
@@ -305,11 +330,10 @@ pub fn load_tracked(path: &Path, display_path: &str) -> Result<Loaded, LoadError
         }),
         Err(f) => Err(LoadError::Invalid {
             display_path: display_path.to_string(),
-            text,
             diagnostics: f.diagnostics,
             partial: f.partial,
             sources: f.sources,
-            imported: f.imported,
+            imported: f.imported.into_boxed_slice(),
         }),
     }
 }
