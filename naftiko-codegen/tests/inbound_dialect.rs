@@ -143,6 +143,7 @@ fn each_scheme_is_read_on_rest_and_mcp_with_its_secrets_from_binds() {
                 resource: "https://gw.test/mcp".into(),
                 audience: Some("gw".into()),
                 scopes: vec!["read".into(), "write".into()],
+                token_url: "https://as.test/token".into(),
             },
         ),
     ];

@@ -884,3 +884,52 @@ async fn mcp_uses_the_same_host_and_origin_guard_as_rest_before_authentication()
     }
     assert_eq!(upstream.count(), 0);
 }
+
+#[tokio::test]
+async fn the_openapi_document_declares_the_scheme_and_its_401() {
+    let upstream = Upstream::start().await;
+    for (router, openapi, creds, scheme) in [
+        (
+            rest_bearer::router(upstreams(&upstream), inbound(&rest_bearer::AUTH, "r")),
+            rest_bearer::OPENAPI,
+            bearer(TOKEN),
+            json!({"type": "http", "scheme": "bearer"}),
+        ),
+        (
+            rest_apikey_query::router(upstreams(&upstream), inbound(&rest_apikey_query::AUTH, "r")),
+            rest_apikey_query::OPENAPI,
+            Creds {
+                headers: vec![],
+                query: Some("api_key=k3y-abc%2F%2B%3D".into()),
+            },
+            json!({"type": "apiKey", "name": "api_key", "in": "query"}),
+        ),
+        (
+            rest_digest::router(upstreams(&upstream), inbound(&rest_digest::AUTH, "r")),
+            rest_digest::OPENAPI,
+            Creds::default(),
+            json!({"type": "http", "scheme": "digest"}),
+        ),
+    ] {
+        let doc: Value = serde_json::from_str(openapi).unwrap();
+        assert_eq!(doc["components"]["securitySchemes"]["inbound"], scheme);
+        assert_eq!(doc["security"], json!([{"inbound": []}]));
+        assert!(doc["paths"]["/entries"]["get"]["responses"]["401"].is_object());
+        let served = serve(router).await;
+        let status = send(Front::Rest, &served.url(), &creds, Some("/openapi.json"))
+            .await
+            .status();
+        // Digest needs its handshake; the others pass with their credentials.
+        assert_eq!(
+            status == 200,
+            creds.headers.len() + creds.query.iter().count() > 0
+        );
+    }
+    let doc: Value = serde_json::from_str(rest_oauth2::OPENAPI).unwrap();
+    assert_eq!(
+        doc["components"]["securitySchemes"]["inbound"]["flows"]["clientCredentials"],
+        json!({"tokenUrl": ISSUER, "scopes": {"ledger.read": ""}})
+    );
+    assert_eq!(doc["security"], json!([{"inbound": ["ledger.read"]}]));
+    assert!(doc["paths"]["/entries"]["get"]["responses"]["403"].is_object());
+}

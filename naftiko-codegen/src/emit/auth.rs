@@ -41,6 +41,7 @@ fn spec(a: &ir::InboundAuth) -> TokenStream {
             resource,
             audience,
             scopes,
+            ..
         } => {
             let audience = match audience {
                 Some(a) => quote! { ::core::option::Option::Some(#a) },
@@ -96,6 +97,50 @@ pub(crate) fn items(namespace: &str, auth: Option<&ir::InboundAuth>) -> TokenStr
         #[doc = #doc]
         pub fn authentication() -> ::core::result::Result<::naftiko_runtime::auth::Inbound, ::naftiko_runtime::auth::AuthError> {
             AUTH.from_env(#namespace)
+        }
+    }
+}
+
+/// Declares the adapter's authentication in its OpenAPI document: a security scheme required by
+/// every operation, and the `401` (and `403` for scopes) each may answer.
+pub(crate) fn openapi(doc: &mut serde_json::Value, auth: Option<&ir::InboundAuth>) {
+    use serde_json::json;
+    let Some(a) = auth else {
+        return;
+    };
+    let (scheme, scopes) = match a {
+        ir::InboundAuth::Bearer(_) => (json!({"type": "http", "scheme": "bearer"}), Vec::new()),
+        ir::InboundAuth::Basic { .. } => (json!({"type": "http", "scheme": "basic"}), Vec::new()),
+        ir::InboundAuth::Digest { .. } => (json!({"type": "http", "scheme": "digest"}), Vec::new()),
+        ir::InboundAuth::ApiKey { name, in_query, .. } => (
+            json!({"type": "apiKey", "name": name, "in": if *in_query { "query" } else { "header" }}),
+            Vec::new(),
+        ),
+        ir::InboundAuth::OAuth2 {
+            scopes, token_url, ..
+        } => {
+            let listed: serde_json::Map<String, serde_json::Value> =
+                scopes.iter().map(|s| (s.clone(), json!(""))).collect();
+            (
+                json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": listed}}}),
+                scopes.clone(),
+            )
+        }
+    };
+    doc["components"]["securitySchemes"] = json!({ "inbound": scheme });
+    doc["security"] = json!([{ "inbound": scopes }]);
+    let problem =
+        json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}});
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for item in paths.values_mut() {
+            if let Some(ops) = item.as_object_mut() {
+                for op in ops.values_mut() {
+                    op["responses"]["401"] = json!({"description": "Missing or invalid credentials (with a `WWW-Authenticate` challenge)", "content": problem});
+                    if matches!(a, ir::InboundAuth::OAuth2 { scopes, .. } if !scopes.is_empty()) {
+                        op["responses"]["403"] = json!({"description": "The access token lacks a required scope", "content": problem});
+                    }
+                }
+            }
         }
     }
 }

@@ -108,7 +108,7 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
         let entry = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
         entry[route.method.as_str().to_ascii_lowercase()] = operation;
     }
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": cap.title,
@@ -132,5 +132,7 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
                 "description": "The upstream's error body, unchanged (m3ter sends `{\"message\": ...}`)",
             }
         }}
-    })
+    });
+    super::auth::openapi(&mut doc, r.auth.as_ref());
+    doc
 }

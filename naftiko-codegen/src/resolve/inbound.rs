@@ -77,6 +77,7 @@ pub(super) fn resolve_inbound(
             resource,
             audience,
             scopes,
+            token_endpoint,
         } => {
             let mut ok = true;
             for (uri, key) in [
@@ -118,6 +119,9 @@ pub(super) fn resolve_inbound(
                 resource: resource.v.clone(),
                 audience: audience.as_ref().map(|a| a.v.clone()),
                 scopes: scopes.iter().map(|s| s.v.clone()).collect(),
+                token_url: token_endpoint
+                    .as_ref()
+                    .map_or_else(|| authorization_server.v.clone(), |t| t.v.clone()),
             })
         }
     }

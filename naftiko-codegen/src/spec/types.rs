@@ -417,5 +417,7 @@ pub enum ExposedAuthKind {
         resource: S<String>,
         audience: Option<S<String>>,
         scopes: Vec<S<String>>,
+        /// `tokenEndpoint`: the token URL the OpenAPI document names.
+        token_endpoint: Option<S<String>>,
     },
 }

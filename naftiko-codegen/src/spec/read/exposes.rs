@@ -297,8 +297,8 @@ fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
             let authorization_server = o.req_str("authorizationServerUri", d);
             let resource = o.req_str("resource", d);
             let audience = o.opt_str("audience", d);
-            // Documentation for OpenAPI exporters (the client credentials token URL).
-            o.ignore(&["tokenEndpoint"]);
+            // The client credentials token URL named by the OpenAPI document.
+            let token_endpoint = o.opt_str("tokenEndpoint", d);
             let mut scopes = Vec::new();
             if let Some(list) = o.take("scopes") {
                 match &list.kind {
@@ -343,6 +343,7 @@ fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
                 resource: resource?,
                 audience,
                 scopes,
+                token_endpoint,
             }
         }
         _ => {
