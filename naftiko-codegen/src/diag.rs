@@ -19,15 +19,27 @@ impl Pos {
 
 /// The part of the spec a value was read from: `start` inclusive, `end` exclusive. A mapping or
 /// a list is a point (`start == end`): diagnostics about it show one caret where it begins.
+/// `file` says which file: 0 is the spec itself, others are files it imports (see
+/// [`SourceFile`]); diagnostics sort by file, then position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub struct Span {
+    pub file: u16,
     pub start: Pos,
     pub end: Pos,
 }
 
 impl Span {
     pub fn new(start: Pos, end: Pos) -> Self {
-        Span { start, end }
+        Span {
+            file: 0,
+            start,
+            end,
+        }
+    }
+
+    /// The same span in file `file`.
+    pub fn in_file(self, file: u16) -> Self {
+        Span { file, ..self }
     }
 
     /// The `len` characters from `start`, on one line.
@@ -53,6 +65,7 @@ impl Span {
             Pos::new(self.start.line, self.start.col + quote + offset),
             len,
         )
+        .in_file(self.file)
     }
 }
 
@@ -128,7 +141,7 @@ impl Diagnostic {
     ///    = help: ...
     /// ```
     pub fn render(&self, file: &str, source: &str) -> String {
-        let Span { start, end } = self.span;
+        let Span { start, end, .. } = self.span;
         let mut out = self.message.clone();
         let line_no = start.line.max(1);
         let width = line_no.to_string().len();
@@ -166,6 +179,28 @@ impl Diagnostic {
             out.push_str(&format!("\n{pad} = help: {help}"));
         }
         out
+    }
+}
+
+/// A file diagnostics can point into: the spec (index 0) or a file it imports, under the name
+/// diagnostics show for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl Diagnostic {
+    /// [`Diagnostic::render`] in the file its span names (`files[span.file]`; the first file
+    /// if there is no such file).
+    pub fn render_in(&self, files: &[SourceFile]) -> String {
+        match files
+            .get(usize::from(self.span.file))
+            .or_else(|| files.first())
+        {
+            Some(f) => self.render(&f.name, &f.text),
+            None => self.render("<spec>", ""),
+        }
     }
 }
 
@@ -287,6 +322,28 @@ mod tests {
         assert_eq!(
             r,
             "unknown namespace `m3ter`\n --> specs/x.yaml:2:9\n  |\n2 |   call: m3ter.x\n  |         ^^^^^^^\n  = help: known: a"
+        );
+    }
+
+    #[test]
+    fn a_diagnostic_in_an_imported_file_renders_that_file() {
+        let files = [
+            SourceFile {
+                name: "main.yaml".into(),
+                text: "a: 1\n".into(),
+            },
+            SourceFile {
+                name: "shared/x.yaml".into(),
+                text: "x: 1\ny: bad\n".into(),
+            },
+        ];
+        let d = Diagnostic::new(Span::at(Pos::new(2, 4), 3).in_file(1), "bad value");
+        let r = d.render_in(&files);
+        assert!(r.contains("--> shared/x.yaml:2:4"), "{r}");
+        assert!(r.contains("2 | y: bad"), "{r}");
+        assert_eq!(
+            Span::at(Pos::new(1, 1), 3).in_file(1).sub("abc", 1, 1).file,
+            1
         );
     }
 

@@ -13,7 +13,7 @@
 //!
 //! and in the crate: `include!(concat!(env!("OUT_DIR"), "/billjob.rs"));`
 
-use crate::{LoadError, expand_pretty, load, load_with_warnings};
+use crate::{LoadError, expand_pretty, load, load_tracked};
 use std::path::{Path, PathBuf};
 
 /// Why [`generate_to_file`] wrote nothing.
@@ -52,8 +52,16 @@ pub fn generate_to_file(
             println!("cargo:warning={line}");
         }
     };
-    let (capability, warnings) = load_with_warnings(spec, &spec.display().to_string())
-        .inspect_err(|e| e.rendered().iter().for_each(|d| print("error", d)))?;
+    let loaded = load_tracked(spec, &spec.display().to_string()).inspect_err(|e| {
+        e.imported()
+            .iter()
+            .for_each(|p| println!("cargo:rerun-if-changed={}", p.display()));
+        e.rendered().iter().for_each(|d| print("error", d));
+    })?;
+    for p in &loaded.imported {
+        println!("cargo:rerun-if-changed={}", p.display());
+    }
+    let (capability, warnings) = (loaded.capability, loaded.warnings);
     warnings.iter().for_each(|w| print("warning", w));
     let code = expand_pretty(&capability, None);
     if std::fs::read_to_string(out).is_ok_and(|old| old == code) {

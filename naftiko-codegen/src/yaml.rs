@@ -109,6 +109,36 @@ impl Node {
     }
 }
 
+/// [`parse`] for file number `file` (see [`crate::diag::SourceFile`]): every span of the tree,
+/// and of the errors, is in that file.
+pub fn parse_in(src: &str, file: u16) -> Result<Node, Vec<Diagnostic>> {
+    fn relabel(node: &mut Node, file: u16) {
+        node.span = node.span.in_file(file);
+        match &mut node.kind {
+            Kind::Scalar { .. } => {}
+            Kind::Seq(items) => items.iter_mut().for_each(|n| relabel(n, file)),
+            Kind::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+                relabel(k, file);
+                relabel(v, file);
+            }),
+        }
+    }
+    match parse(src) {
+        Ok(mut root) => {
+            if file != 0 {
+                relabel(&mut root, file);
+            }
+            Ok(root)
+        }
+        Err(mut errors) => {
+            for e in &mut errors {
+                e.span = e.span.in_file(file);
+            }
+            Err(errors)
+        }
+    }
+}
+
 /// Parses one YAML document. Syntax errors, a second document, non-scalar or duplicate keys
 /// are reported with their positions.
 pub fn parse(src: &str) -> Result<Node, Vec<Diagnostic>> {

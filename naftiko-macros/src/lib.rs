@@ -50,17 +50,19 @@ fn expand(lit: &syn::LitStr) -> Result<proc_macro2::TokenStream, proc_macro2::To
     };
     let found = found.canonicalize().unwrap_or_else(|_| found.clone());
     // Errors name the file as the user wrote it, relative to where it was found.
-    match naftiko_codegen::load_with_warnings(&found, &requested) {
-        Ok((capability, warnings)) => {
-            let mut out = naftiko_codegen::emit::capability(&capability, Some(&found));
-            out.extend(warnings.iter().map(|w| warning(span, w)));
+    // Imported files are tracked like the spec: editing any of them rebuilds.
+    match naftiko_codegen::load_tracked(&found, &requested) {
+        Ok(loaded) => {
+            let mut out = naftiko_codegen::expand_tracked(&loaded, &found);
+            out.extend(loaded.warnings.iter().map(|w| warning(span, w)));
             Ok(out)
         }
         Err(e) => {
-            // Keep the file a dependency of the build even when it is invalid.
+            // Keep the files dependencies of the build even when they are invalid.
             let path = found.to_string_lossy().into_owned();
             let mut out = error(e.rendered());
             out.extend(quote_spanned! {span=> const _: &[u8] = ::core::include_bytes!(#path);});
+            out.extend(naftiko_codegen::emit::includes(e.imported()));
             out.extend(e.skeleton());
             Err(out)
         }

@@ -11,5 +11,5 @@ mod obj;
 pub mod read;
 pub mod types;
 
-pub use read::read;
+pub use read::{Loader, read, read_with};
 pub use types::*;

@@ -37,9 +37,10 @@ pub struct Spec {
 #[derive(Debug, Clone)]
 pub struct Bind {
     pub namespace: S<String>,
-    /// Read from a file (`location`, not supported yet) rather than the environment.
-    pub located: bool,
-    /// Variable name → source key (the environment variable to read).
+    /// With `location`: the absolute path of the file its values are read from at start-up
+    /// (at the location's span), rather than the environment.
+    pub file: Option<S<String>>,
+    /// Variable name → source key (the environment variable, or the key in `file`, to read).
     pub keys: Vec<(S<String>, S<String>)>,
 }
 

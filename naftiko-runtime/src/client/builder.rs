@@ -29,6 +29,8 @@ pub struct Builder<T> {
     http: Option<reqwest::Client>,
     vars: HashMap<String, String>,
     env: EnvSource,
+    /// Whether `env` was given by the user: then it is asked for file-bound variables too.
+    custom_env: bool,
     /// OAuth 2 client credentials given in code, instead of the spec's authentication.
     credentials: Option<super::auth::ClientCredentials>,
     _client: PhantomData<fn() -> T>,
@@ -58,6 +60,7 @@ impl<T: Api> Default for Builder<T> {
             http: None,
             vars: HashMap::new(),
             env: Arc::new(|name| std::env::var(name).ok()),
+            custom_env: false,
             credentials: None,
             _client: PhantomData,
         }
@@ -126,18 +129,21 @@ impl<T: Api> Builder<T> {
         self
     }
 
-    /// Gives a bound variable's value directly instead of reading the environment.
+    /// Gives a bound variable's value directly instead of reading the environment (or, for a
+    /// bind with `location`, its file: name the variable, e.g. `REGISTRY_TOKEN`).
     pub fn var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.vars.insert(name.into(), value.into());
         self
     }
 
-    /// Reads bound variables from this function instead of the process environment.
+    /// Reads bound variables from this function instead of the process environment. It is
+    /// also asked for variables of binds with `location` (by variable name), before their file.
     pub fn env_source(
         mut self,
         env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) -> Self {
         self.env = Arc::new(env);
+        self.custom_env = true;
         self
     }
 
@@ -176,8 +182,14 @@ impl<T: Api> Builder<T> {
         Ok(h)
     }
 
-    /// Reads credentials and builds the client. Fails if a bound variable is missing.
-    pub fn build(self) -> Result<T, ConfigError> {
+    /// Reads credentials and builds the client. Fails if a bound variable is missing, or a
+    /// bind file or one of its keys (see [`BindFile`](super::BindFile) for the precedence).
+    pub fn build(mut self) -> Result<T, ConfigError> {
+        super::bind_file::read_bind_files(
+            T::BIND_FILES,
+            &mut self.vars,
+            self.custom_env.then_some(&*self.env),
+        )?;
         let spec = T::SPEC;
         let base = match self.base_uri.clone() {
             Some(b) => b,

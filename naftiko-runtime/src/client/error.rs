@@ -13,6 +13,19 @@ pub enum ConfigError {
     /// A variable is set but cannot be used (e.g. it contains a newline). Its value is not shown.
     #[error("environment variable `{name}` cannot be used: {reason}")]
     InvalidVar { name: String, reason: &'static str },
+    /// A bind file (`binds[].location`) cannot be read, does not parse, or is not a mapping.
+    /// Nothing of its text is shown.
+    #[error("cannot read bind file `{path}`: {reason}")]
+    BindFile { path: String, reason: String },
+    /// A key a bind reads is missing from its file, or its value cannot be used. Its value
+    /// is not shown.
+    #[error("bind file `{path}`: key `{key}` (bound to `{var}`) {reason}")]
+    BindKey {
+        path: String,
+        key: String,
+        var: String,
+        reason: &'static str,
+    },
     /// The base URI is not an http(s) URL without query or fragment.
     #[error("invalid base URI `{uri}`: {reason}")]
     InvalidBaseUri { uri: String, reason: String },

@@ -13,6 +13,7 @@
 //! - `params`: query and header parameter values.
 
 mod auth;
+mod bind_file;
 mod body;
 mod builder;
 mod error;
@@ -24,6 +25,7 @@ mod spec;
 mod template;
 
 pub use auth::{ClientCredentials, without_userinfo};
+pub use bind_file::BindFile;
 pub use body::{Encoding, Escape, MultipartPart, TextBody};
 pub use builder::Builder;
 pub use error::{ConfigError, Error};

@@ -89,5 +89,8 @@ pub trait Api: Sized {
     /// The CSS selectors (`outputSchema`) of `html` operations, by operation: checked when the
     /// client is built, so that a bad one is a start-up error rather than a failure per answer.
     const HTML_SELECTORS: &'static [(&'static str, &'static str)] = &[];
+    /// The variables read from bind files (`binds[].location`): their paths and keys, read
+    /// when the client is built (see [`BindFile`](super::BindFile)).
+    const BIND_FILES: &'static [super::BindFile] = &[];
     fn from_http(http: super::HttpClient) -> Self;
 }

@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/bind-file-missing-key.yaml");
+
+fn main() {}
