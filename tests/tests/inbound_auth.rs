@@ -274,6 +274,20 @@ async fn bearer_on_rest_and_mcp() {
     ))
     .await;
     run(Front::Mcp, &mcp, &upstream, &bearer_cases("mcp-bearer")).await;
+    // GET (the event stream) and DELETE (end of session) are protected too, as the reference
+    // engine's McpAuthenticationIntegrationTest pins.
+    let http = reqwest::Client::new();
+    for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
+        let resp = http
+            .request(method.clone(), format!("{}/mcp", mcp.url()))
+            .header("accept", "text/event-stream")
+            .header("mcp-session-id", "any")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 401, "{method}");
+        assert!(resp.headers().contains_key("www-authenticate"), "{method}");
+    }
 }
 
 #[tokio::test]
