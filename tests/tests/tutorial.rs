@@ -2,7 +2,7 @@
 //! the reference engine's `tutorial/Step*ShipyardMcpClientIntegrationTest`s pin it, in front of
 //! a local upstream that answers like the tutorial's maritime registry.
 //!
-//! Steps 3 to 11 need file binds, inbound authentication, imports, steps, skills and aggregates
+//! Steps 3, 4 and 6 to 11 need steps, skills, aggregates and JSON values in text bodies
 //! (issues 10 to 12); they are added here as those land.
 
 use naftiko_runtime::mcp::HttpOptions;
@@ -24,6 +24,12 @@ mod step1 {
 #[allow(deprecated)]
 mod step2 {
     naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-2-shipyard-wiring.yml");
+}
+// Both consumed APIs are imported from `shared/`; every credential, the MCP server's token
+// included, is read from `shared/secrets.yaml` (binds with `location`).
+#[allow(deprecated)]
+mod step5 {
+    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-5-shipyard-multi-source.yml");
 }
 
 type McpClient = RunningService<RoleClient, ClientConfig>;
@@ -163,4 +169,152 @@ async fn step2_get_ship_resolves_the_imo_into_the_path_and_nests_specs() {
         assert!(ship.get(k).is_some(), "{k} in {ship}");
     }
     assert_eq!(upstream.only_request().path(), "/ships/IMO-9321483");
+}
+
+/// The token `shared/secrets.yaml` gives the MCP server (`mcp-server-token`).
+const STEP5_MCP_TOKEN: &str = "sk-mcp-YYYYYYYYYYYY";
+
+/// Step 5 in front of one local upstream answering for both the registry and the dockyard;
+/// the MCP client presents the token of the secrets file.
+async fn step5() -> (Upstream, Served, McpClient) {
+    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+    let upstream = Upstream::start().await;
+    let registry = step5::registry::Client::builder()
+        .base_uri(upstream.url())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("registry client: its credentials are in shared/secrets.yaml");
+    let legacy = step5::legacy::Client::builder()
+        .base_uri(upstream.url())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("legacy client: its key is in shared/secrets.yaml");
+    let auth = step5::shipyard_tools::authentication()
+        .expect("the MCP token is read from shared/secrets.yaml");
+    let stop = CancellationToken::new();
+    let server = step5::shipyard_tools::server(step5::Upstreams { registry, legacy }, auth);
+    let router = naftiko_runtime::mcp::router(server, &HttpOptions::default(), stop.child_token());
+    let served = serve_with(stop, router).await;
+    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", served.url()))
+        .auth_header(STEP5_MCP_TOKEN);
+    let client = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(config))
+        .await
+        .expect("initialize");
+    (upstream, served, client)
+}
+
+#[tokio::test]
+async fn step5_tools_list_advertises_three_tools_and_their_inputs() {
+    let (_upstream, _served, client) = step5().await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["list-ships", "get-ship", "list-legacy-vessels"]);
+    let schema = |i: usize| Value::Object((*tools[i].input_schema).clone());
+    for i in [0, 2] {
+        let s = schema(i);
+        assert_eq!(s["properties"]["status"]["type"], "string");
+        assert!(
+            !s["required"]
+                .as_array()
+                .is_some_and(|r| r.contains(&json!("status"))),
+            "{s}"
+        );
+    }
+    assert_eq!(schema(1)["properties"]["imo"]["type"], "string");
+    assert_eq!(schema(1)["required"], json!(["imo"]));
+}
+
+#[tokio::test]
+async fn step5_registry_tools_send_the_credentials_of_the_secrets_file() {
+    let (upstream, _served, client) = step5().await;
+    upstream.push(Scripted::json(
+        200,
+        &json!([registry_ship("IMO-9321483", "Northern Star", "active")]),
+    ));
+    let ships = call(&client, "list-ships", json!({})).await;
+    assert_eq!(
+        ships,
+        json!([{"imo": "IMO-9321483", "name": "Northern Star", "type": "cargo", "flag": "NO", "status": "active"}])
+    );
+    let r = upstream.only_request();
+    assert_eq!(r.path(), "/ships");
+    assert_eq!(r.header("authorization"), Some("Bearer dummy-token"));
+    assert_eq!(r.header("registry-version"), Some("1.0.0-alpha2"));
+    upstream.clear();
+
+    upstream.push(Scripted::json(
+        200,
+        &registry_ship("IMO-9321483", "Northern Star", "active"),
+    ));
+    let ship = call(&client, "get-ship", json!({"imo": "IMO-9321483"})).await;
+    assert_eq!(ship["imo"], "IMO-9321483");
+    assert_eq!(
+        ship["specs"],
+        json!({"yearBuilt": 2009, "tonnage": 52000, "length": 300.5})
+    );
+    assert_eq!(upstream.only_request().path(), "/ships/IMO-9321483");
+}
+
+#[tokio::test]
+async fn step5_list_legacy_vessels_maps_the_dockyard_xml() {
+    let (upstream, _served, client) = step5().await;
+    upstream.push(Scripted::raw(
+        200,
+        "application/xml",
+        "<vessels>\
+           <vessel><vesselCode>LEGACY-4012</vesselCode><vesselName>Old Faithful</vesselName>\
+             <category>cargo</category><flagState>GB</flagState>\
+             <operationalStatus>active</operationalStatus></vessel>\
+           <vessel><vesselCode>LEGACY-2087</vesselCode><vesselName>Iron Maiden</vesselName>\
+             <category>bulk_carrier</category><flagState>PA</flagState>\
+             <operationalStatus>laid_up</operationalStatus></vessel>\
+         </vessels>",
+    ));
+    let vessels = call(&client, "list-legacy-vessels", json!({"status": "active"})).await;
+    assert_eq!(
+        vessels,
+        json!([
+            {"vesselCode": "LEGACY-4012", "name": "Old Faithful", "type": "cargo", "flag": "GB", "status": "active"},
+            {"vesselCode": "LEGACY-2087", "name": "Iron Maiden", "type": "bulk_carrier", "flag": "PA", "status": "laid_up"}
+        ])
+    );
+    let r = upstream.only_request();
+    assert_eq!(r.path(), "/vessels");
+    assert_eq!(r.query_pairs(), vec!["status=active".to_string()]);
+    assert_eq!(r.header("x-dock-key"), Some("dummy-dockyard-key"));
+}
+
+#[tokio::test]
+async fn step5_the_mcp_server_refuses_a_caller_without_the_token_of_the_secrets_file() {
+    let (_upstream, served, _client) = step5().await;
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+    let post = |token: Option<&str>| {
+        let mut req = naftiko_runtime::reqwest::Client::new()
+            .post(format!("{}/mcp", served.url()))
+            .header("accept", "application/json, text/event-stream")
+            .json(&initialize);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(post(None).await.expect("answer").status().as_u16(), 401);
+    assert_eq!(
+        post(Some("sk-mcp-wrong"))
+            .await
+            .expect("answer")
+            .status()
+            .as_u16(),
+        401
+    );
+    assert_eq!(
+        post(Some(STEP5_MCP_TOKEN))
+            .await
+            .expect("answer")
+            .status()
+            .as_u16(),
+        200
+    );
 }

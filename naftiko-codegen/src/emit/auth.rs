@@ -60,8 +60,13 @@ fn spec(a: &ir::InboundAuth) -> TokenStream {
 }
 
 /// `AUTH` and `authentication()` in an adapter's module, for an adapter that declares
-/// authentication; nothing otherwise.
-pub(crate) fn items(namespace: &str, auth: Option<&ir::InboundAuth>) -> TokenStream {
+/// authentication; nothing otherwise. Its variables that are in `file_vars` (binds with
+/// `location`) are read from their files, the others from the environment.
+pub(crate) fn items(
+    namespace: &str,
+    auth: Option<&ir::InboundAuth>,
+    file_vars: &[ir::FileVar],
+) -> TokenStream {
     let Some(a) = auth else {
         return TokenStream::new();
     };
@@ -78,16 +83,38 @@ pub(crate) fn items(namespace: &str, auth: Option<&ir::InboundAuth>) -> TokenStr
             .collect(),
         ir::InboundAuth::OAuth2 { .. } => Vec::new(),
     };
+    let from_files: Vec<&ir::FileVar> =
+        file_vars.iter().filter(|f| vars.contains(&f.var)).collect();
     let doc = if vars.is_empty() {
         " Sets up the inbound authentication the spec declares ([`AUTH`]).".to_string()
     } else {
         format!(
-            " Reads the secrets of the inbound authentication ([`AUTH`]) from the environment ({}): a missing or empty one is an error naming it.",
+            " Reads the secrets of the inbound authentication ([`AUTH`]) from the environment or their bind files ({}): a missing or empty one is an error naming it.",
             vars.iter()
-                .map(|v| format!("`{v}`"))
+                .map(|v| match from_files.iter().find(|f| f.var == *v) {
+                    Some(f) => format!("`{v}` from key `{}` of `{}`", f.key, f.path),
+                    None => format!("`{v}`"),
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         )
+    };
+    // Variables of binds with `location`: read from their files (only paths and keys are
+    // generated), the others from the environment.
+    let build = if from_files.is_empty() {
+        quote! { AUTH.from_env(#namespace) }
+    } else {
+        let entries = from_files.iter().map(|f| {
+            let (var, path, key) = (&f.var, &f.path, &f.key);
+            quote! { ::naftiko_runtime::client::BindFile { var: #var, path: #path, key: #key } }
+        });
+        quote! {
+            let files = ::naftiko_runtime::client::BindFile::read_all(&[#(#entries),*])
+                .map_err(|e| ::naftiko_runtime::auth::AuthError::Setup(e.to_string()))?;
+            AUTH.build(#namespace, |name| {
+                files.get(name).cloned().or_else(|| ::std::env::var(name).ok())
+            })
+        }
     };
     quote! {
         /// The inbound authentication the spec declares: what a caller must present. It names
@@ -96,7 +123,7 @@ pub(crate) fn items(namespace: &str, auth: Option<&ir::InboundAuth>) -> TokenStr
 
         #[doc = #doc]
         pub fn authentication() -> ::core::result::Result<::naftiko_runtime::auth::Inbound, ::naftiko_runtime::auth::AuthError> {
-            AUTH.from_env(#namespace)
+            #build
         }
     }
 }

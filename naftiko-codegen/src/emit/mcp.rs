@@ -133,7 +133,7 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
     } else {
         quote! { args }
     };
-    let auth_items = super::auth::items(&m.namespace, m.auth.as_ref());
+    let auth_items = super::auth::items(&m.namespace, m.auth.as_ref(), &cap.file_vars);
     let new_server = quote! {
         ::naftiko_runtime::mcp::Server::new(&INFO, move |tool, args| {
             let upstreams = upstreams.clone();

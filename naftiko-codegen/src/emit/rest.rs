@@ -51,7 +51,7 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
         );
     }
     let types = types.into_items();
-    let auth_items = super::auth::items(&r.namespace, r.auth.as_ref());
+    let auth_items = super::auth::items(&r.namespace, r.auth.as_ref(), &cap.file_vars);
     let router = if r.auth.is_some() {
         quote! {
             /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`. Every request
