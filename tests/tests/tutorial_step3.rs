@@ -1,0 +1,133 @@
+//! The tutorial's step 3 (`tests/tutorial/alpha3/step-3-shipyard-auth.yml`) as the reference
+//! engine's `tutorial/Step3ShipyardMcpClientIntegrationTest` pins it: every credential comes
+//! from `shared/secrets.yaml` (binds with `location`), the MCP server requires the bearer token
+//! of that file, and the registry is called with its own bearer token and version header.
+
+use naftiko_runtime::mcp::HttpOptions;
+use naftiko_runtime::reqwest;
+use naftiko_runtime::serve::CancellationToken;
+use naftiko_tests::{Scripted, Served, Upstream, serve_with};
+use rmcp::ServiceExt;
+use rmcp::model::{CallToolRequestParams, ClientConfig, object};
+use rmcp::service::{RoleClient, RunningService};
+use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+// The tutorial's spec has no description on its consumes: the linter's warning is expected.
+#[allow(deprecated)]
+mod step3 {
+    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-3-shipyard-auth.yml");
+}
+
+/// What `shared/secrets.yaml` holds.
+const MCP_TOKEN: &str = "sk-mcp-YYYYYYYYYYYY";
+const REGISTRY_TOKEN: &str = "dummy-token";
+const REGISTRY_VERSION: &str = "1.0.0-alpha2";
+
+type McpClient = RunningService<RoleClient, ClientConfig>;
+
+async fn served() -> (Upstream, Served) {
+    let upstream = Upstream::start().await;
+    let registry = step3::registry::Client::builder()
+        .base_uri(upstream.url())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("registry client: its token and version are in shared/secrets.yaml");
+    let auth = step3::shipyard_tools::authentication()
+        .expect("the MCP token is read from shared/secrets.yaml");
+    let server = step3::shipyard_tools::server(step3::Upstreams { registry }, auth);
+    let stop = CancellationToken::new();
+    let router = naftiko_runtime::mcp::router(server, &HttpOptions::default(), stop.child_token());
+    (upstream, serve_with(stop, router).await)
+}
+
+async fn client(served: &Served, token: &str) -> Result<McpClient, String> {
+    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", served.url()))
+        .auth_header(token);
+    ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(config))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn call(client: &McpClient, tool: &str, args: Value) -> Value {
+    let r = client
+        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
+        .await
+        .unwrap_or_else(|e| panic!("{tool}: {e}"));
+    assert_ne!(r.is_error, Some(true), "{r:#?}");
+    let text = r.content[0].as_text().expect("a text block").text.clone();
+    serde_json::from_str(&text).expect("the text block is JSON")
+}
+
+fn ship(imo: &str, name: &str) -> Value {
+    json!({
+        "imo_number": imo, "vessel_name": name, "vessel_type": "cargo", "flag_code": "NO",
+        "operational_status": "active"
+    })
+}
+
+#[tokio::test]
+async fn initialize_needs_the_token_of_the_secrets_file() {
+    let (upstream, served) = served().await;
+    assert!(client(&served, "sk-mcp-wrong").await.is_err());
+    let resp = reqwest::Client::new()
+        .post(format!("{}/mcp", served.url()))
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+    assert_eq!(
+        resp.headers()["www-authenticate"],
+        "Bearer realm=\"shipyard-tools\""
+    );
+    let client = client(&served, MCP_TOKEN).await.expect("initialize");
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["list-ships", "get-ship"]);
+    let schema = |i: usize| Value::Object((*tools[i].input_schema).clone());
+    assert_eq!(schema(0)["properties"]["status"]["type"], "string");
+    assert!(
+        !schema(0)["required"]
+            .as_array()
+            .is_some_and(|r| r.contains(&json!("status")))
+    );
+    assert_eq!(schema(1)["required"], json!(["imo"]));
+    assert_eq!(upstream.count(), 0);
+}
+
+#[tokio::test]
+async fn tools_call_the_registry_with_its_bearer_token_and_version() {
+    let (upstream, served) = served().await;
+    let client = client(&served, MCP_TOKEN).await.expect("initialize");
+    upstream.push(Scripted::json(
+        200,
+        &json!([
+            ship("IMO-9321483", "Northern Star"),
+            ship("IMO-9456712", "Aurora")
+        ]),
+    ));
+    let ships = call(&client, "list-ships", json!({})).await;
+    assert_eq!(
+        ships[0],
+        json!({"imo": "IMO-9321483", "name": "Northern Star", "type": "cargo", "flag": "NO", "status": "active"})
+    );
+    assert_eq!(ships.as_array().map(Vec::len), Some(2));
+    let r = upstream.only_request();
+    assert_eq!(r.path(), "/ships");
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("Bearer {REGISTRY_TOKEN}").as_str())
+    );
+    assert_eq!(r.header("registry-version"), Some(REGISTRY_VERSION));
+    upstream.clear();
+    upstream.push(Scripted::json(200, &ship("IMO-9321483", "Northern Star")));
+    let one = call(&client, "get-ship", json!({"imo": "IMO-9321483"})).await;
+    assert_eq!(one["imo"], "IMO-9321483");
+    assert_eq!(upstream.only_request().path(), "/ships/IMO-9321483");
+}
