@@ -947,3 +947,58 @@ async fn the_openapi_document_declares_the_scheme_and_its_401() {
     assert_eq!(doc["security"], json!([{"inbound": ["ledger.read"]}]));
     assert!(doc["paths"]["/entries"]["get"]["responses"]["403"].is_object());
 }
+
+#[tokio::test]
+async fn oauth2_discovers_the_jwks_from_the_issuer_metadata() {
+    // An issuer with a path: RFC 8414 puts the well-known segment before it.
+    let k1 = key("k1");
+    let set = json!({"keys": [k1.jwk.clone()]});
+    let jwks_at = Arc::new(Mutex::new(String::new()));
+    let at = jwks_at.clone();
+    let router = axum::Router::new()
+        .route(
+            "/.well-known/oauth-authorization-server/tenant",
+            axum::routing::get(move || {
+                let at = at.clone();
+                async move { axum::Json(json!({"issuer": "x", "jwks_uri": *at.lock().unwrap()})) }
+            }),
+        )
+        .route(
+            "/keys",
+            axum::routing::get(move || {
+                let set = set.clone();
+                async move { axum::Json(set) }
+            }),
+        );
+    let issuer_server = serve(router).await;
+    *jwks_at.lock().unwrap() = format!("{}/keys", issuer_server.url());
+    let issuer: &'static str =
+        Box::leak(format!("{}/tenant", issuer_server.url()).into_boxed_str());
+    let spec = AuthSpec::OAuth2(naftiko_runtime::auth::OAuth2Spec {
+        authorization_server: issuer,
+        resource: "https://ledger.test/api",
+        audience: None,
+        scopes: &[],
+    });
+    let upstream = Upstream::start().await;
+    upstream.set_fallback(Scripted::json(200, &json!([])));
+    let rest = serve(rest_bearer::router(
+        upstreams(&upstream),
+        inbound(&spec, "r"),
+    ))
+    .await;
+    let mut c = claims("https://ledger.test/api");
+    c["iss"] = json!(issuer);
+    let ok = send(Front::Rest, &rest.url(), &bearer(&sign(&k1, c)), None).await;
+    assert_eq!(ok.status(), 200);
+    // The configured issuer's tokens only.
+    let wrong = send(
+        Front::Rest,
+        &rest.url(),
+        &bearer(&sign(&k1, claims("https://ledger.test/api"))),
+        None,
+    )
+    .await;
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(upstream.count(), 1);
+}
