@@ -114,3 +114,53 @@ fn the_cli_prints_warnings_and_fails_on_them_only_when_asked() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_cli_checks_imports_and_names_the_imported_file_in_its_errors() {
+    let step5 = workspace().join("tests/tutorial/alpha3/step-5-shipyard-multi-source.yml");
+    let check = |spec: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_naftiko-codegen"))
+            .arg("check")
+            .arg(spec)
+            .output()
+            .unwrap()
+    };
+    let out = check(&step5);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("(3 consumed operations, 0 REST routes, 3 MCP tools)"),
+        "{stdout}"
+    );
+    // An error inside an imported file is shown at that file's line.
+    let dir = temp_dir("imports");
+    std::fs::create_dir_all(dir.join("shared")).unwrap();
+    let shared = workspace().join("tests/tutorial/alpha3/shared");
+    for f in [
+        "secrets.yaml",
+        "step5-registry-consumes.yaml",
+        "legacy-consumes.yaml",
+    ] {
+        let text = std::fs::read_to_string(shared.join(f)).unwrap();
+        let text = text.replace(
+            "method: GET\n            outputRawFormat: xml",
+            "method: GOT\n            outputRawFormat: xml",
+        );
+        std::fs::write(dir.join("shared").join(f), text).unwrap();
+    }
+    let spec = dir.join("step5.yml");
+    std::fs::copy(&step5, &spec).unwrap();
+    let out = check(&spec);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("unknown HTTP method `GOT`"), "{stderr}");
+    let shown = format!(
+        "--> {}:16:21",
+        dir.join("shared/legacy-consumes.yaml").display()
+    );
+    assert!(stderr.contains(&shown), "no `{shown}` in:\n{stderr}");
+}

@@ -2,8 +2,8 @@
 //! the reference engine's `tutorial/Step*ShipyardMcpClientIntegrationTest`s pin it, in front of
 //! a local upstream that answers like the tutorial's maritime registry.
 //!
-//! Steps 3, 4 and 6 to 11 need steps, skills, aggregates and JSON values in text bodies
-//! (issues 10 to 12); they are added here as those land.
+//! Steps 6 to 11 need steps, skills, aggregates and JSON values in text bodies (issues 10 to
+//! 12); they are added here as those land.
 
 use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::serve::CancellationToken;
@@ -24,6 +24,16 @@ mod step1 {
 #[allow(deprecated)]
 mod step2 {
     naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-2-shipyard-wiring.yml");
+}
+// Steps 3 and 4 read the registry's credentials and the MCP server's token from
+// `shared/secrets.yaml` (binds with `location`).
+#[allow(deprecated)]
+mod step3 {
+    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-3-shipyard-auth.yml");
+}
+#[allow(deprecated)]
+mod step4 {
+    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-4-shipyard-output-shaping.yml");
 }
 // Both consumed APIs are imported from `shared/`; every credential, the MCP server's token
 // included, is read from `shared/secrets.yaml` (binds with `location`).
@@ -172,18 +182,55 @@ async fn step2_get_ship_resolves_the_imo_into_the_path_and_nests_specs() {
 }
 
 /// The token `shared/secrets.yaml` gives the MCP server (`mcp-server-token`).
-const STEP5_MCP_TOKEN: &str = "sk-mcp-YYYYYYYYYYYY";
+const SECRETS_MCP_TOKEN: &str = "sk-mcp-YYYYYYYYYYYY";
 
-/// Step 5 in front of one local upstream answering for both the registry and the dockyard;
-/// the MCP client presents the token of the secrets file.
-async fn step5() -> (Upstream, Served, McpClient) {
+/// Serves an MCP server that requires the token of `shared/secrets.yaml`, and connects a
+/// client presenting it.
+async fn connect_with_token(server: naftiko_runtime::mcp::Server) -> (Served, McpClient) {
     use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+    let stop = CancellationToken::new();
+    let router = naftiko_runtime::mcp::router(server, &HttpOptions::default(), stop.child_token());
+    let served = serve_with(stop, router).await;
+    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", served.url()))
+        .auth_header(SECRETS_MCP_TOKEN);
+    let client = ClientConfig::default()
+        .serve(StreamableHttpClientTransport::from_config(config))
+        .await
+        .expect("initialize");
+    (served, client)
+}
+
+/// A client of the registry of a step that reads its credentials from `shared/secrets.yaml`.
+macro_rules! registry_client {
+    ($step:ident, $upstream:expr) => {
+        $step::registry::Client::builder()
+            .base_uri($upstream.url())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("registry client: its credentials are in shared/secrets.yaml")
+    };
+}
+
+/// Step 3 or 4 (one consumed API, the MCP token from the secrets file).
+macro_rules! step_with_auth {
+    ($step:ident) => {{
+        let upstream = Upstream::start().await;
+        let registry = registry_client!($step, upstream);
+        let auth = $step::shipyard_tools::authentication()
+            .expect("the MCP token is read from shared/secrets.yaml");
+        let (served, client) = connect_with_token($step::shipyard_tools::server(
+            $step::Upstreams { registry },
+            auth,
+        ))
+        .await;
+        (upstream, served, client)
+    }};
+}
+
+/// Step 5 in front of one local upstream answering for both the registry and the dockyard.
+async fn step5() -> (Upstream, Served, McpClient) {
     let upstream = Upstream::start().await;
-    let registry = step5::registry::Client::builder()
-        .base_uri(upstream.url())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("registry client: its credentials are in shared/secrets.yaml");
+    let registry = registry_client!(step5, upstream);
     let legacy = step5::legacy::Client::builder()
         .base_uri(upstream.url())
         .timeout(Duration::from_secs(10))
@@ -191,17 +238,93 @@ async fn step5() -> (Upstream, Served, McpClient) {
         .expect("legacy client: its key is in shared/secrets.yaml");
     let auth = step5::shipyard_tools::authentication()
         .expect("the MCP token is read from shared/secrets.yaml");
-    let stop = CancellationToken::new();
-    let server = step5::shipyard_tools::server(step5::Upstreams { registry, legacy }, auth);
-    let router = naftiko_runtime::mcp::router(server, &HttpOptions::default(), stop.child_token());
-    let served = serve_with(stop, router).await;
-    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", served.url()))
-        .auth_header(STEP5_MCP_TOKEN);
-    let client = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_config(config))
-        .await
-        .expect("initialize");
+    let (served, client) = connect_with_token(step5::shipyard_tools::server(
+        step5::Upstreams { registry, legacy },
+        auth,
+    ))
+    .await;
     (upstream, served, client)
+}
+
+/// Asserts that the registry received the credentials of `shared/secrets.yaml`.
+fn assert_registry_credentials(r: &naftiko_tests::Recorded) {
+    assert_eq!(r.header("authorization"), Some("Bearer dummy-token"));
+    assert_eq!(r.header("registry-version"), Some("1.0.0-alpha2"));
+}
+
+#[tokio::test]
+async fn step3_calls_the_registry_with_the_credentials_of_the_secrets_file() {
+    let (upstream, served, client) = step_with_auth!(step3);
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["list-ships", "get-ship"]);
+    upstream.push(Scripted::json(
+        200,
+        &json!([registry_ship("IMO-9321483", "Northern Star", "active")]),
+    ));
+    let ships = call(&client, "list-ships", json!({})).await;
+    assert_eq!(ships[0]["imo"], "IMO-9321483");
+    assert_registry_credentials(&upstream.only_request());
+    upstream.clear();
+    upstream.push(Scripted::json(
+        200,
+        &registry_ship("IMO-9321483", "Northern Star", "active"),
+    ));
+    let ship = call(&client, "get-ship", json!({"imo": "IMO-9321483"})).await;
+    assert_eq!(ship["imo"], "IMO-9321483");
+    let r = upstream.only_request();
+    assert_eq!(r.path(), "/ships/IMO-9321483");
+    assert_registry_credentials(&r);
+    assert_refuses_without_the_token(&served).await;
+}
+
+#[tokio::test]
+async fn step4_get_ship_nests_the_specs_as_numbers() {
+    let (upstream, _served, client) = step_with_auth!(step4);
+    upstream.push(Scripted::json(
+        200,
+        &registry_ship("IMO-9321483", "Northern Star", "active"),
+    ));
+    let ship = call(&client, "get-ship", json!({"imo": "IMO-9321483"})).await;
+    assert_eq!(
+        ship,
+        json!({"imo": "IMO-9321483", "name": "Northern Star", "type": "cargo", "flag": "NO",
+               "status": "active", "specs": {"yearBuilt": 2009, "tonnage": 52000, "length": 300.5}})
+    );
+    assert_registry_credentials(&upstream.only_request());
+}
+
+/// `initialize` without the token, with a wrong one (401 both), and with the file's (200).
+async fn assert_refuses_without_the_token(served: &Served) {
+    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+    let post = |token: Option<&str>| {
+        let mut req = naftiko_runtime::reqwest::Client::new()
+            .post(format!("{}/mcp", served.url()))
+            .header("accept", "application/json, text/event-stream")
+            .json(&initialize);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send()
+    };
+    assert_eq!(post(None).await.expect("answer").status().as_u16(), 401);
+    assert_eq!(
+        post(Some("sk-mcp-wrong"))
+            .await
+            .expect("answer")
+            .status()
+            .as_u16(),
+        401
+    );
+    assert_eq!(
+        post(Some(SECRETS_MCP_TOKEN))
+            .await
+            .expect("answer")
+            .status()
+            .as_u16(),
+        200
+    );
 }
 
 #[tokio::test]
@@ -239,8 +362,7 @@ async fn step5_registry_tools_send_the_credentials_of_the_secrets_file() {
     );
     let r = upstream.only_request();
     assert_eq!(r.path(), "/ships");
-    assert_eq!(r.header("authorization"), Some("Bearer dummy-token"));
-    assert_eq!(r.header("registry-version"), Some("1.0.0-alpha2"));
+    assert_registry_credentials(&r);
     upstream.clear();
 
     upstream.push(Scripted::json(
@@ -288,33 +410,5 @@ async fn step5_list_legacy_vessels_maps_the_dockyard_xml() {
 #[tokio::test]
 async fn step5_the_mcp_server_refuses_a_caller_without_the_token_of_the_secrets_file() {
     let (_upstream, served, _client) = step5().await;
-    let initialize = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
-    let post = |token: Option<&str>| {
-        let mut req = naftiko_runtime::reqwest::Client::new()
-            .post(format!("{}/mcp", served.url()))
-            .header("accept", "application/json, text/event-stream")
-            .json(&initialize);
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        req.send()
-    };
-    assert_eq!(post(None).await.expect("answer").status().as_u16(), 401);
-    assert_eq!(
-        post(Some("sk-mcp-wrong"))
-            .await
-            .expect("answer")
-            .status()
-            .as_u16(),
-        401
-    );
-    assert_eq!(
-        post(Some(STEP5_MCP_TOKEN))
-            .await
-            .expect("answer")
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_refuses_without_the_token(&served).await;
 }
