@@ -25,12 +25,9 @@ mod step1 {
 mod step2 {
     naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-2-shipyard-wiring.yml");
 }
-// Steps 3 and 4 read the registry's credentials and the MCP server's token from
-// `shared/secrets.yaml` (binds with `location`).
-#[allow(deprecated)]
-mod step3 {
-    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-3-shipyard-auth.yml");
-}
+// Step 4 reads the registry's credentials and the MCP server's token from
+// `shared/secrets.yaml` (binds with `location`); step 3, which does too, is served by
+// `tutorial_step3.rs`.
 #[allow(deprecated)]
 mod step4 {
     naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-4-shipyard-output-shaping.yml");
@@ -211,7 +208,7 @@ macro_rules! registry_client {
     };
 }
 
-/// Step 3 or 4 (one consumed API, the MCP token from the secrets file).
+/// Step 4 (one consumed API, the MCP token from the secrets file).
 macro_rules! step_with_auth {
     ($step:ident) => {{
         let upstream = Upstream::start().await;
@@ -250,32 +247,6 @@ async fn step5() -> (Upstream, Served, McpClient) {
 fn assert_registry_credentials(r: &naftiko_tests::Recorded) {
     assert_eq!(r.header("authorization"), Some("Bearer dummy-token"));
     assert_eq!(r.header("registry-version"), Some("1.0.0-alpha2"));
-}
-
-#[tokio::test]
-async fn step3_calls_the_registry_with_the_credentials_of_the_secrets_file() {
-    let (upstream, served, client) = step_with_auth!(step3);
-    let tools = client.list_all_tools().await.expect("tools/list");
-    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
-    assert_eq!(names, ["list-ships", "get-ship"]);
-    upstream.push(Scripted::json(
-        200,
-        &json!([registry_ship("IMO-9321483", "Northern Star", "active")]),
-    ));
-    let ships = call(&client, "list-ships", json!({})).await;
-    assert_eq!(ships[0]["imo"], "IMO-9321483");
-    assert_registry_credentials(&upstream.only_request());
-    upstream.clear();
-    upstream.push(Scripted::json(
-        200,
-        &registry_ship("IMO-9321483", "Northern Star", "active"),
-    ));
-    let ship = call(&client, "get-ship", json!({"imo": "IMO-9321483"})).await;
-    assert_eq!(ship["imo"], "IMO-9321483");
-    let r = upstream.only_request();
-    assert_eq!(r.path(), "/ships/IMO-9321483");
-    assert_registry_credentials(&r);
-    assert_refuses_without_the_token(&served).await;
 }
 
 #[tokio::test]
