@@ -76,6 +76,87 @@ pub enum Auth {
         scopes: Vec<String>,
         resource: Option<Template>,
     },
+    /// RFC 7616 digest.
+    Digest {
+        username: Template,
+        password: Template,
+    },
+    /// Veracode's HMAC signature.
+    Hmac {
+        api_id: Template,
+        api_key: Template,
+    },
+    /// RFC 5849 OAuth 1.0a, HMAC-SHA1.
+    OAuth1 {
+        consumer_key: Template,
+        consumer_secret: Template,
+        token: Option<Template>,
+        token_secret: Option<Template>,
+    },
+    /// AWS Signature Version 4.
+    AwsSigV4 {
+        access_key_id: Template,
+        secret_key: Template,
+        region: Template,
+        service: Template,
+        session_token: Option<Template>,
+    },
+    /// Mutual TLS from PEM files.
+    Certificate {
+        cert_path: Template,
+        key_path: Option<Template>,
+    },
+}
+
+impl Auth {
+    /// Every template the authentication reads, in order.
+    pub fn templates(&self) -> Vec<&Template> {
+        match self {
+            Auth::None => Vec::new(),
+            Auth::Bearer(t) => vec![t],
+            Auth::Basic { username, password } | Auth::Digest { username, password } => {
+                vec![username, password]
+            }
+            Auth::ApiKey { value, .. } => vec![value],
+            Auth::OAuth2 {
+                token_url,
+                client_id,
+                client_secret,
+                resource,
+                ..
+            } => [token_url, client_id, client_secret]
+                .into_iter()
+                .chain(resource.as_ref())
+                .collect(),
+            Auth::Hmac { api_id, api_key } => vec![api_id, api_key],
+            Auth::OAuth1 {
+                consumer_key,
+                consumer_secret,
+                token,
+                token_secret,
+            } => [consumer_key, consumer_secret]
+                .into_iter()
+                .chain(token.as_ref())
+                .chain(token_secret.as_ref())
+                .collect(),
+            Auth::AwsSigV4 {
+                access_key_id,
+                secret_key,
+                region,
+                service,
+                session_token,
+            } => [access_key_id, secret_key, region, service]
+                .into_iter()
+                .chain(session_token.as_ref())
+                .collect(),
+            Auth::Certificate {
+                cert_path,
+                key_path,
+            } => std::iter::once(cert_path)
+                .chain(key_path.as_ref())
+                .collect(),
+        }
+    }
 }
 
 /// Where an API key goes (`placement`).

@@ -259,3 +259,105 @@ fn oauth2_mistakes_are_located_errors() {
     );
     assert!(errors(&src)[0].message.contains("grant type `password`"));
 }
+
+#[test]
+fn signing_schemes_read_as_the_corpus_declares_them() {
+    let digest =
+        "      type: digest\n      username: '{{env.KEY}}'\n      password: '{{env.SECRET}}'";
+    assert!(matches!(
+        ok(&spec("https://api.example.com", digest, POST)).apis[0].auth,
+        Auth::Digest { .. }
+    ));
+    // veracode-security-administration.yaml
+    let hmac = "      type: hmac\n      apiId: '{{KEY}}'\n      apiKey: '{{SECRET}}'";
+    assert!(matches!(
+        &ok(&spec("https://api.example.com", hmac, POST)).apis[0].auth,
+        Auth::Hmac { api_id, api_key } if api_id.env_vars().eq(["API_KEY"]) && api_key.env_vars().eq(["API_SECRET"])
+    ));
+    // mastercard-community-pass-and-inclusion.yaml: `signingKey` is the consumer secret.
+    let oauth1 = "      type: oauth1\n      consumerKey: '{{KEY}}'\n      signingKey: '{{SECRET}}'";
+    assert!(matches!(
+        &ok(&spec("https://api.example.com", oauth1, POST)).apis[0].auth,
+        Auth::OAuth1 { consumer_secret, token: None, .. } if consumer_secret.env_vars().eq(["API_SECRET"])
+    ));
+    // naftiko-aws-api-gateway-openapi-crawl-capability.yaml
+    let sigv4 = "      {type: aws-sig-v4, accessKeyId: '{{KEY}}', secretKey: '{{SECRET}}', region: us-east-1, service: apigateway}";
+    let src = spec("https://api.example.com", "", POST).replace(
+        "    authentication:\n\n",
+        &format!("    authentication: {}\n", sigv4.trim()),
+    );
+    assert!(matches!(
+        &ok(&src).apis[0].auth,
+        Auth::AwsSigV4 { service, session_token: None, .. } if service.env_vars().count() == 0
+    ));
+    let cert = "      type: certificate\n      certPath: '{{KEY}}'\n      keyPath: '{{SECRET}}'";
+    assert!(matches!(
+        &ok(&spec("https://api.example.com", cert, POST)).apis[0].auth,
+        Auth::Certificate {
+            key_path: Some(_),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn signing_scheme_mistakes_are_located_errors() {
+    // A missing key names the key, at the block.
+    let src = spec(
+        "https://api.example.com",
+        "      type: hmac\n      apiId: '{{KEY}}'",
+        POST,
+    );
+    let d = errors(&src);
+    assert!(
+        d[0].message.contains("missing required key `apiKey`"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "type: hmac"));
+    // An unknown algorithm or signature method, at its value.
+    let src = spec(
+        "https://api.example.com",
+        "      type: hmac\n      apiId: '{{KEY}}'\n      apiKey: '{{SECRET}}'\n      algorithm: HMAC-MD5",
+        POST,
+    );
+    let d = errors(&src);
+    assert!(d[0].message.contains("unknown HMAC algorithm `HMAC-MD5`"));
+    assert_eq!(d[0].span.start.line, line_of(&src, "algorithm: HMAC-MD5"));
+    let src = spec(
+        "https://api.example.com",
+        "      type: oauth1\n      consumerKey: '{{KEY}}'\n      consumerSecret: '{{SECRET}}'\n      signatureMethod: RSA-SHA256",
+        POST,
+    );
+    assert!(
+        errors(&src)[0]
+            .message
+            .contains("unknown OAuth 1.0a signature method `RSA-SHA256`")
+    );
+    // A secret written in the spec.
+    let src = spec(
+        "https://api.example.com",
+        "      type: digest\n      username: u\n      password: hunter2",
+        POST,
+    );
+    let d = errors(&src);
+    assert!(
+        d[0].message.contains("`password` is written in the spec"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "hunter2"));
+    // A password-protected certificate.
+    let src = spec(
+        "https://api.example.com",
+        "      type: certificate\n      certPath: '{{KEY}}'\n      certPassword: '{{SECRET}}'",
+        POST,
+    );
+    let d = errors(&src);
+    assert!(
+        d[0].message.contains("password-protected certificate"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "certPassword"));
+}

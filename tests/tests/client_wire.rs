@@ -809,6 +809,7 @@ async fn failures_are_distinct_errors() {
             Error::TooLarge { .. } => "too large",
             Error::InvalidStatus { .. } => "invalid status",
             Error::Redirect { .. } => "redirect",
+            Error::Credentials { .. } => "credentials",
         })
         .collect();
     assert_eq!(kinds, ["connect", "timeout", "decode", "status", "invalid"]);

@@ -9,7 +9,10 @@ use std::time::Duration;
 mod generated {
     naftiko_runtime::naftiko_capability!("specs/outbound-auth.yaml");
 }
-use generated::{body_api, cookie_api, oauth2_api, path_api};
+use generated::{
+    body_api, cert_api, cookie_api, digest_api, hmac_api, oauth1_api, oauth2_api, path_api,
+    sigv4_api,
+};
 
 /// A key with characters that must be encoded in a path segment and in a form.
 const KEY: &str = "k3y/+=secret";
@@ -332,4 +335,296 @@ async fn a_refused_client_is_a_credentials_error_that_shows_no_secret() {
     assert!(!message.contains(CLIENT_SECRET), "{message}");
     // Nothing reached the API itself.
     assert_eq!(upstream.count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Digest, OAuth 1.0a, Veracode HMAC, AWS SigV4, certificates: each signature recomputed here,
+// with aws-lc-rs, from what the upstream received.
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    hex(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, data).as_ref())
+}
+
+fn hmac(alg: aws_lc_rs::hmac::Algorithm, key: &[u8], data: &[u8]) -> Vec<u8> {
+    aws_lc_rs::hmac::sign(&aws_lc_rs::hmac::Key::new(alg, key), data)
+        .as_ref()
+        .to_vec()
+}
+
+/// `k="v", k2=v2` parameters of an `Authorization` value, after its scheme.
+fn auth_params(value: &str) -> std::collections::HashMap<String, String> {
+    let (_, rest) = value.split_once(' ').expect("a scheme");
+    rest.split(',')
+        .filter_map(|p| {
+            let (k, v) = p.trim().split_once('=')?;
+            Some((k.to_string(), v.trim_matches('"').to_string()))
+        })
+        .collect()
+}
+
+fn builder<T: naftiko_runtime::client::Api>(
+    b: naftiko_runtime::client::Builder<T>,
+    upstream: &Upstream,
+) -> naftiko_runtime::client::Builder<T> {
+    b.base_uri(upstream.url())
+        .var("CLIENT_ID", "Mufasa")
+        .var("CLIENT_SECRET", "Circle of Life")
+        .var("KEY", "0a1b2c3d4e5f")
+        .timeout(Duration::from_secs(10))
+}
+
+#[tokio::test]
+async fn digest_answers_the_challenge_then_counts_nc_on_the_same_nonce() {
+    let upstream = Upstream::start().await;
+    let client = builder(digest_api::Client::builder(), &upstream)
+        .build()
+        .expect("client");
+    let challenge = "Digest realm=\"http-auth@example.org\", qop=\"auth, auth-int\", algorithm=SHA-256, nonce=\"7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v\", opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"";
+    upstream
+        .push(Scripted::message(401, "auth").header("WWW-Authenticate", challenge))
+        .push(ok())
+        .push(ok());
+    client.get_index().await.expect("answered the challenge");
+    client.get_index().await.expect("the same nonce again");
+    let requests = upstream.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[0].header("authorization"), None);
+    for (r, nc) in [(&requests[1], "00000001"), (&requests[2], "00000002")] {
+        let auth = r.header("authorization").expect("an answer");
+        assert!(auth.starts_with("Digest "), "{auth}");
+        let p = auth_params(auth);
+        assert_eq!(p["nc"], nc);
+        assert_eq!(p["qop"], "auth");
+        assert_eq!(p["algorithm"], "SHA-256");
+        assert_eq!(p["uri"], "/dir/index.html");
+        assert_eq!(p["opaque"], "FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS");
+        let ha1 = sha256_hex(b"Mufasa:http-auth@example.org:Circle of Life");
+        let ha2 = sha256_hex(b"GET:/dir/index.html");
+        let expected = sha256_hex(
+            format!(
+                "{ha1}:7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v:{nc}:{}:auth:{ha2}",
+                p["cnonce"]
+            )
+            .as_bytes(),
+        );
+        assert_eq!(p["response"], expected);
+    }
+    assert_ne!(
+        auth_params(requests[1].header("authorization").unwrap_or(""))["cnonce"],
+        auth_params(requests[2].header("authorization").unwrap_or(""))["cnonce"]
+    );
+    assert!(!format!("{client:?}").contains("Circle of Life"));
+}
+
+#[tokio::test]
+async fn a_401_without_a_digest_challenge_is_the_answer() {
+    let upstream = Upstream::start().await;
+    let client = builder(digest_api::Client::builder(), &upstream)
+        .build()
+        .expect("client");
+    upstream.push(Scripted::message(401, "no").header("WWW-Authenticate", "Basic realm=\"x\""));
+    let err = client.get_index().await.expect_err("refused");
+    assert_eq!(err.status(), Some(401));
+    assert_eq!(upstream.count(), 1);
+}
+
+/// RFC 5849 percent-encoding (unreserved characters kept).
+fn pct(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn oauth1_signs_with_hmac_sha1_over_the_rfc_5849_base_string() {
+    let upstream = Upstream::start().await;
+    let client = builder(oauth1_api::Client::builder(), &upstream)
+        .build()
+        .expect("client");
+    upstream.push(ok());
+    client.get_photo("vacation jpg").await.expect("answer");
+    let r = upstream.only_request();
+    assert_eq!(r.target, "/photos?file=vacation+jpg");
+    let auth = r.header("authorization").expect("signed");
+    assert!(auth.starts_with("OAuth "), "{auth}");
+    let p = auth_params(auth);
+    assert_eq!(p["oauth_consumer_key"], "Mufasa");
+    assert_eq!(p["oauth_signature_method"], "HMAC-SHA1");
+    assert_eq!(p["oauth_version"], "1.0");
+    let params = format!(
+        "file=vacation%20jpg&oauth_consumer_key=Mufasa&oauth_nonce={}&oauth_signature_method=HMAC-SHA1&oauth_timestamp={}&oauth_version=1.0",
+        p["oauth_nonce"], p["oauth_timestamp"]
+    );
+    let base = format!(
+        "GET&{}&{}",
+        pct(&format!("{}/photos", upstream.url())),
+        pct(&params)
+    );
+    let key = format!("{}&", pct("Circle of Life"));
+    let expected = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        hmac(
+            aws_lc_rs::hmac::HMAC_SHA1_FOR_LEGACY_USE_ONLY,
+            key.as_bytes(),
+            base.as_bytes(),
+        ),
+    );
+    assert_eq!(p["oauth_signature"], pct(&expected));
+}
+
+#[tokio::test]
+async fn veracode_hmac_signs_id_host_url_and_method() {
+    let upstream = Upstream::start().await;
+    let client = builder(hmac_api::Client::builder(), &upstream)
+        .build()
+        .expect("client");
+    upstream.push(ok());
+    client
+        .list_users(&hmac_api::ListUsersParams { page: Some(2) })
+        .await
+        .expect("answer");
+    let r = upstream.only_request();
+    let auth = r.header("authorization").expect("signed");
+    let rest = auth
+        .strip_prefix("VERACODE-HMAC-SHA-256 ")
+        .expect("the scheme");
+    let p: std::collections::HashMap<&str, &str> = rest
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    assert_eq!(p["id"], "Mufasa");
+    let nonce: Vec<u8> = (0..p["nonce"].len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&p["nonce"][i..i + 2], 16).expect("hex"))
+        .collect();
+    assert_eq!(nonce.len(), 16);
+    let h = aws_lc_rs::hmac::HMAC_SHA256;
+    let key_nonce = hmac(h, &[0x0a, 0x1b, 0x2c, 0x3d, 0x4e, 0x5f], &nonce);
+    let key_date = hmac(h, &key_nonce, p["ts"].as_bytes());
+    let signing = hmac(h, &key_date, b"vcode_request_version_1");
+    let data = "id=Mufasa&host=127.0.0.1&url=/api/authn/v2/users?page=2&method=GET";
+    assert_eq!(p["sig"], hex(&hmac(h, &signing, data.as_bytes())));
+    // A key that is not hexadecimal is a start-up error that does not show it.
+    let err = builder(hmac_api::Client::builder(), &upstream)
+        .var("KEY", "not-hex-secret")
+        .build()
+        .expect_err("not hex");
+    assert!(!err.to_string().contains("not-hex-secret"), "{err}");
+}
+
+#[tokio::test]
+async fn aws_sigv4_signs_the_headers_it_lists() {
+    let upstream = Upstream::start().await;
+    let client = builder(sigv4_api::Client::builder(), &upstream)
+        .build()
+        .expect("client");
+    upstream.push(ok());
+    client.list_rest_apis().await.expect("answer");
+    let r = upstream.only_request();
+    let auth = r.header("authorization").expect("signed");
+    let date = r.header("x-amz-date").expect("a date");
+    let day = &date[..8];
+    let rest = auth.strip_prefix("AWS4-HMAC-SHA256 ").expect("the scheme");
+    let p: std::collections::HashMap<&str, &str> = rest
+        .split(", ")
+        .filter_map(|kv| kv.split_once('='))
+        .collect();
+    assert_eq!(
+        p["Credential"],
+        format!("Mufasa/{day}/us-east-1/apigateway/aws4_request")
+    );
+    let signed: Vec<&str> = p["SignedHeaders"].split(';').collect();
+    assert!(
+        signed.contains(&"host") && signed.contains(&"x-amz-date"),
+        "{signed:?}"
+    );
+    assert_eq!(r.header("host"), Some(upstream.addr().to_string().as_str()));
+    // The canonical request (AWS SigV4 documentation), from what arrived.
+    let headers: String = signed
+        .iter()
+        .map(|h| format!("{h}:{}\n", r.header(h).expect("a signed header").trim()))
+        .collect();
+    let canonical = format!(
+        "GET\n/restapis\n\n{headers}\n{}\n{}",
+        p["SignedHeaders"],
+        sha256_hex(b"")
+    );
+    let scope = format!("{day}/us-east-1/apigateway/aws4_request");
+    let to_sign = format!(
+        "AWS4-HMAC-SHA256\n{date}\n{scope}\n{}",
+        sha256_hex(canonical.as_bytes())
+    );
+    let h = aws_lc_rs::hmac::HMAC_SHA256;
+    let k = hmac(h, b"AWS4Circle of Life", day.as_bytes());
+    let k = hmac(h, &k, b"us-east-1");
+    let k = hmac(h, &k, b"apigateway");
+    let k = hmac(h, &k, b"aws4_request");
+    assert_eq!(p["Signature"], hex(&hmac(h, &k, to_sign.as_bytes())));
+}
+
+#[test]
+fn a_client_certificate_is_read_from_pem_and_a_bad_one_is_a_start_up_error() {
+    let dir = std::env::temp_dir().join(format!("naftiko-cert-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let pem = dir.join("client.pem");
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=naftiko-test",
+        ])
+        .arg("-keyout")
+        .arg(&pem)
+        .arg("-out")
+        .arg(dir.join("cert.pem"))
+        .output();
+    let Ok(out) = made else {
+        eprintln!("openssl is not installed: the PEM identity is not checked");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One file with the key and the certificate.
+    let mut both = std::fs::read(&pem).expect("key");
+    both.extend(std::fs::read(dir.join("cert.pem")).expect("cert"));
+    std::fs::write(&pem, both).expect("write");
+    cert_api::Client::builder()
+        .var("KEY", pem.to_string_lossy())
+        .build()
+        .expect("a client with the identity");
+    // A file that is not PEM, and one that does not exist: named by variable, never shown.
+    std::fs::write(dir.join("bad.pem"), "secret-garbage").expect("write");
+    for path in [dir.join("bad.pem"), dir.join("missing.pem")] {
+        let err = cert_api::Client::builder()
+            .var("KEY", path.to_string_lossy())
+            .build()
+            .expect_err("refused");
+        assert!(
+            matches!(&err, ConfigError::InvalidVar { name, .. } if name == "KEY"),
+            "{err}"
+        );
+        assert!(!err.to_string().contains("secret-garbage"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -64,27 +64,75 @@ fn auth(a: &ir::Auth) -> TokenStream {
                 }
             }
         }
+        ir::Auth::Digest { username, password } => {
+            let (u, p) = (parts(username), parts(password));
+            quote! { ::naftiko_runtime::client::AuthSpec::Digest { username: #u, password: #p } }
+        }
+        ir::Auth::Hmac { api_id, api_key } => {
+            let (i, k) = (parts(api_id), parts(api_key));
+            quote! { ::naftiko_runtime::client::AuthSpec::Hmac { api_id: #i, api_key: #k } }
+        }
+        ir::Auth::OAuth1 {
+            consumer_key,
+            consumer_secret,
+            token,
+            token_secret,
+        } => {
+            let (k, s) = (parts(consumer_key), parts(consumer_secret));
+            let (t, ts) = (opt_parts(token.as_ref()), opt_parts(token_secret.as_ref()));
+            quote! {
+                ::naftiko_runtime::client::AuthSpec::OAuth1 {
+                    consumer_key: #k,
+                    consumer_secret: #s,
+                    token: #t,
+                    token_secret: #ts,
+                }
+            }
+        }
+        ir::Auth::AwsSigV4 {
+            access_key_id,
+            secret_key,
+            region,
+            service,
+            session_token,
+        } => {
+            let (a, s) = (parts(access_key_id), parts(secret_key));
+            let (r, n) = (parts(region), parts(service));
+            let t = opt_parts(session_token.as_ref());
+            quote! {
+                ::naftiko_runtime::client::AuthSpec::AwsSigV4 {
+                    access_key_id: #a,
+                    secret_key: #s,
+                    region: #r,
+                    service: #n,
+                    session_token: #t,
+                }
+            }
+        }
+        ir::Auth::Certificate {
+            cert_path,
+            key_path,
+        } => {
+            let c = parts(cert_path);
+            let k = opt_parts(key_path.as_ref());
+            quote! { ::naftiko_runtime::client::AuthSpec::Certificate { cert_path: #c, key_path: #k } }
+        }
+    }
+}
+
+fn opt_parts(t: Option<&ir::Template>) -> TokenStream {
+    match t {
+        Some(t) => {
+            let t = parts(t);
+            quote! { ::core::option::Option::Some(#t) }
+        }
+        None => quote! { ::core::option::Option::None },
     }
 }
 
 fn env_vars(api: &ir::Api) -> Vec<String> {
     let mut vars: Vec<String> = Vec::new();
-    let mut templates: Vec<&ir::Template> = match &api.auth {
-        ir::Auth::None => Vec::new(),
-        ir::Auth::Bearer(t) => vec![t],
-        ir::Auth::Basic { username, password } => vec![username, password],
-        ir::Auth::ApiKey { value, .. } => vec![value],
-        ir::Auth::OAuth2 {
-            token_url,
-            client_id,
-            client_secret,
-            resource,
-            ..
-        } => [token_url, client_id, client_secret]
-            .into_iter()
-            .chain(resource.as_ref())
-            .collect(),
-    };
+    let mut templates: Vec<&ir::Template> = api.auth.templates();
     templates.push(&api.base_uri);
     for t in templates
         .into_iter()

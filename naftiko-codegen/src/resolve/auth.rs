@@ -74,13 +74,92 @@ pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Ctxt) -> ir::A
             binds,
             d,
         ),
-        spec::AuthKind::Digest { .. }
-        | spec::AuthKind::Hmac { .. }
-        | spec::AuthKind::OAuth1 { .. }
-        | spec::AuthKind::AwsSigV4 { .. }
-        | spec::AuthKind::Certificate { .. } => {
-            d.unsupported(a.span, "this authentication type on a consumed API");
-            ir::Auth::None
+        spec::AuthKind::Digest { username, password } => {
+            match (
+                env_template(username, binds, what, d),
+                secret(password, "password", binds, d),
+            ) {
+                (Some(username), Some(password)) => ir::Auth::Digest { username, password },
+                _ => ir::Auth::None,
+            }
+        }
+        spec::AuthKind::Hmac { api_id, api_key } => {
+            match (
+                env_template(api_id, binds, what, d),
+                secret(api_key, "apiKey", binds, d),
+            ) {
+                (Some(api_id), Some(api_key)) => ir::Auth::Hmac { api_id, api_key },
+                _ => ir::Auth::None,
+            }
+        }
+        spec::AuthKind::OAuth1 {
+            consumer_key,
+            consumer_secret,
+            token,
+            token_secret,
+        } => {
+            let key = env_template(consumer_key, binds, what, d);
+            let sec = secret(consumer_secret, "consumerSecret", binds, d);
+            let tok = token.as_ref().map(|t| env_template(t, binds, what, d));
+            let tsec = token_secret
+                .as_ref()
+                .map(|t| secret(t, "tokenSecret", binds, d));
+            match (key, sec, tok, tsec) {
+                (Some(consumer_key), Some(consumer_secret), tok, tsec)
+                    if !matches!(tok, Some(None)) && !matches!(tsec, Some(None)) =>
+                {
+                    ir::Auth::OAuth1 {
+                        consumer_key,
+                        consumer_secret,
+                        token: tok.flatten(),
+                        token_secret: tsec.flatten(),
+                    }
+                }
+                _ => ir::Auth::None,
+            }
+        }
+        spec::AuthKind::AwsSigV4 {
+            access_key_id,
+            secret_key,
+            region,
+            service,
+            session_token,
+        } => {
+            let id = env_template(access_key_id, binds, what, d);
+            let sec = secret(secret_key, "secretKey", binds, d);
+            let reg = env_template(region, binds, what, d);
+            let svc = env_template(service, binds, what, d);
+            let tok = session_token
+                .as_ref()
+                .map(|t| secret(t, "sessionToken", binds, d));
+            match (id, sec, reg, svc, tok) {
+                (Some(access_key_id), Some(secret_key), Some(region), Some(service), tok)
+                    if !matches!(tok, Some(None)) =>
+                {
+                    ir::Auth::AwsSigV4 {
+                        access_key_id,
+                        secret_key,
+                        region,
+                        service,
+                        session_token: tok.flatten(),
+                    }
+                }
+                _ => ir::Auth::None,
+            }
+        }
+        spec::AuthKind::Certificate {
+            cert_path,
+            key_path,
+        } => {
+            let cert = env_template(cert_path, binds, what, d);
+            let key = key_path.as_ref().map(|k| env_template(k, binds, what, d));
+            match (cert, key) {
+                (Some(cert_path), key) if !matches!(key, Some(None)) => ir::Auth::Certificate {
+                    cert_path,
+                    key_path: key.flatten(),
+                },
+                _ => ir::Auth::None,
+            }
         }
     }
 }
@@ -146,6 +225,25 @@ fn oauth2(
         }
         _ => ir::Auth::None,
     }
+}
+
+/// A secret (password, key, token secret): a template of binds, never text in the spec, which
+/// would be compiled into the program.
+fn secret(s: &spec::S<String>, key: &str, binds: &Binds, d: &mut Ctxt) -> Option<ir::Template> {
+    let t = env_template(s, binds, "authentication", d)?;
+    if t.env_vars().next().is_none() {
+        d.push(
+            crate::diag::Diagnostic::new(
+                s.span,
+                format!("`{key}` is written in the spec: it would be compiled into the program"),
+            )
+            .with_help(format!(
+                "read it from the environment: `{key}: '{{{{env.VAR}}}}'` with `VAR` under `binds`"
+            )),
+        );
+        return None;
+    }
+    Some(t)
 }
 
 /// RFC 9110 token characters: what a header name may contain.

@@ -182,6 +182,39 @@ impl<T: Api> Builder<T> {
         Ok(h)
     }
 
+    /// The client certificate and key of mutual TLS, from the PEM files the binds name. Their
+    /// contents are never shown; a file that cannot be read or parsed is named.
+    fn identity(
+        &self,
+        cert_path: &[Part],
+        key_path: Option<&[Part]>,
+    ) -> Result<reqwest::Identity, ConfigError> {
+        let read = |parts: &[Part]| -> Result<Vec<u8>, ConfigError> {
+            let path = self.value(parts)?;
+            std::fs::read(&path).map_err(|e| ConfigError::InvalidVar {
+                name: first_env(parts),
+                reason: match e.kind() {
+                    std::io::ErrorKind::NotFound => {
+                        "it names a certificate file that does not exist"
+                    }
+                    std::io::ErrorKind::PermissionDenied => {
+                        "it names a certificate file that cannot be read (permission denied)"
+                    }
+                    _ => "it names a certificate file that cannot be read",
+                },
+            })
+        };
+        let mut pem = read(cert_path)?;
+        if let Some(key) = key_path {
+            pem.push(b'\n');
+            pem.extend(read(key)?);
+        }
+        reqwest::Identity::from_pem(&pem).map_err(|_| ConfigError::InvalidVar {
+            name: first_env(key_path.unwrap_or(cert_path)),
+            reason: "its file is not a PEM certificate chain with an unencrypted private key",
+        })
+    }
+
     /// Reads credentials and builds the client. Fails if a bound variable is missing, or a
     /// bind file or one of its keys (see [`BindFile`](super::BindFile) for the precedence).
     pub fn build(mut self) -> Result<T, ConfigError> {
@@ -321,6 +354,12 @@ impl<T: Api> Builder<T> {
                     resource: resource.map(|r| self.value(r)).transpose()?,
                 });
             }
+            // Made per attempt, or a TLS identity: below.
+            AuthSpec::Digest { .. }
+            | AuthSpec::Hmac { .. }
+            | AuthSpec::OAuth1 { .. }
+            | AuthSpec::AwsSigV4 { .. }
+            | AuthSpec::Certificate { .. } => {}
         }
         for f in spec.fixed {
             if f.in_query {
@@ -339,8 +378,58 @@ impl<T: Api> Builder<T> {
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
+        let mut identity = None;
+        let signed = match auth {
+            AuthSpec::Digest { username, password } => Some(super::auth::Scheme::Digest(
+                super::auth::Digest::new(self.value(username)?, self.value(password)?),
+            )),
+            AuthSpec::OAuth1 {
+                consumer_key,
+                consumer_secret,
+                token,
+                token_secret,
+            } => Some(super::auth::Scheme::OAuth1(super::auth::OAuth1 {
+                consumer_key: self.value(consumer_key)?,
+                consumer_secret: self.value(consumer_secret)?,
+                token: token.map(|t| self.value(t)).transpose()?,
+                token_secret: token_secret.map(|t| self.value(t)).transpose()?,
+            })),
+            AuthSpec::Hmac { api_id, api_key } => {
+                let key = super::auth::unhex(&self.value(api_key)?).ok_or_else(|| {
+                    ConfigError::InvalidVar {
+                        name: first_env(api_key),
+                        reason: "a Veracode API key is hexadecimal",
+                    }
+                })?;
+                Some(super::auth::Scheme::Hmac(super::auth::VeracodeHmac {
+                    api_id: self.value(api_id)?,
+                    api_key: key,
+                }))
+            }
+            AuthSpec::AwsSigV4 {
+                access_key_id,
+                secret_key,
+                region,
+                service,
+                session_token,
+            } => Some(super::auth::Scheme::SigV4(super::auth::SigV4 {
+                access_key_id: self.value(access_key_id)?,
+                secret_key: self.value(secret_key)?,
+                region: self.value(region)?,
+                service: self.value(service)?,
+                session_token: session_token.map(|t| self.value(t)).transpose()?,
+            })),
+            AuthSpec::Certificate {
+                cert_path,
+                key_path,
+            } => {
+                identity = Some(self.identity(cert_path, key_path)?);
+                None
+            }
+            _ => None,
+        };
         let scheme = match credentials {
-            None => None,
+            None => signed,
             Some(c) => {
                 let url = reqwest::Url::parse(&c.token_url).map_err(|e| {
                     ConfigError::InvalidTokenUrl {
@@ -369,6 +458,19 @@ impl<T: Api> Builder<T> {
         };
         let transport = match self.http {
             Some(h) => Transport::Reqwest(h),
+            // A client certificate is presented by reqwest's TLS (rustls).
+            None if identity.is_some() => {
+                let mut b = reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .tcp_nodelay(true)
+                    .redirect(reqwest::redirect::Policy::none())
+                    .pool_idle_timeout(Duration::from_secs(30))
+                    .pool_max_idle_per_host(self.max_connections);
+                if let Some(identity) = identity {
+                    b = b.identity(identity);
+                }
+                Transport::Reqwest(b.build().map_err(ConfigError::Http)?)
+            }
             // Credentials in the URL are reqwest's to turn into `Authorization`.
             None if parsed.scheme() == "http"
                 && parsed.username().is_empty()

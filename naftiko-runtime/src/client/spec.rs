@@ -30,6 +30,37 @@ pub enum AuthSpec {
         scopes: &'static [&'static str],
         resource: Option<&'static [Part]>,
     },
+    /// RFC 7616 digest: the first request of a nonce is challenged, later ones count `nc`.
+    Digest {
+        username: &'static [Part],
+        password: &'static [Part],
+    },
+    /// Veracode's `VERACODE-HMAC-SHA-256` signature; the key is hex.
+    Hmac {
+        api_id: &'static [Part],
+        api_key: &'static [Part],
+    },
+    /// RFC 5849 OAuth 1.0a, HMAC-SHA1 signature in the `Authorization` header.
+    OAuth1 {
+        consumer_key: &'static [Part],
+        consumer_secret: &'static [Part],
+        token: Option<&'static [Part]>,
+        token_secret: Option<&'static [Part]>,
+    },
+    /// AWS Signature Version 4 in the `Authorization` header.
+    AwsSigV4 {
+        access_key_id: &'static [Part],
+        secret_key: &'static [Part],
+        region: &'static [Part],
+        service: &'static [Part],
+        session_token: Option<&'static [Part]>,
+    },
+    /// Mutual TLS: the client certificate chain (PEM) and its private key (PEM, in the same
+    /// file unless `key_path` names another).
+    Certificate {
+        cert_path: &'static [Part],
+        key_path: Option<&'static [Part]>,
+    },
 }
 
 /// Where an API key goes.

@@ -1,13 +1,18 @@
 //! Upstream authentication that is more than a header fixed when the client is built: OAuth 2
-//! client credentials (a token fetched, cached and refreshed).
+//! client credentials (a token fetched, cached and refreshed), HTTP Digest (a challenge
+//! answered), and request signatures (OAuth 1.0a, Veracode HMAC, AWS SigV4).
 //!
 //! [`Scheme::authorize`] adds credentials to each attempt; [`Scheme::challenged`] says, after a
 //! `401`, whether the attempt is worth sending once more with fresh credentials.
 
+mod digest;
 mod oauth2;
+mod sign;
 
+pub(super) use digest::Digest;
 pub(super) use oauth2::TokenSource;
 pub use oauth2::{ClientCredentials, without_userinfo};
+pub(super) use sign::{OAuth1, SigV4, VeracodeHmac, unhex};
 
 use super::error::Error;
 use axum::http::{self, HeaderMap};
@@ -18,6 +23,14 @@ use bytes::Bytes;
 pub(super) enum Scheme {
     /// OAuth 2 client credentials: a bearer token from the token endpoint.
     OAuth2(TokenSource),
+    /// RFC 7616 digest.
+    Digest(Digest),
+    /// RFC 5849 OAuth 1.0a, HMAC-SHA1.
+    OAuth1(OAuth1),
+    /// Veracode's HMAC signature.
+    Hmac(VeracodeHmac),
+    /// AWS Signature Version 4.
+    SigV4(SigV4),
 }
 
 /// What [`Scheme::authorize`] used, so that a `401` invalidates exactly that.
@@ -25,6 +38,10 @@ pub(super) enum Scheme {
 pub(super) enum Used {
     /// The cached token of this generation.
     Token(u64),
+    /// The digest challenge as it stood (or none yet).
+    Digest,
+    /// A signature: a 401 is the answer.
+    Signature,
 }
 
 impl Scheme {
@@ -42,16 +59,39 @@ impl Scheme {
                     .insert(http::header::AUTHORIZATION, value);
                 Ok(Used::Token(generation))
             }
+            Scheme::Digest(digest) => {
+                digest.authorize(request);
+                Ok(Used::Digest)
+            }
+            Scheme::OAuth1(oauth1) => {
+                oauth1.authorize(request);
+                Ok(Used::Signature)
+            }
+            Scheme::Hmac(hmac) => {
+                hmac.authorize(request);
+                Ok(Used::Signature)
+            }
+            Scheme::SigV4(sigv4) => {
+                sigv4
+                    .sign(request, std::time::SystemTime::now())
+                    .map_err(|detail| Error::Credentials {
+                        operation,
+                        detail: format!("cannot sign the request (AWS SigV4): {detail}"),
+                    })?;
+                Ok(Used::Signature)
+            }
         }
     }
 
     /// After a `401` to credentials `used`: whether to send the request once more.
-    pub(super) fn challenged(&self, used: Used, _headers: &HeaderMap) -> bool {
+    pub(super) fn challenged(&self, used: Used, headers: &HeaderMap) -> bool {
         match (self, used) {
             (Scheme::OAuth2(source), Used::Token(generation)) => {
                 source.invalidate(generation);
                 true
             }
+            (Scheme::Digest(digest), Used::Digest) => digest.challenged(headers),
+            _ => false,
         }
     }
 }

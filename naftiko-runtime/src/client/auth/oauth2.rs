@@ -114,7 +114,10 @@ impl TokenSource {
     }
 
     fn fresh(&self) -> Option<(HeaderValue, u64)> {
-        let cached = self.cached.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let cached = self
+            .cached
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let c = cached.as_ref()?;
         match c.refresh_at {
             Some(at) if Instant::now() >= at => None,
@@ -137,7 +140,10 @@ impl TokenSource {
         }
         let (value, refresh_at) = self.fetch(operation).await?;
         let generation = self.generations.fetch_add(1, Ordering::Relaxed) + 1;
-        *self.cached.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Cached {
+        *self
+            .cached
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Cached {
             value: value.clone(),
             refresh_at,
             generation,
@@ -147,7 +153,10 @@ impl TokenSource {
 
     /// The upstream refused the token of `generation` (`401`): it is not used again.
     pub(crate) fn invalidate(&self, generation: u64) {
-        let mut cached = self.cached.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut cached = self
+            .cached
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if cached.as_ref().is_some_and(|c| c.generation == generation) {
             *cached = None;
         }

@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/hmac-unknown-algorithm.yaml");
+
+fn main() {}
