@@ -325,6 +325,36 @@ fn capability_imports_take_every_api_of_each_file() {
     assert_eq!(names, ["unused", "registry"]);
 }
 
+#[test]
+fn capability_imports_take_locations_as_mappings_too_and_report_a_missing_file() {
+    let src = spec(ENV_BINDS, "  - namespace: unused\n    type: http\n    description: U.\n    baseUri: https://u.example.com\n    resources:\n      - name: a\n        path: /a\n        operations:\n          - name: a\n            method: GET", "registry")
+        .replace("  exposes:", "  imports:\n    - location: ./shared/registry.yaml\n  exposes:");
+    let d = dir(
+        "list-map",
+        &[("spec.yaml", &src), ("shared/registry.yaml", REGISTRY)],
+    );
+    assert_eq!(ok(&d).capability.apis.len(), 2);
+    let d = dir("list-missing", &[("spec.yaml", &src)]);
+    let e = errors(&d);
+    let at = src
+        .lines()
+        .position(|l| l.contains("- location: ./shared"))
+        .unwrap()
+        + 1;
+    assert!(
+        any(
+            &e,
+            &[
+                "imported file `specs/shared/registry.yaml` not found",
+                &format!("spec.yaml:{at}:17")
+            ]
+        ),
+        "{e:#?}"
+    );
+    // The call into what the file would have declared is not reported again.
+    assert_eq!(e.len(), 1, "{e:#?}");
+}
+
 const FILE_BINDS: &str = "- namespace: registry-env
   location: file:///./shared/secrets.yaml
   keys:
