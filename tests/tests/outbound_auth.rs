@@ -628,3 +628,34 @@ fn a_client_certificate_is_read_from_pem_and_a_bad_one_is_a_start_up_error() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn credentials_in_a_base_uri_are_never_shown() {
+    let client = cookie_api::Client::builder()
+        .base_uri(format!(
+            "http://user:userinfo-s3cret@127.0.0.1:{}/api",
+            naftiko_tests::unused_port()
+        ))
+        .var("KEY", "abc")
+        .build()
+        .expect("client");
+    assert!(!format!("{client:?}").contains("userinfo-s3cret"));
+    let err = client
+        .list_items(&cookie_api::ListItemsParams::default())
+        .await
+        .expect_err("nobody listens");
+    assert!(!err.to_string().contains("userinfo-s3cret"), "{err}");
+    for bad in [
+        "http://user:userinfo-s3cret@127.0.0.1/api?x=1",
+        "ftp://user:userinfo-s3cret@127.0.0.1/api",
+        "http://user:userinfo-s3cret@[::1/api",
+    ] {
+        let err = cookie_api::Client::builder()
+            .base_uri(bad)
+            .var("KEY", "abc")
+            .build()
+            .expect_err("not a base URI");
+        assert!(matches!(err, ConfigError::InvalidBaseUri { .. }), "{err}");
+        assert!(!err.to_string().contains("userinfo-s3cret"), "{err}");
+    }
+}

@@ -243,7 +243,7 @@ impl<T: Api> Builder<T> {
                 let placeholder = format!("{{{name}}}");
                 if !base.contains(&placeholder) {
                     return Err(ConfigError::InvalidBaseUri {
-                        uri: base,
+                        uri: super::auth::without_userinfo(&base),
                         reason: format!("no `{placeholder}` placeholder for the API key"),
                     });
                 }
@@ -252,7 +252,7 @@ impl<T: Api> Builder<T> {
             _ => base.clone(),
         };
         let parsed = reqwest::Url::parse(&target).map_err(|e| ConfigError::InvalidBaseUri {
-            uri: base.clone(),
+            uri: super::auth::without_userinfo(&base),
             reason: e.to_string(),
         })?;
         if !matches!(parsed.scheme(), "http" | "https")
@@ -260,7 +260,7 @@ impl<T: Api> Builder<T> {
             || parsed.fragment().is_some()
         {
             return Err(ConfigError::InvalidBaseUri {
-                uri: base,
+                uri: super::auth::without_userinfo(&base),
                 reason: "expected an http(s) URL without query or fragment".into(),
             });
         }
@@ -499,7 +499,8 @@ impl<T: Api> Builder<T> {
         Ok(T::from_http(HttpClient {
             inner: Arc::new(Inner {
                 transport,
-                base,
+                // Shown in Debug and logs: never the credentials of `user:password@`.
+                base: super::auth::without_userinfo(&base),
                 prefix,
                 headers,
                 fixed_query,

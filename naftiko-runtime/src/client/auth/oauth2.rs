@@ -52,16 +52,17 @@ impl fmt::Debug for ClientCredentials {
     }
 }
 
-/// A URL as it may be shown: without `user:password@`.
+/// A URL as it may be shown: without `user:password@` (also in text that does not parse).
 pub fn without_userinfo(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
-            let _ = u.set_username("");
-            let _ = u.set_password(None);
-            u.to_string()
-        }
-        Ok(_) => url.to_string(),
-        Err(_) => "(not a URL)".to_string(),
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..end].rfind('@') {
+        Some(at) => format!("{}{}", &url[..start], &url[start + at + 1..]),
+        None => url.to_string(),
     }
 }
 
@@ -296,5 +297,8 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("https://auth.example/token"), "{shown}");
+        assert_eq!(without_userinfo("http://u:p@h:1/a@b"), "http://h:1/a@b");
+        assert_eq!(without_userinfo("not a url u:p@x"), "not a url u:p@x");
+        assert_eq!(without_userinfo("ht tp://u:p@x/"), "ht tp://x/");
     }
 }
