@@ -651,6 +651,8 @@ pub enum InboundAuth {
         scopes: Vec<String>,
         /// The token URL the OpenAPI document names (`tokenEndpoint`, else the issuer).
         token_url: String,
+        /// RFC 7662 introspection with these client credentials, instead of JWT validation.
+        introspection: Option<(Template, Template)>,
     },
 }
 
@@ -673,6 +675,11 @@ pub struct McpAdapter {
     /// Inbound authentication of the HTTP transport.
     pub auth: Option<InboundAuth>,
     pub tools: Vec<Tool>,
+    /// `resources/list`, `resources/templates/list` and `resources/read` (advertised only when
+    /// there are some).
+    pub resources: Vec<McpResource>,
+    /// `prompts/list` and `prompts/get` (advertised only when there are some).
+    pub prompts: Vec<McpPrompt>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -683,4 +690,60 @@ pub struct Tool {
     pub idempotent: Option<bool>,
     pub open_world: bool,
     pub call: Call,
+}
+
+/// An MCP resource: a file embedded at compile time, or a consumed operation's shaped answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpResource {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// The URI, or an RFC 6570 level 1 template (its variables are the call's inputs).
+    pub uri: String,
+    /// Whether `uri` is a template (`{var}`): listed by `resources/templates/list`.
+    pub templated: bool,
+    pub mime_type: Option<String>,
+    pub kind: ResourceKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResourceKind {
+    /// The file at this absolute path, embedded (`include_bytes!`).
+    File(String),
+    /// A call whose inputs are the URI template's variables (required strings).
+    Call(Box<Call>),
+}
+
+/// An MCP prompt: messages with `{{arg}}` placeholders filled from its arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct McpPrompt {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub arguments: Vec<PromptArgument>,
+    pub messages: Vec<PromptMessage>,
+    /// The file the message was read from (absolute), tracked by the build.
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptArgument {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptMessage {
+    /// `true`: `assistant`; `false`: `user`.
+    pub assistant: bool,
+    pub parts: Vec<PromptPart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptPart {
+    Lit(String),
+    /// The value of the argument with this index (empty when an optional one is absent).
+    Arg(usize),
 }

@@ -17,6 +17,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+pub mod resources;
+pub use resources::{MessageDef, PromptArgDef, PromptDef, PromptPart, ResourceDef, ResourceSource};
+
 /// JSON types of tool arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JsonType {
@@ -348,6 +351,11 @@ pub struct Server {
     in_flight: tokio_util::task::TaskTracker,
     /// Inbound authentication of the HTTP transport (checked before JSON-RPC).
     auth: Vec<crate::auth::Inbound>,
+    /// Resources (with the dispatch of those read by a call) and prompts: advertised only
+    /// when there are some.
+    resources: &'static [ResourceDef],
+    read: Option<Arc<Dispatch>>,
+    prompts: &'static [PromptDef],
 }
 
 impl std::fmt::Debug for Server {
@@ -375,7 +383,57 @@ impl Server {
             }),
             in_flight: tokio_util::task::TaskTracker::new(),
             auth: Vec::new(),
+            resources: &[],
+            read: None,
+            prompts: &[],
         }
+    }
+
+    /// Serves `defs` (`resources/list`, `resources/templates/list`, `resources/read`); those
+    /// read by a call go through `read`, given the resource's index and its URI template's
+    /// variables as arguments.
+    #[must_use]
+    pub fn with_resources<F, Fut>(mut self, defs: &'static [ResourceDef], read: F) -> Self
+    where
+        F: Fn(usize, Args) -> Pin<Box<Fut>> + Send + Sync + 'static,
+        Fut: Future<Output = Result<Outcome, ArgError>> + Send + 'static,
+    {
+        self.resources = defs;
+        self.read = Some(Arc::new(move |i, a| {
+            read(i, a) as Pin<Box<dyn Future<Output = _> + Send>>
+        }));
+        self
+    }
+
+    /// Serves `defs` (`prompts/list`, `prompts/get`).
+    #[must_use]
+    pub fn with_prompts(mut self, defs: &'static [PromptDef]) -> Self {
+        self.prompts = defs;
+        self
+    }
+
+    /// Reads a resource by URI, as `resources/read` does.
+    pub async fn read_resource(
+        &self,
+        uri: &str,
+    ) -> Result<rmcp::model::ReadResourceResult, ErrorData> {
+        let none: &Dispatch = &|_, a: Args| {
+            let e = ArgError::new(a.tool, format!("resource `{}` has no reader", a.tool));
+            Box::pin(async move { Err(e) })
+        };
+        let read = self.read.as_deref().unwrap_or(none);
+        self.in_flight
+            .track_future(resources::read(self.resources, read, uri))
+            .await
+    }
+
+    /// Renders a prompt by name, as `prompts/get` does.
+    pub fn get_prompt(
+        &self,
+        name: &str,
+        arguments: Option<&JsonObject>,
+    ) -> Result<rmcp::model::GetPromptResult, ErrorData> {
+        resources::get(self.prompts, name, arguments)
     }
 
     /// Requires `auth` on the streamable HTTP transport ([`router`]): a request it refuses is
@@ -437,16 +495,33 @@ impl Server {
     }
 }
 
+impl Server {
+    /// `resources/*` on a server that declares none is an unknown method, as before.
+    fn resources_declared<M: rmcp::model::ConstString>(&self) -> Result<(), ErrorData> {
+        if self.resources.is_empty() {
+            Err(ErrorData::method_not_found::<M>())
+        } else {
+            Ok(())
+        }
+    }
+}
+
 impl ServerHandler for Server {
     /// Advertises what the server serves: tools, and logging (`logging/setLevel` is answered;
-    /// no log notifications are sent, so every level is honoured). Never resources, prompts
-    /// or completions: a spec declares none, and a client would ask for them in vain.
+    /// no log notifications are sent, so every level is honoured); resources and prompts only
+    /// when the spec declares some. Never completions or subscriptions.
     #[allow(deprecated)] // `enable_logging`: `logging/setLevel` is still in 2025-11-25.
     fn get_info(&self) -> ServerConfig {
-        let caps = ServerCapabilities::builder()
+        let mut caps = ServerCapabilities::builder()
             .enable_logging()
             .enable_tools()
             .build();
+        if !self.resources.is_empty() {
+            caps.resources = Some(rmcp::model::ResourcesCapability::default());
+        }
+        if !self.prompts.is_empty() {
+            caps.prompts = Some(rmcp::model::PromptsCapability::default());
+        }
         let config = ServerConfig::new(caps).with_server_info(
             Implementation::new(self.def.name, self.def.version).with_title(self.def.title),
         );
@@ -476,6 +551,69 @@ impl ServerHandler for Server {
         self.call(&request.name, request.arguments)
             .await
             .map(Into::into)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourcesResult, ErrorData> {
+        self.resources_declared::<rmcp::model::ListResourcesRequestMethod>()?;
+        let all = self.resources.iter().filter(|r| !r.templated);
+        Ok(rmcp::model::ListResourcesResult::with_all_items(
+            all.map(ResourceDef::to_resource).collect(),
+        ))
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListResourceTemplatesResult, ErrorData> {
+        self.resources_declared::<rmcp::model::ListResourceTemplatesRequestMethod>()?;
+        let all = self.resources.iter().filter(|r| r.templated);
+        Ok(rmcp::model::ListResourceTemplatesResult::with_all_items(
+            all.map(ResourceDef::to_template).collect(),
+        ))
+    }
+
+    async fn read_resource(
+        &self,
+        request: rmcp::model::ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ReadResourceResponse, ErrorData> {
+        self.resources_declared::<rmcp::model::ReadResourceRequestMethod>()?;
+        Server::read_resource(self, &request.uri)
+            .await
+            .map(Into::into)
+    }
+
+    async fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::ListPromptsResult, ErrorData> {
+        if self.prompts.is_empty() {
+            return Err(ErrorData::method_not_found::<
+                rmcp::model::ListPromptsRequestMethod,
+            >());
+        }
+        Ok(rmcp::model::ListPromptsResult::with_all_items(
+            self.prompts.iter().map(PromptDef::to_prompt).collect(),
+        ))
+    }
+
+    async fn get_prompt(
+        &self,
+        request: rmcp::model::GetPromptRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<rmcp::model::GetPromptResponse, ErrorData> {
+        if self.prompts.is_empty() {
+            return Err(ErrorData::method_not_found::<
+                rmcp::model::GetPromptRequestMethod,
+            >());
+        }
+        Server::get_prompt(self, &request.name, request.arguments.as_ref()).map(Into::into)
     }
 
     #[allow(deprecated)]

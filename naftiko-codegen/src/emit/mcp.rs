@@ -134,11 +134,16 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
         quote! { args }
     };
     let auth_items = super::auth::items(&m.namespace, m.auth.as_ref(), &cap.file_vars);
+    let super::resources::Parts {
+        pre,
+        chain,
+        items: resource_items,
+    } = super::resources::parts(cap, m);
     let new_server = quote! {
         ::naftiko_runtime::mcp::Server::new(&INFO, move |tool, args| {
             let upstreams = upstreams.clone();
             ::std::boxed::Box::pin(async move { call(&upstreams, tool, args).await })
-        })
+        })#chain
     };
     let server = if m.auth.is_some() {
         quote! {
@@ -146,6 +151,7 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             /// ([`::naftiko_runtime::mcp::router`]) every request must pass `auth` (see
             /// [`authentication`]) before any JSON-RPC is read.
             pub fn server(upstreams: super::Upstreams, auth: ::naftiko_runtime::auth::Inbound) -> ::naftiko_runtime::mcp::Server {
+                #pre
                 #new_server.with_auth(auth)
             }
         }
@@ -153,6 +159,7 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
         quote! {
             /// The MCP server of this adapter, calling `upstreams`.
             pub fn server(upstreams: super::Upstreams) -> ::naftiko_runtime::mcp::Server {
+                #pre
                 #new_server
             }
         }
@@ -190,6 +197,8 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             }
 
             #(#types)*
+
+            #resource_items
         }
     }
 }

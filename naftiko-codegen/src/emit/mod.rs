@@ -7,6 +7,7 @@ mod auth;
 mod client;
 mod mcp;
 mod openapi;
+mod resources;
 mod rest;
 mod shape;
 mod skeleton;

@@ -72,5 +72,7 @@ pub(super) fn resolve_mcp(
             super::inbound::resolve_inbound(a, binds, m.transport == spec::Transport::Stdio, d)
         }),
         tools,
+        resources: super::resources::resolve_resources(m, apis, binds, namespaces, d),
+        prompts: super::resources::resolve_prompts(m, d),
     }
 }

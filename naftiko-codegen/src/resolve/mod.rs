@@ -17,6 +17,7 @@ mod inbound;
 mod mcp;
 mod operation;
 mod output;
+mod resources;
 mod rest;
 mod suggest;
 mod templates;
@@ -120,7 +121,13 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         .chain(
             mcp.iter()
                 .flat_map(|m: &ir::McpAdapter| m.tools.iter().map(|t| &t.call)),
-        );
+        )
+        .chain(mcp.iter().flat_map(|m: &ir::McpAdapter| {
+            m.resources.iter().filter_map(|r| match &r.kind {
+                ir::ResourceKind::Call(c) => Some(&**c),
+                ir::ResourceKind::File(_) => None,
+            })
+        }));
     for call in calls {
         let Some(t) = &call.target else { continue };
         for arg in &t.args {

@@ -386,6 +386,8 @@ pub struct McpExposes {
     /// `authentication`: what a caller must present (HTTP transport only).
     pub auth: Option<ExposedAuth>,
     pub tools: Vec<ExposedOperation>,
+    pub resources: Vec<McpResource>,
+    pub prompts: Vec<McpPrompt>,
 }
 
 /// `authentication` on an exposed adapter (inbound): what a caller must present.
@@ -420,5 +422,65 @@ pub enum ExposedAuthKind {
         scopes: Vec<S<String>>,
         /// `tokenEndpoint`: the token URL the OpenAPI document names.
         token_endpoint: Option<S<String>>,
+        /// `tokenValidation: introspection`: the resource server's `clientId` and
+        /// `clientSecret` at the authorization server (RFC 7662 §2.1).
+        introspection: Option<(S<String>, S<String>)>,
     },
+}
+
+/// An MCP resource (`resources[]` of an `mcp` adapter).
+#[derive(Debug, Clone)]
+pub struct McpResource {
+    pub span: Span,
+    pub name: S<String>,
+    pub label: Option<String>,
+    /// The URI, or an RFC 6570 level 1 template (`data://users/{id}`).
+    pub uri: S<String>,
+    pub description: Option<String>,
+    pub mime_type: Option<S<String>>,
+    pub source: ResourceSource,
+}
+
+/// Where a resource's contents come from.
+#[derive(Debug, Clone)]
+pub enum ResourceSource {
+    /// `location`: a file embedded at compile time (its absolute path).
+    File { path: std::path::PathBuf },
+    /// `call` (with `with` and `outputParameters`): a consumed operation's shaped answer.
+    Call(Box<ExposedOperation>),
+}
+
+/// An MCP prompt (`prompts[]` of an `mcp` adapter).
+#[derive(Debug, Clone)]
+pub struct McpPrompt {
+    pub span: Span,
+    pub name: S<String>,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub arguments: Vec<PromptArgument>,
+    /// The inline `template`, or the one `user` message of a `location` file.
+    pub messages: Vec<PromptMessage>,
+    /// `location`: the file the one message was read from (absolute), and its span.
+    pub file: Option<S<std::path::PathBuf>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PromptArgument {
+    pub name: S<String>,
+    pub label: Option<String>,
+    pub description: Option<String>,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    User,
+    Assistant,
+}
+
+#[derive(Debug, Clone)]
+pub struct PromptMessage {
+    pub role: Role,
+    /// The text with `{{arg}}` placeholders; for a file, at the `location`'s span.
+    pub content: S<String>,
 }

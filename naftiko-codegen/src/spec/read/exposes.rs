@@ -23,7 +23,7 @@ fn read_port(o: &mut Obj<'_>, d: &mut Ctxt) -> Option<S<u16>> {
     }
 }
 
-pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
+pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) -> Option<Exposes> {
     let mut o = Obj::new(node, "an exposed adapter", d)?;
     let ty = o.req_str("type", d)?;
     match ty.v.as_str() {
@@ -78,8 +78,16 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
             let auth = o
                 .take("authentication")
                 .and_then(|a| read_inbound_auth(a, d));
-            o.unsupported("resources", "MCP `resources`", d);
-            o.unsupported("prompts", "MCP `prompts`", d);
+            let resources = o
+                .list("resources", d, |r, d| {
+                    super::resources::read_resource(r, loader, d)
+                })
+                .unwrap_or_default();
+            let prompts = o
+                .list("prompts", d, |p, d| {
+                    super::resources::read_prompt(p, loader, d)
+                })
+                .unwrap_or_default();
             let tools = o
                 .list("tools", d, |t, d| read_exposed_operation(t, true, d))
                 .unwrap_or_else(|| {
@@ -99,6 +107,8 @@ pub(super) fn read_exposes(node: &Node, d: &mut Ctxt) -> Option<Exposes> {
                 description,
                 auth,
                 tools,
+                resources,
+                prompts,
             }))
         }
         "skill" | "http" | "control" => {
@@ -324,17 +334,37 @@ fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
                     ),
                 }
             }
-            if let Some(v) = o.opt_str("tokenValidation", d) {
-                match v.v.as_str() {
-                    "jwks" => {}
-                    "introspection" => d.unsupported(
-                        v.span,
-                        "`tokenValidation: introspection` (RFC 7662 token introspection; `jwks` validates JWT access tokens)",
+            // The resource server's own credentials, for introspection (off-schema, as the
+            // consumed `oauth2` spells them).
+            let client_id = o.opt_str("clientId", d);
+            let client_secret = o.opt_str("clientSecret", d);
+            let mut introspection = None;
+            match o.opt_str("tokenValidation", d) {
+                Some(v) if v.v == "introspection" => match (client_id, client_secret) {
+                    (Some(id), Some(secret)) => introspection = Some((id, secret)),
+                    _ => d.push(
+                        Diagnostic::new(
+                            v.span,
+                            "token introspection (RFC 7662) needs the resource server's `clientId` and `clientSecret` at the authorization server",
+                        )
+                        .with_help("add `clientId: '{{ID}}'` and `clientSecret: '{{SECRET}}'` (binds), or validate JWTs with `tokenValidation: jwks`"),
                     ),
-                    other => d.push(
-                        Diagnostic::new(v.span, format!("unknown `tokenValidation` `{other}`"))
-                            .with_help("expected `jwks` or `introspection`"),
-                    ),
+                },
+                other => {
+                    if let Some(v) = &other
+                        && v.v != "jwks"
+                    {
+                        d.push(
+                            Diagnostic::new(v.span, format!("unknown `tokenValidation` `{}`", v.v))
+                                .with_help("expected `jwks` or `introspection`"),
+                        );
+                    }
+                    for c in [client_id, client_secret].into_iter().flatten() {
+                        d.error(
+                            c.span,
+                            "`clientId` and `clientSecret` are only used with `tokenValidation: introspection`",
+                        );
+                    }
                 }
             }
             o.finish(d);
@@ -344,6 +374,7 @@ fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
                 audience,
                 scopes,
                 token_endpoint,
+                introspection,
             }
         }
         _ => {

@@ -211,6 +211,24 @@ fn declared_namespace(entry: &Node) -> Option<&str> {
         .or_else(|| get("import"))
 }
 
+/// A `location` naming a file the build reads (an MCP resource or prompt): its absolute path
+/// (relative locations are relative to the file that writes them) and how messages name it;
+/// `Err` says why it is not a file location.
+pub(super) fn compile_time_file(
+    loader: &Loader,
+    location: &S<String>,
+) -> Result<(PathBuf, String), String> {
+    let rel = location_path(&location.v, false)?;
+    if rel.is_absolute() {
+        return Ok((normalize(&rel), rel.display().to_string()));
+    }
+    let from = location.span.file;
+    Ok((
+        normalize(&loader.dir(from).join(&rel)),
+        loader.display(from, &rel),
+    ))
+}
+
 /// `a/./b/../c` → `a/c`, without touching the file system.
 fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();

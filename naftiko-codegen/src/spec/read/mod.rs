@@ -4,6 +4,7 @@ mod consumes;
 mod exposes;
 mod imports;
 mod params;
+mod resources;
 
 use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, node_has_key, read_seq, seq};
@@ -83,7 +84,9 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
                     }
                 }
                 if let Some(e) = cap.take("exposes") {
-                    exposes = read_seq(e, "`capability.exposes`", d, read_exposes);
+                    exposes = read_seq(e, "`capability.exposes`", d, |n, d| {
+                        read_exposes(n, loader, d)
+                    });
                 }
                 cap.unsupported("aggregates", "`aggregates`", d);
                 if let Some(i) = cap.take("imports") {

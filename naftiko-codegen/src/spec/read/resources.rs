@@ -1,0 +1,304 @@
+//! MCP `resources` and `prompts` of an `mcp` adapter. Files they name (`location`) are found
+//! here, relative to the spec; what they contain is checked in `resolve::resources`.
+
+use super::Loader;
+use super::imports::compile_time_file;
+use super::params::read_outputs;
+use crate::diag::{Ctxt, Diagnostic};
+use crate::spec::obj::{Obj, one_of};
+use crate::spec::types::*;
+use crate::yaml::{Kind, Node};
+
+pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<McpResource> {
+    let mut o = Obj::new(node, "an MCP resource", d)?;
+    let name = o.req_str("name", d);
+    let label = o.opt_str("label", d).map(|s| s.v);
+    let uri = o.req_str("uri", d);
+    let description = o.opt_str("description", d).map(|s| s.v);
+    let mime_type = o.opt_str("mimeType", d);
+    let call = o.opt_str("call", d);
+    let with = o.take("with").map(|w| read_with(w, d)).unwrap_or_default();
+    let outputs = o
+        .take("outputParameters")
+        .map(|p| read_outputs(p, false, d))
+        .unwrap_or_default();
+    let location = o.opt_str("location", d);
+    let has_steps = o.has("steps");
+    o.unsupported(
+        "steps",
+        "`steps` on an MCP resource (orchestrated resources)",
+        d,
+    );
+    o.unsupported("mappings", "`mappings` (step output mappings)", d);
+    o.finish(d);
+    if let Some(m) = &mime_type
+        && !is_media_type(&m.v)
+    {
+        d.error(
+            m.span,
+            format!(
+                "`mimeType` must be a media type such as `application/json`, found `{}`",
+                m.v
+            ),
+        );
+    }
+    let source = match (call, location) {
+        (Some(c), Some(l)) => {
+            d.error(
+                l.span,
+                format!(
+                    "a resource is either dynamic (`call: {}`) or static (`location`), not both",
+                    c.v
+                ),
+            );
+            return None;
+        }
+        (Some(call), None) => ResourceSource::Call(Box::new(ExposedOperation {
+            span: node.span,
+            name: name.clone(),
+            method: None,
+            label: label.clone(),
+            description: description.clone(),
+            call: Some(call),
+            with,
+            inputs: None,
+            outputs,
+            hints: Hints::default(),
+            orchestrated: false,
+        })),
+        (None, Some(l)) => {
+            if let Some((k, _)) = with.first() {
+                d.error(
+                    k.span,
+                    "`with` feeds the parameters of a `call`; a static resource (`location`) has none",
+                );
+            }
+            if !outputs.is_empty() {
+                d.error(
+                    l.span,
+                    "`outputParameters` shape a `call`'s answer; a static resource (`location`) has none",
+                );
+            }
+            ResourceSource::File {
+                path: static_file(&l, loader, d)?,
+            }
+        }
+        (None, None) => {
+            if !has_steps {
+                d.push(
+                    Diagnostic::new(
+                        node.span,
+                        "an MCP resource needs `call` (dynamic) or `location` (static)",
+                    )
+                    .with_help("`call: namespace.operation`, or `location: file:///./file.md` relative to the spec"),
+                );
+            }
+            return None;
+        }
+    };
+    Some(McpResource {
+        span: node.span,
+        name: name?,
+        label,
+        uri: uri?,
+        description,
+        mime_type,
+        source,
+    })
+}
+
+/// The file of a static resource: it must exist when the spec is compiled (it is embedded).
+fn static_file(l: &S<String>, loader: &Loader, d: &mut Ctxt) -> Option<std::path::PathBuf> {
+    let (path, display) = located(l, "resource", loader, d)?;
+    if path.is_dir() {
+        d.unsupported(
+            l.span,
+            format!(
+                "a resource `location` naming a directory (`{display}`): name one file per resource"
+            ),
+        );
+        return None;
+    }
+    if !path.is_file() {
+        d.push(
+            Diagnostic::new(l.span, format!("resource file `{display}` does not exist")).with_help(
+                format!(
+                    "looked at {}; a static resource is embedded when the spec is compiled",
+                    path.display()
+                ),
+            ),
+        );
+        return None;
+    }
+    Some(path)
+}
+
+/// A `location`'s path, or `None` (reported) when it is not a `file://` location.
+fn located(
+    l: &S<String>,
+    what: &str,
+    loader: &Loader,
+    d: &mut Ctxt,
+) -> Option<(std::path::PathBuf, String)> {
+    match compile_time_file(loader, l) {
+        Ok(p) => Some(p),
+        Err(why) if why.contains("not supported yet") => {
+            d.unsupported(
+                l.span,
+                format!("a {what} `location` other than `file://` (`{}`)", l.v),
+            );
+            None
+        }
+        Err(why) => {
+            d.error(
+                l.span,
+                format!("{what} `location: {}` is not a file: {why}", l.v),
+            );
+            None
+        }
+    }
+}
+
+fn read_with(w: &Node, d: &mut Ctxt) -> Vec<(S<String>, Node)> {
+    match &w.kind {
+        Kind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                (
+                    S::new(k.as_str().unwrap_or_default().to_string(), k.span),
+                    v.clone(),
+                )
+            })
+            .collect(),
+        _ if w.is_null() => Vec::new(),
+        _ => {
+            d.error(
+                w.span,
+                format!(
+                    "`with` must be a mapping of consumed parameter names to values, found {}",
+                    w.describe()
+                ),
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// `type/subtype` with RFC 6838 token characters (parameters after `;` allowed).
+fn is_media_type(s: &str) -> bool {
+    let essence = s.split(';').next().unwrap_or_default().trim();
+    let token = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "!#$&^_.+-".contains(c))
+    };
+    matches!(essence.split_once('/'), Some((t, sub)) if token(t) && token(sub))
+}
+
+pub(super) fn read_prompt(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<McpPrompt> {
+    let mut o = Obj::new(node, "an MCP prompt", d)?;
+    let name = o.req_str("name", d);
+    let label = o.opt_str("label", d).map(|s| s.v);
+    let description = o.opt_str("description", d).map(|s| s.v);
+    let arguments = o.list("arguments", d, read_argument).unwrap_or_default();
+    let template = o.list("template", d, read_message);
+    let location = o.opt_str("location", d);
+    o.finish(d);
+    let (messages, file) = match (template, location) {
+        (Some(_), Some(l)) => {
+            d.error(
+                l.span,
+                "a prompt is either an inline `template` or a `location` file, not both",
+            );
+            return None;
+        }
+        (Some(messages), None) => {
+            if messages.is_empty() {
+                d.error(node.span, "a prompt `template` needs at least one message");
+            }
+            (messages, None)
+        }
+        (None, Some(l)) => {
+            let (path, display) = located(&l, "prompt", loader, d)?;
+            let text = match std::fs::read_to_string(&path) {
+                Ok(t) => t,
+                Err(e) => {
+                    let why = if e.kind() == std::io::ErrorKind::NotFound {
+                        "does not exist".to_string()
+                    } else {
+                        format!("cannot be read as text: {e}")
+                    };
+                    d.push(
+                        Diagnostic::new(l.span, format!("prompt file `{display}` {why}"))
+                            .with_help(format!(
+                                "looked at {}; a prompt file is embedded when the spec is compiled",
+                                path.display()
+                            )),
+                    );
+                    return None;
+                }
+            };
+            let message = PromptMessage {
+                role: Role::User,
+                content: S::new(text, l.span),
+            };
+            (vec![message], Some(S::new(path, l.span)))
+        }
+        (None, None) => {
+            d.push(
+                Diagnostic::new(
+                    node.span,
+                    "an MCP prompt needs an inline `template` or a `location` file",
+                )
+                .with_help("`template: [{role: user, content: \"... {{arg}} ...\"}]`"),
+            );
+            return None;
+        }
+    };
+    Some(McpPrompt {
+        span: node.span,
+        name: name?,
+        label,
+        description,
+        arguments,
+        messages,
+        file,
+    })
+}
+
+fn read_argument(node: &Node, d: &mut Ctxt) -> Option<PromptArgument> {
+    let mut o = Obj::new(node, "a prompt argument", d)?;
+    let name = o.req_str("name", d);
+    let label = o.opt_str("label", d).map(|s| s.v);
+    let description = o.opt_str("description", d).map(|s| s.v);
+    let required = o.opt_bool("required", d).unwrap_or(true);
+    o.finish(d);
+    Some(PromptArgument {
+        name: name?,
+        label,
+        description,
+        required,
+    })
+}
+
+fn read_message(node: &Node, d: &mut Ctxt) -> Option<PromptMessage> {
+    let mut o = Obj::new(node, "a prompt message", d)?;
+    let role = match o.take("role") {
+        Some(r) => one_of(
+            r,
+            "prompt role",
+            &[("user", Role::User), ("assistant", Role::Assistant)],
+            d,
+        ),
+        None => {
+            d.error(node.span, "missing required key `role` in a prompt message");
+            None
+        }
+    };
+    let content = o.req_str("content", d);
+    o.finish(d);
+    Some(PromptMessage {
+        role: role?.v,
+        content: content?,
+    })
+}
