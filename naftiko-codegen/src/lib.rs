@@ -117,10 +117,21 @@
 //! - `rest` and `mcp` adapters listen on `127.0.0.1` unless `address` says otherwise; two
 //!   adapters cannot share a port. MCP `transport` is `http` (default) or `stdio`; a tool's
 //!   `label` is its title and its `hints` its annotations.
-//! - Auth: `bearer`, `basic`, `apikey` (header or query). Other types, and the constructs listed
-//!   in [`diag::Severity::Unsupported`] diagnostics (`steps`, `forward`, `aggregates`, skill /
-//!   http / control adapters, ...), are rejected with a
-//!   message saying "not supported yet".
+//! - Auth of a consumed API (its values are binds, read when the client is built): `bearer`,
+//!   `basic`; `apikey` in a `header`, the `query`, a `cookie`, the base URI's `{name}`
+//!   placeholder (`placement: path`, never shown in logs) or the `body` (a field of the JSON or
+//!   form body, a form of its own when there is none; GET and text bodies are errors);
+//!   `oauth2` client credentials (`tokenEndpoint`, `clientId`, `clientSecret`, `scopes`: the
+//!   token cached, refreshed before expiry and once after a 401, one refresh for concurrent
+//!   calls); `digest` (RFC 7616); `oauth1` (RFC 5849 HMAC-SHA1; `signingKey` is the consumer
+//!   secret); `hmac` (Veracode's `VERACODE-HMAC-SHA-256`, `apiId`/`apiKey`); `aws-sig-v4`
+//!   (`accessKeyId`, `secretKey`, `region`, `service`, optional `sessionToken`); `certificate`
+//!   (mutual TLS from PEM `certPath`, optional `keyPath`; `certPassword` is an error). A secret
+//!   written in the spec rather than bound, a missing key or an unknown algorithm is an error
+//!   at its line.
+//! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`steps`, `forward`,
+//!   `aggregates`, skill / http / control adapters, ...) are rejected with a message saying
+//!   "not supported yet".
 //! - Inbound auth (`authentication` on a `rest` or `mcp` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
 //!   JWKS; `tokenValidation: introspection` is not supported yet). Secrets are binds, read at
