@@ -134,7 +134,8 @@
 //!   "not supported yet".
 //! - Inbound auth (`authentication` on a `rest` or `mcp` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
-//!   JWKS; `tokenValidation: introspection` is not supported yet). Secrets are binds, read at
+//!   JWKS, or with `tokenValidation: introspection` asked about at its RFC 7662 endpoint with
+//!   the off-schema `clientId` / `clientSecret`, as consumed `oauth2` spells them). Secrets are binds, read at
 //!   start-up by the adapter's `authentication()` (a literal secret is a warning); the
 //!   adapter's `router` / `server` takes the result, so a protected adapter cannot be served
 //!   unprotected. On a stdio MCP adapter it is a warning and not applied

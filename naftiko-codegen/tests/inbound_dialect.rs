@@ -144,6 +144,18 @@ fn each_scheme_is_read_on_rest_and_mcp_with_its_secrets_from_binds() {
                 audience: Some("gw".into()),
                 scopes: vec!["read".into(), "write".into()],
                 token_url: "https://as.test/token".into(),
+                introspection: None,
+            },
+        ),
+        (
+            "      type: oauth2\n      authorizationServerUri: https://as.test\n      resource: https://gw.test\n      scopes: [read]\n      tokenValidation: introspection\n      clientId: gw\n      clientSecret: '{{PASSWORD}}'",
+            InboundAuth::OAuth2 {
+                authorization_server: "https://as.test".into(),
+                resource: "https://gw.test".into(),
+                audience: None,
+                scopes: vec!["read".into()],
+                token_url: "https://as.test".into(),
+                introspection: Some((Template(vec![Part::Lit("gw".into())]), env("GW_PASSWORD"))),
             },
         ),
     ];
@@ -244,6 +256,7 @@ fn oauth2_rules_and_shapes() {
             .any(|d| d.message.contains("missing required key `resource`")),
         "{d:?}"
     );
+    // Introspection needs the resource server's credentials; they are for introspection only.
     let src = spec(
         "mcp",
         "      type: oauth2\n      authorizationServerUri: https://as.test\n      resource: https://gw.test\n      scopes: [read]\n      tokenValidation: introspection",
@@ -251,11 +264,20 @@ fn oauth2_rules_and_shapes() {
     let d = errors(&src);
     let e = d
         .iter()
-        .find(|d| d.message.contains("introspection"))
-        .expect("introspection");
-    assert_eq!(e.severity, Severity::Unsupported);
-    assert!(e.message.contains("not supported yet"));
+        .find(|d| d.message.contains("needs the resource server's `clientId`"))
+        .expect("introspection credentials");
     assert_eq!(e.span.start.line, line_of(&src, "tokenValidation"));
+    let src = spec(
+        "mcp",
+        "      type: oauth2\n      authorizationServerUri: https://as.test\n      resource: https://gw.test\n      scopes: [read]\n      clientId: gw",
+    );
+    let d = errors(&src);
+    assert!(
+        d.iter().any(|d| d
+            .message
+            .contains("only used with `tokenValidation: introspection`")),
+        "{d:?}"
+    );
     let d = errors(&spec(
         "mcp",
         "      type: oauth2\n      authorizationServerUri: https://as.test\n      resource: /mcp\n      scopes: [read]",

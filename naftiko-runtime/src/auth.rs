@@ -16,7 +16,10 @@
 //!   minutes, fetched again for an unknown `kid`, so keys rotate without a restart); `exp`,
 //!   `nbf`, `iss`, `aud` and the declared scopes are checked. The protected resource metadata
 //!   (RFC 9728) is served at `/.well-known/oauth-protected-resource` and named by the
-//!   `resource_metadata` of every challenge, as the MCP authorization spec asks.
+//!   `resource_metadata` of every challenge, as the MCP authorization spec asks. With
+//!   `tokenValidation: introspection` the token is instead asked about at the issuer's RFC 7662
+//!   introspection endpoint with the resource server's client credentials; an active answer
+//!   must name this resource in `aud`, and is trusted a minute at most.
 //!
 //! Secrets are compared in constant time (SHA-256 digests of both sides compared with `subtle`,
 //! so neither content nor length leaks through timing), kept as digests where the scheme
@@ -73,6 +76,17 @@ pub struct OAuth2Spec {
     pub audience: Option<&'static str>,
     /// `scopes`: every one must be granted (`scope` or `scp` claim).
     pub scopes: &'static [&'static str],
+    /// `tokenValidation: introspection`: tokens are asked about at the authorization server's
+    /// RFC 7662 introspection endpoint (from its metadata) instead of verified as JWTs.
+    pub introspection: Option<IntrospectionSpec>,
+}
+
+/// The resource server's own client credentials at the authorization server, with which it
+/// calls the introspection endpoint (RFC 7662 §2.1, `client_secret_basic`).
+#[derive(Debug, Clone, Copy)]
+pub struct IntrospectionSpec {
+    pub client_id: &'static [Part],
+    pub client_secret: &'static [Part],
 }
 
 /// Inbound authentication could not be set up.
@@ -146,7 +160,13 @@ impl AuthSpec {
                 &value(username)?,
                 &value(password)?,
             )?)),
-            AuthSpec::OAuth2(o) => Scheme::OAuth2(Box::new(OAuth2::new(&o)?)),
+            AuthSpec::OAuth2(o) => {
+                let client = match o.introspection {
+                    Some(i) => Some((value(i.client_id)?, value(i.client_secret)?)),
+                    None => None,
+                };
+                Scheme::OAuth2(Box::new(OAuth2::new(&o, client)?))
+            }
         };
         Ok(Inbound::from_scheme(realm, scheme))
     }
@@ -266,6 +286,18 @@ impl Inbound {
         if let Scheme::OAuth2(o) = &*self.scheme {
             let url = absolute("jwks_uri", uri)?;
             *lock(&o.jwks_uri) = Some(url.to_string());
+        }
+        Ok(self)
+    }
+
+    /// `oauth2` with introspection: asks this endpoint instead of the one the authorization
+    /// server's metadata names (a local server, a test). No effect on other schemes.
+    pub fn with_introspection_endpoint(self, uri: &str) -> Result<Self, AuthError> {
+        if let Scheme::OAuth2(o) = &*self.scheme
+            && let Some(i) = &o.introspection
+        {
+            let url = absolute("introspection_endpoint", uri)?;
+            *lock(&i.endpoint) = Some(url.to_string());
         }
         Ok(self)
     }
@@ -732,6 +764,21 @@ struct OAuth2 {
     keys: Mutex<Option<Arc<Keys>>>,
     /// Held while fetching: concurrent requests share one fetch.
     fetching: tokio::sync::Mutex<()>,
+    introspection: Option<Introspection>,
+}
+
+/// How long an introspected token is trusted without asking again (at most until its `exp`).
+const INTROSPECTION_TTL: Duration = Duration::from_secs(60);
+/// Introspected tokens remembered at most.
+const MAX_INTROSPECTED: usize = 10_000;
+
+struct Introspection {
+    /// `Authorization: Basic` with the resource server's client credentials.
+    client_auth: HeaderValue,
+    /// Given, or discovered from the issuer's metadata on first use.
+    endpoint: Mutex<Option<String>>,
+    /// SHA-256 of an accepted token → until when it is trusted.
+    accepted: Mutex<HashMap<[u8; 32], Instant>>,
 }
 
 fn absolute(what: &'static str, uri: &str) -> Result<reqwest::Url, AuthError> {
@@ -745,7 +792,7 @@ fn absolute(what: &'static str, uri: &str) -> Result<reqwest::Url, AuthError> {
 }
 
 impl OAuth2 {
-    fn new(spec: &OAuth2Spec) -> Result<Self, AuthError> {
+    fn new(spec: &OAuth2Spec, client: Option<(String, String)>) -> Result<Self, AuthError> {
         if jsonwebtoken::crypto::CryptoProvider::try_get_default().is_none() {
             return Err(AuthError::Setup(
                 "no JWT crypto provider (jsonwebtoken built with more than one backend)".into(),
@@ -781,6 +828,23 @@ impl OAuth2 {
             min_refresh: Mutex::new(Duration::from_secs(30)),
             keys: Mutex::new(None),
             fetching: tokio::sync::Mutex::new(()),
+            introspection: match client {
+                Some((id, secret)) => {
+                    // RFC 6749 §2.3.1: each form-encoded, then joined and base64-encoded.
+                    let enc =
+                        |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+                    let pair = BASE64.encode(format!("{}:{}", enc(&id), enc(&secret)));
+                    let mut client_auth = HeaderValue::from_str(&format!("Basic {pair}"))
+                        .map_err(|_| AuthError::Setup("unusable client credentials".into()))?;
+                    client_auth.set_sensitive(true);
+                    Some(Introspection {
+                        client_auth,
+                        endpoint: Mutex::new(None),
+                        accepted: Mutex::new(HashMap::new()),
+                    })
+                }
+                None => None,
+            },
         })
     }
 
@@ -814,6 +878,9 @@ impl OAuth2 {
                 challenges: vec![self.challenge(realm, None)],
             });
         };
+        if let Some(i) = &self.introspection {
+            return self.introspect(i, token, realm).await;
+        }
         let Ok(head) = jsonwebtoken::decode_header(token) else {
             return Err(invalid("the access token is not a JWT"));
         };
@@ -931,7 +998,7 @@ impl OAuth2 {
         let uri = match given {
             Some(u) => u,
             None => {
-                let u = self.discover().await?;
+                let u = self.discover("jwks_uri").await?;
                 *lock(&self.jwks_uri) = Some(u.clone());
                 u
             }
@@ -940,8 +1007,9 @@ impl OAuth2 {
         serde_json::from_slice(&body).map_err(|e| format!("the JWKS at {uri} does not parse: {e}"))
     }
 
-    /// The `jwks_uri` of the issuer's metadata: RFC 8414, then OpenID Connect discovery.
-    async fn discover(&self) -> Result<String, String> {
+    /// A URI of the issuer's metadata (`jwks_uri`, `introspection_endpoint`): RFC 8414, then
+    /// OpenID Connect discovery.
+    async fn discover(&self, field: &str) -> Result<String, String> {
         let issuer = reqwest::Url::parse(&self.issuer).map_err(|e| e.to_string())?;
         let origin = issuer.origin().ascii_serialization();
         let path = issuer.path().trim_end_matches('/');
@@ -963,15 +1031,143 @@ impl OAuth2 {
                     let meta: serde_json::Value = serde_json::from_slice(&body)
                         .map_err(|e| format!("the metadata at {c} does not parse: {e}"))?;
                     return meta
-                        .get("jwks_uri")
+                        .get(field)
                         .and_then(|u| u.as_str())
                         .map(str::to_string)
-                        .ok_or_else(|| format!("the metadata at {c} has no jwks_uri"));
+                        .ok_or_else(|| format!("the metadata at {c} has no {field}"));
                 }
                 Err(e) => last = e,
             }
         }
         Err(last)
+    }
+
+    /// RFC 7662: asks the authorization server whether `token` is active, then checks what it
+    /// says (`exp`, `iss`, `aud` required to name this resource, scopes). Accepted tokens are
+    /// remembered a minute at most (never past their `exp`); refusals are not.
+    async fn introspect(&self, i: &Introspection, token: &str, realm: &str) -> Result<(), Refusal> {
+        let invalid = |detail: &'static str| Refusal {
+            status: StatusCode::UNAUTHORIZED,
+            detail,
+            challenges: vec![self.challenge(realm, Some(("invalid_token", detail)))],
+        };
+        let unavailable = |reason: String| {
+            tracing::warn!(target: "naftiko::auth", issuer = %self.issuer, reason, "token introspection failed");
+            Refusal {
+                status: StatusCode::SERVICE_UNAVAILABLE,
+                detail: "the authorization server cannot introspect the access token",
+                challenges: Vec::new(),
+            }
+        };
+        let hash = sha256(token.as_bytes());
+        if lock(&i.accepted)
+            .get(&hash)
+            .is_some_and(|until| Instant::now() < *until)
+        {
+            return Ok(());
+        }
+        let given = lock(&i.endpoint).clone();
+        let endpoint = match given {
+            Some(e) => e,
+            None => {
+                let e = self
+                    .discover("introspection_endpoint")
+                    .await
+                    .map_err(unavailable)?;
+                *lock(&i.endpoint) = Some(e.clone());
+                e
+            }
+        };
+        let form: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("token", token)
+            .append_pair("token_type_hint", "access_token")
+            .finish();
+        let mut r = self
+            .http
+            .post(&endpoint)
+            .header(header::AUTHORIZATION, i.client_auth.clone())
+            .header(header::ACCEPT, "application/json")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(form)
+            .send()
+            .await
+            .map_err(|e| unavailable(format!("POST {endpoint}: {}", e.without_url())))?;
+        if !r.status().is_success() {
+            return Err(unavailable(format!(
+                "POST {endpoint}: HTTP {}",
+                r.status().as_u16()
+            )));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = r
+            .chunk()
+            .await
+            .map_err(|e| unavailable(format!("POST {endpoint}: {}", e.without_url())))?
+        {
+            body.extend_from_slice(&chunk);
+            if body.len() > MAX_METADATA_BYTES {
+                return Err(unavailable(format!("POST {endpoint}: answer too large")));
+            }
+        }
+        let answer: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|e| unavailable(format!("POST {endpoint}: not JSON: {e}")))?;
+        if answer.get("active").and_then(serde_json::Value::as_bool) != Some(true) {
+            return Err(invalid("the access token is not active"));
+        }
+        let now = now_secs();
+        let exp = answer.get("exp").and_then(serde_json::Value::as_u64);
+        if exp.is_some_and(|e| e <= now) {
+            return Err(invalid("the access token has expired"));
+        }
+        if let Some(iss) = answer.get("iss")
+            && iss.as_str().map(|s| s.trim_end_matches('/')) != Some(self.issuer.as_str())
+        {
+            return Err(invalid(
+                "the access token is not from the authorization server (iss)",
+            ));
+        }
+        let audience_ok = match answer.get("aud") {
+            Some(serde_json::Value::String(a)) => *a == self.audience,
+            Some(serde_json::Value::Array(a)) => {
+                a.iter().any(|x| x.as_str() == Some(&self.audience))
+            }
+            _ => false,
+        };
+        if !audience_ok {
+            return Err(invalid("the access token is not for this resource (aud)"));
+        }
+        let granted: Vec<&str> = answer
+            .get("scope")
+            .and_then(serde_json::Value::as_str)
+            .map(|s| s.split_whitespace().collect())
+            .unwrap_or_default();
+        if self.scopes.iter().any(|s| !granted.contains(&s.as_str())) {
+            return Err(Refusal {
+                status: StatusCode::FORBIDDEN,
+                detail: "the access token lacks a required scope",
+                challenges: vec![self.challenge(
+                    realm,
+                    Some((
+                        "insufficient_scope",
+                        "the access token lacks a required scope",
+                    )),
+                )],
+            });
+        }
+        let mut trust = INTROSPECTION_TTL;
+        if let Some(e) = exp {
+            trust = trust.min(Duration::from_secs(e - now));
+        }
+        let mut accepted = lock(&i.accepted);
+        if accepted.len() >= MAX_INTROSPECTED {
+            let now = Instant::now();
+            accepted.retain(|_, until| now < *until);
+            if accepted.len() >= MAX_INTROSPECTED {
+                accepted.clear();
+            }
+        }
+        accepted.insert(hash, Instant::now() + trust);
+        Ok(())
     }
 
     async fn get(&self, uri: &str) -> Result<Vec<u8>, String> {

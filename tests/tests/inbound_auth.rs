@@ -979,6 +979,7 @@ async fn oauth2_discovers_the_jwks_from_the_issuer_metadata() {
         resource: "https://ledger.test/api",
         audience: None,
         scopes: &[],
+        introspection: None,
     });
     let upstream = Upstream::start().await;
     upstream.set_fallback(Scripted::json(200, &json!([])));
@@ -1001,4 +1002,135 @@ async fn oauth2_discovers_the_jwks_from_the_issuer_metadata() {
     .await;
     assert_eq!(wrong.status(), 401);
     assert_eq!(upstream.count(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth 2.1 with RFC 7662 introspection
+
+/// A local introspection endpoint: checks the resource server's client credentials and
+/// answers for the tokens it knows; counts its calls.
+async fn introspection_server(aud: &'static str) -> (Served, Arc<Mutex<usize>>) {
+    let calls = Arc::new(Mutex::new(0));
+    let c = calls.clone();
+    let router = axum::Router::new().route(
+        "/introspect",
+        axum::routing::post(
+            move |headers: axum::http::HeaderMap, body: String| {
+                let c = c.clone();
+                async move {
+                    *c.lock().unwrap() += 1;
+                    // RFC 6749 §2.3.1: form-encoded, then base64 (`:` and ` ` encoded).
+                    let expected = format!("Basic {}", BASE64.encode("alice:pa%3Ass+w0rd"));
+                    if headers.get("authorization").and_then(|v| v.to_str().ok())
+                        != Some(expected.as_str())
+                    {
+                        return (axum::http::StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_client"})));
+                    }
+                    let token = body
+                        .split('&')
+                        .find_map(|kv| kv.strip_prefix("token="))
+                        .unwrap_or_default()
+                        .to_string();
+                    let active = |over: Value| {
+                        let mut v = json!({"active": true, "iss": ISSUER, "aud": aud, "exp": now() + 600, "scope": "ledger.read"});
+                        for (k, x) in over.as_object().unwrap() {
+                            v[k] = x.clone();
+                        }
+                        v
+                    };
+                    let answer = match token.as_str() {
+                        "good" => active(json!({})),
+                        "good-aud-list" => active(json!({"aud": ["other", aud]})),
+                        "expired" => active(json!({"exp": now() - 10})),
+                        "other-aud" => active(json!({"aud": "https://elsewhere.test"})),
+                        "no-aud" => {
+                            let mut v = active(json!({}));
+                            v.as_object_mut().unwrap().remove("aud");
+                            v
+                        }
+                        "other-iss" => active(json!({"iss": "https://evil.test"})),
+                        "no-scope" => active(json!({"scope": "other"})),
+                        _ => json!({"active": false}),
+                    };
+                    (axum::http::StatusCode::OK, axum::Json(answer))
+                }
+            },
+        ),
+    );
+    (serve(router).await, calls)
+}
+
+fn introspection_cases() -> Vec<Case> {
+    vec![
+        case("missing", Creds::default(), 401, "resource_metadata="),
+        case("unknown (inactive)", bearer("nope"), 401, "is not active"),
+        case("expired", bearer("expired"), 401, "has expired"),
+        case("wrong audience", bearer("other-aud"), 401, "(aud)"),
+        case("no audience", bearer("no-aud"), 401, "(aud)"),
+        case("wrong issuer", bearer("other-iss"), 401, "(iss)"),
+        case(
+            "missing scope",
+            bearer("no-scope"),
+            403,
+            "insufficient_scope",
+        ),
+        case("correct", bearer("good"), 200, ""),
+        case(
+            "correct, audience in a list",
+            bearer("good-aud-list"),
+            200,
+            "",
+        ),
+    ]
+}
+
+#[tokio::test]
+async fn oauth2_introspection_on_rest_and_mcp() {
+    let upstream = Upstream::start().await;
+    let (is, calls) = introspection_server("https://ledger.test/api").await;
+    let endpoint = format!("{}/introspect", is.url());
+    let rest = serve(rest_introspect::router(
+        upstreams(&upstream),
+        inbound(&rest_introspect::AUTH, "rest-introspect")
+            .with_introspection_endpoint(&endpoint)
+            .unwrap(),
+    ))
+    .await;
+    run(Front::Rest, &rest, &upstream, &introspection_cases()).await;
+    // An accepted token is remembered: asking again does not call the endpoint.
+    let before = *calls.lock().unwrap();
+    upstream.push(Scripted::json(200, &json!([])));
+    let again = send(Front::Rest, &rest.url(), &bearer("good"), None).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(*calls.lock().unwrap(), before);
+
+    let (is, _) = introspection_server("https://ledger.test/mcp").await;
+    let mcp = serve_mcp(mcp_introspect::server(
+        upstreams(&upstream),
+        inbound(&mcp_introspect::AUTH, "mcp-introspect")
+            .with_introspection_endpoint(&format!("{}/introspect", is.url()))
+            .unwrap(),
+    ))
+    .await;
+    run(Front::Mcp, &mcp, &upstream, &introspection_cases()).await;
+}
+
+#[tokio::test]
+async fn oauth2_introspection_with_wrong_client_credentials_is_unavailable_not_accepted() {
+    let upstream = Upstream::start().await;
+    let (is, _) = introspection_server("https://ledger.test/api").await;
+    let auth = rest_introspect::AUTH
+        .build("r", |n| match n {
+            "INBOUND_USER" => Some(USER.into()),
+            "INBOUND_PASSWORD" => Some("wrong".into()),
+            _ => None,
+        })
+        .unwrap()
+        .with_introspection_endpoint(&format!("{}/introspect", is.url()))
+        .unwrap();
+    let rest = serve(rest_introspect::router(upstreams(&upstream), auth)).await;
+    let resp = send(Front::Rest, &rest.url(), &bearer("good"), None).await;
+    assert_eq!(resp.status(), 503);
+    assert!(!resp.text().await.unwrap().contains("wrong"));
+    assert_eq!(upstream.count(), 0);
 }

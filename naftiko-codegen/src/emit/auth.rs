@@ -41,8 +41,21 @@ fn spec(a: &ir::InboundAuth) -> TokenStream {
             resource,
             audience,
             scopes,
+            introspection,
             ..
         } => {
+            let introspection = match introspection {
+                Some((id, secret)) => {
+                    let (id, secret) = (parts(id), parts(secret));
+                    quote! {
+                        ::core::option::Option::Some(::naftiko_runtime::auth::IntrospectionSpec {
+                            client_id: #id,
+                            client_secret: #secret,
+                        })
+                    }
+                }
+                None => quote! { ::core::option::Option::None },
+            };
             let audience = match audience {
                 Some(a) => quote! { ::core::option::Option::Some(#a) },
                 None => quote! { ::core::option::Option::None },
@@ -53,6 +66,7 @@ fn spec(a: &ir::InboundAuth) -> TokenStream {
                     resource: #resource,
                     audience: #audience,
                     scopes: &[#(#scopes),*],
+                    introspection: #introspection,
                 })
             }
         }
@@ -81,7 +95,11 @@ pub(crate) fn items(
             .chain(password.env_vars())
             .map(str::to_string)
             .collect(),
-        ir::InboundAuth::OAuth2 { .. } => Vec::new(),
+        ir::InboundAuth::OAuth2 { introspection, .. } => introspection
+            .iter()
+            .flat_map(|(id, secret)| id.env_vars().chain(secret.env_vars()))
+            .map(str::to_string)
+            .collect(),
     };
     let from_files: Vec<&ir::FileVar> =
         file_vars.iter().filter(|f| vars.contains(&f.var)).collect();

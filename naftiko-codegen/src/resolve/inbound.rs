@@ -78,6 +78,7 @@ pub(super) fn resolve_inbound(
             audience,
             scopes,
             token_endpoint,
+            introspection,
         } => {
             let mut ok = true;
             for (uri, key) in [
@@ -114,6 +115,19 @@ pub(super) fn resolve_inbound(
                     "OAuth2 authentication should define `scopes` for scope challenge support (naftiko-oauth2-scopes-defined)",
                 );
             }
+            let introspection = match introspection {
+                Some((id, client_secret)) => {
+                    let id = env_template(id, binds, what, d);
+                    match (id, secret(client_secret, d)) {
+                        (Some(id), Some(secret)) => Some((id, secret)),
+                        _ => {
+                            ok = false;
+                            None
+                        }
+                    }
+                }
+                None => None,
+            };
             ok.then(|| ir::InboundAuth::OAuth2 {
                 authorization_server: authorization_server.v.clone(),
                 resource: resource.v.clone(),
@@ -122,6 +136,7 @@ pub(super) fn resolve_inbound(
                 token_url: token_endpoint
                     .as_ref()
                     .map_or_else(|| authorization_server.v.clone(), |t| t.v.clone()),
+                introspection,
             })
         }
     }
