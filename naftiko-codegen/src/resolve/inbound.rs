@@ -6,7 +6,7 @@ use super::binds::Binds;
 use super::templates::env_template;
 use crate::diag::{Ctxt, Diagnostic};
 use crate::ir;
-use crate::spec::{ExposedAuth, ExposedAuthKind, S};
+use crate::spec::{ExposedAuth, ExposedAuthKind, ExposedOAuth2, S};
 
 /// `None` when the authentication cannot be given a meaning (each reason reported), or on the
 /// stdio transport (`naftiko-mcp-auth-stdio-conflict`: no HTTP to authenticate).
@@ -72,14 +72,15 @@ pub(super) fn resolve_inbound(
                 ir::InboundAuth::Digest { username, password }
             })
         }
-        ExposedAuthKind::OAuth2 {
-            authorization_server,
-            resource,
-            audience,
-            scopes,
-            token_endpoint,
-            introspection,
-        } => {
+        ExposedAuthKind::OAuth2(o) => {
+            let ExposedOAuth2 {
+                authorization_server,
+                resource,
+                audience,
+                scopes,
+                token_endpoint,
+                introspection,
+            } = &**o;
             let mut ok = true;
             for (uri, key) in [
                 (authorization_server, "authorizationServerUri"),

@@ -415,17 +415,21 @@ pub enum ExposedAuthKind {
         username: S<String>,
         password: S<String>,
     },
-    OAuth2 {
-        authorization_server: S<String>,
-        resource: S<String>,
-        audience: Option<S<String>>,
-        scopes: Vec<S<String>>,
-        /// `tokenEndpoint`: the token URL the OpenAPI document names.
-        token_endpoint: Option<S<String>>,
-        /// `tokenValidation: introspection`: the resource server's `clientId` and
-        /// `clientSecret` at the authorization server (RFC 7662 §2.1).
-        introspection: Option<(S<String>, S<String>)>,
-    },
+    OAuth2(Box<ExposedOAuth2>),
+}
+
+/// `type: oauth2` on an exposed adapter: an OAuth 2.1 resource server.
+#[derive(Debug, Clone)]
+pub struct ExposedOAuth2 {
+    pub authorization_server: S<String>,
+    pub resource: S<String>,
+    pub audience: Option<S<String>>,
+    pub scopes: Vec<S<String>>,
+    /// `tokenEndpoint`: the token URL the OpenAPI document names.
+    pub token_endpoint: Option<S<String>>,
+    /// `tokenValidation: introspection`: the resource server's `clientId` and `clientSecret` at
+    /// the authorization server (RFC 7662 §2.1).
+    pub introspection: Option<(S<String>, S<String>)>,
 }
 
 /// An MCP resource (`resources[]` of an `mcp` adapter).

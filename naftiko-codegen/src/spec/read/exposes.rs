@@ -368,14 +368,14 @@ fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
                 }
             }
             o.finish(d);
-            ExposedAuthKind::OAuth2 {
+            ExposedAuthKind::OAuth2(Box::new(ExposedOAuth2 {
                 authorization_server: authorization_server?,
                 resource: resource?,
                 audience,
                 scopes,
                 token_endpoint,
                 introspection,
-            }
+            }))
         }
         _ => {
             o.ignore_all();
