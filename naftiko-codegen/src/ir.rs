@@ -272,6 +272,9 @@ pub struct Param {
     pub fixed: Option<Template>,
     /// `value: '{{tools.x}}'`: fed by default from the exposed input `x`.
     pub default_input: Option<String>,
+    /// Takes any JSON value, whatever its declared type (a raw JSON body's placeholder outside
+    /// a string literal: `"ids": {{ids}}`).
+    pub any_json: bool,
 }
 
 impl Param {
@@ -301,7 +304,9 @@ pub enum Body {
 impl Body {
     /// Whether parameter `param` is one of the body template's variables.
     pub fn uses(&self, param: usize) -> bool {
-        let text = |parts: &[TextPart]| parts.contains(&TextPart::Var(param));
+        let text = |parts: &[TextPart]| {
+            parts.contains(&TextPart::Var(param)) || parts.contains(&TextPart::JsonVar(param))
+        };
         match self {
             Body::None | Body::Whole(_) | Body::Fields(_) => false,
             Body::Template(t) | Body::Encoded(_, t) => t.uses(param),
@@ -385,6 +390,9 @@ pub enum TextPart {
     Lit(String),
     /// The value of parameter `i`.
     Var(usize),
+    /// The value of parameter `i` as JSON text (`null` when absent): a raw JSON body's
+    /// placeholder outside a string literal.
+    JsonVar(usize),
     /// The value of this environment variable (a bind), read when the client is built.
     Env(String),
 }

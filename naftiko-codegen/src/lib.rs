@@ -64,7 +64,8 @@
 //!   are form-encoded); `multipartForm` (parts with `name`, `value`, optional `filename` and
 //!   `contentType`; a fresh boundary per request); a raw string (sent as `application/json` with
 //!   inserted values JSON-escaped, or as written when an `in: header` `Content-Type` parameter
-//!   types it); and the published `form`, `multipart` (a mapping of fields), `yaml` (the data
+//!   types it; in a JSON raw body a placeholder outside a string literal, `"ids": {{ids}}`,
+//!   is a JSON value of any type, `null` when absent); and the published `form`, `multipart` (a mapping of fields), `yaml` (the data
 //!   as JSON text, which is YAML), `application/cbor` (RFC 8949) and `binary` (a string, sent
 //!   as `application/octet-stream`). A variable of a text body is required; in a structured
 //!   body or a part, an absent optional one leaves its field or part out. A bind (`{{VAR}}`,
@@ -132,6 +133,24 @@
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`steps`, `forward`,
 //!   `aggregates`, skill / http / control adapters, ...) are rejected with a message saying
 //!   "not supported yet".
+//! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
+//!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a
+//!   missing file is an error, a directory not supported yet), its `mimeType` the spec's or
+//!   the extension's (`text/plain` or `application/octet-stream` for others), served as text
+//!   when it is UTF-8 and as a base64 blob otherwise. `call` (with `with` and
+//!   `outputParameters`, as a tool) is a dynamic resource, `application/json` unless
+//!   `mimeType` says otherwise. Its `uri` may be an RFC 6570 level 1 template
+//!   (`data://users/{id}`, listed by `resources/templates/list`): each variable is a required
+//!   string input of the call (`{{id}}`, `resources.id` or the same-named parameter), taken
+//!   percent-decoded from the URI read (one or more characters, no `/`). A static resource's
+//!   URI cannot be a template; a URI needs a scheme; operators (`{+x}`), `steps` and
+//!   `mappings` are not supported yet. Names and URIs are unique per adapter.
+//! - MCP `prompts`: an inline `template` (messages with `role` `user` or `assistant`) or a
+//!   `location` file (one `user` message, embedded at compile time). Every `{{arg}}`
+//!   placeholder must name one of the prompt's `arguments` (an error at the placeholder, or at
+//!   the `location` naming the file's line); an argument no message uses is a warning.
+//!   Arguments are required unless `required: false`; an absent optional one renders as empty
+//!   text. `resources` and `prompts` capabilities are advertised only when declared.
 //! - Inbound auth (`authentication` on a `rest` or `mcp` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
 //!   JWKS, or with `tokenValidation: introspection` asked about at its RFC 7662 endpoint with

@@ -1875,3 +1875,353 @@ fn with_values_read_from_binds_feed_string_parameters() {
         "{d:?}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// MCP resources and prompts (issue 11)
+// ---------------------------------------------------------------------------------------------
+
+/// An `mcp` adapter with one tool and the given `resources:` / `prompts:` entries.
+fn mcp_with(extra: &str) -> String {
+    spec(
+        ITEM,
+        &format!(
+            "{}
+{extra}",
+            mcp("    - name: list
+      description: List
+      call: api.list")
+        ),
+    )
+}
+
+/// A file of the workspace, as an absolute `file:///` location.
+fn fixture(rel: &str) -> String {
+    format!(
+        "file://{}/../tests/specs/resources/{rel}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn mcp_resources_are_files_or_calls_and_templates_feed_their_calls() {
+    let src = mcp_with(&format!(
+        "    resources:
+    - name: guide
+      label: Guide
+      uri: docs://guide
+      description: The guide
+      location: {}
+    - name: items
+      label: Items
+      uri: data://orgs/{{orgId}}/items
+      description: The items of an org
+      call: api.list
+      with:
+        pageSize: 5
+    - name: traced
+      label: Traced
+      uri: data://traced/{{org}}/{{trace}}
+      description: Items, traced
+      mimeType: text/plain
+      call: api.list
+      with:
+        orgId: '{{{{org}}}}'
+        X-Trace: resources.trace",
+        fixture("guide.md")
+    ));
+    let cap = ok(&src);
+    let m = &cap.mcp[0];
+    assert_eq!(m.resources.len(), 3);
+    let guide = &m.resources[0];
+    assert!(!guide.templated);
+    assert_eq!(guide.mime_type.as_deref(), Some("text/markdown"));
+    assert!(
+        matches!(&guide.kind, naftiko_codegen::ir::ResourceKind::File(p) if p.ends_with("tests/specs/resources/guide.md") && !p.contains(".."))
+    );
+    let naftiko_codegen::ir::ResourceKind::Call(items) = &m.resources[1].kind else {
+        panic!("a call")
+    };
+    assert!(m.resources[1].templated);
+    // No `with` for it: the variable feeds the same-named parameter, a required string.
+    assert_eq!(
+        m.resources[1].mime_type.as_deref(),
+        Some("application/json")
+    );
+    let names: Vec<(&str, Type, bool)> = items
+        .inputs
+        .iter()
+        .map(|i| (i.name.as_str(), i.ty, i.required))
+        .collect();
+    assert_eq!(names, [("orgId", Type::String, true)]);
+    let args = items.args();
+    assert_eq!(args[0], Arg::Input(0));
+    assert_eq!(args[1], Arg::Const(serde_json::json!(5)));
+    let naftiko_codegen::ir::ResourceKind::Call(traced) = &m.resources[2].kind else {
+        panic!("a call")
+    };
+    assert_eq!(m.resources[2].mime_type.as_deref(), Some("text/plain"));
+    assert_eq!(traced.args()[0], Arg::Input(0));
+    assert_eq!(traced.args()[2], Arg::Input(1));
+}
+
+#[test]
+fn mcp_resource_mistakes_are_located_errors() {
+    let cases = [
+        (
+            "uri: data://x\n      description: d\n      location: file:///./no/such/file.md",
+            "resource file `no/such/file.md` does not exist",
+            "location:",
+        ),
+        (
+            "uri: data://x\n      description: d",
+            "an MCP resource needs `call` (dynamic) or `location` (static)",
+            "- name: r",
+        ),
+        (
+            "uri: data://x\n      description: d\n      call: api.list\n      location: file:///./x.md",
+            "either dynamic (`call: api.list`) or static (`location`), not both",
+            "location:",
+        ),
+        (
+            "uri: data://orgs/{orgid}\n      description: d\n      call: api.list\n      with:\n        orgId: '{{orgId}}'",
+            "`with` refers to an input `orgId` that does not exist",
+            "orgId: '{{orgId}}'",
+        ),
+        (
+            "uri: no-scheme\n      description: d\n      call: api.list\n      with:\n        orgId: o",
+            "resource `uri` must be an absolute URI",
+            "uri:",
+        ),
+        (
+            "uri: data://orgs/{+orgId}\n      description: d\n      call: api.list",
+            "URI template operators (`{+orgId}`): only level 1 `{var}` is not supported yet",
+            "uri:",
+        ),
+        (
+            "uri: data://orgs\n      description: d\n      call: api.list",
+            "required parameter `orgId` (path) of `api.list` is fed by nothing",
+            "call: api.list",
+        ),
+        (
+            "uri: data://orgs/{orgId}\n      description: d\n      steps:\n      - type: call\n        name: s\n        call: api.list",
+            "`steps` on an MCP resource (orchestrated resources) is not supported yet",
+            "steps:",
+        ),
+        (
+            "uri: data://orgs/{orgId}\n      description: d\n      mimeType: json\n      call: api.list",
+            "`mimeType` must be a media type",
+            "mimeType:",
+        ),
+    ];
+    for (body, message, at) in cases {
+        let src = mcp_with(&format!(
+            "    resources:\n    - name: r\n      label: R\n      {body}"
+        ));
+        let d = errors(&src);
+        let found = d
+            .iter()
+            .find(|d| d.message.contains(message))
+            .unwrap_or_else(|| panic!("{message}: {d:#?}"));
+        let line = src
+            .rfind(at)
+            .map(|i| src[..i].lines().count() + usize::from(src[..i].ends_with('\n')))
+            .expect("marker");
+        assert_eq!(found.span.start.line, line, "{message}");
+    }
+}
+
+#[test]
+fn mcp_prompts_fill_placeholders_from_their_arguments() {
+    let src = mcp_with(&format!(
+        "    prompts:
+    - name: hello
+      label: Hello
+      description: Greets
+      arguments:
+      - name: who
+        description: Who
+      - name: tone
+        description: The tone
+        required: false
+      template:
+      - role: user
+        content: 'Hi {{{{who}}}}, {{{{ tone }}}}!'
+      - role: assistant
+        content: Hello.
+    - name: review
+      label: Review
+      description: From a file
+      arguments:
+      - name: ship
+        description: The ship
+      location: {}",
+        fixture("review.txt")
+    ));
+    let cap = ok(&src);
+    use naftiko_codegen::ir::PromptPart::{Arg as A, Lit};
+    let p = &cap.mcp[0].prompts[0];
+    assert_eq!(
+        p.messages[0].parts,
+        [
+            Lit("Hi ".into()),
+            A(0),
+            Lit(", ".into()),
+            A(1),
+            Lit("!".into())
+        ]
+    );
+    assert!(!p.messages[0].assistant && p.messages[1].assistant);
+    assert_eq!(
+        p.arguments.iter().map(|a| a.required).collect::<Vec<_>>(),
+        [true, false]
+    );
+    let file = &cap.mcp[0].prompts[1];
+    assert_eq!(file.messages.len(), 1);
+    assert!(file.messages[0].parts.contains(&A(0)));
+    assert!(
+        file.file
+            .as_deref()
+            .is_some_and(|f| f.ends_with("review.txt"))
+    );
+}
+
+#[test]
+fn a_prompt_placeholder_naming_no_argument_is_a_located_error() {
+    let src = mcp_with(
+        "    prompts:
+    - name: hello
+      label: Hello
+      description: Greets
+      arguments:
+      - name: who
+        description: Who
+      template:
+      - role: user
+        content: 'Hi {{whom}}!'",
+    );
+    let d = errors(&src);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(
+        d[0].message,
+        "placeholder `{{whom}}` names no argument of prompt `hello`"
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "Hi {{whom}}"));
+    // The column of `{{whom}}` inside the quoted string.
+    let col = src
+        .lines()
+        .nth(d[0].span.start.line - 1)
+        .unwrap()
+        .find("{{whom}}")
+        .unwrap()
+        + 1;
+    assert_eq!(d[0].span.start.col, col);
+    assert!(
+        d[0].help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `{{who}}`?"))
+    );
+
+    // A file prompt is checked too; the error names the line in the file.
+    let src = mcp_with(&format!(
+        "    prompts:
+    - name: review
+      label: Review
+      description: From a file
+      arguments:
+      - name: vessel
+        description: The ship
+      location: {}",
+        fixture("review.txt")
+    ));
+    let d = errors(&src);
+    assert!(
+        has(
+            &d,
+            "placeholder `{{ship}}` names no argument of prompt `review` (line 1 of `review.txt`)"
+        ),
+        "{d:#?}"
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "location:"));
+}
+
+#[test]
+fn prompt_mistakes_are_errors_and_an_unused_argument_a_warning() {
+    let body = |rest: &str| {
+        mcp_with(&format!(
+            "    prompts:\n    - name: p\n      label: P\n      description: D\n{rest}"
+        ))
+    };
+    let cases = [
+        (
+            "      arguments: [{name: a, description: A}]\n",
+            "an MCP prompt needs an inline `template` or a `location` file",
+        ),
+        (
+            "      location: file:///./missing.txt\n",
+            "prompt file `missing.txt` does not exist",
+        ),
+        (
+            "      template: [{role: system, content: x}]\n",
+            "unknown prompt role `system`",
+        ),
+        (
+            "      template: [{role: user, content: 'x {{a'}]\n      arguments: [{name: a, description: A}]\n",
+            "unclosed `{{` in prompt `p`",
+        ),
+        (
+            "      template: [{role: user, content: x}]\n      location: file:///./x.txt\n",
+            "either an inline `template` or a `location` file, not both",
+        ),
+    ];
+    for (rest, message) in cases {
+        let d = errors(&body(rest));
+        assert!(has(&d, message), "{message}: {d:#?}");
+    }
+    let src = body(
+        "      arguments:\n      - name: a\n        description: A\n      template: [{role: user, content: hi}]\n",
+    );
+    let (_, warnings) = naftiko_codegen::check_str_warnings(&src).expect("accepted");
+    let w = warnings
+        .iter()
+        .find(|w| {
+            w.message
+                .contains("argument `a` of prompt `p` is in no message")
+        })
+        .unwrap_or_else(|| panic!("{warnings:#?}"));
+    assert_eq!(w.severity, Severity::Warning);
+}
+
+#[test]
+fn a_raw_json_body_placeholder_outside_a_string_takes_any_json() {
+    let res = "    - name: voyages
+      path: /voyages
+      operations:
+      - name: create
+        method: POST
+        body: |
+          {\"ship\": \"{{ship}}\", \"crew\": {{crew}}, \"note\": \"say \\\"{{ship}}\\\"\"}";
+    let tool = "    - name: create
+      description: d
+      call: api.create
+      inputParameters:
+      - name: ship
+        type: string
+        required: true
+      - name: crew
+        type: array
+        required: true";
+    let c = ok(&spec(res, &mcp(tool)));
+    let op = &c.apis[0].operations[0];
+    let crew = op.params.iter().find(|p| p.name == "crew").expect("crew");
+    assert!(crew.any_json);
+    assert!(!crew.required, "a JSON slot may be null");
+    let ship = op.params.iter().find(|p| p.name == "ship").expect("ship");
+    assert!(!ship.any_json, "quoted placeholders stay text");
+    let Body::Text(t) = &op.body else {
+        panic!("{:?}", op.body)
+    };
+    assert!(
+        t.parts.contains(&naftiko_codegen::ir::TextPart::JsonVar(1)),
+        "{t:?}"
+    );
+}

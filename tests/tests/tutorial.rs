@@ -39,6 +39,13 @@ mod step5 {
     naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-5-shipyard-multi-source.yml");
 }
 
+// Step 6 adds a write operation whose raw JSON body puts arrays unquoted (`"crewIds":
+// {{crewIds}}`): each such placeholder is a JSON value, not text.
+#[allow(deprecated)]
+mod step6 {
+    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-6-shipyard-write-operations.yml");
+}
+
 type McpClient = RunningService<RoleClient, ClientConfig>;
 
 async fn connect(server: naftiko_runtime::mcp::Server) -> (Served, McpClient) {
@@ -382,4 +389,102 @@ async fn step5_list_legacy_vessels_maps_the_dockyard_xml() {
 async fn step5_the_mcp_server_refuses_a_caller_without_the_token_of_the_secrets_file() {
     let (_upstream, served, _client) = step5().await;
     assert_refuses_without_the_token(&served).await;
+}
+
+/// Step 6 in front of one local upstream answering for both the registry and the dockyard.
+async fn step6() -> (Upstream, Served, McpClient) {
+    let upstream = Upstream::start().await;
+    let registry = registry_client!(step6, upstream);
+    let legacy = step6::legacy::Client::builder()
+        .base_uri(upstream.url())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("legacy client: its key is in shared/secrets.yaml");
+    let auth = step6::shipyard_tools::authentication()
+        .expect("the MCP token is read from shared/secrets.yaml");
+    let (served, client) = connect_with_token(step6::shipyard_tools::server(
+        step6::Upstreams { registry, legacy },
+        auth,
+    ))
+    .await;
+    (upstream, served, client)
+}
+
+#[tokio::test]
+async fn step6_create_voyage_declares_its_inputs() {
+    let (_upstream, _served, client) = step6().await;
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(
+        names,
+        [
+            "list-ships",
+            "get-ship",
+            "list-legacy-vessels",
+            "create-voyage"
+        ]
+    );
+    let schema = Value::Object((*tools[3].input_schema).clone());
+    for k in [
+        "shipImo",
+        "departurePort",
+        "arrivalPort",
+        "departureDate",
+        "arrivalDate",
+    ] {
+        assert_eq!(schema["properties"][k]["type"], "string", "{k}");
+    }
+    assert_eq!(schema["properties"]["crewIds"]["type"], "array");
+    assert_eq!(schema["properties"]["cargoIds"]["type"], "array");
+    let required = schema["required"].as_array().cloned().unwrap_or_default();
+    assert!(required.contains(&json!("crewIds")));
+    assert!(!required.contains(&json!("cargoIds")));
+}
+
+#[tokio::test]
+async fn step6_create_voyage_posts_arrays_as_json_and_maps_the_voyage() {
+    let (upstream, _served, client) = step6().await;
+    let voyage = json!({
+        "voyageId": "VOY-2026-042", "shipImo": "IMO-9321483", "departurePort": "Oslo",
+        "arrivalPort": "Singapore", "departureDate": "2026-04-10", "arrivalDate": "2026-05-02",
+        "crewIds": ["CREW-001", "CREW-002"], "cargoIds": ["CARGO-7"], "status": "planned"
+    });
+    upstream.push(Scripted::json(201, &voyage));
+    let out = call(
+        &client,
+        "create-voyage",
+        json!({"shipImo": "IMO-9321483", "departurePort": "Oslo", "arrivalPort": "Singapore",
+               "departureDate": "2026-04-10", "arrivalDate": "2026-05-02",
+               "crewIds": ["CREW-001", "CREW-002"], "cargoIds": ["CARGO-7"]}),
+    )
+    .await;
+    let sent = upstream.only_request();
+    assert_eq!(sent.header("content-type"), Some("application/json"));
+    assert_registry_credentials(&sent);
+    assert_eq!(
+        sent.json(),
+        json!({"shipImo": "IMO-9321483", "departurePort": "Oslo", "arrivalPort": "Singapore",
+               "departureDate": "2026-04-10", "arrivalDate": "2026-05-02",
+               "crewIds": ["CREW-001", "CREW-002"], "cargoIds": ["CARGO-7"]})
+    );
+    assert_eq!(
+        out,
+        json!({"voyageId": "VOY-2026-042", "shipImo": "IMO-9321483",
+               "route": {"from": "Oslo", "to": "Singapore"},
+               "dates": {"departure": "2026-04-10", "arrival": "2026-05-02"},
+               "crewIds": ["CREW-001", "CREW-002"], "cargoIds": ["CARGO-7"], "status": "planned"})
+    );
+    upstream.clear();
+
+    // Without the optional cargoIds the body stays JSON: `null` where the array would be.
+    upstream.push(Scripted::json(201, &voyage));
+    call(
+        &client,
+        "create-voyage",
+        json!({"shipImo": "IMO-1", "departurePort": "A", "arrivalPort": "B",
+               "departureDate": "2026-01-01", "arrivalDate": "2026-01-02", "crewIds": []}),
+    )
+    .await;
+    assert_eq!(upstream.only_request().json()["cargoIds"], Value::Null);
+    assert_eq!(upstream.only_request().json()["crewIds"], json!([]));
 }

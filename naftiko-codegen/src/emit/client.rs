@@ -670,6 +670,7 @@ fn text_parts(parts: &[ir::TextPart]) -> TokenStream {
     let parts = parts.iter().map(|p| match p {
         ir::TextPart::Lit(s) => quote! { ::naftiko_runtime::client::TextPart::Lit(#s) },
         ir::TextPart::Var(i) => quote! { ::naftiko_runtime::client::TextPart::Var(#i) },
+        ir::TextPart::JsonVar(i) => quote! { ::naftiko_runtime::client::TextPart::JsonVar(#i) },
         ir::TextPart::Env(v) => quote! { ::naftiko_runtime::client::TextPart::Env(#v) },
     });
     quote! { &[#(#parts),*] }

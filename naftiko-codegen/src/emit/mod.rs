@@ -209,6 +209,10 @@ pub(crate) fn call_client(
             args.push(match arg {
                 ir::Arg::Json(_) if p.ty == Type::Array => quote! { #json.as_slice() },
                 ir::Arg::Json(_) | ir::Arg::Env(_) => quote! { &#json },
+                ir::Arg::Input(i) if p.any_json && call.inputs[*i].ty != p.ty => {
+                    let v = ident(&call.inputs[*i].ident);
+                    quote! { &::naftiko_runtime::serde_json::to_value(&#v).unwrap_or_default() }
+                }
                 ir::Arg::Input(i) => {
                     let v = ident(&call.inputs[*i].ident);
                     match p.ty {
@@ -222,6 +226,15 @@ pub(crate) fn call_client(
         } else {
             let f = ident(&p.ident);
             let value = match arg {
+                ir::Arg::Input(i) if p.any_json && call.inputs[*i].ty != p.ty => {
+                    let input = &call.inputs[*i];
+                    let v = ident(&input.ident);
+                    if input.required {
+                        quote! { ::naftiko_runtime::serde_json::to_value(&#v).ok() }
+                    } else {
+                        quote! { #v.as_ref().and_then(|v| ::naftiko_runtime::serde_json::to_value(v).ok()) }
+                    }
+                }
                 ir::Arg::Input(i) => {
                     let input = &call.inputs[*i];
                     let v = ident(&input.ident);

@@ -9,13 +9,15 @@ use super::templates::{split_template, unresolved_template};
 use crate::diag::{Ctxt, Diagnostic};
 use crate::ir;
 use crate::names::Names;
-use crate::spec::{self, BodyKind, In, Method, S};
+use crate::spec::{self, BodyKind, In, Method, S, Type};
 use crate::yaml::{Kind, Node};
 
 /// What resolving a template's `{{x}}` variables needs: the operation's parameters (implicit
 /// ones are added), their Rust names, the binds and the exposes namespaces.
 struct Vars<'a, 'd> {
     params: &'a mut Vec<ir::Param>,
+    /// How many of `params` the spec declares (the rest are implicit, from `{{x}}`s).
+    declared: usize,
     names: &'a mut Names,
     binds: &'a Binds,
     namespaces: &'a [String],
@@ -69,6 +71,7 @@ pub(super) fn operation_body(
         .iter()
         .any(|p| p.location == In::Header && p.name.eq_ignore_ascii_case("content-type"));
     let mut vars = Vars {
+        declared: params.len(),
         params,
         names: fields,
         binds,
@@ -119,7 +122,9 @@ pub(super) fn operation_body(
         // The schema: "treats the string as JSON by default; pair with a `Content-Type`
         // input parameter to override".
         BodyKind::Raw if typed_by_header => vars.text(data, "raw", None, ir::Escape::None),
-        BodyKind::Raw => vars.text(data, "raw", Some("application/json"), ir::Escape::Json),
+        BodyKind::Raw => vars
+            .text(data, "raw", Some("application/json"), ir::Escape::Json)
+            .map(|b| vars.json_slots(b)),
         BodyKind::Multipart => vars.multipart(data).map(ir::Body::Multipart),
     };
     let Some(mut body) = body else {
@@ -284,6 +289,56 @@ impl Vars<'_, '_> {
             escape,
             parts,
         }))
+    }
+
+    /// Whether parameter `i` is declared, and declared required.
+    fn declared_required(&self, i: usize) -> bool {
+        i < self.declared && self.params[i].required
+    }
+
+    /// In a raw JSON body, a placeholder outside a string literal (`"ids": {{ids}}`) is a
+    /// JSON value of any type (`null` when absent), not text: its parameter takes any JSON.
+    fn json_slots(&mut self, body: ir::Body) -> ir::Body {
+        let ir::Body::Text(mut t) = body else {
+            return body;
+        };
+        let (mut in_string, mut escaped) = (false, false);
+        for part in &mut t.parts {
+            match part {
+                ir::TextPart::Lit(text) => {
+                    for c in text.chars() {
+                        if escaped {
+                            escaped = false;
+                        } else if in_string && c == '\\' {
+                            escaped = true;
+                        } else if c == '"' {
+                            in_string = !in_string;
+                        }
+                    }
+                }
+                ir::TextPart::Var(i) if !in_string => {
+                    let p = &mut self.params[*i];
+                    p.any_json = true;
+                    // Text cannot stand there unquoted: any JSON value can.
+                    if p.ty == Type::String {
+                        p.ty = Type::Object;
+                    }
+                    *part = ir::TextPart::JsonVar(*i);
+                }
+                _ => {}
+            }
+        }
+        // A placeholder only ever used as a JSON value may be absent (`null`): not required,
+        // unless declared so.
+        for part in &t.parts {
+            if let ir::TextPart::JsonVar(i) = part
+                && !t.parts.contains(&ir::TextPart::Var(*i))
+                && !self.declared_required(*i)
+            {
+                self.params[*i].required = false;
+            }
+        }
+        ir::Body::Text(t)
     }
 
     /// `multipartForm` parts: a list of `{name, value, filename, contentType}` (the schema), or

@@ -107,6 +107,7 @@ pub(super) fn resolve_operation(
             description: None,
             fixed: Some(Template(vec![ir::Part::Lit(value)])),
             default_input: None,
+            any_json: false,
         });
     }
     // The consumed operation's own outputs (`value: $.result`): the typed client's output.
@@ -249,6 +250,7 @@ fn declared_params(
             description: p.description.clone(),
             fixed,
             default_input,
+            any_json: false,
         });
     }
     params
@@ -332,6 +334,7 @@ pub(super) fn implicit_param(name: &str, location: In, fields: &mut Names) -> ir
         description: None,
         fixed: None,
         default_input: None,
+        any_json: false,
     }
 }
 

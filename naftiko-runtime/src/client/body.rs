@@ -77,6 +77,10 @@ impl TextBody {
                         escape_into(&mut out, &text_of(v), self.escape);
                     }
                 }
+                TextPart::JsonVar(i) => match vars.get(*i).and_then(Option::as_ref) {
+                    Some(v) => out.push_str(&v.to_string()),
+                    None => out.push_str("null"),
+                },
             }
         }
         out
@@ -243,10 +247,12 @@ pub(super) fn multipart(
             match piece {
                 TextPart::Lit(s) => value.push_str(s),
                 TextPart::Env(name) => value.push_str(env_value(env, name)),
-                TextPart::Var(i) => match vars.get(*i).and_then(Option::as_ref) {
-                    Some(v) => value.push_str(&text_of(v)),
-                    None => continue 'parts,
-                },
+                TextPart::Var(i) | TextPart::JsonVar(i) => {
+                    match vars.get(*i).and_then(Option::as_ref) {
+                        Some(v) => value.push_str(&text_of(v)),
+                        None => continue 'parts,
+                    }
+                }
             }
         }
         out.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data").as_bytes());
@@ -282,6 +288,30 @@ mod tests {
             TextPart::Lit("</ship>"),
         ],
     };
+
+    #[test]
+    fn json_slots_take_json_values_and_null_when_absent() {
+        static RAW: TextBody = TextBody {
+            media_type: Some("application/json"),
+            escape: Escape::Json,
+            parts: &[
+                TextPart::Lit("{\"name\": \""),
+                TextPart::Var(0),
+                TextPart::Lit("\", \"ids\": "),
+                TextPart::JsonVar(1),
+                TextPart::Lit("}"),
+            ],
+        };
+        let body = RAW.fill(&[Some(json!("a\"b")), Some(json!(["x", 1]))]);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+            json!({"name": "a\"b", "ids": ["x", 1]})
+        );
+        assert_eq!(
+            RAW.fill(&[Some(json!("n")), None]),
+            "{\"name\": \"n\", \"ids\": null}"
+        );
+    }
 
     #[test]
     fn text_values_are_escaped_for_their_body() {

@@ -20,6 +20,9 @@ pub enum TextPart {
     Lit(&'static str),
     /// The value of parameter `i`.
     Var(usize),
+    /// The value of parameter `i` as JSON text, `null` when absent (a raw JSON body's
+    /// placeholder outside a string literal).
+    JsonVar(usize),
     /// The value of an environment variable the spec binds, read when the client was built
     /// (listed in `Api::BODY_ENV`).
     Env(&'static str),
@@ -54,7 +57,7 @@ impl JsonTemplate {
                     match p {
                         TextPart::Lit(s) => out.push_str(s),
                         TextPart::Env(name) => out.push_str(env_value(env, name)),
-                        TextPart::Var(i) => match vars.get(*i)?.as_ref()? {
+                        TextPart::Var(i) | TextPart::JsonVar(i) => match vars.get(*i)?.as_ref()? {
                             Value::String(s) => out.push_str(s),
                             other => out.push_str(&other.to_string()),
                         },

@@ -18,7 +18,7 @@ impl Feeding<'_> {
             match arg {
                 Arg::Input(i) => {
                     let input = &mut self.inputs[*i];
-                    if input.ty != p.ty {
+                    if input.ty != p.ty && !p.any_json {
                         d.error(
                             at,
                             format!(

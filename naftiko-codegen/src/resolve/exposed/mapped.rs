@@ -94,6 +94,7 @@ pub(in crate::resolve) fn open_bodies(spec: &spec::Spec, apis: &mut [ir::Api]) {
             ),
             fixed: None,
             default_input: None,
+            any_json: false,
         });
         op.body = Body::Whole(op.params.len() - 1);
     }
