@@ -2225,3 +2225,44 @@ fn a_raw_json_body_placeholder_outside_a_string_takes_any_json() {
         "{t:?}"
     );
 }
+
+#[test]
+fn a_list_of_items_is_the_properties_of_each_element() {
+    let route = "    - path: /v1/orgs/{orgid}/items
+      operations:
+      - method: GET
+        name: list
+        call: api.list
+        with:
+          orgId: rest.orgId
+        outputParameters:
+        - type: array
+          mapping: $.data
+          items:
+          - name: id
+            type: string
+            mapping: $.id
+          - name: size
+            type: integer
+            mapping: $.size";
+    let c = ok(&spec(ITEM, &rest(route)));
+    let ShapeKind::Array {
+        items: Some(item), ..
+    } = &c.rest[0].routes[0].call.output.kind
+    else {
+        panic!("an array")
+    };
+    let ShapeKind::Object { properties, .. } = &item.kind else {
+        panic!("object items")
+    };
+    let names: Vec<&str> = properties.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["id", "size"]);
+    let d = errors(&spec(
+        ITEM,
+        &rest(&route.replace(
+            "          - name: size\n            type",
+            "          - type",
+        )),
+    ));
+    assert!(has(&d, "needs a `name`"), "{d:?}");
+}

@@ -153,7 +153,40 @@ fn read_output(node: &Node, consumed: bool, d: &mut Ctxt) -> Option<Output> {
     let items = o
         .take("items")
         .filter(|n| !n.is_null())
-        .and_then(|n| read_output(n, consumed, d))
+        .and_then(|n| match &n.kind {
+            // An orchestrated array's items are a list of named outputs: the properties of
+            // each element (`OrchestratedOutputParameterArray`).
+            Kind::Seq(list) => {
+                let properties = list
+                    .iter()
+                    .filter_map(|p| {
+                        let out = read_output(p, consumed, d)?;
+                        match &out.name {
+                            Some(name) => Some((name.clone(), out)),
+                            None => {
+                                d.error(
+                                    p.span,
+                                    "an item of a list of `items` needs a `name` (the field of each element)",
+                                );
+                                None
+                            }
+                        }
+                    })
+                    .collect();
+                Some(Output {
+                    span: n.span,
+                    name: None,
+                    ty: Some(S::new(Type::Object, n.span)),
+                    description: None,
+                    mapping: None,
+                    value: None,
+                    konst: None,
+                    properties,
+                    items: None,
+                })
+            }
+            _ => read_output(n, consumed, d),
+        })
         .map(Box::new);
     o.finish(d);
     Some(Output {
