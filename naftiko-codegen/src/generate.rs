@@ -61,6 +61,10 @@ pub fn generate_to_file(
     for p in &loaded.imported {
         println!("cargo:rerun-if-changed={}", p.display());
     }
+    // MCP resource and prompt files are embedded in the generated code.
+    for p in embedded_files(&loaded.capability) {
+        println!("cargo:rerun-if-changed={p}");
+    }
     let (capability, warnings) = (loaded.capability, loaded.warnings);
     warnings.iter().for_each(|w| print("warning", w));
     let code = expand_pretty(&capability, None);
@@ -70,5 +74,16 @@ pub fn generate_to_file(
     std::fs::write(out, code).map_err(|source| GenerateError::Write {
         path: out.to_path_buf(),
         source,
+    })
+}
+
+/// The files MCP resources and prompts embed (absolute paths).
+fn embedded_files(capability: &crate::ir::Capability) -> impl Iterator<Item = &str> {
+    capability.mcp.iter().flat_map(|m| {
+        let resources = m.resources.iter().filter_map(|r| match &r.kind {
+            crate::ir::ResourceKind::File(p) => Some(p.as_str()),
+            crate::ir::ResourceKind::Call(_) => None,
+        });
+        resources.chain(m.prompts.iter().filter_map(|p| p.file.as_deref()))
     })
 }

@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/resource-file-missing.yaml");
+
+fn main() {}
