@@ -10,6 +10,8 @@
 //!   would refuse or rewrite (odd `Host`, dot segments).
 //! - [`unused_port`]: a port nothing listens on, for connection-refused cases.
 
+pub mod mcp_client;
+
 use naftiko_runtime::serve::CancellationToken;
 use serde_json::Value;
 use std::collections::VecDeque;

@@ -2,21 +2,15 @@
 //! the consumed request, checked on the wire with the official rmcp client and a recording
 //! upstream.
 
-use naftiko_runtime::mcp::HttpOptions;
-use naftiko_runtime::serve::CancellationToken;
-use naftiko_tests::{Scripted, Served, Upstream, serve_with};
-use rmcp::ServiceExt;
-use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, object};
-use rmcp::service::{RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
+use naftiko_tests::mcp_client::{McpClient, call_tool, serve_and_connect};
+use naftiko_tests::{Scripted, Served, Upstream};
+use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 use std::time::Duration;
 
 mod mappings {
     naftiko_runtime::naftiko_capability!("specs/mappings.yaml");
 }
-
-type McpClient = RunningService<RoleClient, ClientConfig>;
 
 async fn setup() -> (Upstream, Served, McpClient) {
     let upstream = Upstream::start().await;
@@ -26,28 +20,15 @@ async fn setup() -> (Upstream, Served, McpClient) {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("client");
-    let stop = CancellationToken::new();
-    let router = naftiko_runtime::mcp::router(
-        mappings::mappings_mcp::server(mappings::Upstreams { catalog }),
-        &HttpOptions::default(),
-        stop.child_token(),
-    );
-    let served = serve_with(stop, router).await;
-    let client = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_uri(format!(
-            "{}/mcp",
-            served.url()
-        )))
-        .await
-        .expect("initialize");
+    let (served, client) = serve_and_connect(mappings::mappings_mcp::server(mappings::Upstreams {
+        catalog,
+    }))
+    .await;
     (upstream, served, client)
 }
 
 async fn call(client: &McpClient, tool: &str, args: Value) -> CallToolResult {
-    client
-        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
-        .await
-        .unwrap_or_else(|e| panic!("{tool}: {e}"))
+    call_tool(client, tool, args).await
 }
 
 #[tokio::test]

@@ -3,14 +3,10 @@
 //! (`tests/specs/payloads.yaml`).
 
 use naftiko_runtime::client::Error;
-use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::reqwest;
-use naftiko_runtime::serve::CancellationToken;
-use naftiko_tests::{Recorded, Scripted, Served, Upstream, serve, serve_with};
-use rmcp::ServiceExt;
-use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, object};
-use rmcp::service::{RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
+use naftiko_tests::mcp_client::{McpClient, call_tool, serve_and_connect};
+use naftiko_tests::{Recorded, Scripted, Served, Upstream, serve};
+use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -591,34 +587,17 @@ async fn a_query_string_in_a_resource_path_is_sent_with_the_other_parameters() {
 // MCP
 // ---------------------------------------------------------------------------------------------
 
-type McpClient = RunningService<RoleClient, ClientConfig>;
-
 async fn mcp() -> (Upstream, Served, McpClient) {
     let upstream = Upstream::start().await;
-    let stop = CancellationToken::new();
-    let router = naftiko_runtime::mcp::router(
-        payloads_mcp::server(Upstreams {
-            fleet: client(&upstream),
-        }),
-        &HttpOptions::default(),
-        stop.child_token(),
-    );
-    let served = serve_with(stop, router).await;
-    let client = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_uri(format!(
-            "{}/mcp",
-            served.url()
-        )))
-        .await
-        .expect("initialize");
+    let (served, client) = serve_and_connect(payloads_mcp::server(Upstreams {
+        fleet: client(&upstream),
+    }))
+    .await;
     (upstream, served, client)
 }
 
 async fn call(client: &McpClient, tool: &str, args: Value) -> CallToolResult {
-    client
-        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
-        .await
-        .unwrap_or_else(|e| panic!("{tool}: {e}"))
+    call_tool(client, tool, args).await
 }
 
 fn text_of(r: &CallToolResult) -> String {

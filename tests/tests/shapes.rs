@@ -2,14 +2,10 @@
 //! front of a recording upstream: arrays of shaped objects, nested objects without `mapping`,
 //! several named outputs, `const`, typed values, and mock mode (no upstream at all).
 
-use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::reqwest;
-use naftiko_runtime::serve::CancellationToken;
-use naftiko_tests::{Scripted, Served, Upstream, serve, serve_with};
-use rmcp::ServiceExt;
-use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, object};
-use rmcp::service::{RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
+use naftiko_tests::mcp_client::{McpClient, call_tool, serve_and_connect};
+use naftiko_tests::{Scripted, Served, Upstream, serve};
+use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -224,32 +220,14 @@ async fn openapi_publishes_the_response_schemas() {
 // MCP: outputSchema, and structuredContent that fits it
 // ---------------------------------------------------------------------------------------------
 
-type McpClient = RunningService<RoleClient, ClientConfig>;
-
 async fn mcp() -> (Upstream, Served, McpClient) {
     let upstream = Upstream::start().await;
-    let stop = CancellationToken::new();
-    let router = naftiko_runtime::mcp::router(
-        shapes_mcp::server(upstreams(&upstream.url())),
-        &HttpOptions::default(),
-        stop.child_token(),
-    );
-    let served = serve_with(stop, router).await;
-    let client = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_uri(format!(
-            "{}/mcp",
-            served.url()
-        )))
-        .await
-        .expect("initialize");
+    let (served, client) = serve_and_connect(shapes_mcp::server(upstreams(&upstream.url()))).await;
     (upstream, served, client)
 }
 
 async fn call(client: &McpClient, tool: &str, args: Value) -> CallToolResult {
-    client
-        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
-        .await
-        .unwrap_or_else(|e| panic!("{tool}: {e}"))
+    call_tool(client, tool, args).await
 }
 
 #[tokio::test]

@@ -5,13 +5,10 @@
 //! Steps 6 to 11 need steps, skills, aggregates and JSON values in text bodies (issues 10 to
 //! 12); they are added here as those land.
 
-use naftiko_runtime::mcp::HttpOptions;
-use naftiko_runtime::serve::CancellationToken;
-use naftiko_tests::{Scripted, Served, Upstream, serve_with};
-use rmcp::ServiceExt;
-use rmcp::model::{CallToolRequestParams, ClientConfig, object};
-use rmcp::service::{RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
+use naftiko_tests::mcp_client::{
+    McpClient, call_tool, connect, result_json, serve_and_connect, serve_mcp,
+};
+use naftiko_tests::{Scripted, Served, Upstream};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -46,36 +43,15 @@ mod step6 {
     naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-6-shipyard-write-operations.yml");
 }
 
-type McpClient = RunningService<RoleClient, ClientConfig>;
-
-async fn connect(server: naftiko_runtime::mcp::Server) -> (Served, McpClient) {
-    let stop = CancellationToken::new();
-    let router = naftiko_runtime::mcp::router(server, &HttpOptions::default(), stop.child_token());
-    let served = serve_with(stop, router).await;
-    let client = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_uri(format!(
-            "{}/mcp",
-            served.url()
-        )))
-        .await
-        .expect("initialize");
-    (served, client)
-}
-
 /// Calls a tool and parses its text block, as the reference tests do.
 async fn call(client: &McpClient, tool: &str, args: Value) -> Value {
-    let r = client
-        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
-        .await
-        .unwrap_or_else(|e| panic!("{tool}: {e}"));
-    assert_ne!(r.is_error, Some(true), "{r:#?}");
-    let text = r.content[0].as_text().expect("a text block").text.clone();
-    serde_json::from_str(&text).expect("the text block is JSON")
+    result_json(&call_tool(client, tool, args).await)
 }
 
 #[tokio::test]
 async fn step1_mock_get_ship_answers_the_values_with_the_input_in_them() {
-    let (_served, client) = connect(step1::shipyard_tools::server(step1::Upstreams {})).await;
+    let (_served, client) =
+        serve_and_connect(step1::shipyard_tools::server(step1::Upstreams {})).await;
     let info = client.peer_info().expect("server info");
     assert_eq!(
         info.server_info.as_ref().map(|i| i.name.as_str()),
@@ -111,7 +87,7 @@ async fn step2() -> (Upstream, Served, McpClient) {
         .build()
         .expect("client");
     let (served, client) =
-        connect(step2::shipyard_tools::server(step2::Upstreams { registry })).await;
+        serve_and_connect(step2::shipyard_tools::server(step2::Upstreams { registry })).await;
     (upstream, served, client)
 }
 
@@ -191,14 +167,8 @@ const SECRETS_MCP_TOKEN: &str = "sk-mcp-YYYYYYYYYYYY";
 /// Serves an MCP server that requires the token of `shared/secrets.yaml`, and connects a
 /// client presenting it.
 async fn connect_with_token(server: naftiko_runtime::mcp::Server) -> (Served, McpClient) {
-    use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
-    let stop = CancellationToken::new();
-    let router = naftiko_runtime::mcp::router(server, &HttpOptions::default(), stop.child_token());
-    let served = serve_with(stop, router).await;
-    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", served.url()))
-        .auth_header(SECRETS_MCP_TOKEN);
-    let client = ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_config(config))
+    let served = serve_mcp(server).await;
+    let client = connect(&served, Some(SECRETS_MCP_TOKEN))
         .await
         .expect("initialize");
     (served, client)

@@ -3,15 +3,9 @@
 //! from `shared/secrets.yaml` (binds with `location`), the MCP server requires the bearer token
 //! of that file, and the registry is called with its own bearer token and version header.
 
-use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::reqwest;
-use naftiko_runtime::serve::CancellationToken;
-use naftiko_tests::{Scripted, Served, Upstream, serve_with};
-use rmcp::ServiceExt;
-use rmcp::model::{CallToolRequestParams, ClientConfig, object};
-use rmcp::service::{RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use naftiko_tests::mcp_client::{McpClient, call_tool, connect, result_json, serve_mcp};
+use naftiko_tests::{Scripted, Served, Upstream};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -26,8 +20,6 @@ const MCP_TOKEN: &str = "sk-mcp-YYYYYYYYYYYY";
 const REGISTRY_TOKEN: &str = "dummy-token";
 const REGISTRY_VERSION: &str = "1.0.0-alpha2";
 
-type McpClient = RunningService<RoleClient, ClientConfig>;
-
 async fn served() -> (Upstream, Served) {
     let upstream = Upstream::start().await;
     let registry = step3::registry::Client::builder()
@@ -38,28 +30,15 @@ async fn served() -> (Upstream, Served) {
     let auth = step3::shipyard_tools::authentication()
         .expect("the MCP token is read from shared/secrets.yaml");
     let server = step3::shipyard_tools::server(step3::Upstreams { registry }, auth);
-    let stop = CancellationToken::new();
-    let router = naftiko_runtime::mcp::router(server, &HttpOptions::default(), stop.child_token());
-    (upstream, serve_with(stop, router).await)
+    (upstream, serve_mcp(server).await)
 }
 
 async fn client(served: &Served, token: &str) -> Result<McpClient, String> {
-    let config = StreamableHttpClientTransportConfig::with_uri(format!("{}/mcp", served.url()))
-        .auth_header(token);
-    ClientConfig::default()
-        .serve(StreamableHttpClientTransport::from_config(config))
-        .await
-        .map_err(|e| e.to_string())
+    connect(served, Some(token)).await
 }
 
 async fn call(client: &McpClient, tool: &str, args: Value) -> Value {
-    let r = client
-        .call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(object(args)))
-        .await
-        .unwrap_or_else(|e| panic!("{tool}: {e}"));
-    assert_ne!(r.is_error, Some(true), "{r:#?}");
-    let text = r.content[0].as_text().expect("a text block").text.clone();
-    serde_json::from_str(&text).expect("the text block is JSON")
+    result_json(&call_tool(client, tool, args).await)
 }
 
 fn ship(imo: &str, name: &str) -> Value {
