@@ -659,3 +659,48 @@ async fn credentials_in_a_base_uri_are_never_shown() {
         assert!(!err.to_string().contains("userinfo-s3cret"), "{err}");
     }
 }
+
+#[tokio::test]
+async fn a_403_renews_the_token_once_only_where_the_upstream_means_expiry() {
+    let upstream = Upstream::start().await;
+    let credentials = naftiko_runtime::client::ClientCredentials {
+        renew_on_forbidden: true,
+        ..naftiko_runtime::client::ClientCredentials::new(
+            format!("{}/oauth/token", upstream.url()),
+            "client 1",
+            CLIENT_SECRET,
+        )
+    };
+    let client = oauth2_api::Client::builder()
+        .base_uri(format!("{}/api", upstream.url()))
+        .client_credentials(credentials)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    // m3ter's answer to an expired token: renewed, sent again.
+    upstream
+        .push(token("tok-1", 3600))
+        .push(Scripted::message(403, "Forbidden"))
+        .push(token("tok-2", 3600))
+        .push(ok());
+    client.list_things().await.expect("renewed after a 403");
+    assert_eq!(
+        upstream.requests()[3].header("authorization"),
+        Some("Bearer tok-2")
+    );
+    upstream.clear();
+    // The new token refused too: a permission, not an expiry; no renewal, no loop.
+    upstream.push(Scripted::message(403, "Forbidden"));
+    let err = client.list_things().await.expect_err("forbidden");
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(upstream.count(), 1);
+
+    // Without the setting (the spec's oauth2), a 403 is the answer.
+    let (upstream, client) = oauth2_client().await;
+    upstream
+        .push(token("tok-1", 3600))
+        .push(Scripted::message(403, "Forbidden"));
+    let err = client.list_things().await.expect_err("forbidden");
+    assert_eq!(err.status(), Some(403));
+    assert_eq!(upstream.count(), 2);
+}

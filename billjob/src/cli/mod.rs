@@ -151,6 +151,15 @@ fn api_key(options: &Options) -> Option<String> {
         .filter(|key| !key.is_empty())
 }
 
+/// m3ter's client credentials: m3ter answers an expired or revoked token 403 (not 401), so a
+/// 403 renews the token once.
+fn m3ter_credentials(token_url: String, id: String, secret: String) -> ClientCredentials {
+    ClientCredentials {
+        renew_on_forbidden: true,
+        ..ClientCredentials::new(token_url, id, secret)
+    }
+}
+
 /// The OAuth client id and secret from the options, else from `M3TER_CLIENT_ID` and
 /// `M3TER_CLIENT_SECRET`; both or nothing (clap enforces the pair on a command line).
 fn client_credentials(options: &Options) -> Option<(String, String)> {
@@ -205,7 +214,7 @@ async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstre
         });
         builder = builder.base_uri(format!("http://{addr}"));
         let how = if let Some((id, secret)) = client {
-            builder = builder.client_credentials(ClientCredentials::new(
+            builder = builder.client_credentials(m3ter_credentials(
                 format!("http://{addr}/oauth/token"),
                 id,
                 secret,
@@ -239,7 +248,7 @@ async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstre
                 .clone()
                 .unwrap_or_else(|| format!("{}/oauth/token", base.trim_end_matches('/')));
             let shown = naftiko_runtime::client::without_userinfo(&token_url);
-            builder = builder.client_credentials(ClientCredentials::new(token_url, id, secret));
+            builder = builder.client_credentials(m3ter_credentials(token_url, id, secret));
             format!(" (OAuth client credentials, tokens from {shown})")
         } else {
             if let Some(key) = key {

@@ -362,6 +362,7 @@ impl<T: Api> Builder<T> {
                     client_secret: self.value(client_secret)?,
                     scopes: scopes.iter().map(|s| (*s).to_string()).collect(),
                     resource: resource.map(|r| self.value(r)).transpose()?,
+                    renew_on_forbidden: false,
                 });
             }
             // Made per attempt, or a TLS identity: below.

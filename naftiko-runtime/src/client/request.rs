@@ -432,12 +432,15 @@ impl Request<'_> {
                     Some(scheme) => Some(scheme.authorize(&mut request, op).await?),
                     None => None,
                 };
-                // After a 401 to credentials that can be renewed, one more attempt with new ones.
+                // After a 401 (or, where the upstream says so, a 403) to credentials that can be
+                // renewed, one more attempt with new ones.
                 let retry_401 = |headers: &HeaderMap, status: http::StatusCode| {
                     !challenged
-                        && status == http::StatusCode::UNAUTHORIZED
+                        && matches!(status.as_u16(), 401 | 403)
                         && match (&c.scheme, used) {
-                            (Some(scheme), Some(used)) => scheme.challenged(used, headers),
+                            (Some(scheme), Some(used)) => {
+                                scheme.challenged(used, status.as_u16(), headers)
+                            }
                             _ => false,
                         }
                 };

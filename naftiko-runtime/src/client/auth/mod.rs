@@ -83,14 +83,14 @@ impl Scheme {
         }
     }
 
-    /// After a `401` to credentials `used`: whether to send the request once more.
-    pub(super) fn challenged(&self, used: Used, headers: &HeaderMap) -> bool {
+    /// After a `401` or `403` (`status`) to credentials `used`: whether to send the request
+    /// once more.
+    pub(super) fn challenged(&self, used: Used, status: u16, headers: &HeaderMap) -> bool {
         match (self, used) {
             (Scheme::OAuth2(source), Used::Token(generation)) => {
-                source.invalidate(generation);
-                true
+                source.refused(generation, status == 403)
             }
-            (Scheme::Digest(digest), Used::Digest) => digest.challenged(headers),
+            (Scheme::Digest(digest), Used::Digest) if status == 401 => digest.challenged(headers),
             _ => false,
         }
     }

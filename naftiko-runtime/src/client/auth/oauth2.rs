@@ -23,6 +23,10 @@ pub struct ClientCredentials {
     pub scopes: Vec<String>,
     /// RFC 8707 `resource` indicator, sent when given.
     pub resource: Option<String>,
+    /// Whether a `403` may mean an expired or revoked token (m3ter answers those 403, not
+    /// 401): the token is then renewed and the request sent once more, at most once per
+    /// token, so that a 403 the new token gets too (a permission) costs nothing more.
+    pub renew_on_forbidden: bool,
 }
 
 impl ClientCredentials {
@@ -37,6 +41,7 @@ impl ClientCredentials {
             client_secret: client_secret.into(),
             scopes: Vec::new(),
             resource: None,
+            renew_on_forbidden: false,
         }
     }
 }
@@ -84,6 +89,8 @@ pub(crate) struct TokenSource {
     refresh: tokio::sync::Mutex<()>,
     generations: AtomicU64,
     fetched: AtomicU64,
+    /// The generation of the token fetched after the last `403`: a `403` to it is an answer.
+    renewed_after_forbidden: AtomicU64,
 }
 
 impl fmt::Debug for TokenSource {
@@ -111,6 +118,7 @@ impl TokenSource {
             refresh: tokio::sync::Mutex::new(()),
             generations: AtomicU64::new(0),
             fetched: AtomicU64::new(0),
+            renewed_after_forbidden: AtomicU64::new(0),
         }
     }
 
@@ -152,8 +160,23 @@ impl TokenSource {
         Ok((value, generation))
     }
 
-    /// The upstream refused the token of `generation` (`401`): it is not used again.
-    pub(crate) fn invalidate(&self, generation: u64) {
+    /// The upstream refused the token of `generation` (`401`, or `403` when `forbidden`):
+    /// whether to renew it and send the request once more. A `401` always does; a `403` only
+    /// where the upstream uses it for expired tokens, and not for a token that was itself
+    /// fetched after a `403`.
+    pub(crate) fn refused(&self, generation: u64, forbidden: bool) -> bool {
+        if forbidden {
+            if !self.credentials.renew_on_forbidden
+                || self.renewed_after_forbidden.load(Ordering::Relaxed) == generation
+            {
+                return false;
+            }
+            // The next token's generation: a 403 to it is an answer.
+            self.renewed_after_forbidden.store(
+                self.generations.load(Ordering::Relaxed) + 1,
+                Ordering::Relaxed,
+            );
+        }
         let mut cached = self
             .cached
             .write()
@@ -161,6 +184,7 @@ impl TokenSource {
         if cached.as_ref().is_some_and(|c| c.generation == generation) {
             *cached = None;
         }
+        true
     }
 
     /// One token request: `client_secret_basic` (RFC 6749 §2.3.1, id and secret form-encoded
