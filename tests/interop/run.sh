@@ -11,7 +11,9 @@
 #   4. MCP Inspector's CLI (tools/list --strict, tools/call);
 #   5. the MCP conformance suite with tests/interop/conformance-baseline.yml;
 # then restarts billjob with --stateless and runs 3 and 4 again; then serves tests/specs/shapes.yaml
-# with target/debug/shapes-gateway and runs 3 (structuredContent against outputSchema) and 2 on it.
+# with target/debug/shapes-gateway and runs 3 (structuredContent against outputSchema) and 2 on it;
+# then serves tests/specs/conformance.yaml with target/debug/conformance-gateway and runs 5 with
+# tests/interop/conformance-fixtures-baseline.yml (the suite's resource and prompt scenarios).
 # Exits non-zero if any check failed. Logs go to target/interop/ (or $INTEROP_LOG_DIR).
 #
 # Environment: BILLJOB_BIN (default target/debug/billjob), NAFTIKO_CI_CACHE (tool cache, see
@@ -213,6 +215,17 @@ conformance_run() {
     return $rc
 }
 
+# conformance_fixtures_run URL: the conformance suite against conformance-gateway.
+conformance_fixtures_run() {
+    local dir rc
+    dir="$(mktemp -d)"
+    (cd "$dir" && with_node22 "$INTEROP_CONFORMANCE" server --url "$1" \
+        --expected-failures "$HERE/conformance-fixtures-baseline.yml")
+    rc=$?
+    rm -rf "$dir"
+    return $rc
+}
+
 main() {
     mkdir -p "$LOG_DIR"
     if [[ "${INTEROP_SKIP_INSTALL:-0}" != 1 ]]; then
@@ -226,7 +239,8 @@ main() {
     # The checks run under `bash -c` (see check), so what they use is exported.
     export INTEROP_PY INTEROP_SCHEMATHESIS INTEROP_NODE_BIN INTEROP_CONFORMANCE INTEROP_INSPECTOR \
         INTEROP_INSPECTOR_HOME HERE LOG_DIR ST_CHECKS TOKEN
-    export -f with_node22 inspector inspector_tools_list inspector_call schemathesis_run conformance_run
+    export -f with_node22 inspector inspector_tools_list inspector_call schemathesis_run conformance_run \
+        conformance_fixtures_run
 
     log ""
     log "##### billjob in session mode"
@@ -282,6 +296,30 @@ main() {
         log "FAIL: $shapes_bin not found; build it with: cargo build -p naftiko-tests --bin shapes-gateway"
         FAILED=$((FAILED + 1))
         FAILED_NAMES+=("shapes checks")
+    fi
+
+    log ""
+    log "##### MCP resources and prompts (tests/specs/conformance.yaml, conformance-gateway)"
+    local conf_bin="${CONFORMANCE_GATEWAY_BIN:-$ROOT/target/debug/conformance-gateway}"
+    if [[ -x "$conf_bin" ]]; then
+        local c_rest c_mcp c_pid
+        c_rest="$(free_port)"
+        c_mcp="$(free_port)"
+        while [[ "$c_mcp" == "$c_rest" ]]; do c_mcp="$(free_port)"; done
+        "$conf_bin" "$c_rest" "$c_mcp" >"$LOG_DIR/conformance-gateway.log" 2>&1 </dev/null &
+        c_pid=$!
+        for _ in $(seq 100); do
+            (exec 3<>"/dev/tcp/127.0.0.1/$c_mcp") 2>/dev/null && break
+            sleep 0.1
+        done
+        check "mcp conformance suite: resources and prompts (conformance-gateway)" 150 \
+            conformance_fixtures_run "http://127.0.0.1:$c_mcp/mcp"
+        kill "$c_pid" 2>/dev/null
+        wait "$c_pid" 2>/dev/null
+    else
+        log "FAIL: $conf_bin not found; build it with: cargo build -p naftiko-tests --bin conformance-gateway"
+        FAILED=$((FAILED + 1))
+        FAILED_NAMES+=("conformance fixtures")
     fi
 
     log ""
