@@ -614,6 +614,30 @@ pub struct Call {
     pub inputs: Vec<Input>,
     /// The result, built from the upstream's raw answer (or from the inputs in mock mode).
     pub output: Shape,
+    /// An orchestrated call (`steps`, `target` is `None`): its steps in order; `output` reads
+    /// the context object `{ "<step>": <its answer>, ... }`.
+    pub steps: Vec<Step>,
+}
+
+/// One step of an orchestrated call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub name: String,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepKind {
+    /// A consumed operation, fed from the call's inputs and constants.
+    Call(Target),
+    /// The elements of step `index`'s answer (an array) whose field `field` equals one of the
+    /// values at `value` (a JSON pointer into the context), projected on `keep`.
+    Lookup {
+        index: String,
+        field: String,
+        value: String,
+        keep: Vec<String>,
+    },
 }
 
 impl Call {

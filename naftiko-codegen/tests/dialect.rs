@@ -588,20 +588,20 @@ fn unimplemented_constructs_say_not_supported_yet_with_their_line() {
     let tool = "    - name: list-items
       description: List items.
       steps:
-      - type: call
+      - type: script
         name: s1
-        call: api.list";
+        language: javascript";
     let src = spec(ITEM, &mcp(tool));
     let d = errors(&src);
     let step = d
         .iter()
-        .find(|d| d.message.contains("`steps`"))
-        .expect("steps reported");
+        .find(|d| d.message.contains("`script` steps"))
+        .expect("script steps reported");
     assert_eq!(step.severity, Severity::Unsupported);
     assert!(step.message.ends_with("is not supported yet"));
     assert_eq!(
         (step.span.start.line, step.span.start.col),
-        (line_of(&src, "steps:"), 7)
+        (line_of(&src, "type: script"), 15)
     );
     let skill = spec(
         ITEM,

@@ -8,6 +8,8 @@
 //! - [`rest`]: serving generated REST adapters (inputs, problem responses, logs).
 //! - [`mcp`]: serving generated MCP tools with rmcp (streamable HTTP and stdio).
 //! - [`mapping`]: output mappings (`$.` or JSONPath).
+//! - [`steps`]: orchestrated operations (`steps`, lookups, `mappings`); independent call
+//!   steps run concurrently.
 
 pub mod auth;
 pub mod client;
@@ -18,6 +20,7 @@ pub mod rest;
 pub mod serve;
 pub mod sessions;
 pub mod shape;
+pub mod steps;
 
 pub use naftiko_macros::naftiko_capability;
 

@@ -259,6 +259,8 @@ pub struct Outcome {
     result: Result<Value, Failure>,
     /// The result is an object by its shape: `structuredContent` is the result itself.
     object: bool,
+    /// The step of an orchestrated tool whose upstream call failed.
+    step: Option<&'static str>,
 }
 
 #[derive(Debug)]
@@ -277,6 +279,26 @@ impl Outcome {
                 Err(e) => Err(Failure::Upstream(e)),
             },
             object: output.is_object(),
+            step: None,
+        }
+    }
+
+    /// An orchestrated tool: the steps' context shaped by `output`, or the step that failed.
+    pub fn steps(
+        result: Result<crate::steps::Context, crate::steps::StepFailure>,
+        output: &Output,
+        inputs: &[Option<String>],
+    ) -> Self {
+        let result_step = result.as_ref().err().map(|f| f.step);
+        Outcome {
+            result: match result {
+                Ok(c) => output
+                    .apply(&c.into_value(), inputs)
+                    .map_err(Failure::Shape),
+                Err(f) => Err(Failure::Upstream(f.error)),
+            },
+            object: output.is_object(),
+            step: result_step,
         }
     }
 
@@ -285,6 +307,7 @@ impl Outcome {
         Outcome {
             result: output.apply(&Value::Null, inputs).map_err(Failure::Shape),
             object: output.is_object(),
+            step: None,
         }
     }
 
@@ -316,26 +339,32 @@ impl Outcome {
                 r.structured_content = Some(json!({ "error": {"message": text, "at": e.at} }));
                 r
             }
-            Err(Failure::Upstream(e)) => {
-                let mut text = e.to_string();
-                if let Error::Status {
-                    retry_after: Some(after),
-                    ..
-                } = &e
-                {
-                    text.push_str(&format!(" (retry after {} s)", after.as_secs()));
-                }
-                let mut detail = json!({"message": text});
-                if let Error::Status { status, body, .. } = &e {
-                    detail["status"] = json!(status);
-                    detail["upstream"] = body.clone();
-                }
-                let mut r = CallToolResult::error(vec![ContentBlock::text(text)]);
-                r.structured_content = Some(json!({ "error": detail }));
-                r
-            }
+            Err(Failure::Upstream(e)) => upstream_failure(self.step, e),
         }
     }
+}
+
+/// An `isError` result for an upstream failure (of step `step` of an orchestrated tool).
+fn upstream_failure(step: Option<&str>, e: Error) -> CallToolResult {
+    let mut text = e.to_string();
+    if let Some(step) = step {
+        text = format!("step `{step}` failed: {text}");
+    }
+    if let Error::Status {
+        retry_after: Some(after),
+        ..
+    } = &e
+    {
+        text.push_str(&format!(" (retry after {} s)", after.as_secs()));
+    }
+    let mut detail = json!({"message": text});
+    if let Error::Status { status, body, .. } = &e {
+        detail["status"] = json!(status);
+        detail["upstream"] = body.clone();
+    }
+    let mut r = CallToolResult::error(vec![ContentBlock::text(text)]);
+    r.structured_content = Some(json!({ "error": detail }));
+    r
 }
 
 type Dispatch = dyn Fn(usize, Args) -> Pin<Box<dyn Future<Output = Result<Outcome, ArgError>> + Send>>

@@ -97,6 +97,10 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             unused,
         } = answer(call);
         let outcome = match &call.target {
+            None if !call.steps.is_empty() => {
+                let run = super::run_steps(cap, call);
+                quote! { ::naftiko_runtime::mcp::Outcome::steps(#run.await, &OUTPUT, #texts_arg) }
+            }
             Some(target) => {
                 let invoke = call_client(cap, call, target, quote! { upstreams });
                 quote! { ::naftiko_runtime::mcp::Outcome::new(#invoke, &OUTPUT, #texts_arg) }
@@ -113,7 +117,11 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             }
         }
     });
-    let upstreams_pat = if m.tools.iter().any(|t| t.call.target.is_some()) {
+    let upstreams_pat = if m
+        .tools
+        .iter()
+        .any(|t| t.call.target.is_some() || !t.call.steps.is_empty())
+    {
         quote! { upstreams }
     } else {
         quote! { _upstreams }

@@ -11,6 +11,7 @@ mod resources;
 mod rest;
 mod shape;
 mod skeleton;
+mod steps;
 mod types;
 
 use crate::ir::{self, Type};
@@ -358,6 +359,10 @@ pub(crate) fn answer(call: &ir::Call) -> Answer {
                 .target
                 .as_ref()
                 .is_some_and(|t| t.args.iter().any(|a| a.uses(i)))
+            || call.steps.iter().any(|s| match &s.kind {
+                ir::StepKind::Call(t) => t.args.iter().any(|a| a.uses(i)),
+                ir::StepKind::Lookup { .. } => false,
+            })
     };
     let unused = (0..call.inputs.len()).filter(|i| !fed(*i)).map(|i| {
         let v = ident(&call.inputs[i].ident);
@@ -372,6 +377,7 @@ pub(crate) fn answer(call: &ir::Call) -> Answer {
 }
 
 pub(crate) use shape::{output_schema, schema as shape_schema};
+pub(crate) use steps::run as run_steps;
 pub(crate) use types::Types;
 
 /// The struct holding one client per consumed API, shared by every adapter.

@@ -84,7 +84,7 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
             p
         };
         let mut responses = json!({
-            "2XX": {"description": if call.target.is_some() { "The upstream's answer" } else { "Built from the spec's values (mock mode)" },
+            "2XX": {"description": if call.target.is_some() { "The upstream's answer" } else if !call.steps.is_empty() { "Built from the answers of its steps" } else { "Built from the spec's values (mock mode)" },
                     "content": {"application/json": {"schema": if call.output.is_whole() { json!({}) } else { shape_schema(&call.output) }}}},
             "400": described("Invalid input (names the input)"),
             "4XX": {"description": "The upstream's error, passed through with its status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpstreamError"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},

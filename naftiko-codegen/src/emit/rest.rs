@@ -124,13 +124,17 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
         unused,
     } = answer(call);
     let respond = match &call.target {
+        None if !call.steps.is_empty() => {
+            let run = super::run_steps(cap, call);
+            quote! { ::naftiko_runtime::steps::respond(#run.await, &OUTPUT, #texts_arg) }
+        }
         Some(target) => {
             let invoke = call_client(cap, call, target, quote! { upstreams });
             quote! { ::naftiko_runtime::rest::respond(#invoke, &OUTPUT, #texts_arg) }
         }
         None => quote! { ::naftiko_runtime::rest::respond_mock(&OUTPUT, #texts_arg) },
     };
-    let state = if call.target.is_some() {
+    let state = if call.target.is_some() || !call.steps.is_empty() {
         quote! { upstreams }
     } else {
         quote! { _ }

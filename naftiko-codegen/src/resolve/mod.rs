@@ -129,13 +129,18 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
             })
         }));
     for call in calls {
-        let Some(t) = &call.target else { continue };
-        for arg in &t.args {
-            if let ir::Arg::Env(template) = arg {
-                for v in template.env_vars() {
-                    let env = &mut apis[t.api].request_env;
-                    if !env.iter().any(|e| e == v) {
-                        env.push(v.to_string());
+        let steps = call.steps.iter().filter_map(|s| match &s.kind {
+            ir::StepKind::Call(t) => Some(t),
+            ir::StepKind::Lookup { .. } => None,
+        });
+        for t in call.target.iter().chain(steps) {
+            for arg in &t.args {
+                if let ir::Arg::Env(template) = arg {
+                    for v in template.env_vars() {
+                        let env = &mut apis[t.api].request_env;
+                        if !env.iter().any(|e| e == v) {
+                            env.push(v.to_string());
+                        }
                     }
                 }
             }

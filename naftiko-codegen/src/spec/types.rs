@@ -359,6 +359,44 @@ pub struct ExposedOperation {
     pub hints: Hints,
     /// `steps`, `ref` or `mappings` are present (orchestration, reported as not supported).
     pub orchestrated: bool,
+    /// `steps`: the calls and lookups of an orchestrated operation, in order.
+    pub steps: Vec<Step>,
+    /// `mappings`: where each orchestrated output takes its value from the steps' context.
+    pub mappings: Vec<StepMapping>,
+}
+
+/// One step of an orchestrated operation (`OperationStep`).
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub span: Span,
+    pub name: S<String>,
+    pub kind: StepKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum StepKind {
+    /// `type: call`: a consumed operation, its parameters fed `with` these values.
+    Call {
+        call: S<String>,
+        with: Vec<(S<String>, Node)>,
+    },
+    /// `type: lookup`: the elements of an earlier step's answer (`index`) whose `match` field
+    /// equals a value `lookupValue` selects, projected on `outputParameters` (`keep`).
+    Lookup {
+        index: S<String>,
+        field: S<String>,
+        value: S<String>,
+        keep: Vec<S<String>>,
+    },
+}
+
+/// `StepOutputMapping`: the output `target` (dot notation nests) takes the value `value`
+/// (a JSONPath into the steps' context, `$.<step>.<path>`) selects.
+#[derive(Debug, Clone)]
+pub struct StepMapping {
+    pub span: Span,
+    pub target: S<String>,
+    pub value: S<String>,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -6,6 +6,7 @@ mod checks;
 mod feed;
 mod inputs;
 mod mapped;
+mod steps;
 mod with;
 
 use super::binds::Binds;
@@ -47,6 +48,9 @@ pub(in crate::resolve) fn resolve_exposed_call(
     binds: &Binds,
     d: &mut Ctxt,
 ) -> Option<ir::Call> {
+    if !e.steps.is_empty() || !e.mappings.is_empty() {
+        return steps::resolve_orchestrated(e, name, ident, ex, apis, binds, d);
+    }
     let Some(call) = e.call.as_ref() else {
         return mock_call(e, name, ident, ex, d);
     };
@@ -83,6 +87,7 @@ pub(in crate::resolve) fn resolve_exposed_call(
         }),
         inputs,
         output,
+        steps: Vec::new(),
     })
 }
 
@@ -131,5 +136,6 @@ fn mock_call(
         target: None,
         inputs,
         output,
+        steps: Vec::new(),
     })
 }

@@ -221,8 +221,14 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
         hints.open_world = h.opt_bool("openWorld", d);
         h.finish(d);
     }
-    o.unsupported("steps", "`steps` (orchestrated operations)", d);
-    o.unsupported("mappings", "`mappings` (step output mappings)", d);
+    let steps = o
+        .take("steps")
+        .map(|n| super::steps::read_steps(n, d))
+        .unwrap_or_default();
+    let mappings = o
+        .take("mappings")
+        .map(|n| super::steps::read_mappings(n, d))
+        .unwrap_or_default();
     o.unsupported("ref", "`ref` (operation references)", d);
     o.finish(d);
     // Without `call`, outputs with `value`s answer on their own (mock mode).
@@ -255,6 +261,8 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
         orchestrated: ["steps", "ref", "mappings"]
             .iter()
             .any(|k| node_has_key(node, k)),
+        steps,
+        mappings,
     })
 }
 

@@ -5,6 +5,7 @@ mod exposes;
 mod imports;
 mod params;
 mod resources;
+mod steps;
 
 use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, node_has_key, read_seq, seq};

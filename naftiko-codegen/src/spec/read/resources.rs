@@ -65,6 +65,8 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
             outputs,
             hints: Hints::default(),
             orchestrated: false,
+            steps: Vec::new(),
+            mappings: Vec::new(),
         })),
         (None, Some(l)) => {
             if let Some((k, _)) = with.first() {

@@ -1,0 +1,63 @@
+//! The body of an orchestrated handler: run the steps into a
+//! `::naftiko_runtime::steps::Context`. Every `call` step is independent of the others (a
+//! `with` reads inputs and constants only), so they are awaited together with `tokio::join!`;
+//! their answers are recorded in the order written, then the lookups run in order.
+
+use super::{call_client, ident};
+use crate::ir::{self, Type};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// An `async` block evaluating to
+/// `Result<::naftiko_runtime::steps::Context, ::naftiko_runtime::steps::StepFailure>`.
+pub(crate) fn run(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
+    let mut futures = Vec::new();
+    let mut results = Vec::new();
+    let mut records = Vec::new();
+    for (n, step) in call.steps.iter().enumerate() {
+        let name = &step.name;
+        match &step.kind {
+            ir::StepKind::Call(target) => {
+                // Each step owns copies of the inputs it reads, so that several steps may read
+                // the same input while running together.
+                let copies = call.inputs.iter().enumerate().filter_map(|(i, input)| {
+                    let owned = !matches!(input.ty, Type::Integer | Type::Number | Type::Boolean)
+                        || !input.required;
+                    (owned && target.args.iter().any(|a| a.uses(i))).then(|| {
+                        let v = ident(&input.ident);
+                        quote! { let #v = ::core::clone::Clone::clone(&#v); }
+                    })
+                });
+                let invoke = call_client(cap, call, target, quote! { upstreams });
+                let r = ident(&format!("naftiko_step_{n}"));
+                futures.push(quote! { async { #(#copies)* #invoke } });
+                records.push(quote! { context.record(#name, #r)?; });
+                results.push(r);
+            }
+            ir::StepKind::Lookup {
+                index,
+                field,
+                value,
+                keep,
+            } => records.push(quote! {
+                context.lookup(#name, #index, #field, #value, &[#(#keep),*]);
+            }),
+        }
+    }
+    let join = match results.len() {
+        0 => quote! {},
+        1 => {
+            let (r, f) = (&results[0], &futures[0]);
+            quote! { let #r = #f.await; }
+        }
+        _ => quote! { let (#(#results),*) = ::naftiko_runtime::tokio::join!(#(#futures),*); },
+    };
+    quote! {
+        async {
+            #join
+            let mut context = ::naftiko_runtime::steps::Context::new();
+            #(#records)*
+            ::core::result::Result::<_, ::naftiko_runtime::steps::StepFailure>::Ok(context)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! Issue 10: orchestrated operations on the wire. `tests/specs/steps.yaml` (tutorial step 7's
+//! get-ship-with-crew) is served on REST and MCP in front of two recording upstreams, the
+//! registry (`get-ship`) and the crewing agency (`list-crew`): what each upstream receives,
+//! the mapped result with the lookup's crew, a failing step, and the two independent call
+//! steps running at the same time.
+
+use naftiko_runtime::reqwest;
+use naftiko_tests::mcp_client::{call_tool, result_json, serve_and_connect};
+use naftiko_tests::{Scripted, Served, Upstream, serve};
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+mod steps {
+    naftiko_runtime::naftiko_capability!("specs/steps.yaml");
+}
+use steps::{Upstreams, crewing, registry, steps_mcp, steps_rest};
+
+struct World {
+    registry: Upstream,
+    crewing: Upstream,
+}
+
+async fn world() -> (World, Upstreams) {
+    let registry = Upstream::start().await;
+    let crewing = Upstream::start().await;
+    let ups = Upstreams {
+        registry: registry::Client::builder()
+            .base_uri(registry.url())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client"),
+        crewing: crewing::Client::builder()
+            .base_uri(crewing.url())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client"),
+    };
+    (World { registry, crewing }, ups)
+}
+
+async fn rest() -> (World, Served) {
+    let (w, ups) = world().await;
+    let served = serve(steps_rest::router(ups)).await;
+    (w, served)
+}
+
+async fn get(served: &Served, path: &str) -> (u16, Value) {
+    let resp = reqwest::get(format!("{}{path}", served.url()))
+        .await
+        .expect("request");
+    let status = resp.status().as_u16();
+    let body = resp.json().await.expect("a JSON body");
+    (status, body)
+}
+
+fn ship(imo: &str) -> Value {
+    json!({
+        "imo_number": imo, "vessel_name": "Northern Star", "gross_tonnage": 52000,
+        "dimensions": {"length_overall": 300.5}, "assignedCrew": ["C3", "C1"],
+        "secret_field": "not mapped"
+    })
+}
+
+fn crew() -> Value {
+    json!([
+        {"crewId": "C1", "fullName": "Ann Lee", "role": "captain", "salary": 1},
+        {"crewId": "C2", "fullName": "Bo Chen", "role": "cook", "salary": 2},
+        {"crewId": "C3", "fullName": "Cy Diaz", "role": "engineer", "salary": 3},
+    ])
+}
+
+#[tokio::test]
+async fn rest_steps_call_each_upstream_and_map_the_lookup() {
+    let (w, served) = rest().await;
+    w.registry.push(Scripted::json(200, &ship("IMO-9321483")));
+    w.crewing.push(Scripted::json(200, &crew()));
+    let (status, body) = get(&served, "/ships/IMO-9321483/crew").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body,
+        json!({
+            "imo": "IMO-9321483",
+            "name": "Northern Star",
+            "specs": {"length": 300.5, "tonnage": 52000},
+            // In the order of the ship's assignedCrew, projected on the lookup's fields.
+            "crew": [
+                {"fullName": "Cy Diaz", "role": "engineer"},
+                {"fullName": "Ann Lee", "role": "captain"},
+            ],
+        })
+    );
+    let r = w.registry.only_request();
+    assert_eq!((r.method.as_str(), r.path()), ("GET", "/ships/IMO-9321483"));
+    let c = w.crewing.only_request();
+    assert_eq!((c.method.as_str(), c.path()), ("GET", "/crew"));
+    assert_eq!(c.query_pairs(), vec!["rank=officer".to_string()]);
+}
+
+#[tokio::test]
+async fn a_lookup_value_matching_nothing_gives_an_empty_crew() {
+    let (w, served) = rest().await;
+    let mut s = ship("IMO-1");
+    s["assignedCrew"] = json!(["C9"]);
+    w.registry.push(Scripted::json(200, &s));
+    w.crewing.push(Scripted::json(200, &crew()));
+    let (status, body) = get(&served, "/ships/IMO-1/crew").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["crew"], json!([]));
+    assert_eq!(body["imo"], "IMO-1");
+}
+
+#[tokio::test]
+async fn a_failing_step_answers_with_its_upstream_status_and_body() {
+    let (w, served) = rest().await;
+    w.registry
+        .push(Scripted::json(404, &json!({"message": "no ship IMO-0"})));
+    w.crewing.push(Scripted::json(200, &crew()));
+    let (status, body) = get(&served, "/ships/IMO-0/crew").await;
+    assert_eq!(status, 404);
+    assert_eq!(body, json!({"message": "no ship IMO-0"}));
+}
+
+#[tokio::test]
+async fn independent_steps_run_at_the_same_time() {
+    let (w, served) = rest().await;
+    let delay = Duration::from_millis(700);
+    w.registry
+        .push(Scripted::json(200, &ship("IMO-2")).delay(delay));
+    w.crewing.push(Scripted::json(200, &crew()).delay(delay));
+    let started = Instant::now();
+    let (status, body) = get(&served, "/ships/IMO-2/crew").await;
+    let took = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["crew"].as_array().map(Vec::len), Some(2));
+    // One after the other would take at least 1.4 s.
+    assert!(
+        took < delay * 2 - Duration::from_millis(200),
+        "took {took:?}"
+    );
+    assert!(took >= delay, "took {took:?}");
+}
+
+#[tokio::test]
+async fn openapi_publishes_the_orchestrated_result_schema() {
+    let (_w, served) = rest().await;
+    let (_, doc) = get(&served, "/openapi.json").await;
+    let schema = &doc["paths"]["/ships/{imo}/crew"]["get"]["responses"]["2XX"]["content"]["application/json"]
+        ["schema"];
+    assert_eq!(
+        schema["properties"]["crew"]["items"]["properties"]["role"]["type"],
+        json!(["string", "null"]),
+        "{schema}"
+    );
+    assert_eq!(
+        schema["properties"]["specs"]["properties"]["length"]["type"],
+        json!(["number", "null"]),
+        "{schema}"
+    );
+}
+
+#[tokio::test]
+async fn mcp_steps_feed_the_tool_argument_and_map_the_lookup() {
+    let (w, ups) = world().await;
+    let (_served, client) = serve_and_connect(steps_mcp::server(ups)).await;
+    w.registry.push(Scripted::json(200, &ship("IMO-7")));
+    w.crewing.push(Scripted::json(200, &crew()));
+    let r = call_tool(&client, "get-ship-with-crew", json!({"imo": "IMO-7"})).await;
+    assert_eq!(
+        result_json(&r),
+        json!({"name": "Northern Star", "crew": [{"fullName": "Cy Diaz"}, {"fullName": "Ann Lee"}]})
+    );
+    assert_eq!(w.registry.only_request().path(), "/ships/IMO-7");
+    let c = w.crewing.only_request();
+    assert_eq!(c.path(), "/crew");
+    assert!(c.query_pairs().is_empty(), "{:?}", c.target);
+}
+
+#[tokio::test]
+async fn mcp_a_failing_step_is_an_error_result_naming_the_step() {
+    let (w, ups) = world().await;
+    let (_served, client) = serve_and_connect(steps_mcp::server(ups)).await;
+    w.registry.push(Scripted::json(200, &ship("IMO-7")));
+    w.crewing
+        .push(Scripted::json(403, &json!({"message": "agency closed"})));
+    let r = call_tool(&client, "get-ship-with-crew", json!({"imo": "IMO-7"})).await;
+    assert_eq!(r.is_error, Some(true), "{r:#?}");
+    let error = &r.structured_content.as_ref().expect("structured")["error"];
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("step `list-crew`")),
+        "{error}"
+    );
+    assert_eq!(error["status"], 403);
+    assert_eq!(error["upstream"], json!({"message": "agency closed"}));
+}
