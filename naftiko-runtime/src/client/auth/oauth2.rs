@@ -103,10 +103,12 @@ impl fmt::Debug for TokenSource {
 }
 
 /// A token is refreshed this long before it expires: a tenth of its lifetime, at most five
-/// minutes (what m3ter's SDKs allow for its 5-hour tokens), so that a request sent just before
-/// the refresh still arrives with a valid token.
+/// minutes (what m3ter's SDKs allow for its 5-hour tokens) and at least a second (a request
+/// delayed on a busy host still arrives in time), but never more than half its lifetime.
 fn margin(lifetime: Duration) -> Duration {
-    (lifetime / 10).min(Duration::from_secs(300))
+    (lifetime / 10)
+        .clamp(Duration::from_secs(1), Duration::from_secs(300))
+        .min(lifetime / 2)
 }
 
 impl TokenSource {
@@ -304,12 +306,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tokens_are_refreshed_a_tenth_of_their_lifetime_early_at_most_five_minutes() {
-        assert_eq!(margin(Duration::from_secs(2)), Duration::from_millis(200));
+    fn tokens_are_refreshed_a_tenth_of_their_lifetime_early_within_bounds() {
         assert_eq!(
             margin(Duration::from_secs(18_000)),
             Duration::from_secs(300)
         );
+        assert_eq!(margin(Duration::from_secs(60)), Duration::from_secs(6));
+        assert_eq!(margin(Duration::from_secs(5)), Duration::from_secs(1));
+        assert_eq!(margin(Duration::from_secs(1)), Duration::from_millis(500));
     }
 
     #[test]
