@@ -12,8 +12,9 @@
 #   5. the MCP conformance suite with tests/interop/conformance-baseline.yml;
 # then restarts billjob with --stateless and runs 3 and 4 again; then serves tests/specs/shapes.yaml
 # with target/debug/shapes-gateway and runs 3 (structuredContent against outputSchema) and 2 on it;
-# then serves tests/specs/conformance.yaml with target/debug/conformance-gateway and runs 5 with
-# tests/interop/conformance-fixtures-baseline.yml (the suite's resource and prompt scenarios).
+# then serves tests/specs/conformance.yaml with target/debug/conformance-gateway and runs 3 on its
+# resources and prompts (resources_check.py) and 5 with tests/interop/conformance-fixtures-baseline.yml
+# (the suite's resource and prompt scenarios).
 # Exits non-zero if any check failed. Logs go to target/interop/ (or $INTEROP_LOG_DIR).
 #
 # Environment: BILLJOB_BIN (default target/debug/billjob), NAFTIKO_CI_CACHE (tool cache, see
@@ -302,6 +303,8 @@ main() {
     log "##### MCP resources and prompts (tests/specs/conformance.yaml, conformance-gateway)"
     local conf_bin="${CONFORMANCE_GATEWAY_BIN:-$ROOT/target/debug/conformance-gateway}"
     if [[ -x "$conf_bin" ]]; then
+        check "mcp python client: resources and prompts (conformance-gateway)" 120 "$INTEROP_PY" \
+            "$HERE/resources_check.py" --gateway "$conf_bin"
         local c_rest c_mcp c_pid
         c_rest="$(free_port)"
         c_mcp="$(free_port)"
