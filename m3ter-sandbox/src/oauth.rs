@@ -38,7 +38,10 @@ pub(crate) enum Issued {
 
 impl Tokens {
     pub(crate) fn check(&self, token: &str) -> Issued {
-        let issued = self.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let issued = self
+            .issued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match issued.get(token) {
             Some(expiry) if Instant::now() < *expiry => Issued::Valid,
             Some(_) => Issued::Expired,
@@ -49,7 +52,10 @@ impl Tokens {
     fn issue(&self, lifetime: Duration) -> Option<String> {
         let token = random_token().ok()?;
         let now = Instant::now();
-        let mut issued = self.issued.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut issued = self
+            .issued
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if issued.len() >= MAX_TOKENS {
             issued.retain(|_, expiry| *expiry > now);
             if issued.len() >= MAX_TOKENS {
