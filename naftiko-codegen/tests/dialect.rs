@@ -595,8 +595,8 @@ fn unimplemented_constructs_say_not_supported_yet_with_their_line() {
     let d = errors(&src);
     let step = d
         .iter()
-        .find(|d| d.message.contains("`script` steps"))
-        .expect("script steps reported");
+        .find(|d| d.message.contains("a `script` step"))
+        .expect("script step reported");
     assert_eq!(step.severity, Severity::Unsupported);
     assert!(step.message.ends_with("is not supported yet"));
     assert_eq!(
@@ -2263,4 +2263,318 @@ fn a_list_of_items_is_the_properties_of_each_element() {
         )),
     ));
     assert!(has(&d, "needs a `name`"), "{d:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestrated operations: `steps`, `mappings`, orchestrated outputs (issue 10)
+// ---------------------------------------------------------------------------------------------
+
+/// A tool with the given steps and mappings (and outputs `name`, `crew`).
+fn orchestrated(steps: &str, mappings: &str) -> String {
+    let tool = format!(
+        "    - name: items-with-owners
+      description: Items with their owners.
+      inputParameters:
+      - name: org
+        type: string
+        required: true
+        description: The organisation.
+      steps:
+{steps}
+      mappings:
+{mappings}
+      outputParameters:
+      - name: name
+        type: string
+      - name: owners
+        type: array
+        items:
+        - name: fullName
+          type: string"
+    );
+    spec(ITEM, &mcp(&tool))
+}
+
+const STEPS: &str = "      - name: list-items
+        type: call
+        call: api.list
+        with:
+          orgId: '{{org}}'
+      - name: list-people
+        type: call
+        call: api.list
+        with:
+          orgId: people
+      - name: owners
+        type: lookup
+        index: list-people
+        match: id
+        lookupValue: $.list-items.ownerIds
+        outputParameters:
+        - fullName";
+
+const MAPPINGS: &str = "      - targetName: name
+        value: $.list-items.title
+      - targetName: owners
+        value: $.owners";
+
+/// The diagnostic whose message contains `needle`, checked to start on the line containing
+/// `at` (the first such line after `after`).
+fn located<'a>(
+    d: &'a [Diagnostic],
+    src: &str,
+    needle: &str,
+    after: &str,
+    at: &str,
+) -> &'a Diagnostic {
+    let found = d
+        .iter()
+        .find(|d| d.message.contains(needle))
+        .unwrap_or_else(|| panic!("no `{needle}` in {d:#?}"));
+    let start = line_of(src, after);
+    let line = src
+        .lines()
+        .enumerate()
+        .skip(start)
+        .find(|(_, l)| l.contains(at))
+        .map_or(0, |(i, _)| i + 1);
+    assert_eq!(found.span.start.line, line, "{found:#?}");
+    found
+}
+
+#[test]
+fn steps_resolve_to_calls_and_lookups_and_mappings_to_a_shape_over_the_context() {
+    let c = ok(&orchestrated(STEPS, MAPPINGS));
+    let call = &c.mcp[0].tools[0].call;
+    assert!(call.target.is_none());
+    assert_eq!(call.inputs.len(), 1);
+    assert_eq!(call.steps.len(), 3);
+    match &call.steps[0].kind {
+        naftiko_codegen::ir::StepKind::Call(t) => assert_eq!(t.args[0], Arg::Input(0)),
+        other => panic!("{other:?}"),
+    }
+    match &call.steps[1].kind {
+        naftiko_codegen::ir::StepKind::Call(t) => {
+            assert_eq!(t.args[0], Arg::Const(serde_json::json!("people")))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        call.steps[2].kind,
+        naftiko_codegen::ir::StepKind::Lookup {
+            index: "list-people".into(),
+            field: "id".into(),
+            value: "/list-items/ownerIds".into(),
+            keep: vec!["fullName".into()],
+        }
+    );
+    let ShapeKind::Object { properties, .. } = &call.output.kind else {
+        panic!("{:?}", call.output)
+    };
+    assert_eq!(
+        properties[0].1.kind,
+        ShapeKind::Select(Path {
+            text: "$['list-items']['title']".into(),
+            singular: true
+        })
+    );
+    assert_eq!(properties[0].1.ty, Some(Type::String));
+    let ShapeKind::Array { from, items } = &properties[1].1.kind else {
+        panic!("{:?}", properties[1])
+    };
+    assert_eq!(from.as_ref().map(|p| p.text.as_str()), Some("$['owners']"));
+    assert!(matches!(
+        items.as_deref().map(|s| &s.kind),
+        Some(ShapeKind::Object { .. })
+    ));
+}
+
+#[test]
+fn dot_notation_targets_fill_nested_outputs() {
+    let src = orchestrated(STEPS, MAPPINGS)
+        .replace("targetName: name\n", "targetName: info.name\n")
+        .replace(
+            "      - name: name\n        type: string\n",
+            "      - name: info\n        type: object\n        properties:\n          name:\n            type: string\n",
+        );
+    let c = ok(&src);
+    let ShapeKind::Object { properties, .. } = &c.mcp[0].tools[0].call.output.kind else {
+        panic!()
+    };
+    assert_eq!(properties[0].0, "info");
+    let ShapeKind::Object { from, properties } = &properties[0].1.kind else {
+        panic!("{:?}", properties[0])
+    };
+    assert!(from.is_none());
+    assert_eq!(properties[0].0, "name");
+}
+
+#[test]
+fn a_step_reading_a_later_step_is_a_located_error() {
+    // The lookup first, reading steps that run after it.
+    let steps = "      - name: owners
+        type: lookup
+        index: list-people
+        match: id
+        lookupValue: $.list-items.ownerIds
+        outputParameters:
+        - fullName
+      - name: list-items
+        type: call
+        call: api.list
+        with:
+          orgId: '{{org}}'
+      - name: list-people
+        type: call
+        call: api.list
+        with:
+          orgId: people";
+    let src = orchestrated(steps, MAPPINGS);
+    let d = errors(&src);
+    let e = located(
+        &d,
+        &src,
+        "step `owners` reads step `list-people`, which runs after it",
+        "steps:",
+        "index: list-people",
+    );
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.contains("move the step"))
+    );
+    located(
+        &d,
+        &src,
+        "step `owners` reads step `list-items`, which runs after it",
+        "steps:",
+        "lookupValue:",
+    );
+}
+
+#[test]
+fn a_step_reading_an_unknown_step_suggests_the_nearest() {
+    let src = orchestrated(
+        &STEPS.replace("index: list-people", "index: list-peple"),
+        MAPPINGS,
+    );
+    let d = errors(&src);
+    let e = located(
+        &d,
+        &src,
+        "step `owners` reads unknown step `list-peple`",
+        "steps:",
+        "index: list-peple",
+    );
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `list-people`?")),
+        "{e:#?}"
+    );
+}
+
+#[test]
+fn a_mapping_reading_an_unknown_step_suggests_the_nearest() {
+    let src = orchestrated(STEPS, &MAPPINGS.replace("$.owners", "$.ownrs"));
+    let d = errors(&src);
+    let e = located(
+        &d,
+        &src,
+        "mapping `owners` reads unknown step `ownrs`",
+        "mappings:",
+        "value: $.ownrs",
+    );
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `owners`?"))
+    );
+}
+
+#[test]
+fn a_mapping_to_an_unknown_output_suggests_the_nearest() {
+    let src = orchestrated(
+        STEPS,
+        &format!("{MAPPINGS}\n      - targetName: nme\n        value: $.list-items.name"),
+    );
+    let d = errors(&src);
+    let e = located(
+        &d,
+        &src,
+        "mapping targets `nme`, which is not an output of `items-with-owners`",
+        "mappings:",
+        "targetName: nme",
+    );
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `name`?"))
+    );
+}
+
+#[test]
+fn an_output_nothing_maps_is_a_located_error() {
+    let src = orchestrated(
+        STEPS,
+        "      - targetName: name\n        value: $.list-items.title",
+    );
+    let d = errors(&src);
+    let e = located(
+        &d,
+        &src,
+        "nothing maps output `owners`",
+        "outputParameters:",
+        "- name: owners",
+    );
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.contains("targetName: owners"))
+    );
+}
+
+#[test]
+fn orchestration_mistakes_are_located() {
+    // A duplicate step name; `with` reading a step's answer (not supported yet); a mapping
+    // that is no `$.<step>.<path>`; `mappings` without `steps`.
+    let dup = orchestrated(
+        &STEPS.replace("name: list-people", "name: list-items"),
+        MAPPINGS,
+    );
+    located(
+        &errors(&dup),
+        &dup,
+        "duplicate step `list-items`",
+        "orgId: '{{org}}'",
+        "name: list-items",
+    );
+    let reads = orchestrated(
+        &STEPS.replace("orgId: people", "orgId: $.list-items.orgId"),
+        MAPPINGS,
+    );
+    let d = errors(&reads);
+    let e = located(&d, &reads, "answer", "steps:", "orgId: $.list-items");
+    assert_eq!(e.severity, Severity::Unsupported);
+    let bad = orchestrated(STEPS, &MAPPINGS.replace("$.owners", "owners"));
+    located(
+        &errors(&bad),
+        &bad,
+        "must name a step and a path",
+        "mappings:",
+        "value: owners",
+    );
+    let tool = "    - name: no-steps
+      description: Mappings alone.
+      mappings:
+      - targetName: a
+        value: $.x.a";
+    let src = spec(ITEM, &mcp(tool));
+    located(
+        &errors(&src),
+        &src,
+        "has `mappings` but no `steps`",
+        "tools:",
+        "- targetName: a",
+    );
 }

@@ -68,10 +68,7 @@ pub(super) fn resolve_orchestrated(
                         Some(text) => {
                             let s = S::new(text.to_string(), v.span);
                             if step_ref(&s, &step.name.v, &names, n, d).is_some() {
-                                d.unsupported(
-                                    v.span,
-                                    "`with` values read from an earlier step's answer",
-                                );
+                                d.unsupported(v.span, "reading an earlier step's answer in `with`");
                             }
                             ok = false;
                         }

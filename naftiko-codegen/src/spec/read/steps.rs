@@ -61,7 +61,7 @@ fn read_step(node: &Node, d: &mut Ctxt) -> Option<Step> {
         }
         Some("script") => {
             if let Some(t) = &ty {
-                d.unsupported(t.span, "`script` steps");
+                d.unsupported(t.span, "a `script` step");
             }
             o.ignore_all();
             None
