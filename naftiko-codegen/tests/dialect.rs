@@ -2355,7 +2355,7 @@ fn steps_resolve_to_calls_and_lookups_and_mappings_to_a_shape_over_the_context()
     }
     match &call.steps[1].kind {
         naftiko_codegen::ir::StepKind::Call(t) => {
-            assert_eq!(t.args[0], Arg::Const(serde_json::json!("people")))
+            assert_eq!(t.args[0], Arg::Const(serde_json::json!("people")));
         }
         other => panic!("{other:?}"),
     }
