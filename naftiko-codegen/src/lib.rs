@@ -130,9 +130,26 @@
 //!   (mutual TLS from PEM `certPath`, optional `keyPath`; `certPassword` is an error). A secret
 //!   written in the spec rather than bound, a missing key or an unknown algorithm is an error
 //!   at its line.
-//! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`steps`, `forward`,
-//!   `aggregates`, skill / http / control adapters, ...) are rejected with a message saying
-//!   "not supported yet".
+//! - Orchestrated REST operations and MCP tools: `steps` instead of `call`, `mappings` and
+//!   named, typed `outputParameters` (no `mapping`; an array's `items` may be a list of named
+//!   outputs, the fields of each element). A `type: call` step calls `call` fed `with` the
+//!   declared inputs (`{{imo}}`, `tools.imo`) and constants, as an exposure's `call` is; a
+//!   `type: lookup` step keeps, for each value `lookupValue` (`$.<earlier step>.<path>`, one
+//!   value or an array) selects, the elements of the earlier step `index`'s answer whose field
+//!   `match` equals it, projected on its `outputParameters` (field names): an array. Each
+//!   answer is stored under its step's name in the context `{ "<step>": <answer>, ... }`; a
+//!   mapping `targetName: a.b` (dot notation nests objects), `value: $.<step>.<path>` (a plain
+//!   dot path, as the reference engine reads it) fills the declared output `a.b`; an array or
+//!   object output reads its items' or properties' fields by their names. Every `call` step
+//!   is independent of the others, so they run concurrently (awaited together); lookups run
+//!   after them, in order. A failing step answers as a failing `call` does (REST: the
+//!   upstream's status and body; MCP: an `isError` result naming the step). A step reading a
+//!   later or unknown step, a duplicate step, a mapping reading an unknown step or targeting
+//!   no output, an output nothing maps, `mappings` without `steps`: located errors. `script`
+//!   steps and `with` values reading an earlier step's answer are not supported yet.
+//! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
+//!   `forward`, `aggregates`, skill / http / control adapters, ...) are rejected with a
+//!   message saying "not supported yet".
 //! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
 //!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a
 //!   missing file is an error, a directory not supported yet), its `mimeType` the spec's or
