@@ -304,7 +304,7 @@ mod tests {
         };
         let body = RAW.fill(&[Some(json!("a\"b")), Some(json!(["x", 1]))]);
         assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&body).unwrap(),
+            serde_json::from_str::<Value>(&body).unwrap(),
             json!({"name": "a\"b", "ids": ["x", 1]})
         );
         assert_eq!(
