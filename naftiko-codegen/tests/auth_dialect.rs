@@ -1,9 +1,10 @@
 //! How a consumed API's `authentication` is read (issue 12, outbound): every scheme of the
 //! corpus, and the located errors for a spec that cannot be given a meaning.
 
-use naftiko_codegen::check_str;
-use naftiko_codegen::diag::Diagnostic;
-use naftiko_codegen::ir::{Auth, Capability, KeyPlacement};
+use naftiko_codegen::ir::{Auth, KeyPlacement};
+
+mod common;
+use common::{errors, line_of, ok};
 
 /// A spec with one consumed API `api` (the given base URI and authentication block, indented
 /// under `authentication:`) and the given resources.
@@ -57,33 +58,6 @@ const TEXT: &str = "    - name: items
         body:
           type: text
           data: hello";
-
-fn ok(src: &str) -> Capability {
-    match check_str(src) {
-        Ok(c) => c,
-        Err(d) => panic!(
-            "expected the spec to be accepted, got:\n{}",
-            d.iter()
-                .map(|d| d.render("t.yaml", src))
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        ),
-    }
-}
-
-fn errors(src: &str) -> Vec<Diagnostic> {
-    match check_str(src) {
-        Ok(_) => panic!("expected the spec to be rejected:\n{src}"),
-        Err(d) => d,
-    }
-}
-
-/// The 1-based line of the first line containing `needle`.
-fn line_of(src: &str, needle: &str) -> usize {
-    src.lines()
-        .position(|l| l.contains(needle))
-        .map_or(0, |i| i + 1)
-}
 
 fn apikey(placement: &str) -> String {
     format!(

@@ -2,12 +2,13 @@
 //! `naftiko-codegen/src/lib.rs`, are its single statement): how each published construct is
 //! read, and which mistakes are errors.
 
-use naftiko_codegen::check_str;
 use naftiko_codegen::diag::{Diagnostic, Severity};
 use naftiko_codegen::ir::{
-    Arg, Auth, Body, Capability, In, JsonArg, Part, Path, Segment, ShapeKind, Source, Transport,
-    Type,
+    Arg, Auth, Body, In, JsonArg, Part, Path, Segment, ShapeKind, Source, Transport, Type,
 };
+
+mod common;
+use common::{errors, has, line_of, ok};
 
 /// A spec with one consumed API `api` (bearer auth from `env.TOKEN`), the given resources,
 /// and the given `exposes` entries.
@@ -63,37 +64,6 @@ const ITEM: &str = "    - name: items
           in: body
           type: object
           required: true";
-
-fn ok(src: &str) -> Capability {
-    match check_str(src) {
-        Ok(c) => c,
-        Err(d) => panic!(
-            "expected the spec to be accepted, got:\n{}",
-            d.iter()
-                .map(|d| d.render("t.yaml", src))
-                .collect::<Vec<_>>()
-                .join("\n\n")
-        ),
-    }
-}
-
-fn errors(src: &str) -> Vec<Diagnostic> {
-    match check_str(src) {
-        Ok(_) => panic!("expected the spec to be rejected"),
-        Err(d) => d,
-    }
-}
-
-/// The 1-based line of the first line containing `needle`.
-fn line_of(src: &str, needle: &str) -> usize {
-    src.lines()
-        .position(|l| l.contains(needle))
-        .map_or(0, |i| i + 1)
-}
-
-fn has(d: &[Diagnostic], needle: &str) -> bool {
-    d.iter().any(|d| d.message.contains(needle))
-}
 
 fn rest(ops: &str) -> String {
     format!(

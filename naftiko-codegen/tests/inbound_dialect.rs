@@ -5,6 +5,9 @@ use naftiko_codegen::check_str_warnings;
 use naftiko_codegen::diag::{Diagnostic, Severity};
 use naftiko_codegen::ir::{Capability, InboundAuth, Part, Template};
 
+mod common;
+use common::{errors, line_of};
+
 /// A spec with one consumed API, binds `TOKEN`, `USER`, `PASSWORD`, and one adapter of `kind`
 /// (`rest`, `mcp` or `stdio`) with the given `authentication` block (indented 4 spaces).
 fn spec(kind: &str, auth: &str) -> String {
@@ -80,19 +83,6 @@ fn ok(src: &str) -> (Capability, Vec<Diagnostic>) {
                 .join("\n\n")
         ),
     }
-}
-
-fn errors(src: &str) -> Vec<Diagnostic> {
-    match check_str_warnings(src) {
-        Ok(_) => panic!("expected the spec to be rejected:\n{src}"),
-        Err(d) => d,
-    }
-}
-
-fn line_of(src: &str, needle: &str) -> usize {
-    src.lines()
-        .position(|l| l.contains(needle))
-        .map_or(0, |i| i + 1)
 }
 
 fn env(v: &str) -> Template {
