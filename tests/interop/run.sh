@@ -13,7 +13,7 @@
 # then restarts billjob with --stateless and runs 3 and 4 again; then serves tests/specs/shapes.yaml
 # with target/debug/shapes-gateway and runs 3 (structuredContent against outputSchema) and 2 on it;
 # then serves tests/specs/conformance.yaml with target/debug/conformance-gateway and runs 3 on its
-# resources and prompts (resources_check.py) and 5 with tests/interop/conformance-fixtures-baseline.yml
+# resources and prompts (resources_check.py), 4 (resources/list, resources/read, prompts/get) and 5 with tests/interop/conformance-fixtures-baseline.yml
 # (the suite's resource and prompt scenarios).
 # Exits non-zero if any check failed. Logs go to target/interop/ (or $INTEROP_LOG_DIR).
 #
@@ -216,6 +216,29 @@ conformance_run() {
     return $rc
 }
 
+# inspector_resources URL: resources/list, resources/read of the template, prompts/get on
+# conformance-gateway (tests/specs/conformance.yaml).
+inspector_resources() {
+    local list="$LOG_DIR/inspector-resources-list.json" read="$LOG_DIR/inspector-resources-read.json"
+    local prompt="$LOG_DIR/inspector-prompts-get.json"
+    inspector "$1" --method resources/list --format json >"$list" || return $?
+    inspector "$1" --method resources/read --uri test://template/7/data --format json >"$read" || return $?
+    inspector "$1" --method prompts/get --prompt-name test_prompt_with_arguments \
+        --prompt-args arg1=x arg2=y --format json >"$prompt" || return $?
+    "$INTEROP_PY" - "$list" "$read" "$prompt" <<'EOF'
+import json, sys
+res = lambda path: (lambda d: d.get("result", d))(json.load(open(path)))
+uris = sorted(r["uri"] for r in res(sys.argv[1])["resources"])
+data = json.loads(res(sys.argv[2])["contents"][0]["text"])
+text = res(sys.argv[3])["messages"][0]["content"]["text"]
+print("inspector resources/list:", uris, "| resources/read:", data, "| prompts/get:", text)
+ok = (uris == ["test://static-binary", "test://static-text"]
+      and data == {"id": "7", "text": "Data for ID: 7"}
+      and text == "Prompt with arguments: arg1='x', arg2='y'")
+sys.exit(0 if ok else "unexpected inspector results")
+EOF
+}
+
 # conformance_fixtures_run URL: the conformance suite against conformance-gateway.
 conformance_fixtures_run() {
     local dir rc
@@ -241,7 +264,7 @@ main() {
     export INTEROP_PY INTEROP_SCHEMATHESIS INTEROP_NODE_BIN INTEROP_CONFORMANCE INTEROP_INSPECTOR \
         INTEROP_INSPECTOR_HOME HERE LOG_DIR ST_CHECKS TOKEN
     export -f with_node22 inspector inspector_tools_list inspector_call schemathesis_run conformance_run \
-        conformance_fixtures_run
+        conformance_fixtures_run inspector_resources
 
     log ""
     log "##### billjob in session mode"
@@ -315,6 +338,8 @@ main() {
             (exec 3<>"/dev/tcp/127.0.0.1/$c_mcp") 2>/dev/null && break
             sleep 0.1
         done
+        check "mcp inspector resources and prompts (conformance-gateway)" 90 \
+            inspector_resources "http://127.0.0.1:$c_mcp/mcp"
         check "mcp conformance suite: resources and prompts (conformance-gateway)" 150 \
             conformance_fixtures_run "http://127.0.0.1:$c_mcp/mcp"
         kill "$c_pid" 2>/dev/null
