@@ -142,6 +142,9 @@ fn percent_decode(s: &str) -> Option<String> {
     while i < b.len() {
         if b[i] == b'%' {
             let hex = s.get(i + 1..i + 3)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
@@ -361,6 +364,11 @@ mod tests {
         assert_eq!(m("data://users/{id}", "data://users/a/b"), None);
         assert_eq!(m("data://users/{id}/x", "data://users/a/y"), None);
         assert_eq!(m("data://users/{id}", "data://users/%zz"), None);
+        assert_eq!(m("data://users/{id}", "data://users/%+1"), None);
+        assert_eq!(
+            m("data://users/{id}", "data://users/%C3%A9"),
+            Some(vec![("id".into(), "é".into())])
+        );
         assert_eq!(m("data://static", "data://static"), Some(vec![]));
     }
 
