@@ -1,77 +1,12 @@
 //! The `billjob` binary as a person or a script runs it: help, version, start-up logs in
 //! both formats, options from the environment, and the secret kept out of all of them.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
+
+mod common;
+use common::{Running, billjob, url_in};
 
 const SECRET: &str = "billjob-test-secret-4b1d";
-
-/// A `billjob` child process with no BILLJOB_* or key variables inherited.
-fn billjob() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_billjob"));
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("BILLJOB_") || name == "M3TER_API_KEY" {
-            command.env_remove(name);
-        }
-    }
-    command.env("RUST_LOG", "info").stdin(Stdio::null());
-    command
-}
-
-/// Kills the child when dropped, so a failed assertion leaves nothing running.
-struct Running {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Running {
-    fn start(command: &mut Command) -> Self {
-        let mut child = command
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start billjob");
-        let stderr = child.stderr.take().expect("stderr");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Self {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Reads log lines until one contains `needle`; returns that line.
-    fn wait_for(&mut self, needle: &str) -> String {
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(30)) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(_) => panic!("no log line with {needle:?}; seen: {:#?}", self.seen),
-            }
-        }
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn output(command: &mut Command) -> (bool, String, String) {
     let out = command.output().expect("run billjob");
@@ -80,16 +15,6 @@ fn output(command: &mut Command) -> (bool, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-/// The first `http://HOST:PORT` in `line` (an IPv4 address).
-fn url_in(line: &str) -> String {
-    let start = line.find("http://").expect("a URL") + "http://".len();
-    let host: String = line[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ':'))
-        .collect();
-    format!("http://{host}")
 }
 
 #[test]

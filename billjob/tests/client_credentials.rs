@@ -4,92 +4,12 @@
 //! back across several token lifetimes without one failure (the sandbox answers an expired
 //! token 403, which is not retried: only renewal ahead of expiry keeps every call at 200).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{Running, billjob, url_in};
+
 const SECRET: &str = "api-s3cret-41b7";
-
-fn billjob() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_billjob"));
-    for (name, _) in std::env::vars_os() {
-        let name_text = name.to_string_lossy();
-        if name_text.starts_with("BILLJOB_") || name_text.starts_with("M3TER_") {
-            command.env_remove(name);
-        }
-    }
-    command.env("RUST_LOG", "info").stdin(Stdio::null());
-    command
-}
-
-struct Running {
-    child: Child,
-    lines: mpsc::Receiver<String>,
-    seen: Vec<String>,
-}
-
-impl Running {
-    fn start(command: &mut Command) -> Self {
-        let mut child = command
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start billjob");
-        let stderr = child.stderr.take().expect("stderr");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if send.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Running {
-            child,
-            lines,
-            seen: Vec::new(),
-        }
-    }
-
-    fn wait_for(&mut self, needle: &str) -> String {
-        loop {
-            match self.lines.recv_timeout(Duration::from_secs(30)) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(_) => panic!("no log line with {needle:?}; seen: {:#?}", self.seen),
-            }
-        }
-    }
-
-    /// Every line logged so far.
-    fn drain(&mut self) -> &[String] {
-        while let Ok(line) = self.lines.try_recv() {
-            self.seen.push(line);
-        }
-        &self.seen
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn url_in(line: &str) -> String {
-    let start = line.find("http://").expect("a URL") + "http://".len();
-    let host: String = line[start..]
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | ':'))
-        .collect();
-    format!("http://{host}")
-}
 
 #[tokio::test]
 async fn billjob_renews_expiring_m3ter_tokens_without_a_failed_request() {
