@@ -367,3 +367,83 @@ async fn prompt_mistakes_are_invalid_params() {
         }
     }
 }
+
+/// The framework's own example (`naftiko-framework-mcp-resources-prompts-capability.yaml` of
+/// the corpus) compiles and serves: its templated resource feeds `{{userId}}` to the consumed
+/// path, and its prompts render.
+#[allow(deprecated)] // The spec's lint warnings (a `consumes` without `description`).
+mod framework {
+    naftiko_runtime::naftiko_capability!(
+        "corpus/naftiko-framework-mcp-resources-prompts-capability.yaml"
+    );
+}
+
+#[tokio::test]
+async fn the_frameworks_resources_and_prompts_example_serves() {
+    let upstream = Upstream::start().await;
+    let upstreams = framework::Upstreams {
+        mock_api: framework::mock_api::Client::builder()
+            .base_uri(upstream.url())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("client"),
+    };
+    let stop = CancellationToken::new();
+    let router = naftiko_runtime::mcp::router(
+        framework::test_mcp_resources_prompts::server(upstreams),
+        &HttpOptions::default(),
+        stop.child_token(),
+    );
+    let served = serve_with(stop, router).await;
+    let client = connect(&served, &ProtocolVersion::V_2025_11_25).await;
+    let listed = client.list_all_resources().await.expect("list");
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].uri, "data://databases/pre-release/schema");
+    let templates = client
+        .list_all_resource_templates()
+        .await
+        .expect("templates");
+    assert_eq!(templates[0].uri_template, "data://users/{userId}/profile");
+
+    upstream.push(Scripted::json(200, &json!({"results": [{"id": "p1"}]})));
+    let result = read(&client, "data://users/u-42/profile")
+        .await
+        .expect("read");
+    let (_, mime, body) = text(&result);
+    assert_eq!(mime.as_deref(), Some("application/json"));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).expect("JSON"),
+        json!({"results": [{"id": "p1"}]})
+    );
+    let r = upstream.only_request();
+    assert_eq!(
+        (r.method.as_str(), r.path()),
+        ("POST", "/databases/u-42/query")
+    );
+    assert_eq!(
+        r.json(),
+        json!({"filter": {"property": "Status", "select": {"equals": "Committed"}}})
+    );
+
+    let r = prompt(
+        &client,
+        "summary-prompt",
+        json!({"data": "a, b", "format": "table"}),
+    )
+    .await
+    .expect("rendered");
+    assert_eq!(
+        messages(&r),
+        [
+            (
+                Role::User,
+                "Summarize the following data in table format:\n\na, b".to_string()
+            ),
+            (
+                Role::Assistant,
+                "I'll summarize the data for you.".to_string()
+            ),
+            (Role::User, "Please focus on the key insights.".to_string()),
+        ]
+    );
+}
