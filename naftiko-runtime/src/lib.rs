@@ -6,7 +6,8 @@
 //! - [`convert`]: upstream answers in other formats (`outputRawFormat`: XML, YAML, CSV, HTML,
 //!   Markdown, text, binary) turned into JSON.
 //! - [`rest`]: serving generated REST adapters (inputs, problem responses, logs).
-//! - [`mcp`]: serving generated MCP tools with rmcp (streamable HTTP and stdio).
+//! - [`mcp`]: serving generated MCP tools, resources and prompts with rmcp (streamable HTTP
+//!   and stdio).
 //! - [`mapping`]: output mappings (`$.` or JSONPath).
 //! - [`steps`]: orchestrated operations (`steps`, lookups, `mappings`); independent call
 //!   steps run concurrently.

@@ -1,6 +1,7 @@
 //! Serving generated MCP tools with rmcp: tool definitions from the spec, argument validation
 //! against the advertised schema before anything is sent, upstream failures as `isError`
-//! results an agent can act on. Streamable HTTP (session or stateless) and stdio.
+//! results an agent can act on; resources and prompts ([`resources`]) when the spec declares
+//! some. Streamable HTTP (session or stateless) and stdio.
 
 use crate::client::{Error, Reply};
 use crate::rest::FromJson;
