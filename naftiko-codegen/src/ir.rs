@@ -435,6 +435,9 @@ pub enum Arg {
     /// Text read from binds (`{{VERSION}}`, `env.VERSION`, `v{{VERSION}}`): the client reads
     /// the variables when it is built ([`Api::request_env`]).
     Env(Template),
+    /// In a step of an orchestrated call: the value at this JSON pointer of the steps' context
+    /// (`$.get-ship.owner` in `with`: `/get-ship/owner`), an earlier step's answer.
+    Context(String),
 }
 
 impl Arg {
@@ -443,7 +446,7 @@ impl Arg {
         match self {
             Arg::Input(i) => *i == input,
             Arg::Json(j) => j.uses(input),
-            Arg::Const(_) | Arg::Absent | Arg::Env(_) => false,
+            Arg::Const(_) | Arg::Absent | Arg::Env(_) | Arg::Context(_) => false,
         }
     }
 }

@@ -140,13 +140,16 @@
 //!   answer is stored under its step's name in the context `{ "<step>": <answer>, ... }`; a
 //!   mapping `targetName: a.b` (dot notation nests objects), `value: $.<step>.<path>` (a plain
 //!   dot path, as the reference engine reads it) fills the declared output `a.b`; an array or
-//!   object output reads its items' or properties' fields by their names. Every `call` step
-//!   is independent of the others, so they run concurrently (awaited together); lookups run
-//!   after them, in order. A failing step answers as a failing `call` does (REST: the
-//!   upstream's status and body; MCP: an `isError` result naming the step). A step reading a
-//!   later or unknown step, a duplicate step, a mapping reading an unknown step or targeting
-//!   no output, an output nothing maps, `mappings` without `steps`: located errors. `script`
-//!   steps and `with` values reading an earlier step's answer are not supported yet.
+//!   object output reads its items' or properties' fields by their names. The independent
+//!   `call` steps (whose `with` reads only inputs and constants) run concurrently (awaited
+//!   together); the other steps run after them, in order. A failing step answers as a failing `call` does (REST: the
+//!   upstream's status and body; MCP: an `isError` result naming the step). A `with` value
+//!   `$.<earlier step>.<path>` feeds its parameter from that answer (converted to the
+//!   parameter's type; a required one missing or of another type refuses the call, as an
+//!   invalid argument); such a step runs after the independent ones, in order. A step reading
+//!   itself, a later or an unknown step, a duplicate step, a `with` naming no parameter, a
+//!   mapping reading an unknown step or targeting no output, an output nothing maps,
+//!   `mappings` without `steps`: located errors. `script` steps are not supported yet.
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
 //!   `forward`, `aggregates`, skill / http / control adapters, ...) are rejected with a
 //!   message saying "not supported yet".

@@ -2360,6 +2360,33 @@ fn steps_resolve_to_calls_and_lookups_and_mappings_to_a_shape_over_the_context()
 }
 
 #[test]
+fn a_with_value_reading_an_earlier_step_feeds_its_parameter_from_the_context() {
+    let src = orchestrated(
+        &STEPS.replace("orgId: people", "orgId: $.list-items.owner.org"),
+        MAPPINGS,
+    );
+    let c = ok(&src);
+    match &c.mcp[0].tools[0].call.steps[1].kind {
+        naftiko_codegen::ir::StepKind::Call(t) => {
+            assert_eq!(t.args[0], Arg::Context("/list-items/owner/org".into()));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Reading the step itself, or a later one, is an error.
+    let own = orchestrated(
+        &STEPS.replace("orgId: people", "orgId: $.list-people.org"),
+        MAPPINGS,
+    );
+    located(
+        &errors(&own),
+        &own,
+        "step `list-people` reads its own answer",
+        "steps:",
+        "orgId: $.list-people",
+    );
+}
+
+#[test]
 fn dot_notation_targets_fill_nested_outputs() {
     let src = orchestrated(STEPS, MAPPINGS)
         .replace("targetName: name\n", "targetName: info.name\n")
@@ -2506,8 +2533,8 @@ fn an_output_nothing_maps_is_a_located_error() {
 
 #[test]
 fn orchestration_mistakes_are_located() {
-    // A duplicate step name; `with` reading a step's answer (not supported yet); a mapping
-    // that is no `$.<step>.<path>`; `mappings` without `steps`.
+    // A duplicate step name; `with` feeding a parameter the operation does not have from a
+    // step's answer; a mapping that is no `$.<step>.<path>`; `mappings` without `steps`.
     let dup = orchestrated(
         &STEPS.replace("name: list-people", "name: list-items"),
         MAPPINGS,
@@ -2520,12 +2547,25 @@ fn orchestration_mistakes_are_located() {
         "name: list-items",
     );
     let reads = orchestrated(
-        &STEPS.replace("orgId: people", "orgId: $.list-items.orgId"),
+        &STEPS.replace(
+            "orgId: people",
+            "orgId: people\n          orgid: $.list-items.orgId",
+        ),
         MAPPINGS,
     );
     let d = errors(&reads);
-    let e = located(&d, &reads, "answer", "steps:", "orgId: $.list-items");
-    assert_eq!(e.severity, Severity::Unsupported);
+    let e = located(
+        &d,
+        &reads,
+        "`api.list` has no parameter `orgid`",
+        "steps:",
+        "orgid: $.list-items",
+    );
+    assert!(
+        e.help
+            .as_deref()
+            .is_some_and(|h| h.contains("did you mean `orgId`?"))
+    );
     let bad = orchestrated(STEPS, &MAPPINGS.replace("$.owners", "owners"));
     located(
         &errors(&bad),

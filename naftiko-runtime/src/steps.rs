@@ -1,15 +1,16 @@
 //! Orchestrated operations (`steps`): the context the steps' answers make up, lookups in it,
 //! and the REST answer of the whole.
 //!
-//! The generated handler runs every `call` step at once (none of them reads another step's
-//! answer, so they are independent: `tokio::join!` awaits them concurrently, on one task),
+//! The generated handler runs the independent `call` steps (those whose `with` reads no
+//! other step's answer) at once: `tokio::join!` awaits them concurrently, on one task. It
 //! records each answer in the context object `{ "<step>": <answer>, ... }` in the order the
-//! steps are written, then runs the `lookup` steps in order, then shapes the context with the
-//! operation's output (its `mappings`). The first failing step, in the order written, is the
-//! answer.
+//! steps are written, then runs the other steps (lookups, and calls reading an earlier answer
+//! through [`Context::arg`]) one after the other in the order written, then shapes the context
+//! with the operation's output (its `mappings`). The first failing step, in that order, is
+//! the answer.
 
 use crate::client::{Error, Reply};
-use crate::rest::{Problem, error_response};
+use crate::rest::{FromJson, Problem, error_response};
 use crate::shape::Output;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -59,6 +60,41 @@ impl Context {
             self.map = map;
         }
         self.map.insert(step.to_string(), found);
+    }
+
+    /// The value at `pointer` (an earlier step's answer) as a parameter of type `T`; `None`
+    /// when there is none (`null`) or it is not a `T`.
+    pub fn arg<T: FromJson>(&self, pointer: &str) -> Option<T> {
+        self.value(pointer).cloned().and_then(T::from_json)
+    }
+
+    /// [`Context::arg`] for a required parameter `name`: a missing value or one of another
+    /// type refuses the call ([`Error::InvalidArgument`]) before anything is sent.
+    pub fn required_arg<T: FromJson>(&self, name: &'static str, pointer: &str) -> Result<T, Error> {
+        match self.value(pointer) {
+            None => Err(Error::InvalidArgument {
+                name,
+                reason: format!("the earlier steps' answers have no value at `{pointer}`"),
+            }),
+            Some(v) => T::from_json(v.clone()).ok_or_else(|| Error::InvalidArgument {
+                name,
+                reason: format!("the value at `{pointer}` is not {}", T::EXPECTED),
+            }),
+        }
+    }
+
+    /// The value at a JSON pointer whose first segment is a step's name; `None` for `null`.
+    fn value(&self, pointer: &str) -> Option<&Value> {
+        let rest = pointer.strip_prefix('/')?;
+        let (step, inner) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let step = step.replace("~1", "/").replace("~0", "~");
+        self.map
+            .get(&step)
+            .and_then(|v| v.pointer(inner))
+            .filter(|v| !v.is_null())
     }
 
     /// The context object the output's mappings read.
@@ -156,6 +192,12 @@ mod tests {
         c.map
             .insert("crew".into(), json!([{"id": "C1", "n": "Ann"}]));
         c.lookup("resolve", "crew", "id", "/ship/crew", &["n"]);
+        assert_eq!(c.arg::<String>("/ship/crew/0").as_deref(), Some("C1"));
+        assert_eq!(c.arg::<i64>("/ship/crew/0"), None);
+        assert!(matches!(
+            c.required_arg::<String>("owner", "/ship/owner"),
+            Err(Error::InvalidArgument { name: "owner", .. })
+        ));
         assert_eq!(c.into_value()["resolve"], json!([{"n": "Ann"}]));
     }
 }

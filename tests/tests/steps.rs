@@ -141,6 +141,47 @@ async fn independent_steps_run_at_the_same_time() {
 }
 
 #[tokio::test]
+async fn a_step_reads_an_earlier_steps_answer_after_it() {
+    let (w, served) = rest().await;
+    let mut s = ship("IMO-3");
+    s["flag_code"] = json!("NO");
+    w.registry.push(Scripted::json(200, &s));
+    w.registry.push(Scripted::json(
+        200,
+        &json!({"code": "NO", "name": "Norway"}),
+    ));
+    let (status, body) = get(&served, "/ships/IMO-3/flag").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body, json!({"imo": "IMO-3", "flag": "Norway"}));
+    let paths: Vec<String> = w
+        .registry
+        .requests()
+        .iter()
+        .map(|r| r.path().to_string())
+        .collect();
+    assert_eq!(paths, vec!["/ships/IMO-3", "/flags/NO"]);
+}
+
+#[tokio::test]
+async fn an_earlier_answer_without_the_value_refuses_the_later_call() {
+    let (w, served) = rest().await;
+    // No `flag_code` in the ship: the flag is not asked for.
+    w.registry.push(Scripted::json(200, &ship("IMO-4")));
+    let resp = reqwest::get(format!("{}/ships/IMO-4/flag", served.url()))
+        .await
+        .expect("request");
+    assert_eq!(resp.status().as_u16(), 400);
+    let body: Value = resp.json().await.expect("a problem");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("/get-ship/flag_code")),
+        "{body}"
+    );
+    assert_eq!(w.registry.count(), 1);
+}
+
+#[tokio::test]
 async fn openapi_publishes_the_orchestrated_result_schema() {
     let (_w, served) = rest().await;
     let (_, doc) = get(&served, "/openapi.json").await;

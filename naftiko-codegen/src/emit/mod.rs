@@ -204,12 +204,28 @@ pub(crate) fn call_client(
                 });
                 Some(local)
             }
+            ir::Arg::Context(pointer) => {
+                // An earlier step's answer, read from the steps' `context`.
+                let local = ident(&format!("naftiko_step_arg_{n}"));
+                let ty = owned_ty(p.ty);
+                let name = &p.name;
+                built.push(if p.positional() {
+                    quote! { let #local: #ty = context.required_arg(#name, #pointer)?; }
+                } else {
+                    quote! { let #local: ::core::option::Option<#ty> = context.arg(#pointer); }
+                });
+                Some(local)
+            }
             _ => None,
         };
         if p.positional() {
             args.push(match arg {
                 ir::Arg::Json(_) if p.ty == Type::Array => quote! { #json.as_slice() },
                 ir::Arg::Json(_) | ir::Arg::Env(_) => quote! { &#json },
+                ir::Arg::Context(_) => match p.ty {
+                    Type::String | Type::Array | Type::Object => quote! { &#json },
+                    _ => quote! { #json },
+                },
                 ir::Arg::Input(i) if p.any_json && call.inputs[*i].ty != p.ty => {
                     let v = ident(&call.inputs[*i].ident);
                     quote! { &::naftiko_runtime::serde_json::to_value(&#v).unwrap_or_default() }
@@ -257,6 +273,7 @@ pub(crate) fn call_client(
                 ir::Arg::Json(_) | ir::Arg::Env(_) => {
                     quote! { ::core::option::Option::Some(#json) }
                 }
+                ir::Arg::Context(_) => quote! { #json },
                 ir::Arg::Absent => quote! { ::core::option::Option::None },
             };
             fields.push(quote! { #f: #value });

@@ -1,7 +1,8 @@
 //! The body of an orchestrated handler: run the steps into a
-//! `::naftiko_runtime::steps::Context`. Every `call` step is independent of the others (a
-//! `with` reads inputs and constants only), so they are awaited together with `tokio::join!`;
-//! their answers are recorded in the order written, then the lookups run in order.
+//! `::naftiko_runtime::steps::Context`. The independent `call` steps (whose `with` reads
+//! inputs and constants only) are awaited together with `tokio::join!` and their answers
+//! recorded in the order written; then the other steps (lookups, and calls reading an earlier
+//! step's answer) run one after the other, in the order written.
 
 use super::{call_client, ident};
 use crate::ir::{self, Type};
@@ -14,9 +15,19 @@ pub(crate) fn run(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
     let mut futures = Vec::new();
     let mut results = Vec::new();
     let mut records = Vec::new();
+    let mut later = Vec::new();
     for (n, step) in call.steps.iter().enumerate() {
         let name = &step.name;
         match &step.kind {
+            ir::StepKind::Call(target)
+                if target.args.iter().any(|a| matches!(a, ir::Arg::Context(_))) =>
+            {
+                let invoke = call_client(cap, call, target, quote! { upstreams });
+                later.push(quote! {
+                    let answer = async { #invoke }.await;
+                    context.record(#name, answer)?;
+                });
+            }
             ir::StepKind::Call(target) => {
                 // Each step owns copies of the inputs it reads, so that several steps may read
                 // the same input while running together.
@@ -39,7 +50,7 @@ pub(crate) fn run(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
                 field,
                 value,
                 keep,
-            } => records.push(quote! {
+            } => later.push(quote! {
                 context.lookup(#name, #index, #field, #value, &[#(#keep),*]);
             }),
         }
@@ -57,6 +68,7 @@ pub(crate) fn run(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
             #join
             let mut context = ::naftiko_runtime::steps::Context::new();
             #(#records)*
+            #(#later)*
             ::core::result::Result::<_, ::naftiko_runtime::steps::StepFailure>::Ok(context)
         }
     }

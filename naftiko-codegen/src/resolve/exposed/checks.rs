@@ -45,7 +45,7 @@ impl Feeding<'_> {
                 },
                 // Its inputs are typed as declared or as strings (JSON leaves of any type).
                 // Bound text feeds string parameters only (checked where it is read).
-                Arg::Json(_) | Arg::Absent | Arg::Env(_) => {}
+                Arg::Json(_) | Arg::Absent | Arg::Env(_) | Arg::Context(_) => {}
             }
         }
     }

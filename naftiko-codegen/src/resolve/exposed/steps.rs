@@ -61,16 +61,17 @@ pub(super) fn resolve_orchestrated(
         }
         let kind = match &step.kind {
             spec::StepKind::Call { call, with } => {
-                // `$.<step>...` values read the context; only inputs and constants feed calls.
+                // `$.<step>...` values read an earlier step's answer from the context.
                 let mut fed = Vec::new();
+                let mut from_context = Vec::new();
                 for (k, v) in with {
                     match v.as_str().filter(|t| t.trim_start().starts_with("$.")) {
                         Some(text) => {
                             let s = S::new(text.to_string(), v.span);
-                            if step_ref(&s, &step.name.v, &names, n, d).is_some() {
-                                d.unsupported(v.span, "reading an earlier step's answer in `with`");
+                            match step_ref(&s, &step.name.v, &names, n, d) {
+                                Some(ptr) => from_context.push((k, ptr)),
+                                None => ok = false,
                             }
-                            ok = false;
                         }
                         None => fed.push((k.clone(), v.clone())),
                     }
@@ -82,6 +83,36 @@ pub(super) fn resolve_orchestrated(
                 let mut f = Feeding::new(ex, &apis[a], o, Some(declared));
                 f.declare_inputs(d);
                 f.feed_from_with(&fed, binds, d);
+                let op = &apis[a].operations[o];
+                for (k, ptr) in from_context {
+                    match op
+                        .params
+                        .iter()
+                        .position(|p| p.name == k.v && p.fixed.is_none())
+                    {
+                        Some(pi) => {
+                            f.args[pi] = ir::Arg::Context(ptr);
+                            f.fed[pi] = true;
+                            f.arg_spans[pi] = Some(k.span);
+                        }
+                        None => {
+                            let close = nearest(&k.v, op.params.iter().map(|p| p.name.as_str()))
+                                .map(str::to_string);
+                            d.push(
+                                Diagnostic::new(
+                                    k.span,
+                                    format!("`{}` has no parameter `{}`", call.v, k.v),
+                                )
+                                .with_help(format!(
+                                    "{}parameters: {}",
+                                    did_you_mean(close),
+                                    listing(op.params.iter().map(|p| p.name.as_str()))
+                                )),
+                            );
+                            ok = false;
+                        }
+                    }
+                }
                 f.feed_from_mappings(d);
                 f.feed_from_own_values(step.span, d);
                 f.pass_through(call.span, d);
@@ -161,7 +192,12 @@ fn check_named(
     if names[..n].contains(&target) {
         return true;
     }
-    if names[n..].contains(&target) {
+    if target == step {
+        d.push(
+            Diagnostic::new(span, format!("step `{step}` reads its own answer"))
+                .with_help("a step reads the answers of the steps written before it"),
+        );
+    } else if names[n..].contains(&target) {
         d.push(
             Diagnostic::new(
                 span,
