@@ -447,3 +447,35 @@ async fn the_frameworks_resources_and_prompts_example_serves() {
         ]
     );
 }
+
+/// Over stdio (here a pipe in memory, as `serve_stdio` uses stdin/stdout), resources and
+/// prompts are served by the same handler.
+#[tokio::test]
+async fn resources_and_prompts_are_served_over_a_byte_stream_as_over_stdio() {
+    let upstream = Upstream::start().await;
+    let upstreams = Upstreams {
+        registry: registry::Client::builder()
+            .base_uri(upstream.url())
+            .build()
+            .expect("client"),
+    };
+    let (server_io, client_io) = tokio::io::duplex(64 * 1024);
+    let server = fleet_mcp::server(upstreams);
+    tokio::spawn(async move {
+        let (r, w) = tokio::io::split(server_io);
+        if let Ok(running) = server.serve((r, w)).await {
+            let _ = running.waiting().await;
+        }
+    });
+    let (r, w) = tokio::io::split(client_io);
+    let client = ClientConfig::default().serve((r, w)).await.expect("client");
+    let result = read(&client, "docs://fleet/guide").await.expect("read");
+    assert_eq!(text(&result).2, GUIDE);
+    let r = prompt(&client, "review", json!({"ship": "Vega"}))
+        .await
+        .expect("rendered");
+    assert_eq!(
+        messages(&r)[0].1,
+        "Review the voyage of Vega and list what went wrong.\n"
+    );
+}
