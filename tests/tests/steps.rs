@@ -182,6 +182,26 @@ async fn an_earlier_answer_without_the_value_refuses_the_later_call() {
 }
 
 #[tokio::test]
+async fn both_independent_requests_arrive_before_either_is_answered() {
+    let (w, served) = rest().await;
+    // Long delays: the answers come well after both requests must have arrived.
+    let delay = Duration::from_secs(3);
+    w.registry
+        .push(Scripted::json(200, &ship("IMO-5")).delay(delay));
+    w.crewing.push(Scripted::json(200, &crew()).delay(delay));
+    let url = format!("{}/ships/IMO-5/crew", served.url());
+    let pending = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status().as_u16()) });
+    let deadline = Instant::now() + Duration::from_millis(2500);
+    while (w.registry.count(), w.crewing.count()) != (1, 1) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Both upstreams hold a request while neither has answered yet.
+    assert_eq!((w.registry.count(), w.crewing.count()), (1, 1));
+    assert!(!pending.is_finished());
+    assert_eq!(pending.await.expect("join").expect("request"), 200);
+}
+
+#[tokio::test]
 async fn openapi_publishes_the_orchestrated_result_schema() {
     let (_w, served) = rest().await;
     let (_, doc) = get(&served, "/openapi.json").await;
