@@ -225,7 +225,26 @@ async fn mcp_steps_feed_the_tool_argument_and_map_the_lookup() {
     let (_served, client) = serve_and_connect(steps_mcp::server(ups)).await;
     w.registry.push(Scripted::json(200, &ship("IMO-7")));
     w.crewing.push(Scripted::json(200, &crew()));
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let schema = Value::Object(
+        tools[0]
+            .output_schema
+            .as_deref()
+            .cloned()
+            .expect("an outputSchema"),
+    );
+    assert_eq!(
+        schema["properties"]["crew"]["items"]["properties"]["fullName"]["type"],
+        json!(["string", "null"]),
+        "{schema}"
+    );
     let r = call_tool(&client, "get-ship-with-crew", json!({"imo": "IMO-7"})).await;
+    assert_eq!(
+        r.structured_content
+            .as_ref()
+            .map(|s| s["crew"][0]["fullName"].clone()),
+        Some(json!("Cy Diaz"))
+    );
     assert_eq!(
         result_json(&r),
         json!({"name": "Northern Star", "crew": [{"fullName": "Cy Diaz"}, {"fullName": "Ann Lee"}]})
