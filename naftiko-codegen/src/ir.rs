@@ -101,10 +101,12 @@ pub enum Auth {
         service: Template,
         session_token: Option<Template>,
     },
-    /// Mutual TLS from PEM files.
+    /// Mutual TLS from PEM files, or with `cert_password` from a PKCS#12 file or PEM with an
+    /// encrypted PKCS#8 key.
     Certificate {
         cert_path: Template,
         key_path: Option<Template>,
+        cert_password: Option<Template>,
     },
 }
 
@@ -152,8 +154,10 @@ impl Auth {
             Auth::Certificate {
                 cert_path,
                 key_path,
+                cert_password,
             } => std::iter::once(cert_path)
                 .chain(key_path.as_ref())
+                .chain(cert_password.as_ref())
                 .collect(),
         }
     }

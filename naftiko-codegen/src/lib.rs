@@ -127,7 +127,9 @@
 //!   calls); `digest` (RFC 7616); `oauth1` (RFC 5849 HMAC-SHA1; `signingKey` is the consumer
 //!   secret); `hmac` (Veracode's `VERACODE-HMAC-SHA-256`, `apiId`/`apiKey`); `aws-sig-v4`
 //!   (`accessKeyId`, `secretKey`, `region`, `service`, optional `sessionToken`); `certificate`
-//!   (mutual TLS from PEM `certPath`, optional `keyPath`; `certPassword` is an error). A secret
+//!   (mutual TLS from PEM `certPath`, optional `keyPath`; with `certPassword`, `certPath` is a
+//!   PKCS#12 file (`.p12`/`.pfx`) or PEM with an encrypted PKCS#8 key, decrypted when the client
+//!   is built). A secret
 //!   written in the spec rather than bound, a missing key or an unknown algorithm is an error
 //!   at its line.
 //! - Orchestrated REST operations and MCP tools: `steps` instead of `call`, `mappings` and

@@ -321,17 +321,61 @@ fn signing_scheme_mistakes_are_located_errors() {
         d[0].message
     );
     assert_eq!(d[0].span.start.line, line_of(&src, "hunter2"));
-    // A password-protected certificate.
+    // A certificate's password written in the spec.
+    let src = spec(
+        "https://api.example.com",
+        "      type: certificate\n      certPath: '{{KEY}}'\n      certPassword: hunter2",
+        POST,
+    );
+    let d = errors(&src);
+    assert!(
+        d[0].message
+            .contains("`certPassword` is written in the spec"),
+        "{}",
+        d[0].message
+    );
+    assert_eq!(d[0].span.start.line, line_of(&src, "hunter2"));
+}
+
+/// `certificate` with `certPassword` (a PKCS#12 file or an encrypted PKCS#8 PEM key): the
+/// password is a bind, read when the client is built like every secret.
+#[test]
+fn a_password_protected_certificate_is_accepted() {
     let src = spec(
         "https://api.example.com",
         "      type: certificate\n      certPath: '{{KEY}}'\n      certPassword: '{{SECRET}}'",
         POST,
     );
+    assert!(matches!(
+        &ok(&src).apis[0].auth,
+        Auth::Certificate { cert_path, key_path: None, cert_password: Some(p) }
+            if cert_path.env_vars().eq(["API_KEY"]) && p.env_vars().eq(["API_SECRET"])
+    ));
+    // With a separate PEM key file too.
+    let src = spec(
+        "https://api.example.com",
+        "      type: certificate\n      certPath: '{{KEY}}'\n      keyPath: '{{KEY}}'\n      certPassword: '{{SECRET}}'",
+        POST,
+    );
+    assert!(matches!(
+        &ok(&src).apis[0].auth,
+        Auth::Certificate {
+            key_path: Some(_),
+            cert_password: Some(_),
+            ..
+        }
+    ));
+    // A password from no bind is located.
+    let src = spec(
+        "https://api.example.com",
+        "      type: certificate\n      certPath: '{{KEY}}'\n      certPassword: '{{NOPE}}'",
+        POST,
+    );
     let d = errors(&src);
-    assert!(
-        d[0].message.contains("password-protected certificate"),
+    assert_eq!(
+        d[0].span.start.line,
+        line_of(&src, "NOPE"),
         "{}",
         d[0].message
     );
-    assert_eq!(d[0].span.start.line, line_of(&src, "certPassword"));
 }

@@ -112,10 +112,12 @@ fn auth(a: &ir::Auth) -> TokenStream {
         ir::Auth::Certificate {
             cert_path,
             key_path,
+            cert_password,
         } => {
             let c = parts(cert_path);
             let k = opt_parts(key_path.as_ref());
-            quote! { ::naftiko_runtime::client::AuthSpec::Certificate { cert_path: #c, key_path: #k } }
+            let p = opt_parts(cert_password.as_ref());
+            quote! { ::naftiko_runtime::client::AuthSpec::Certificate { cert_path: #c, key_path: #k, cert_password: #p } }
         }
     }
 }

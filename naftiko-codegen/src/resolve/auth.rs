@@ -150,14 +150,23 @@ pub(super) fn resolve_auth(a: &spec::Auth, binds: &Binds, d: &mut Ctxt) -> ir::A
         spec::AuthKind::Certificate {
             cert_path,
             key_path,
+            cert_password,
         } => {
             let cert = env_template(cert_path, binds, what, d);
             let key = key_path.as_ref().map(|k| env_template(k, binds, what, d));
-            match (cert, key) {
-                (Some(cert_path), key) if !matches!(key, Some(None)) => ir::Auth::Certificate {
-                    cert_path,
-                    key_path: key.flatten(),
-                },
+            let password = cert_password
+                .as_ref()
+                .map(|p| secret(p, "certPassword", binds, d));
+            match (cert, key, password) {
+                (Some(cert_path), key, password)
+                    if !matches!(key, Some(None)) && !matches!(password, Some(None)) =>
+                {
+                    ir::Auth::Certificate {
+                        cert_path,
+                        key_path: key.flatten(),
+                        cert_password: password.flatten(),
+                    }
+                }
                 _ => ir::Auth::None,
             }
         }

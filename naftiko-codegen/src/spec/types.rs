@@ -293,10 +293,12 @@ pub enum AuthKind {
         service: S<String>,
         session_token: Option<S<String>>,
     },
-    /// Mutual TLS from PEM files (`certPath`, optional `keyPath`).
+    /// Mutual TLS from PEM files (`certPath`, optional `keyPath`), or with `certPassword` from
+    /// a PKCS#12 file or PEM with an encrypted PKCS#8 key.
     Certificate {
         cert_path: S<String>,
         key_path: Option<S<String>>,
+        cert_password: Option<S<String>>,
     },
 }
 

@@ -199,29 +199,57 @@ impl<T: Api> Builder<T> {
         cert_path: &[Part],
         key_path: Option<&[Part]>,
     ) -> Result<reqwest::Identity, ConfigError> {
-        let read = |parts: &[Part]| -> Result<Vec<u8>, ConfigError> {
-            let path = self.value(parts)?;
-            std::fs::read(&path).map_err(|e| ConfigError::InvalidVar {
-                name: first_env(parts),
-                reason: match e.kind() {
-                    std::io::ErrorKind::NotFound => {
-                        "it names a certificate file that does not exist"
-                    }
-                    std::io::ErrorKind::PermissionDenied => {
-                        "it names a certificate file that cannot be read (permission denied)"
-                    }
-                    _ => "it names a certificate file that cannot be read",
-                },
-            })
-        };
-        let mut pem = read(cert_path)?;
+        let mut pem = self.read_certificate_file(cert_path)?;
         if let Some(key) = key_path {
             pem.push(b'\n');
-            pem.extend(read(key)?);
+            pem.extend(self.read_certificate_file(key)?);
         }
         reqwest::Identity::from_pem(&pem).map_err(|_| ConfigError::InvalidVar {
             name: first_env(key_path.unwrap_or(cert_path)),
             reason: "its file is not a PEM certificate chain with an unencrypted private key",
+        })
+    }
+
+    /// The file a `certPath` or `keyPath` bind names.
+    fn read_certificate_file(&self, parts: &[Part]) -> Result<Vec<u8>, ConfigError> {
+        let path = self.value(parts)?;
+        std::fs::read(&path).map_err(|e| ConfigError::InvalidVar {
+            name: first_env(parts),
+            reason: match e.kind() {
+                std::io::ErrorKind::NotFound => "it names a certificate file that does not exist",
+                std::io::ErrorKind::PermissionDenied => {
+                    "it names a certificate file that cannot be read (permission denied)"
+                }
+                _ => "it names a certificate file that cannot be read",
+            },
+        })
+    }
+
+    /// The client certificate and key of mutual TLS from a password-protected file: PKCS#12,
+    /// or PEM with an encrypted PKCS#8 key (and its certificates there or in `key_path`'s
+    /// file). Decrypted here, once; the password and the decrypted key are in no error.
+    fn protected_identity(
+        &self,
+        cert_path: &[Part],
+        key_path: Option<&[Part]>,
+        password: &[Part],
+    ) -> Result<reqwest::Identity, ConfigError> {
+        let cert = self.read_certificate_file(cert_path)?;
+        let key = key_path
+            .map(|k| self.read_certificate_file(k))
+            .transpose()?
+            .map(zeroize::Zeroizing::new);
+        let password = zeroize::Zeroizing::new(self.value(password)?);
+        let refused = |reason: &'static str| ConfigError::CertificateFile {
+            path: self.value(cert_path).unwrap_or_default(),
+            var: first_env(cert_path),
+            reason,
+        };
+        let pem =
+            super::auth::decrypt_certificate(&cert, key.as_deref().map(|k| &k[..]), &password)
+                .map_err(|r| refused(r.reason()))?;
+        reqwest::Identity::from_pem(&pem).map_err(|_| {
+            refused("its decrypted key or certificates are not usable by rustls (RSA, ECDSA or Ed25519 keys in PKCS#8)")
         })
     }
 
@@ -433,8 +461,12 @@ impl<T: Api> Builder<T> {
             AuthSpec::Certificate {
                 cert_path,
                 key_path,
+                cert_password,
             } => {
-                identity = Some(self.identity(cert_path, key_path)?);
+                identity = Some(match cert_password {
+                    None => self.identity(cert_path, key_path)?,
+                    Some(password) => self.protected_identity(cert_path, key_path, password)?,
+                });
                 None
             }
             _ => None,

@@ -26,6 +26,14 @@ pub enum ConfigError {
         var: String,
         reason: &'static str,
     },
+    /// The client certificate file of mutual TLS cannot be used (wrong password, not a
+    /// PKCS#12 file, ...). Only the file is named: neither the password nor its contents.
+    #[error("client certificate file `{path}` (from `{var}`) cannot be used: {reason}")]
+    CertificateFile {
+        path: String,
+        var: String,
+        reason: &'static str,
+    },
     /// The base URI is not an http(s) URL without query or fragment.
     #[error("invalid base URI `{uri}`: {reason}")]
     InvalidBaseUri { uri: String, reason: String },

@@ -56,10 +56,13 @@ pub enum AuthSpec {
         session_token: Option<&'static [Part]>,
     },
     /// Mutual TLS: the client certificate chain (PEM) and its private key (PEM, in the same
-    /// file unless `key_path` names another).
+    /// file unless `key_path` names another). With `cert_password`, `cert_path` names a
+    /// PKCS#12 file (`.p12`/`.pfx`), or PEM whose private key is encrypted (PKCS#8,
+    /// `BEGIN ENCRYPTED PRIVATE KEY`), decrypted with that password when the client is built.
     Certificate {
         cert_path: &'static [Part],
         key_path: Option<&'static [Part]>,
+        cert_password: Option<&'static [Part]>,
     },
 }
 

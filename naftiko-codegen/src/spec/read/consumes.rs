@@ -430,19 +430,12 @@ fn read_auth(node: &Node, d: &mut Ctxt) -> Option<Auth> {
         "certificate" => {
             let cert_path = o.req_str("certPath", d);
             let key_path = o.opt_str("keyPath", d);
-            if let Some(p) = o.take("certPassword") {
-                d.push(
-                    crate::diag::Diagnostic::new(
-                        p.span,
-                        "a password-protected certificate (`certPassword`) is not supported: TLS here is rustls, which reads PEM files only",
-                    )
-                    .with_help("convert it once: `openssl pkcs12 -in cert.p12 -nodes -out cert.pem`, then give `certPath` (and `keyPath` if the key is a separate file)"),
-                );
-            }
+            let cert_password = o.opt_str("certPassword", d);
             o.finish(d);
             AuthKind::Certificate {
                 cert_path: cert_path?,
                 key_path,
+                cert_password,
             }
         }
         _ => {

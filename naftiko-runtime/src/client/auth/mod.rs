@@ -7,11 +7,13 @@
 
 mod digest;
 mod oauth2;
+mod protected;
 mod sign;
 
 pub(super) use digest::Digest;
 pub(super) use oauth2::TokenSource;
 pub use oauth2::{ClientCredentials, without_userinfo};
+pub(super) use protected::decrypt as decrypt_certificate;
 pub(super) use sign::{OAuth1, SigV4, VeracodeHmac, unhex};
 
 use super::error::Error;
