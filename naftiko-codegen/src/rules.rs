@@ -2,9 +2,10 @@
 //! framework), as our own checks on the YAML tree. Each rule keeps its name and severity:
 //! `error` is an error, `warn` and `info` are warnings.
 //!
-//! Rules on constructs this generator does not read yet (aggregates, steps, exposed
-//! `authentication`, control and skill adapters, imported consumes) are left out: those
-//! constructs are reported as not supported wherever they appear.
+//! The rules on exposed `authentication` are checked where it is resolved
+//! (`resolve/inbound.rs`). Rules on constructs this generator does not read yet (aggregates,
+//! control and skill adapters, scripts) are left out: those constructs are reported as not
+//! supported wherever they appear.
 
 use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::yaml::{Kind, Node};
@@ -42,6 +43,7 @@ pub fn check(root: &Node, d: &mut Ctxt) {
             Some("mcp") => {
                 for t in items(get(e, "tools")) {
                     markdown(get(t, "description"), d);
+                    step_names(t, d);
                 }
                 stdio_listens_nowhere(e, d);
             }
@@ -282,6 +284,29 @@ fn rest_resources(rest: &Node, d: &mut Ctxt) {
                 d,
             );
             markdown(get(op, "description"), d);
+            step_names(op, d);
+        }
+    }
+}
+
+/// `naftiko-steps-name-pattern`: step names are references (`$.step-name.x`), so they keep
+/// to letters, digits, `_` and `-`.
+fn step_names(op: &Node, d: &mut Ctxt) {
+    for step in items(get(op, "steps")) {
+        if let Some(name) = get(step, "name")
+            && let Some(text) = name.as_str()
+            && !text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            warn(
+                d,
+                name.span,
+                "naftiko-steps-name-pattern",
+                format!(
+                    "the step name `{text}` should match ^[A-Za-z0-9_-]+$: it is used in references"
+                ),
+            );
         }
     }
 }

@@ -2588,3 +2588,21 @@ fn orchestration_mistakes_are_located() {
         "- targetName: a",
     );
 }
+
+#[test]
+fn step_names_outside_the_pattern_are_warned() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/specs/steps.yaml");
+    let src = std::fs::read_to_string(path).expect("tests/specs/steps.yaml");
+    assert!(warnings(&src).is_empty(), "the fixture is clean");
+    let renamed = src.replace("list-crew", "list+crew");
+    let w = warnings(&renamed);
+    assert!(has(&w, "(naftiko-steps-name-pattern)"), "{w:?}");
+    let first = w
+        .iter()
+        .find(|d| d.message.contains("list+crew"))
+        .expect("named");
+    assert_eq!(
+        first.span.start.line,
+        line_of(&renamed, "        - name: list+crew")
+    );
+}
