@@ -8,7 +8,8 @@
 //! - [`rest`]: serving generated REST adapters (inputs, problem responses, logs).
 //! - [`mcp`]: serving generated MCP tools, resources and prompts with rmcp (streamable HTTP
 //!   and stdio).
-//! - [`mapping`]: output mappings (`$.` or JSONPath).
+//! - [`shape`]: output shaping (`outputParameters`: the answer as it is, JSONPath, objects,
+//!   arrays, typed values, mock values).
 //! - [`steps`]: orchestrated operations (`steps`, lookups, `mappings`); independent call
 //!   steps run concurrently.
 
