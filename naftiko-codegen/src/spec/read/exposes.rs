@@ -1,6 +1,6 @@
 //! Exposed adapters: REST resources and operations, MCP tools.
 
-use super::params::{read_method, read_outputs, read_params};
+use super::params::{read_method, read_outputs, read_params, read_with};
 use crate::diag::{Ctxt, Diagnostic};
 use crate::spec::obj::{Obj, node_has_key};
 use crate::spec::types::*;
@@ -185,27 +185,7 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
     let label = o.opt_str("label", d).map(|s| s.v);
     let description = o.opt_str("description", d).map(|s| s.v);
     let call = o.opt_str("call", d);
-    let mut with = Vec::new();
-    if let Some(w) = o.take("with") {
-        match &w.kind {
-            Kind::Map(entries) => {
-                for (k, v) in entries {
-                    with.push((
-                        S::new(k.as_str().unwrap_or_default().to_string(), k.span),
-                        v.clone(),
-                    ));
-                }
-            }
-            _ if w.is_null() => {}
-            _ => d.error(
-                w.span,
-                format!(
-                    "`with` must be a mapping of consumed parameter names to values, found {}",
-                    w.describe()
-                ),
-            ),
-        }
-    }
+    let with = read_with(o.take("with"), d);
     let inputs = o.take("inputParameters").map(|p| read_params(p, d));
     let outputs = o
         .take("outputParameters")

@@ -201,3 +201,33 @@ fn read_output(node: &Node, consumed: bool, d: &mut Ctxt) -> Option<Output> {
         items,
     })
 }
+
+/// A `with` mapping (consumed parameter name → value) as written, keys with their positions;
+/// anything but a mapping is an error.
+pub(super) fn read_with(w: Option<&Node>, d: &mut Ctxt) -> Vec<(S<String>, Node)> {
+    let Some(w) = w else {
+        return Vec::new();
+    };
+    match &w.kind {
+        Kind::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| {
+                (
+                    S::new(k.as_str().unwrap_or_default().to_string(), k.span),
+                    v.clone(),
+                )
+            })
+            .collect(),
+        _ if w.is_null() => Vec::new(),
+        _ => {
+            d.error(
+                w.span,
+                format!(
+                    "`with` must be a mapping of consumed parameter names to values, found {}",
+                    w.describe()
+                ),
+            );
+            Vec::new()
+        }
+    }
+}

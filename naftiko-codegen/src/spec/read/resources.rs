@@ -3,11 +3,11 @@
 
 use super::Loader;
 use super::imports::compile_time_file;
-use super::params::read_outputs;
+use super::params::{read_outputs, read_with};
 use crate::diag::{Ctxt, Diagnostic};
 use crate::spec::obj::{Obj, one_of};
 use crate::spec::types::*;
-use crate::yaml::{Kind, Node};
+use crate::yaml::Node;
 
 pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<McpResource> {
     let mut o = Obj::new(node, "an MCP resource", d)?;
@@ -17,7 +17,7 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
     let description = o.opt_str("description", d).map(|s| s.v);
     let mime_type = o.opt_str("mimeType", d);
     let call = o.opt_str("call", d);
-    let with = o.take("with").map(|w| read_with(w, d)).unwrap_or_default();
+    let with = read_with(o.take("with"), d);
     let outputs = o
         .take("outputParameters")
         .map(|p| read_outputs(p, false, d))
@@ -157,31 +157,6 @@ fn located(
                 format!("{what} `location: {}` is not a file: {why}", l.v),
             );
             None
-        }
-    }
-}
-
-fn read_with(w: &Node, d: &mut Ctxt) -> Vec<(S<String>, Node)> {
-    match &w.kind {
-        Kind::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| {
-                (
-                    S::new(k.as_str().unwrap_or_default().to_string(), k.span),
-                    v.clone(),
-                )
-            })
-            .collect(),
-        _ if w.is_null() => Vec::new(),
-        _ => {
-            d.error(
-                w.span,
-                format!(
-                    "`with` must be a mapping of consumed parameter names to values, found {}",
-                    w.describe()
-                ),
-            );
-            Vec::new()
         }
     }
 }

@@ -1,10 +1,11 @@
 //! `steps` and `mappings` of an orchestrated operation or tool (`OperationStep*`,
 //! `StepOutputMapping`).
 
+use super::params::read_with;
 use crate::diag::Ctxt;
 use crate::spec::obj::{Obj, seq};
 use crate::spec::types::*;
-use crate::yaml::{Kind, Node};
+use crate::yaml::Node;
 
 pub(super) fn read_steps(node: &Node, d: &mut Ctxt) -> Vec<Step> {
     seq(node, "`steps`", d)
@@ -87,34 +88,6 @@ fn read_step(node: &Node, d: &mut Ctxt) -> Option<Step> {
         name: name?,
         kind: kind?,
     })
-}
-
-fn read_with(node: Option<&Node>, d: &mut Ctxt) -> Vec<(S<String>, Node)> {
-    let Some(w) = node else {
-        return Vec::new();
-    };
-    match &w.kind {
-        Kind::Map(entries) => entries
-            .iter()
-            .map(|(k, v)| {
-                (
-                    S::new(k.as_str().unwrap_or_default().to_string(), k.span),
-                    v.clone(),
-                )
-            })
-            .collect(),
-        _ if w.is_null() => Vec::new(),
-        _ => {
-            d.error(
-                w.span,
-                format!(
-                    "`with` must be a mapping of consumed parameter names to values, found {}",
-                    w.describe()
-                ),
-            );
-            Vec::new()
-        }
-    }
 }
 
 pub(super) fn read_mappings(node: &Node, d: &mut Ctxt) -> Vec<StepMapping> {
