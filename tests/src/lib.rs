@@ -539,3 +539,31 @@ pub async fn raw_http(addr: SocketAddr, request: &[u8]) -> RawResponse {
         body,
     }
 }
+
+/// Serves a REST router on `127.0.0.1:rest_port` and an MCP server on `127.0.0.1:mcp_port` with
+/// the runtime's default limits until the process ends: the interop gateway binaries' main.
+pub async fn serve_gateway(
+    name: &str,
+    rest_port: &str,
+    rest_router: axum::Router,
+    mcp_port: &str,
+    mcp_server: naftiko_runtime::mcp::Server,
+) -> std::io::Result<()> {
+    use naftiko_runtime::serve::{Limits, http_with};
+    let rest = TcpListener::bind(format!("127.0.0.1:{rest_port}")).await?;
+    let mcp = TcpListener::bind(format!("127.0.0.1:{mcp_port}")).await?;
+    let stop = CancellationToken::new();
+    let limits = Limits::default();
+    let mcp_router = naftiko_runtime::mcp::router(
+        mcp_server,
+        &naftiko_runtime::mcp::HttpOptions::default(),
+        stop.child_token(),
+    );
+    eprintln!("{name}: REST 127.0.0.1:{rest_port}, MCP 127.0.0.1:{mcp_port}");
+    let (a, b) = tokio::join!(
+        http_with(rest, rest_router, &limits, "rest", std::future::pending()),
+        http_with(mcp, mcp_router, &limits, "mcp", std::future::pending()),
+    );
+    a?;
+    b
+}
