@@ -220,14 +220,15 @@ fn read_tool(node: &Node, location: Option<&S<String>>, d: &mut Ctxt) -> Option<
         check_tool_name(n, d);
     }
     let description = o.opt_str("description", d).map(|s| s.v);
-    if description.is_none() {
-        d.warn(
-            node.span,
-            "a skill tool without `description`: agents discover tools by it (a derived tool takes its source's)",
-        );
-    }
     let from = o.take("from");
     let instruction = o.opt_str("instruction", d);
+    // A derived tool without one takes its source's description.
+    if description.is_none() && instruction.is_some() {
+        d.warn(
+            node.span,
+            "an instruction tool without `description`: agents discover tools by it",
+        );
+    }
     o.finish(d);
     let source = match (from, instruction) {
         (Some(_), Some(i)) => {
