@@ -143,14 +143,22 @@ fn an_unknown_source_namespace_or_action_is_located_with_the_known_names() {
         from: {sourceNamespace: items-rest, action: list}",
     );
     let d = errors(&src);
-    let e = error(&d, "`sourceNamespace: items-mpc` names no `rest` or `mcp` adapter");
+    let e = error(
+        &d,
+        "`sourceNamespace: items-mpc` names no `rest` or `mcp` adapter",
+    );
     assert_eq!(e.span.start.line, line_of(&src, "items-mpc"));
     let help = e.help.as_deref().unwrap_or_default();
     assert!(help.contains("did you mean `items-mcp`?"), "{help}");
     assert!(help.contains("items-rest, items-mcp"), "{help}");
     let e = error(&d, "`items-mcp` has no tool `find-items`");
     assert_eq!(e.span.start.line, line_of(&src, "find-items"));
-    assert!(e.help.as_deref().unwrap_or_default().contains("did you mean `find-item`?"));
+    assert!(
+        e.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("did you mean `find-item`?")
+    );
     let e = error(&d, "`items-rest` has no named operation `list`");
     assert!(e.help.as_deref().unwrap_or_default().contains("list-items"));
     // A skill adapter is no source.
@@ -162,7 +170,10 @@ fn an_unknown_source_namespace_or_action_is_located_with_the_known_names() {
         description: A.
         from: {sourceNamespace: items-skills, action: items}",
     ));
-    assert!(has(&d, "`sourceNamespace: items-skills` names no `rest` or `mcp` adapter"));
+    assert!(has(
+        &d,
+        "`sourceNamespace: items-skills` names no `rest` or `mcp` adapter"
+    ));
 }
 
 #[test]
@@ -182,7 +193,10 @@ fn duplicate_skills_and_tools_are_errors() {
     );
     let d = errors(&src);
     assert!(has(&d, "duplicate tool `twice` in skill `items`"), "{d:#?}");
-    assert!(has(&d, "duplicate skill `items` in `items-skills`"), "{d:#?}");
+    assert!(
+        has(&d, "duplicate skill `items` in `items-skills`"),
+        "{d:#?}"
+    );
 }
 
 #[test]
@@ -200,8 +214,16 @@ fn frontmatter_fields_are_checked() {
     ));
     let d = errors(&src);
     let e = error(&d, "skill name `Items_Tools` is not an Agent Skills name");
-    assert!(e.help.as_deref().unwrap_or_default().contains("`items-tools`"));
-    assert!(has(&d, "`description` is 1025 characters long; the Agent Skills frontmatter allows 1024"));
+    assert!(
+        e.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("`items-tools`")
+    );
+    assert!(has(
+        &d,
+        "`description` is 1025 characters long; the Agent Skills frontmatter allows 1024"
+    ));
     assert!(has(&d, "`compatibility` is 501 characters long"));
     assert!(has(&d, "`user-invocable` must be `true` or `false`"));
     assert!(has(&d, "`metadata.tags` must be a string"));
@@ -234,7 +256,10 @@ fn a_tool_has_exactly_one_of_from_and_instruction() {
         description: Neither.",
     );
     let d = errors(&src);
-    assert!(has(&d, "a skill tool has either `from` or `instruction`, not both"));
+    assert!(has(
+        &d,
+        "a skill tool has either `from` or `instruction`, not both"
+    ));
     let e = error(&d, "a skill tool needs `from` or `instruction`");
     assert_eq!(e.span.start.line, line_of(&src, "name: neither"));
 }
@@ -261,9 +286,20 @@ fn an_instruction_needs_the_location_and_a_path_inside_it() {
     );
     let d = errors(&src);
     let e = error(&d, "`instruction: guide.md` needs the skill's `location`");
-    assert!(e.help.as_deref().unwrap_or_default().contains("location: file:///"));
-    assert!(has(&d, "`instruction: ../secrets.yaml` must be a relative path inside the skill's `location`"));
-    assert!(has(&d, "`instruction: /etc/passwd` must be a relative path"));
+    assert!(
+        e.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("location: file:///")
+    );
+    assert!(has(
+        &d,
+        "`instruction: ../secrets.yaml` must be a relative path inside the skill's `location`"
+    ));
+    assert!(has(
+        &d,
+        "`instruction: /etc/passwd` must be a relative path"
+    ));
     let d = errors(&spec(
         "    - name: items
       description: Items.
@@ -300,7 +336,10 @@ fn an_instruction_file_is_read_when_the_spec_is_compiled() {
     let loaded = naftiko_codegen::load_tracked(&spec_path, "spec.yaml").expect("loads");
     let code = naftiko_codegen::expand_tracked(&loaded, &spec_path).to_string();
     let guide = dir.join("skills/items/guide.md").display().to_string();
-    assert!(code.contains(&format!("include_bytes ! ({guide:?})")), "{code}");
+    assert!(
+        code.contains(&format!("include_bytes ! ({guide:?})")),
+        "{code}"
+    );
 
     let dir = fixture("missing", true);
     let e = naftiko_codegen::load_tracked(&dir.join("spec.yaml"), "spec.yaml")
@@ -333,10 +372,14 @@ fn the_location_need_not_exist_without_instructions() {
 
 #[test]
 fn a_skill_adapter_needs_skills_and_a_free_port() {
-    let src = spec("    - name: items\n      description: Items.").replace("port: 9091", "port: 9090");
+    let src =
+        spec("    - name: items\n      description: Items.").replace("port: 9091", "port: 9090");
     let d = errors(&src);
     assert!(has(&d, "two adapters on one port"), "{d:#?}");
     let src = spec("      []");
     let d = errors(&src);
-    assert!(has(&d, "a `skill` adapter needs at least one skill"), "{d:#?}");
+    assert!(
+        has(&d, "a `skill` adapter needs at least one skill"),
+        "{d:#?}"
+    );
 }

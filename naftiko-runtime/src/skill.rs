@@ -80,8 +80,8 @@ pub enum ToolSource {
 /// The bounds of a skill adapter.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Most files listed, served or archived from one skill's `location` (default 1000);
-    /// beyond it the listing is cut and the archive refused (507).
+    /// Most entries (files and directories) read from one skill's `location` (default 1000):
+    /// a directory holding that many is listed cut short and its archive refused (507).
     pub max_files: usize,
     /// Largest single file served from a `location` (default 8 MiB); larger ones answer 413.
     pub max_file_bytes: u64,
@@ -283,19 +283,24 @@ struct Entry {
 
 /// The skill's files, sorted by path: the embedded instructions, the `location`'s files (not
 /// those the instructions already are) and the generated `SKILL.md` when there is none.
-fn files(skill: &SkillDef, o: &Options) -> Vec<Entry> {
+/// `cut` is set when the bound stopped the walk.
+fn files(skill: &SkillDef, o: &Options, cut: &mut bool) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     if let Some(root) = skill.location {
         let root = Path::new(root);
         let mut stack = vec![(root.to_path_buf(), 0usize)];
+        // Every entry read counts, directories too, so that no tree makes the walk unbounded.
+        let mut seen = 0usize;
         while let Some((dir, depth)) = stack.pop() {
             let Ok(read) = std::fs::read_dir(&dir) else {
                 continue;
             };
             for e in read.flatten() {
-                if out.len() >= o.max_files {
+                if seen >= o.max_files {
+                    *cut = true;
                     break;
                 }
+                seen += 1;
                 let Ok(ty) = e.file_type() else { continue };
                 let p = e.path();
                 if ty.is_dir() {
@@ -340,7 +345,11 @@ fn files(skill: &SkillDef, o: &Options) -> Vec<Entry> {
 }
 
 fn media_type(path: &str) -> String {
-    match path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).as_deref() {
+    match path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
         Some("md" | "markdown") => "text/markdown".into(),
         Some("yml" | "yaml") => "application/yaml".into(),
         _ => mime_guess::from_path(path)
@@ -353,7 +362,7 @@ fn media_type(path: &str) -> String {
 async fn contents(State(s): St, UrlPath(name): UrlPath<String>) -> Result<Response, Problem> {
     let skill = find(s.catalog, &name)?;
     let shared = s.clone();
-    let listed = tokio::task::spawn_blocking(move || files(skill, &shared.options))
+    let listed = tokio::task::spawn_blocking(move || files(skill, &shared.options, &mut false))
         .await
         .unwrap_or_default();
     let files: Vec<Value> = listed
@@ -363,8 +372,8 @@ async fn contents(State(s): St, UrlPath(name): UrlPath<String>) -> Result<Respon
     Ok(json_response(json!({"name": skill.name, "files": files})))
 }
 
-/// `file` as a path under `root` that stays there, or why not.
-fn safe_join(root: &Path, file: &str) -> Result<PathBuf, Problem> {
+/// Refuses a path that is not plainly relative (`..`, `.`, a root, a backslash, a NUL).
+fn check_relative(file: &str) -> Result<&Path, Problem> {
     let rel = Path::new(file);
     if file.is_empty()
         || file.contains('\\')
@@ -375,7 +384,12 @@ fn safe_join(root: &Path, file: &str) -> Result<PathBuf, Problem> {
             "`{file}` is not a relative path inside the skill"
         )));
     }
-    let joined = root.join(rel);
+    Ok(rel)
+}
+
+/// `file` as a path under `root` that stays there, or why not.
+fn safe_join(root: &Path, file: &str) -> Result<PathBuf, Problem> {
+    let joined = root.join(check_relative(file)?);
     // A symbolic link may point anywhere: the file must resolve inside the directory.
     match (root.canonicalize(), joined.canonicalize()) {
         (Ok(r), Ok(j)) if j.starts_with(&r) => Ok(j),
@@ -421,12 +435,15 @@ async fn file(
                     Err(e) if e.status == StatusCode::NOT_FOUND => return Ok(None),
                     Err(e) => return Err(e),
                 };
-                let meta = std::fs::metadata(&p).map_err(|_| not_found(format!("File not found: {f}")))?;
+                let meta =
+                    std::fs::metadata(&p).map_err(|_| not_found(format!("File not found: {f}")))?;
                 if !meta.is_file() {
                     return Ok(None);
                 }
                 if meta.len() > max {
-                    return Err(too_large(format!("`{f}` is larger than the {max} bytes served")));
+                    return Err(too_large(format!(
+                        "`{f}` is larger than the {max} bytes served"
+                    )));
                 }
                 std::fs::read(&p)
                     .map(Some)
@@ -436,9 +453,7 @@ async fn file(
             .unwrap_or_else(|_| Err(not_found(format!("File not found: {file}"))))?
         }
         None => {
-            safe_join(Path::new("/"), &file).map(|_| ()).or_else(|e| {
-                if e.status == StatusCode::BAD_REQUEST { Err(e) } else { Ok(()) }
-            })?;
+            check_relative(&file)?;
             None
         }
     };
@@ -454,10 +469,18 @@ async fn download(State(s): St, UrlPath(name): UrlPath<String>) -> Result<Respon
     let shared = s.clone();
     let zipped = tokio::task::spawn_blocking(move || archive(skill, &shared.options))
         .await
-        .unwrap_or_else(|_| Err(Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Archive failed", "the archive could not be built")))?;
+        .unwrap_or_else(|_| {
+            Err(Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Archive failed",
+                "the archive could not be built",
+            ))
+        })?;
     let mut r = zipped.into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}.zip\"", skill.name)) {
         r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
@@ -466,12 +489,16 @@ async fn download(State(s): St, UrlPath(name): UrlPath<String>) -> Result<Respon
 
 /// The skill's files as a zip archive (stored, not compressed), within the bounds.
 fn archive(skill: &SkillDef, o: &Options) -> Result<Vec<u8>, Problem> {
-    let listed = files(skill, o);
-    if listed.len() >= o.max_files {
+    let mut cut = false;
+    let listed = files(skill, o, &mut cut);
+    if cut {
         return Err(Problem::new(
             StatusCode::INSUFFICIENT_STORAGE,
             "Too many files",
-            format!("the skill has more than the {} files archived", o.max_files),
+            format!(
+                "the skill's directory has more than the {} entries archived",
+                o.max_files
+            ),
         ));
     }
     let total: u64 = listed.iter().map(|e| e.size).sum();
@@ -482,11 +509,15 @@ fn archive(skill: &SkillDef, o: &Options) -> Result<Vec<u8>, Problem> {
         )));
     }
     let failed = |e: &dyn std::fmt::Display| {
-        Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "Archive failed", e.to_string())
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Archive failed",
+            e.to_string(),
+        )
     };
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored);
+    let opts =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut written = 0u64;
     for e in &listed {
         let bytes = match &e.origin {
@@ -503,7 +534,8 @@ fn archive(skill: &SkillDef, o: &Options) -> Result<Vec<u8>, Problem> {
                 o.max_archive_bytes
             )));
         }
-        zip.start_file(e.path.as_str(), opts).map_err(|e| failed(&e))?;
+        zip.start_file(e.path.as_str(), opts)
+            .map_err(|e| failed(&e))?;
         zip.write_all(&bytes).map_err(|e| failed(&e))?;
     }
     zip.finish().map(|c| c.into_inner()).map_err(|e| failed(&e))

@@ -69,7 +69,10 @@ async fn a_skill_detail_has_its_frontmatter_and_its_tools_invocation_and_schemas
     assert_eq!(d["name"], "order-management");
     assert_eq!(d["description"], "Tools for managing orders");
     assert_eq!(d["license"], "Apache-2.0");
-    assert_eq!(d["compatibility"], "Needs network access to the order service");
+    assert_eq!(
+        d["compatibility"],
+        "Needs network access to the order service"
+    );
     assert_eq!(d["allowed-tools"], "list-orders find-order");
     assert_eq!(d["argument-hint"], "Use for order operations");
     assert_eq!(d["user-invocable"], true);
@@ -283,4 +286,44 @@ async fn every_route_requires_the_token() {
             .expect("answer");
         assert_eq!(right.status().as_u16(), 200, "{path}");
     }
+}
+
+#[tokio::test]
+async fn the_bounds_of_the_location_are_options() {
+    use naftiko_runtime::skill::{Options, router_with};
+    let small = Options {
+        max_files: 1,
+        max_file_bytes: 8,
+        ..Options::default()
+    };
+    let s = serve(router_with(&orders_skills::CATALOG, small)).await;
+    // One entry read: the listing is cut, the archive refused.
+    let c = get_json(&s, "/skills/order-management/contents").await;
+    let disk: Vec<&str> = c["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["path"].as_str())
+        .filter(|p| *p != "SKILL.md" && *p != "order-guide.md")
+        .collect();
+    assert!(disk.len() <= 1, "{c}");
+    let r = get(&s, "/skills/order-management/download").await;
+    assert_eq!(r.status().as_u16(), 507);
+    // A file of the directory larger than `max_file_bytes`; the embedded instruction is not
+    // read from the directory, so it is served whatever its size.
+    let r = get(&s, "/skills/order-management/contents/examples/usage.md").await;
+    assert_eq!(r.status().as_u16(), 413);
+    let r = get(&s, "/skills/order-management/contents/order-guide.md").await;
+    assert_eq!(r.status().as_u16(), 200);
+
+    let s = serve(router_with(
+        &orders_skills::CATALOG,
+        Options {
+            max_archive_bytes: 16,
+            ..Options::default()
+        },
+    ))
+    .await;
+    let r = get(&s, "/skills/order-management/download").await;
+    assert_eq!(r.status().as_u16(), 413);
 }

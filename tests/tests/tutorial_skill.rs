@@ -184,9 +184,8 @@ async fn step7_get_ship_with_crew_resolves_the_crew_and_the_skills_group_the_too
     assert_eq!(schema["properties"]["imo"]["type"], "string");
     assert_eq!(schema["required"], json!(["imo"]));
 
-    let r = result_json(
-        &call_tool(&client, "get-ship-with-crew", json!({"imo": "IMO-9321483"})).await,
-    );
+    let r =
+        result_json(&call_tool(&client, "get-ship-with-crew", json!({"imo": "IMO-9321483"})).await);
     assert_eq!(r["imo"], "IMO-9321483");
     assert_eq!(r["name"], "Northern Star");
     assert_eq!(r["status"], "active");

@@ -127,7 +127,13 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
                 .as_ref()
                 .and_then(|a| inbound::resolve_inbound(a, &binds, false, d));
             skills.push(skill::resolve_skill(
-                s, spec, &rest, &mcp, auth, &mut modules, d,
+                s,
+                spec,
+                &rest,
+                &mcp,
+                auth,
+                &mut modules,
+                d,
             ));
         }
     }

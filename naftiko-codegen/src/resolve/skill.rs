@@ -105,7 +105,8 @@ pub(super) fn resolve_skill(
                 spec::SkillToolSource::From { namespace, action } => {
                     let Some((_, sib)) = siblings.iter().find(|(n, _)| *n == namespace.v) else {
                         let names = siblings.iter().map(|(n, _)| *n);
-                        let hint = did_you_mean(nearest(&namespace.v, names.clone()).map(str::to_string));
+                        let hint =
+                            did_you_mean(nearest(&namespace.v, names.clone()).map(str::to_string));
                         d.push(
                             Diagnostic::new(
                                 namespace.span,
@@ -116,7 +117,11 @@ pub(super) fn resolve_skill(
                         continue;
                     };
                     if !sib.actions.contains(&action.v.as_str()) {
-                        let kind = if sib.mode == "mcp" { "tool" } else { "named operation" };
+                        let kind = if sib.mode == "mcp" {
+                            "tool"
+                        } else {
+                            "named operation"
+                        };
                         let hint = did_you_mean(
                             nearest(&action.v, sib.actions.iter().copied()).map(str::to_string),
                         );

@@ -30,8 +30,11 @@ pub(super) fn read_skill_exposes(
         .list("skills", d, |s, d| read_skill(s, loader, d))
         .unwrap_or_else(|| {
             d.push(
-                Diagnostic::new(node.span, "missing required key `skills` in a `skill` adapter")
-                    .with_help("list the skills: `skills: [{name: my-skill, description: ...}]`"),
+                Diagnostic::new(
+                    node.span,
+                    "missing required key `skills` in a `skill` adapter",
+                )
+                .with_help("list the skills: `skills: [{name: my-skill, description: ...}]`"),
             );
             Vec::new()
         });
@@ -40,7 +43,10 @@ pub(super) fn read_skill_exposes(
     }
     o.finish(d);
     if port.is_none() && !node_has_key(node, "port") {
-        d.error(node.span, "missing required key `port` in a `skill` adapter");
+        d.error(
+            node.span,
+            "missing required key `port` in a `skill` adapter",
+        );
     }
     Some(Exposes::Skill(SkillExposes {
         span: node.span,
@@ -66,11 +72,14 @@ fn check_skill_name(name: &S<String>, d: &mut Ctxt) {
         && !n.contains("--");
     if !ok {
         d.push(
-            Diagnostic::new(name.span, format!("skill name `{n}` is not an Agent Skills name"))
-                .with_help(format!(
-                    "1 to 64 lowercase letters, digits and single hyphens, e.g. `{}`",
-                    suggest_kebab(n)
-                )),
+            Diagnostic::new(
+                name.span,
+                format!("skill name `{n}` is not an Agent Skills name"),
+            )
+            .with_help(format!(
+                "1 to 64 lowercase letters, digits and single hyphens, e.g. `{}`",
+                suggest_kebab(n)
+            )),
         );
     }
 }
@@ -84,8 +93,16 @@ fn suggest_kebab(n: &str) -> String {
             out.push('-');
         }
     }
-    let out = out.trim_end_matches('-').chars().take(64).collect::<String>();
-    if out.is_empty() { "my-skill".into() } else { out }
+    let out = out
+        .trim_end_matches('-')
+        .chars()
+        .take(64)
+        .collect::<String>();
+    if out.is_empty() {
+        "my-skill".into()
+    } else {
+        out
+    }
 }
 
 /// A tool name (`IdentifierKebab`): letters, digits and hyphens.
@@ -93,11 +110,14 @@ fn check_tool_name(name: &S<String>, d: &mut Ctxt) {
     let n = &name.v;
     if n.is_empty() || !n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         d.push(
-            Diagnostic::new(name.span, format!("skill tool name `{n}` is not kebab-case"))
-                .with_help(format!(
-                    "letters, digits and hyphens only, e.g. `{}`",
-                    suggest_kebab(n)
-                )),
+            Diagnostic::new(
+                name.span,
+                format!("skill tool name `{n}` is not kebab-case"),
+            )
+            .with_help(format!(
+                "letters, digits and hyphens only, e.g. `{}`",
+                suggest_kebab(n)
+            )),
         );
     }
 }
@@ -110,7 +130,9 @@ fn bounded(o: &mut Obj<'_>, key: &'static str, max: usize, d: &mut Ctxt) -> Opti
         d.push(
             Diagnostic::new(
                 s.span,
-                format!("`{key}` is {len} characters long; the Agent Skills frontmatter allows {max}"),
+                format!(
+                    "`{key}` is {len} characters long; the Agent Skills frontmatter allows {max}"
+                ),
             )
             .with_help("shorten it; longer guidance belongs in the skill's files (`location`)"),
         );
@@ -147,7 +169,9 @@ fn read_skill(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<ExposedSkill
         .take("metadata")
         .map(|m| read_metadata(m, d))
         .unwrap_or_default();
-    let location = o.opt_str("location", d).and_then(|l| skill_dir(&l, loader, d));
+    let location = o
+        .opt_str("location", d)
+        .and_then(|l| skill_dir(&l, loader, d));
     let tools = o
         .list("tools", d, |t, d| read_tool(t, location.as_ref(), d))
         .unwrap_or_default();
@@ -172,8 +196,11 @@ fn read_skill(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<ExposedSkill
 fn read_metadata(node: &Node, d: &mut Ctxt) -> Vec<(String, String)> {
     let Kind::Map(entries) = &node.kind else {
         d.push(
-            Diagnostic::new(node.span, format!("`metadata` must be a mapping, found {}", node.describe()))
-                .with_help("`metadata: {author: me, category: finance}`"),
+            Diagnostic::new(
+                node.span,
+                format!("`metadata` must be a mapping, found {}", node.describe()),
+            )
+            .with_help("`metadata: {author: me, category: finance}`"),
         );
         return Vec::new();
     };
@@ -184,8 +211,11 @@ fn read_metadata(node: &Node, d: &mut Ctxt) -> Vec<(String, String)> {
                 out.push((k.to_string(), value.clone()));
             }
             (Some(k), _) => d.push(
-                Diagnostic::new(v.span, format!("`metadata.{k}` must be a string, found {}", v.describe()))
-                    .with_help("metadata values are strings; quote a list or write it space-delimited"),
+                Diagnostic::new(
+                    v.span,
+                    format!("`metadata.{k}` must be a string, found {}", v.describe()),
+                )
+                .with_help("metadata values are strings; quote a list or write it space-delimited"),
             ),
             (None, _) => d.error(k.span, "`metadata` keys must be strings"),
         }
@@ -200,7 +230,10 @@ fn skill_dir(l: &S<String>, loader: &Loader, d: &mut Ctxt) -> Option<S<String>> 
     match compile_time_file(loader, &trimmed) {
         Ok((path, _)) => Some(S::new(path.to_string_lossy().into_owned(), l.span)),
         Err(why) if why.contains("not supported yet") => {
-            d.unsupported(l.span, format!("a skill `location` other than `file://` (`{}`)", l.v));
+            d.unsupported(
+                l.span,
+                format!("a skill `location` other than `file://` (`{}`)", l.v),
+            );
             None
         }
         Err(why) => {
@@ -233,8 +266,11 @@ fn read_tool(node: &Node, location: Option<&S<String>>, d: &mut Ctxt) -> Option<
     let source = match (from, instruction) {
         (Some(_), Some(i)) => {
             d.push(
-                Diagnostic::new(i.span, "a skill tool has either `from` or `instruction`, not both")
-                    .with_help("split it into two tools"),
+                Diagnostic::new(
+                    i.span,
+                    "a skill tool has either `from` or `instruction`, not both",
+                )
+                .with_help("split it into two tools"),
             );
             return None;
         }
@@ -284,8 +320,16 @@ fn instruction_file(
     let rel = Path::new(&i.v);
     if i.v.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         d.push(
-            Diagnostic::new(i.span, format!("`instruction: {}` must be a relative path inside the skill's `location`", i.v))
-                .with_help("a path like `guide.md` or `docs/guide.md`, without `..`, `.` or a leading `/`"),
+            Diagnostic::new(
+                i.span,
+                format!(
+                    "`instruction: {}` must be a relative path inside the skill's `location`",
+                    i.v
+                ),
+            )
+            .with_help(
+                "a path like `guide.md` or `docs/guide.md`, without `..`, `.` or a leading `/`",
+            ),
         );
         return None;
     }
