@@ -538,5 +538,7 @@ fn archive(skill: &SkillDef, o: &Options) -> Result<Vec<u8>, Problem> {
             .map_err(|e| failed(&e))?;
         zip.write_all(&bytes).map_err(|e| failed(&e))?;
     }
-    zip.finish().map(std::io::Cursor::into_inner).map_err(|e| failed(&e))
+    zip.finish()
+        .map(std::io::Cursor::into_inner)
+        .map_err(|e| failed(&e))
 }

@@ -113,7 +113,8 @@ pub fn adapter(cap: &ir::Capability, s: &ir::SkillAdapter) -> TokenStream {
                     output_schema,
                 } => {
                     let input = input_schema.to_string();
-                    let output = opt_str(output_schema.as_ref().map(ToString::to_string).as_deref());
+                    let output =
+                        opt_str(output_schema.as_ref().map(ToString::to_string).as_deref());
                     quote! {
                         ::naftiko_runtime::skill::ToolSource::Derived {
                             namespace: #namespace,
