@@ -372,6 +372,17 @@ async fn contents(State(s): St, UrlPath(name): UrlPath<String>) -> Result<Respon
     Ok(json_response(json!({"name": skill.name, "files": files})))
 }
 
+/// The file's bytes, or `None` when it holds more than `max` (never reading more than that,
+/// even if it grew since its size was read).
+fn read_bounded(path: &Path, max: u64) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= max).then_some(bytes))
+}
+
 /// Refuses a path that is not plainly relative (`..`, `.`, a root, a backslash, a NUL).
 fn check_relative(file: &str) -> Result<&Path, Problem> {
     let rel = Path::new(file);
@@ -445,9 +456,13 @@ async fn file(
                         "`{f}` is larger than the {max} bytes served"
                     )));
                 }
-                std::fs::read(&p)
-                    .map(Some)
-                    .map_err(|_| not_found(format!("File not found: {f}")))
+                match read_bounded(&p, max) {
+                    Ok(Some(bytes)) => Ok(Some(bytes)),
+                    Ok(None) => Err(too_large(format!(
+                        "`{f}` is larger than the {max} bytes served"
+                    ))),
+                    Err(_) => Err(not_found(format!("File not found: {f}"))),
+                }
             })
             .await
             .unwrap_or_else(|_| Err(not_found(format!("File not found: {file}"))))?
@@ -522,8 +537,16 @@ fn archive(skill: &SkillDef, o: &Options) -> Result<Vec<u8>, Problem> {
     for e in &listed {
         let bytes = match &e.origin {
             Origin::Embedded(b) => b.to_vec(),
-            Origin::Disk(p) => match std::fs::read(p) {
-                Ok(b) => b,
+            // A file removed since it was listed is left out; one grown past the bound is not
+            // read beyond it.
+            Origin::Disk(p) => match read_bounded(p, o.max_archive_bytes.saturating_sub(written)) {
+                Ok(Some(b)) => b,
+                Ok(None) => {
+                    return Err(too_large(format!(
+                        "the skill's files total more than the {} bytes archived",
+                        o.max_archive_bytes
+                    )));
+                }
                 Err(_) => continue,
             },
         };
