@@ -262,6 +262,26 @@ fn a_tool_has_exactly_one_of_from_and_instruction() {
     ));
     let e = error(&d, "a skill tool needs `from` or `instruction`");
     assert_eq!(e.span.start.line, line_of(&src, "name: neither"));
+    // A tool written as an MCP tool.
+    let src = spec(
+        "    - name: items
+      description: Items.
+      tools:
+      - name: list
+        description: Lists.
+        hints: {readOnly: true}
+        call: api.list-all",
+    );
+    let d = errors(&src);
+    let e = error(&d, "a skill tool does not `call`");
+    assert_eq!(e.span.start.line, line_of(&src, "call: api.list-all"));
+    assert!(
+        e.help
+            .as_deref()
+            .unwrap_or_default()
+            .contains("from: {sourceNamespace")
+    );
+    assert_eq!(d.len(), 1, "{d:#?}");
 }
 
 #[test]

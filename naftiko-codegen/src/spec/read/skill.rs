@@ -255,6 +255,23 @@ fn read_tool(node: &Node, location: Option<&S<String>>, d: &mut Ctxt) -> Option<
     let description = o.opt_str("description", d).map(|s| s.v);
     let from = o.take("from");
     let instruction = o.opt_str("instruction", d);
+    // An MCP tool written in a skill (`call`, `with`, `hints`, ...): a skill only describes.
+    if let Some(call) = o.take("call") {
+        o.ignore(&[
+            "with",
+            "hints",
+            "inputParameters",
+            "outputParameters",
+            "steps",
+            "mappings",
+        ]);
+        o.finish(d);
+        d.push(
+            Diagnostic::new(call.span, "a skill tool does not `call`: it describes a tool of a sibling adapter")
+                .with_help("declare the tool (its `call`, `with`, `hints`) in an `mcp` adapter, and here `from: {sourceNamespace: <that adapter>, action: <the tool>}`"),
+        );
+        return None;
+    }
     // A derived tool without one takes its source's description.
     if description.is_none() && instruction.is_some() {
         d.warn(
