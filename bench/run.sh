@@ -18,6 +18,7 @@
 #   BENCH_PIN=1         pin the server under test to BENCH_SERVER_CPU (0) and wrk + the upstream to
 #                       BENCH_CLIENT_CPU (1); BENCH_PIN=0 lets the scheduler place everything
 #   BENCH_SKIP_BUILD=1  use the billjob binary as it is (BILLJOB_BIN, default target/release/billjob)
+#   BENCH_REBUILD=1     also time the incremental `cargo build -p billjob` (dev profile) after touching the spec
 #   BENCH_SKIP_INSTALL=1  do not install anything (wrk, nginx, the Python venv must be there)
 #   BENCH_MCP_PROTOCOLS="2025-11-25 2026-07-28"  protocol revisions the MCP comparison runs under
 #   BENCH_PROFILE=1     after the rounds, profile billjob's REST case with perf (if installed) and
@@ -44,6 +45,7 @@ CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 MCP_PROTOCOLS="${BENCH_MCP_PROTOCOLS:-2025-11-25 2026-07-28}"
 BIN="${BILLJOB_BIN:-$ROOT/target/release/billjob}"
 PEER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-rust-peer"
+HYPER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-hyper-peer"
 TOKEN="bench-token"
 ORG="org-bench"
 JOB="bj-0001"
@@ -152,6 +154,7 @@ build() {
     fi
     [[ -x "$BIN" ]] || die "no billjob binary at $BIN"
     [[ -x "$PEER_BIN" ]] || die "no Rust reference peer at $PEER_BIN"
+    [[ -x "$HYPER_BIN" ]] || die "no hyper reference peer at $HYPER_BIN"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -383,6 +386,21 @@ setup_rust_rest() {
     add_case "rest-$who" "$RS_PID" "$url" rest
 }
 
+# setup_hyper_rest: the hyper-only proxy (the floor of the stack), REST only.
+setup_hyper_rest() {
+    local port pid
+    port="$(free_port)"
+    M3TER_API_KEY="$TOKEN" "${SERVER_PIN[@]}" "$HYPER_BIN" --rest-addr "127.0.0.1:$port" \
+        --upstream "http://127.0.0.1:$UP_PORT" >"$OUT/rest-hyperref.server.log" 2>&1 &
+    PIDS+=("$!")
+    pid="$(own_pid "$!" "bench-hyper-pee")"
+    [[ "$pid" == "${PIDS[-1]}" ]] || PIDS+=("$pid")
+    local url="http://127.0.0.1:$port/v1/organizations/$ORG/billjobs/$JOB"
+    wait_http "http://127.0.0.1:$port/" "$pid"
+    curl -sf "$url" | grep -qF "$EXPECT" || die "hyper peer REST does not return the BillJob"
+    add_case rest-hyperref "$pid" "$url" rest
+}
+
 # check_mcp URL PROTOCOL: one tools/call with curl must be a successful result carrying the BillJob.
 check_mcp() {
     local url="$1" proto="$2" body headers=() meta=""
@@ -468,6 +486,30 @@ profile_billjob() {
 
 # ---------------------------------------------------------------------------------------------
 # 5. The report.
+# Start-up to the first answer, idle RSS and the regeneration loop (bench/startup.py), with the
+# release naftiko-codegen; BENCH_REBUILD=1 also times the incremental dev build after a spec edit.
+startup_and_codegen() {
+    local codegen="${CARGO_TARGET_DIR:-$ROOT/target}/release/naftiko-codegen" largest
+    if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+        log "cargo build --release -p naftiko-codegen"
+        (cd "$ROOT" && cargo build --release -p naftiko-codegen --quiet)
+    fi
+    largest="$(ls -S "$ROOT"/tests/corpus/*.yaml | head -n1)"
+    log "start-up, idle RSS, codegen (largest corpus spec: $(basename "$largest"))"
+    "${SERVER_PIN[@]}" python3 "$HERE/startup.py" "$BIN" "$codegen" "http://127.0.0.1:$UP_PORT" \
+        "$ROOT/specs/billjob.yaml" "$largest" >"$OUT/startup.tsv" || die "startup.py (above)"
+    echo "largest_spec $(basename "$largest")" >>"$OUT/startup.tsv"
+    if [[ "${BENCH_REBUILD:-0}" == 1 ]]; then
+        log "incremental cargo build -p billjob after touching specs/billjob.yaml"
+        (cd "$ROOT" && cargo build -p billjob --quiet)
+        touch "$ROOT/specs/billjob.yaml"
+        local t0ns
+        t0ns="$(date +%s%N)"
+        (cd "$ROOT" && cargo build -p billjob --quiet)
+        echo -e "rebuild_ms\t$(( ($(date +%s%N) - t0ns) / 1000000 ))\t-\t-\tms" >>"$OUT/startup.tsv"
+    fi
+}
+
 write_results() {
     local commit dirty=""
     commit="$(git -C "$ROOT" rev-parse --short HEAD)"
@@ -488,7 +530,7 @@ write_results() {
         echo "wrk_settings -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up with the same settings)"
         echo "rounds $ROUNDS"
     } >"$OUT/machine.txt"
-    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" >"$RESULTS"
+    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" "$OUT/startup.tsv" >"$RESULTS"
     log "wrote $RESULTS"
 }
 
@@ -511,6 +553,7 @@ main() {
     setup_nginx
     setup_rust_rest billjob
     setup_rust_rest rustref
+    setup_hyper_rest
     setup_rust_mcp billjob
     setup_rust_mcp rustref
     setup_python
@@ -523,6 +566,7 @@ main() {
     done
     echo "master_vmhwm_kib $(vmhwm_kib "$PROXY_MASTER")" >"$OUT/rest-nginx.master.txt"
     profile_billjob
+    startup_and_codegen
     # The figures of each case: its median round by throughput, and the spread over rounds.
     for i in "${!CASE_NAMES[@]}"; do
         files=()
