@@ -51,6 +51,7 @@ LABELS = {
     "billjob": "billjob `--stateless` (rmcp)",
     "rustref": "Rust reference (plain rmcp handler)",
     "python": "Python `mcp` MCPServer (uvicorn)",
+    "fastmcp": "FastMCP `from_openapi` (tool `GetBillJob`)",
 }
 
 
@@ -164,7 +165,7 @@ def main() -> None:
               f"hyper floor / nginx throughput {hr['requests_per_s'] / n['requests_per_s']:.2f}×")
         w("")
 
-    order = {"billjob": 0, "rustref": 1, "python": 2}
+    order = {"billjob": 0, "rustref": 1, "python": 2, "fastmcp": 3}
     mcp = sorted((name for name in rows if name.startswith("mcp-")),
                  key=lambda n: (n.split("-", 2)[2], order.get(n.split("-", 2)[1], 9)))
     if mcp:
@@ -198,6 +199,12 @@ def main() -> None:
                   f"{bj['requests_per_s'] / ref['requests_per_s']:.2f}×, CPU per call "
                   f"{(bj['server_cpu_s'] / bj['requests']) / (ref['server_cpu_s'] / ref['requests']):.2f}× "
                   f"({1e6 * bj['server_cpu_s'] / bj['requests']:.0f} vs {1e6 * ref['server_cpu_s'] / ref['requests']:.0f} µs)")
+            fm = rows.get(f"mcp-fastmcp-{proto}")
+            if bj and fm:
+                w(f"- {proto}: billjob / FastMCP `from_openapi` throughput **{bj['requests_per_s'] / fm['requests_per_s']:.0f}×**, "
+                  f"p99 {lat(bj['p99_ms'])} vs {lat(fm['p99_ms'])} ms, "
+                  f"CPU per call {fm['server_cpu_s'] / fm['requests'] / (bj['server_cpu_s'] / bj['requests']):.0f}× less, "
+                  f"peak RSS {mib(bj['vmhwm_kib'])} vs {mib(fm['vmhwm_kib'])} MiB")
             if bj and py:
                 w(f"- {proto}: billjob / Python throughput **{bj['requests_per_s'] / py['requests_per_s']:.0f}×**, "
                   f"p99 {lat(bj['p99_ms'])} vs {lat(py['p99_ms'])} ms, "

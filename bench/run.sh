@@ -45,6 +45,9 @@ CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 MCP_PROTOCOLS="${BENCH_MCP_PROTOCOLS:-2025-11-25 2026-07-28}"
 BIN="${BILLJOB_BIN:-$ROOT/target/release/billjob}"
 PEER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-rust-peer"
+FASTMCP_VERSION=4.1.6
+# m3ter's OpenAPI document, for the FastMCP peer (FastMCP rows are skipped without it).
+M3TER_OPENAPI="${M3TER_OPENAPI:-$ROOT/../shared/upstream/m3ter-openapi.json}"
 HYPER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-hyper-peer"
 TOKEN="bench-token"
 ORG="org-bench"
@@ -139,6 +142,14 @@ install() {
     fi
     [[ -x "$INTEROP_PY" ]] || die "no Python venv at $INTEROP_VENV"
     PY="$INTEROP_PY"
+    # The FastMCP peer: a venv of its own (fastmcp pins its own mcp), beside the interop one.
+    FASTMCP_VENV="$INTEROP_CACHE/bench-fastmcp-venv"
+    FASTMCP_PY="$FASTMCP_VENV/bin/python"
+    if [[ "${BENCH_SKIP_INSTALL:-0}" != 1 ]] && ! "$FASTMCP_PY" -c "import fastmcp, httpx" 2>/dev/null; then
+        log "installing fastmcp==$FASTMCP_VERSION (venv $FASTMCP_VENV)"
+        python3 -m venv "$FASTMCP_VENV"
+        "$FASTMCP_PY" -m pip install -q "fastmcp==$FASTMCP_VERSION" httpx
+    fi
     # The upstream and the reference proxy run as this user, from their own prefix.
     NGINX="$(command -v nginx)"
 }
@@ -321,6 +332,7 @@ run_case() {
         direct) measure "$name" "$round" "$pid" "$url" -H "Authorization: Bearer $TOKEN" ;;
         rest) measure "$name" "$round" "$pid" "$url" ;;
         mcp) BENCH_MCP_PROTOCOL="${CASE_PROTOS[$i]}" BENCH_MCP_EXPECT="$EXPECT" \
+            BENCH_MCP_TOOL="$([[ "$name" == mcp-fastmcp-* ]] && echo GetBillJob || echo retrieve-billjob)" \
             measure "$name" "$round" "$pid" "$url" -s "$HERE/mcp_call.lua" ;;
     esac
 }
@@ -403,14 +415,14 @@ setup_hyper_rest() {
 
 # check_mcp URL PROTOCOL: one tools/call with curl must be a successful result carrying the BillJob.
 check_mcp() {
-    local url="$1" proto="$2" body headers=() meta=""
+    local url="$1" proto="$2" tool="${3:-retrieve-billjob}" body headers=() meta=""
     headers=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream'
         -H "MCP-Protocol-Version: $proto")
     if ((${proto%%-*} >= 2026)); then
-        headers+=(-H 'Mcp-Method: tools/call' -H 'Mcp-Name: retrieve-billjob')
+        headers+=(-H 'Mcp-Method: tools/call' -H "Mcp-Name: $tool")
         meta=",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"$proto\",\"io.modelcontextprotocol/clientCapabilities\":{}}"
     fi
-    body="$(curl -s "${headers[@]}" "$url" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"retrieve-billjob\",\"arguments\":{\"orgId\":\"$ORG\",\"id\":\"$JOB\"}$meta}}")"
+    body="$(curl -s "${headers[@]}" "$url" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"$tool\",\"arguments\":{\"orgId\":\"$ORG\",\"id\":\"$JOB\"}$meta}}")"
     python3 - "$body" "$EXPECT" <<'EOF' || die "tools/call on $url ($proto) is not a successful result: $body"
 import json, sys
 body, expect = sys.argv[1], sys.argv[2]
@@ -429,6 +441,28 @@ setup_rust_mcp() {
     for proto in $MCP_PROTOCOLS; do
         check_mcp "$RS_MCP" "$proto"
         add_case "mcp-$who-$proto" "$RS_PID" "$RS_MCP" mcp "$proto"
+    done
+}
+
+# setup_fastmcp: FastMCP.from_openapi on the BillJob operations (tool GetBillJob).
+setup_fastmcp() {
+    local port pid proto
+    if [[ ! -f "$M3TER_OPENAPI" ]]; then
+        log "no m3ter OpenAPI document at $M3TER_OPENAPI (M3TER_OPENAPI): no FastMCP rows"
+        return 0
+    fi
+    [[ -x "$FASTMCP_PY" ]] || die "no FastMCP venv at $FASTMCP_VENV"
+    port="$(free_port)"
+    M3TER_API_KEY="$TOKEN" "${SERVER_PIN[@]}" "$FASTMCP_PY" "$HERE/fastmcp_peer.py" --port "$port" \
+        --upstream "http://127.0.0.1:$UP_PORT" --openapi "$M3TER_OPENAPI" \
+        >"$OUT/mcp-fastmcp.server.log" 2>&1 &
+    PIDS+=("$!")
+    pid="$(own_pid "$!" python)"
+    [[ "$pid" == "${PIDS[-1]}" ]] || PIDS+=("$pid")
+    wait_http "http://127.0.0.1:$port/" "$pid"
+    for proto in $MCP_PROTOCOLS; do
+        check_mcp "http://127.0.0.1:$port/mcp" "$proto" GetBillJob
+        add_case "mcp-fastmcp-$proto" "$pid" "http://127.0.0.1:$port/mcp" mcp "$proto"
     done
 }
 
@@ -557,6 +591,7 @@ main() {
     setup_rust_mcp billjob
     setup_rust_mcp rustref
     setup_python
+    setup_fastmcp
     local round i files
     log "${#CASE_NAMES[@]} cases, $ROUNDS rounds of wrk -t$THREADS -c$CONNS -d$DURATION (after $WARMUP warm-ups)"
     for ((round = 1; round <= ROUNDS; round++)); do
