@@ -12,6 +12,8 @@ pub struct Capability {
     pub mcp: Vec<McpAdapter>,
     /// `skill` adapters: catalogs of Agent Skills.
     pub skills: Vec<SkillAdapter>,
+    /// The `control` adapter (management plane), if any.
+    pub control: Option<ControlAdapter>,
     /// Variables read from bind files (`binds[].location`): a [`Part::Env`] naming one of
     /// them is read from its file, not the environment.
     pub file_vars: Vec<FileVar>,
@@ -841,4 +843,12 @@ pub enum SkillToolKind {
     },
     /// A file of the skill's `location`: `path` relative to it, `file` absolute (embedded).
     Instruction { path: String, file: String },
+}
+
+/// The `control` adapter: health and Prometheus metrics on their own address.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlAdapter {
+    pub address: String,
+    pub port: u16,
+    pub health: bool,
 }

@@ -132,10 +132,25 @@ pub fn encode_metrics() -> String {
     out
 }
 
-/// The control plane's routes: `/health/live`, `/health/ready`, `/metrics`.
-pub fn router() -> Router {
-    Router::new()
-        .route("/health/live", get(|| async { "ok" }))
+/// The control plane's routes: `/metrics` and, with `health`, `/health/live` and
+/// `/health/ready`.
+pub fn router(health: bool) -> Router {
+    let r = Router::new().route(
+        "/metrics",
+        get(|| async {
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                )],
+                encode_metrics(),
+            )
+        }),
+    );
+    if !health {
+        return r;
+    }
+    r.route("/health/live", get(|| async { "ok" }))
         .route(
             "/health/ready",
             get(|| async {
@@ -144,18 +159,6 @@ pub fn router() -> Router {
                 } else {
                     (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
                 }
-            }),
-        )
-        .route(
-            "/metrics",
-            get(|| async {
-                (
-                    [(
-                        header::CONTENT_TYPE,
-                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                    )],
-                    encode_metrics(),
-                )
             }),
         )
 }

@@ -34,6 +34,23 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
     let rest = cap.rest.iter().map(|r| rest::adapter(cap, r));
     let mcp = cap.mcp.iter().map(|m| mcp::adapter(cap, m));
     let skills = cap.skills.iter().map(|s| skill::adapter(cap, s));
+    let control = cap.control.as_ref().map(|c| {
+        let address = format!("{}:{}", c.address, c.port);
+        let health = c.health;
+        quote! {
+            /// The `control` adapter: the management plane (see [`::naftiko_runtime::control`]).
+            pub mod control_plane {
+                /// The address the spec gives the control adapter.
+                pub const ADDRESS: &str = #address;
+
+                /// `/metrics` and, unless `management.health: false`, `/health/live` and
+                /// `/health/ready` (ready once [`::naftiko_runtime::control::set_ready`] says so).
+                pub fn router() -> ::naftiko_runtime::axum::Router {
+                    ::naftiko_runtime::control::router(#health)
+                }
+            }
+        }
+    });
     let upstreams = upstreams(cap);
     quote! {
         #include
@@ -42,6 +59,7 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
         #(#rest)*
         #(#mcp)*
         #(#skills)*
+        #control
     }
 }
 

@@ -52,6 +52,7 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
     }
     let types = types.into_items();
     let auth_items = super::auth::items(&r.namespace, r.auth.as_ref(), &cap.file_vars);
+    let metrics_ns = &r.namespace;
     let router = if r.auth.is_some() {
         quote! {
             /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`. Every request
@@ -60,7 +61,10 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
             pub fn router(upstreams: super::Upstreams, auth: ::naftiko_runtime::auth::Inbound) -> ::naftiko_runtime::axum::Router {
                 let routes = ::naftiko_runtime::axum::Router::new()
                     #(#routes)*;
-                auth.protect(::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams))
+                ::naftiko_runtime::control::track(
+                    auth.protect(::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams)),
+                    #metrics_ns,
+                )
             }
         }
     } else {
@@ -69,7 +73,10 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
             pub fn router(upstreams: super::Upstreams) -> ::naftiko_runtime::axum::Router {
                 let routes = ::naftiko_runtime::axum::Router::new()
                     #(#routes)*;
-                ::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams)
+                ::naftiko_runtime::control::track(
+                    ::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams),
+                    #metrics_ns,
+                )
             }
         }
     };

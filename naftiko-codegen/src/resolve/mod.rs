@@ -11,6 +11,7 @@
 mod api;
 mod auth;
 mod binds;
+mod control;
 mod body;
 mod exposed;
 mod inbound;
@@ -56,6 +57,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
     exposed::open_bodies(spec, &mut apis);
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
+    let mut control = None;
     let mut ports: HashMap<(String, u16), (Span, String)> = HashMap::new();
     let mut namespaces: HashMap<String, Span> = api_spans.clone();
     let mut check_adapter = |ns: &S<String>, address: &str, port: Option<&S<u16>>, d: &mut Ctxt| {
@@ -114,6 +116,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
                 mcp.push(adapter);
             }
             spec::Exposes::Skill(_) => {}
+            spec::Exposes::Control(c) => control::resolve_control(c, &mut control, d),
         }
     }
     // Skills derive from the other adapters: resolved once those are.
@@ -183,6 +186,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         rest,
         mcp,
         skills,
+        control,
         file_vars: binds::file_vars(spec),
     }
 }
@@ -197,10 +201,11 @@ pub(super) fn is_input_prefix(prefix: &str, namespaces: &[String]) -> bool {
 fn exposes_namespaces(spec: &Spec) -> Vec<String> {
     spec.exposes
         .iter()
-        .map(|e| match e {
-            spec::Exposes::Rest(r) => r.namespace.v.clone(),
-            spec::Exposes::Mcp(m) => m.namespace.v.clone(),
-            spec::Exposes::Skill(s) => s.namespace.v.clone(),
+        .filter_map(|e| match e {
+            spec::Exposes::Rest(r) => Some(r.namespace.v.clone()),
+            spec::Exposes::Mcp(m) => Some(m.namespace.v.clone()),
+            spec::Exposes::Skill(s) => Some(s.namespace.v.clone()),
+            spec::Exposes::Control(_) => None,
         })
         .collect()
 }

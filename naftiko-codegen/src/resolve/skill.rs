@@ -43,7 +43,7 @@ fn siblings(spec: &Spec) -> Vec<(&str, Sibling<'_>)> {
                         .collect(),
                 },
             )),
-            spec::Exposes::Skill(_) => None,
+            spec::Exposes::Skill(_) | spec::Exposes::Control(_) => None,
         })
         .collect()
 }

@@ -325,6 +325,17 @@ pub enum Exposes {
     Rest(RestExposes),
     Mcp(McpExposes),
     Skill(SkillExposes),
+    Control(ControlExposes),
+}
+
+/// A `control` adapter: the management plane (read by `spec/read/control.rs`).
+#[derive(Debug, Clone)]
+pub struct ControlExposes {
+    pub span: Span,
+    pub address: Option<S<String>>,
+    pub port: S<u16>,
+    /// `management.health` (default true): serve `/health/live` and `/health/ready`.
+    pub health: bool,
 }
 
 /// A `skill` adapter: a catalog of Agent Skills describing tools of sibling adapters or

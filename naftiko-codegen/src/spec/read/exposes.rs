@@ -112,7 +112,8 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
             }))
         }
         "skill" => super::skill::read_skill_exposes(node, o, loader, d),
-        "http" | "control" => {
+        "control" => super::control::read_control_exposes(node, o, d),
+        "http" => {
             o.ignore_all();
             d.unsupported(ty.span, format!("`{}` exposes", ty.v));
             None
@@ -121,7 +122,7 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
             o.ignore_all();
             d.push(
                 Diagnostic::new(ty.span, format!("unknown exposed adapter type `{other}`"))
-                    .with_help("expected `rest`, `mcp` or `skill`"),
+                    .with_help("expected `rest`, `mcp`, `skill` or `control`"),
             );
             None
         }

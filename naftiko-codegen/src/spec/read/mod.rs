@@ -1,6 +1,7 @@
 //! Readers: one function per construct of a spec, each collecting every shape error it finds.
 
 mod consumes;
+mod control;
 mod exposes;
 mod imports;
 mod params;
