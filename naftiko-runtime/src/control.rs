@@ -96,9 +96,9 @@ fn metrics() -> &'static Metrics {
 /// Wraps `router` so each request is counted under `adapter`, its matched route
 /// (`METHOD /path/{param}`) and its response status.
 pub fn track(router: Router, adapter: &'static str) -> Router {
-    router.layer(axum::middleware::from_fn(move |req: Request, next: Next| {
-        record(adapter, req, next)
-    }))
+    router.layer(axum::middleware::from_fn(
+        move |req: Request, next: Next| record(adapter, req, next),
+    ))
 }
 
 async fn record(adapter: &'static str, req: Request, next: Next) -> Response {
@@ -107,7 +107,10 @@ async fn record(adapter: &'static str, req: Request, next: Next) -> Response {
         Some(p) => format!("{} {}", req.method(), p.as_str()),
         None => "unmatched".to_owned(),
     };
-    let gauge = m.in_flight.get_or_create(&AdapterLabels { adapter }).clone();
+    let gauge = m
+        .in_flight
+        .get_or_create(&AdapterLabels { adapter })
+        .clone();
     gauge.inc();
     let start = Instant::now();
     let res = next.run(req).await;
@@ -150,15 +153,14 @@ pub fn router(health: bool) -> Router {
     if !health {
         return r;
     }
-    r.route("/health/live", get(|| async { "ok" }))
-        .route(
-            "/health/ready",
-            get(|| async {
-                if is_ready() {
-                    (StatusCode::OK, "ready").into_response()
-                } else {
-                    (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
-                }
-            }),
-        )
+    r.route("/health/live", get(|| async { "ok" })).route(
+        "/health/ready",
+        get(|| async {
+            if is_ready() {
+                (StatusCode::OK, "ready").into_response()
+            } else {
+                (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+            }
+        }),
+    )
 }

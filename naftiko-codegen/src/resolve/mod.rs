@@ -11,8 +11,8 @@
 mod api;
 mod auth;
 mod binds;
-mod control;
 mod body;
+mod control;
 mod exposed;
 mod inbound;
 mod mcp;
