@@ -217,3 +217,59 @@ async fn rest_refuses_foreign_hosts_and_cross_site_origins_like_mcp() {
         .expect("answer");
     assert_eq!(local_page.status(), 200);
 }
+
+#[tokio::test]
+async fn the_control_port_answers_readiness_and_metrics() {
+    let mut running = Running::start(billjob().env("M3TER_API_KEY", SECRET).args([
+        "--sandbox",
+        "--rest-addr",
+        "127.0.0.1:0",
+        "--mcp-addr",
+        "127.0.0.1:0",
+    ]));
+    let control = url_in(&running.wait_for("control: http://"));
+    let rest = url_in(&running.wait_for("REST: http://"));
+    running.wait_for("BillJob sandbox at http://");
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client");
+    let mut ready = 0;
+    for _ in 0..100 {
+        ready = http
+            .get(format!("{control}/health/ready"))
+            .send()
+            .await
+            .expect("ready")
+            .status()
+            .as_u16();
+        if ready == 200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(ready, 200);
+    let listed = http
+        .get(format!("{rest}/v1/organizations/org1/billjobs"))
+        .header("Authorization", "Bearer anything")
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(listed.status(), 200);
+    let metrics = http
+        .get(format!("{control}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("body");
+    let counted = metrics.lines().any(|l| {
+        l.starts_with("naftiko_requests_total{")
+            && l.contains("operation=\"GET /v1/organizations/{orgid}/billjobs\"")
+            && l.contains("status=\"200\"")
+            && l.ends_with(" 1")
+    });
+    assert!(counted, "{metrics}");
+    assert!(!metrics.contains(SECRET));
+}

@@ -69,6 +69,7 @@ pub async fn serve(
     let inbound = inbound_auth(&options)?;
     let (upstreams, upstream_line) = upstream(&options, &life).await?;
     let mut servers = Servers::new();
+    start_control(&options, &limits, &life, &mut servers).await?;
     if let Some(addr) = rest_addr(&options) {
         start_rest(
             &addr,
@@ -93,6 +94,8 @@ pub async fn serve(
         start_mcp_http(&options, server, &limits, &life, &mut servers).await?;
     }
     tracing::info!("{upstream_line}");
+    // Every adapter is bound and the upstream credentials resolved.
+    naftiko_runtime::control::set_ready(true);
     let drain = life.drain.clone();
     tokio::spawn(async move {
         shutdown.await;
@@ -308,6 +311,35 @@ async fn start_rest(
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "REST", drain.cancelled_owned()).await
+    });
+    Ok(())
+}
+
+/// The control plane (`--control-addr`), bound first so `/health/ready` answers 503 until
+/// the adapters are bound.
+async fn start_control(
+    options: &Options,
+    limits: &Limits,
+    life: &Lifecycle,
+    servers: &mut Servers,
+) -> anyhow::Result<()> {
+    if options.control_addr.eq_ignore_ascii_case("off") {
+        return Ok(());
+    }
+    let listener = serve::bind(&options.control_addr, "control").await?;
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, "control: http://{local}/health/ready, /metrics");
+    let router = naftiko_runtime::control::router(true);
+    let (drain, limits) = (life.drain.clone(), limits.clone());
+    servers.spawn(async move {
+        serve::http_with(
+            listener,
+            router,
+            &limits,
+            "control",
+            drain.cancelled_owned(),
+        )
+        .await
     });
     Ok(())
 }

@@ -27,6 +27,16 @@ pub struct Options {
     #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_MCP_ADDR")]
     pub mcp_addr: Option<String>,
 
+    /// Control plane address: /health/live, /health/ready, /metrics (Prometheus); `off`
+    /// disables it. Keep it on localhost: it has no authentication.
+    #[arg(
+        long,
+        value_name = "HOST:PORT|off",
+        env = "BILLJOB_CONTROL_ADDR",
+        default_value = "127.0.0.1:9091"
+    )]
+    pub control_addr: String,
+
     // The text is also --help, where a bare URL reads best.
     #[allow(rustdoc::bare_urls)]
     /// m3ter base URL [default: https://api.m3ter.com]
@@ -308,6 +318,9 @@ impl Default for Options {
         Options {
             rest_addr: None,
             mcp_addr: None,
+            // Embedded (library) use serves no control plane unless asked: the CLI default
+            // 127.0.0.1:9091 would collide between instances in one process.
+            control_addr: "off".into(),
             upstream: None,
             api_key: None,
             client_id: None,
