@@ -153,7 +153,7 @@
 //!   mapping reading an unknown step or targeting no output, an output nothing maps,
 //!   `mappings` without `steps`: located errors. `script` steps are not supported yet.
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
-//!   `forward`, `aggregates`, http / control adapters, ...) are rejected with a
+//!   `forward`, `aggregates`, http adapters, ...) are rejected with a
 //!   message saying "not supported yet".
 //! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
 //!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a
@@ -189,6 +189,13 @@
 //!   to the spec, or absolute) read when asked, so it need not exist at compile time; a
 //!   `SKILL.md` generated from the frontmatter and the tools is served when it has none.
 //!   Paths never leave the directory (symbolic links included).
+//! - A `control` adapter (at most one; `address`, default localhost, and `port`) generates the
+//!   module `control_plane` (`ADDRESS`, `router()`): `GET /metrics` (Prometheus: per adapter,
+//!   operation and status request counts and latency histograms, in-flight gauge, recorded by
+//!   every generated REST router) and, unless `management.health: false`, `/health/live` and
+//!   `/health/ready` (see `naftiko_runtime::control`). `management.scripting` is shape-checked
+//!   (its values are for script steps). `management.info`/`reload`/`validate: true`, `logs`,
+//!   `authentication` and `observability` (OTLP traces) are not supported yet.
 //! - Inbound auth (`authentication` on a `rest`, `mcp` or `skill` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
 //!   JWKS, or with `tokenValidation: introspection` asked about at its RFC 7662 endpoint with
