@@ -19,7 +19,7 @@ mod operation;
 mod output;
 mod resources;
 mod rest;
-mod suggest;
+pub(crate) mod suggest;
 mod templates;
 
 use crate::diag::{Ctxt, Span};

@@ -365,6 +365,28 @@ pub struct ExposedOperation {
     pub steps: Vec<Step>,
     /// `mappings`: where each orchestrated output takes its value from the steps' context.
     pub mappings: Vec<StepMapping>,
+    /// `ref`: the aggregate function (`<aggregate-namespace>.<function>`) this operation runs;
+    /// merged into the other fields when the spec is read (`spec::read::aggregates`).
+    pub reference: Option<S<String>>,
+    /// `semantics` of an aggregate function (and of an operation that refs one).
+    pub semantics: Semantics,
+}
+
+/// `Semantics`: transport-neutral behaviour of an aggregate function.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Semantics {
+    pub safe: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub cacheable: Option<bool>,
+}
+
+/// A function of `capability.aggregates`: a reusable operation (its `name` required, no
+/// `method`), which exposed operations and tools run through `ref: <namespace>.<name>`.
+#[derive(Debug, Clone)]
+pub struct AggregateFunction {
+    /// The aggregate's `namespace`.
+    pub namespace: String,
+    pub op: ExposedOperation,
 }
 
 /// One step of an orchestrated operation (`OperationStep`).

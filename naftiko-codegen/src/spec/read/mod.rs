@@ -1,5 +1,6 @@
 //! Readers: one function per construct of a spec, each collecting every shape error it finds.
 
+mod aggregates;
 mod consumes;
 mod exposes;
 mod imports;
@@ -89,7 +90,11 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
                         read_exposes(n, loader, d)
                     });
                 }
-                cap.unsupported("aggregates", "`aggregates`", d);
+                let functions = cap
+                    .take("aggregates")
+                    .map(|a| aggregates::read_aggregates(a, d))
+                    .unwrap_or_default();
+                aggregates::resolve_refs(&mut exposes, &functions, d);
                 if let Some(i) = cap.take("imports") {
                     consumes.extend(imports::read_imports_list(i, loader, d));
                 }
