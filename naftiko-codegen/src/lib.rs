@@ -152,9 +152,21 @@
 //!   itself, a later or an unknown step, a duplicate step, a `with` naming no parameter, a
 //!   mapping reading an unknown step or targeting no output, an output nothing maps,
 //!   `mappings` without `steps`: located errors. `script` steps are not supported yet.
+//! - `capability.aggregates`: each function (`name`, `description`, `semantics`, inputs, and
+//!   `call` + `with`, `steps` + `mappings`, or mock outputs) is a reusable operation; a REST
+//!   operation or MCP tool with `ref: <aggregate-namespace>.<function>` runs it, merged when the
+//!   spec is read: `name` and `description` inherited unless given, `inputParameters` and
+//!   `outputParameters` inherited unless declared (a REST operation declares its path/query
+//!   inputs), `call`/`steps`/`mappings` the function's, its `with` entries overridable by the
+//!   operation's. In a function, `<aggregate-namespace>.X` in `with` references input X. MCP
+//!   hints derive from `semantics` (`safe: true` → readOnly, not destructive; `safe: false` →
+//!   not readOnly; `idempotent` copied; `cacheable` has no MCP hint), each explicit hint
+//!   overriding. An unknown ref (with the nearest name), `ref` with `call`/`steps`/`mappings`,
+//!   a duplicate function, `ref` or `hints` in a function: located errors. Hints or REST methods
+//!   contradicting the semantics: warnings (`naftiko-aggregate-semantics-consistency`).
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
-//!   `forward`, `aggregates`, skill / http / control adapters, ...) are rejected with a
-//!   message saying "not supported yet".
+//!   `forward`, skill / http / control adapters, ...) are rejected with a message saying
+//!   "not supported yet".
 //! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
 //!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a
 //!   missing file is an error, a directory not supported yet), its `mimeType` the spec's or

@@ -327,7 +327,9 @@ fn aggregate_semantics(cap: &Node, d: &mut Ctxt) {
             continue;
         };
         for f in items(get(a, "functions")) {
-            if let (Some(name), Some(s)) = (get(f, "name").and_then(Node::as_str), get(f, "semantics")) {
+            if let (Some(name), Some(s)) =
+                (get(f, "name").and_then(Node::as_str), get(f, "semantics"))
+            {
                 semantics.push((format!("{ns}.{name}"), s));
             }
         }
@@ -335,7 +337,10 @@ fn aggregate_semantics(cap: &Node, d: &mut Ctxt) {
     let flag = |s: &Node, key: &str| get(s, key).and_then(Node::as_bool);
     let find = |op: &Node| {
         let r = get(op, "ref").and_then(Node::as_str)?;
-        semantics.iter().find(|(k, _)| k == r).map(|(k, s)| (k.clone(), *s))
+        semantics
+            .iter()
+            .find(|(k, _)| k == r)
+            .map(|(k, s)| (k.clone(), *s))
     };
     for e in items(get(cap, "exposes")) {
         for t in items(get(e, "tools")) {
@@ -344,11 +349,36 @@ fn aggregate_semantics(cap: &Node, d: &mut Ctxt) {
             };
             let (safe, idem) = (flag(s, "safe"), flag(s, "idempotent"));
             let checks = [
-                ("readOnly", safe == Some(true), Some(false), "semantics.safe=true: a safe function is read-only"),
-                ("readOnly", safe == Some(false), Some(true), "semantics.safe=false: an unsafe function is not read-only"),
-                ("destructive", safe == Some(true), Some(true), "semantics.safe=true: a safe function is not destructive"),
-                ("idempotent", idem == Some(true), Some(false), "semantics.idempotent=true"),
-                ("idempotent", idem == Some(false), Some(true), "semantics.idempotent=false"),
+                (
+                    "readOnly",
+                    safe == Some(true),
+                    Some(false),
+                    "semantics.safe=true: a safe function is read-only",
+                ),
+                (
+                    "readOnly",
+                    safe == Some(false),
+                    Some(true),
+                    "semantics.safe=false: an unsafe function is not read-only",
+                ),
+                (
+                    "destructive",
+                    safe == Some(true),
+                    Some(true),
+                    "semantics.safe=true: a safe function is not destructive",
+                ),
+                (
+                    "idempotent",
+                    idem == Some(true),
+                    Some(false),
+                    "semantics.idempotent=true",
+                ),
+                (
+                    "idempotent",
+                    idem == Some(false),
+                    Some(true),
+                    "semantics.idempotent=false",
+                ),
             ];
             for (key, applies, bad, why) in checks {
                 if let Some(v) = get(h, key)
@@ -377,9 +407,15 @@ fn aggregate_semantics(cap: &Node, d: &mut Ctxt) {
                 let why = if safe == Some(true) && method != "GET" {
                     Some(("semantics.safe=true: a safe function should use GET", "GET"))
                 } else if safe == Some(false) && method == "GET" {
-                    Some(("semantics.safe=false: an unsafe function should not use GET", "POST, PUT, PATCH or DELETE"))
+                    Some((
+                        "semantics.safe=false: an unsafe function should not use GET",
+                        "POST, PUT, PATCH or DELETE",
+                    ))
                 } else if idem == Some(true) && method == "POST" {
-                    Some(("semantics.idempotent=true: POST is not idempotent by convention", "PUT, PATCH, DELETE or GET"))
+                    Some((
+                        "semantics.idempotent=true: POST is not idempotent by convention",
+                        "PUT, PATCH, DELETE or GET",
+                    ))
                 } else {
                     None
                 };
@@ -387,7 +423,9 @@ fn aggregate_semantics(cap: &Node, d: &mut Ctxt) {
                     d.push(
                         Diagnostic::warning(
                             m.span,
-                            format!("method {method} contradicts the function `{r}` ({why}) ({RULE})"),
+                            format!(
+                                "method {method} contradicts the function `{r}` ({why}) ({RULE})"
+                            ),
                         )
                         .with_help(format!("use {instead}, or change `semantics` of `{r}`")),
                     );

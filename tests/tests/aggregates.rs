@@ -86,13 +86,16 @@ async fn tools_list_shows_inherited_descriptions_and_derived_hints() {
         "Fetch the current weather forecast for a location."
     );
     assert_eq!(
-        f["inputSchema"]["properties"]["location"]["description"],
-        "City name or coordinates",
+        f["inputSchema"]["properties"]["location"]["description"], "City name or coordinates",
         "{f}"
     );
     let a = &f["annotations"];
     assert_eq!(
-        (&a["readOnlyHint"], &a["destructiveHint"], &a["idempotentHint"]),
+        (
+            &a["readOnlyHint"],
+            &a["destructiveHint"],
+            &a["idempotentHint"]
+        ),
         (&json!(true), &json!(false), &json!(true)),
         "{a}"
     );
@@ -103,7 +106,11 @@ async fn tools_list_shows_inherited_descriptions_and_derived_hints() {
     let r = tool("reset-station");
     let a = &r["annotations"];
     assert_eq!(
-        (&a["readOnlyHint"], &a["destructiveHint"], &a["idempotentHint"]),
+        (
+            &a["readOnlyHint"],
+            &a["destructiveHint"],
+            &a["idempotentHint"]
+        ),
         (&json!(false), &json!(true), &json!(false)),
         "{a}"
     );
@@ -115,7 +122,10 @@ async fn mcp_ref_runs_the_call_and_the_steps() {
     let (_served, client) = serve_and_connect(forecast_mcp::server(ups)).await;
     up.push(Scripted::json(200, &forecast()));
     let r = call_tool(&client, "get-forecast", json!({"location": "Rome"})).await;
-    assert_eq!(result_json(&r), json!({"temperature": 21.5, "condition": "sunny"}));
+    assert_eq!(
+        result_json(&r),
+        json!({"temperature": 21.5, "condition": "sunny"})
+    );
     assert_eq!(up.only_request().target, "/forecast?location=Rome");
 
     let (up, ups) = world().await;
@@ -136,5 +146,8 @@ async fn mcp_ref_to_an_unsafe_function_posts() {
     let r = call_tool(&client, "reset-station", json!({"station": "S-1"})).await;
     assert_ne!(r.is_error, Some(true), "{r:#?}");
     let req = up.only_request();
-    assert_eq!((req.method.as_str(), req.path()), ("POST", "/stations/S-1/reset"));
+    assert_eq!(
+        (req.method.as_str(), req.path()),
+        ("POST", "/stations/S-1/reset")
+    );
 }

@@ -359,7 +359,7 @@ pub struct ExposedOperation {
     pub inputs: Option<Vec<Param>>,
     pub outputs: Vec<Output>,
     pub hints: Hints,
-    /// `steps`, `ref` or `mappings` are present (orchestration, reported as not supported).
+    /// `steps`, `ref` or `mappings` are present (an orchestrated operation).
     pub orchestrated: bool,
     /// `steps`: the calls and lookups of an orchestrated operation, in order.
     pub steps: Vec<Step>,

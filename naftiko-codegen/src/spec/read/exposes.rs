@@ -89,7 +89,9 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                 })
                 .unwrap_or_default();
             let tools = o
-                .list("tools", d, |t, d| read_exposed_operation(t, OpKind::Tool, d))
+                .list("tools", d, |t, d| {
+                    read_exposed_operation(t, OpKind::Tool, d)
+                })
                 .unwrap_or_else(|| {
                     d.error(
                         node.span,
