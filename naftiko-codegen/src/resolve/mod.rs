@@ -13,6 +13,7 @@ mod auth;
 mod binds;
 mod body;
 mod exposed;
+mod forward;
 mod inbound;
 mod mcp;
 mod operation;

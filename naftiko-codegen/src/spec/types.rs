@@ -344,6 +344,17 @@ pub struct ExposedResource {
     pub path: S<String>,
     pub description: Option<String>,
     pub operations: Vec<ExposedOperation>,
+    /// `forward`: the resource proxied to a consumed API.
+    pub forward: Option<Forward>,
+}
+
+/// `forward` of an exposed resource (schema `ForwardConfig`).
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub span: Span,
+    pub target_namespace: S<String>,
+    /// `trustedHeaders`: the caller headers that pass; none when absent.
+    pub trusted_headers: Vec<S<String>>,
 }
 
 /// A REST operation or an MCP tool: both call one consumed operation `with` some inputs.

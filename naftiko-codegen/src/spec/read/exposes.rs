@@ -132,7 +132,7 @@ fn read_exposed_resource(node: &Node, d: &mut Ctxt) -> Option<ExposedResource> {
     let path = o.req_str("path", d);
     o.ignore(&["name", "label"]);
     let description = o.opt_str("description", d).map(|s| s.v);
-    o.unsupported("forward", "`forward` (pass-through proxying)", d);
+    let forward = o.take("forward").and_then(|f| read_forward(f, d));
     o.unsupported("inputParameters", "resource-level `inputParameters`", d);
     let operations = o
         .list("operations", d, |op, d| {
@@ -153,6 +153,30 @@ fn read_exposed_resource(node: &Node, d: &mut Ctxt) -> Option<ExposedResource> {
         path: path?,
         description,
         operations,
+        forward,
+    })
+}
+
+fn read_forward(node: &Node, d: &mut Ctxt) -> Option<Forward> {
+    let mut o = Obj::new(node, "`forward`", d)?;
+    let target_namespace = o.req_str("targetNamespace", d);
+    let trusted_headers = o
+        .list("trustedHeaders", d, |n, d| match &n.kind {
+            Kind::Scalar { value, .. } => Some(S::new(value.clone(), n.span)),
+            _ => {
+                d.error(
+                    n.span,
+                    format!("a trusted header must be a string, found {}", n.describe()),
+                );
+                None
+            }
+        })
+        .unwrap_or_default();
+    o.finish(d);
+    Some(Forward {
+        span: node.span,
+        target_namespace: target_namespace?,
+        trusted_headers,
     })
 }
 
