@@ -47,7 +47,7 @@ fn a_trailing_path_variable_takes_the_remainder() {
         trustedHeaders: [Notion-Version, X-Correlation-Id]",
     ));
     let f = &cap.rest[0].forwards[0];
-    assert_eq!(f.paths, ["/notion", "/notion/{*path}"]);
+    assert_eq!(f.paths, ["/notion", "/notion/", "/notion/{*path}"]);
     assert_eq!(f.skip, 1);
     assert_eq!(f.trusted, ["notion-version", "x-correlation-id"]);
     assert_eq!(cap.apis[f.api].namespace, "notion");

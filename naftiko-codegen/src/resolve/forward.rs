@@ -94,9 +94,13 @@ pub(super) fn resolve_forward(
     // `{{path}}` is the remainder: any number of segments, as in the engine.
     let (paths, skip) = match axum_path.strip_suffix("/{path}") {
         Some(prefix) => {
-            let own = if prefix.is_empty() { "/" } else { prefix };
+            // The catch-all needs one character: `/p` and `/p/` are routes of their own.
+            let mut paths = vec![format!("{prefix}/"), format!("{prefix}/{{*path}}")];
+            if !prefix.is_empty() {
+                paths.insert(0, prefix.to_string());
+            }
             (
-                vec![own.to_string(), format!("{prefix}/{{*path}}")],
+                paths,
                 prefix.split('/').filter(|s| !s.is_empty()).count(),
             )
         }
