@@ -152,8 +152,23 @@
 //!   itself, a later or an unknown step, a duplicate step, a `with` naming no parameter, a
 //!   mapping reading an unknown step or targeting no output, an output nothing maps,
 //!   `mappings` without `steps`: located errors. `script` steps are not supported yet.
+//! - `forward` on a REST resource (`targetNamespace`, `trustedHeaders`): every method on the
+//!   resource's path is proxied to the consumed API; a last segment `{{path}}` takes the rest of
+//!   the request path (any number of segments, as the engine's URI_PATH variable; `/p` and `/p/`
+//!   included), which is appended to the base URI as the caller encoded it, the query kept. Of
+//!   the caller's headers only the trusted ones pass (without case); hop-by-hop headers
+//!   (`Connection` and those it names, `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`,
+//!   `Upgrade`, `Proxy-*`) and `Host` never do, either way. The API's credentials and fixed
+//!   headers are added and win over the caller's. The upstream status, headers and body come
+//!   back; unreachable is a 502, no answer head within the client's timeout a 504 (problem
+//!   JSON); a forward is never retried. Both bodies are streamed, never buffered: a forwarded
+//!   body has no size limit of its own (the server's request timeout and connection cap bound
+//!   it). An unknown target (with a suggestion), an invalid, duplicate or hop-by-hop trusted
+//!   header: located errors. Not supported yet: `operations` next to `forward` on one resource
+//!   (the engine tries the operations first), `{{path}}` before the end of the path, a forward
+//!   to an API whose key is placed in the body. MCP adapters have no `forward` in the schema.
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
-//!   `forward`, `aggregates`, skill / http / control adapters, ...) are rejected with a
+//!   `aggregates`, skill / http / control adapters, ...) are rejected with a
 //!   message saying "not supported yet".
 //! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
 //!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a

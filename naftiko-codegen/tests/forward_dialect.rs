@@ -85,7 +85,12 @@ fn an_unknown_target_is_located_with_a_suggestion() {
         .find(|d| d.message.contains("no `consumes` entry declares"))
         .expect("unknown target");
     assert_eq!(e.span.start.line, line_of(&src, "notoin"));
-    assert!(e.help.as_deref().unwrap_or("").contains("did you mean `notion`"));
+    assert!(
+        e.help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `notion`")
+    );
 }
 
 #[test]
@@ -95,7 +100,11 @@ fn a_missing_target_is_an_error() {
       forward:
         trustedHeaders: [X-A]",
     );
-    assert!(errors(&src).iter().any(|d| d.message.contains("targetNamespace")));
+    assert!(
+        errors(&src)
+            .iter()
+            .any(|d| d.message.contains("targetNamespace"))
+    );
 }
 
 #[test]
@@ -142,7 +151,11 @@ fn bad_trusted_headers_are_located() {
             .iter()
             .find(|d| d.message.contains(needle))
             .unwrap_or_else(|| panic!("{header}: {e:?}"));
-        assert_eq!(e.span.start.line, line_of(&src, &format!("- {header}")), "{header}");
+        assert_eq!(
+            e.span.start.line,
+            line_of(&src, &format!("- {header}")),
+            "{header}"
+        );
         assert!(e.help.is_some());
     }
     let src = spec(
@@ -151,7 +164,11 @@ fn bad_trusted_headers_are_located() {
         targetNamespace: notion
         trustedHeaders: [X-A, x-a]",
     );
-    assert!(errors(&src).iter().any(|d| d.message.contains("appears twice")));
+    assert!(
+        errors(&src)
+            .iter()
+            .any(|d| d.message.contains("appears twice"))
+    );
 }
 
 #[test]
@@ -162,7 +179,10 @@ fn the_remainder_variable_must_end_the_path() {
         targetNamespace: notion",
     );
     let e = errors(&src);
-    assert!(e.iter().any(|d| d.message.contains("before the end of a forwarded path")));
+    assert!(
+        e.iter()
+            .any(|d| d.message.contains("before the end of a forwarded path"))
+    );
 }
 
 #[test]
@@ -185,4 +205,24 @@ fn a_forwarded_path_shared_with_another_resource_is_refused() {
         .find(|d| d.message.contains("also served by another resource"))
         .expect("overlap");
     assert_eq!(e.span.start.line, line_of(&src, "- path: /p/{{path}}"));
+}
+
+#[test]
+fn a_target_whose_key_goes_into_the_body_is_refused() {
+    let src = spec(
+        "    - path: /p/{{path}}
+      forward:
+        targetNamespace: notion",
+    )
+    .replace(
+        "    baseUri: http://upstream.test/v1\n",
+        "    baseUri: http://upstream.test/v1\n    authentication: {type: apikey, key: k, value: '{{KEY}}', placement: body}\n",
+    )
+    .replace("capability:\n", "binds:\n- namespace: env\n  keys:\n    KEY: KEY\ncapability:\n");
+    let e = errors(&src);
+    let e = e
+        .iter()
+        .find(|d| d.message.contains("goes into the body"))
+        .unwrap_or_else(|| panic!("{e:?}"));
+    assert_eq!(e.span.start.line, line_of(&src, "targetNamespace: notion"));
 }

@@ -42,7 +42,10 @@ async fn method_remainder_query_and_body_pass_and_the_answer_comes_back() {
     );
     let gw = gateway(&format!("{}/v1", up.url()), Duration::from_secs(10)).await;
     let r = reqwest::Client::new()
-        .patch(format!("{}/notion/pages/a%2Fb/blocks?x=1&y=%C3%A9", gw.url()))
+        .patch(format!(
+            "{}/notion/pages/a%2Fb/blocks?x=1&y=%C3%A9",
+            gw.url()
+        ))
         .header("Content-Type", "text/plain")
         .body("raw body, not JSON")
         .send()
@@ -119,14 +122,25 @@ async fn only_trusted_headers_pass_and_hop_by_hop_ones_never() {
     let r = raw_http(gw.addr, request.as_bytes()).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.header("x-upstream"), Some("yes"));
-    assert_eq!(r.header("x-drop"), None, "named in the upstream's Connection");
+    assert_eq!(
+        r.header("x-drop"),
+        None,
+        "named in the upstream's Connection"
+    );
     assert_eq!(r.header("keep-alive"), None);
     let got = &up.requests()[0];
     // Trusted, matched without case.
     assert_eq!(got.header("notion-version"), Some("2022-06-28"));
     assert_eq!(got.header("x-correlation-id"), Some("c-1"));
     // Untrusted, or trusted but named in `Connection`, or hop-by-hop.
-    for h in ["x-untrusted", "cookie", "x-hop", "keep-alive", "te", "proxy-authorization"] {
+    for h in [
+        "x-untrusted",
+        "cookie",
+        "x-hop",
+        "keep-alive",
+        "te",
+        "proxy-authorization",
+    ] {
         assert_eq!(got.header(h), None, "{h} must not pass");
     }
     // A trusted `Authorization` does not replace the API's own credentials.
@@ -155,7 +169,10 @@ async fn upstream_errors_pass_verbatim() {
         .await
         .expect("send");
     assert_eq!(r.status(), 503);
-    assert_eq!(r.json::<Value>().await.expect("json"), json!({"busy": true}));
+    assert_eq!(
+        r.json::<Value>().await.expect("json"),
+        json!({"busy": true})
+    );
     // A forward is never retried: the caller decides.
     assert_eq!(up.count(), 2);
 }
@@ -174,7 +191,12 @@ async fn unreachable_is_502_and_slow_is_504_as_problem_json() {
     assert_eq!(r.headers()["content-type"], "application/problem+json");
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["status"], 502);
-    assert!(body["detail"].as_str().unwrap_or("").contains("cannot reach"));
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap_or("")
+            .contains("cannot reach")
+    );
     assert!(!body.to_string().contains(TOKEN));
 
     let up = Upstream::start().await;

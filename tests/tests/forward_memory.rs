@@ -65,7 +65,8 @@ async fn streaming_upstream() -> std::net::SocketAddr {
                             Ok(n) => read += n as u64,
                         }
                     }
-                    let body = json!({"bytes": read, "length": header(&headers, "content-length")}).to_string();
+                    let body = json!({"bytes": read, "length": header(&headers, "content-length")})
+                        .to_string();
                     let head = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                         body.len()
@@ -134,7 +135,11 @@ async fn upload(gw: std::net::SocketAddr, size: u64) -> Value {
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
         .expect("head end");
-    assert!(answer.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
     serde_json::from_slice(&answer[at + 4..]).expect("json count")
 }
 
@@ -180,9 +185,14 @@ async fn a_100_mb_body_each_way_streams_with_memory_flat() {
     assert_eq!(counted["length"], BIG.to_string());
     let (headers, got) = download(gw.addr).await;
     assert_eq!(got, BIG);
-    assert_eq!(header(&headers, "content-length"), Some(BIG.to_string().as_str()));
+    assert_eq!(
+        header(&headers, "content-length"),
+        Some(BIG.to_string().as_str())
+    );
     sampler.abort();
-    let growth = peak.load(std::sync::atomic::Ordering::Relaxed).saturating_sub(base);
+    let growth = peak
+        .load(std::sync::atomic::Ordering::Relaxed)
+        .saturating_sub(base);
     // A buffering proxy would hold at least one 100 MiB body.
     assert!(
         growth < 64 * 1024 * 1024,

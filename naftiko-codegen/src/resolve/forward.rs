@@ -54,7 +54,10 @@ pub(super) fn resolve_forward(
         d.push(
             Diagnostic::new(
                 target.span,
-                format!("`forward` targets `{}`, which no `consumes` entry declares", target.v),
+                format!(
+                    "`forward` targets `{}`, which no `consumes` entry declares",
+                    target.v
+                ),
             )
             .with_help(format!(
                 "{}`targetNamespace` names a consumed `http` namespace: {}",
@@ -62,6 +65,24 @@ pub(super) fn resolve_forward(
                 listing(known())
             )),
         );
+    }
+    if let Some(a) = api.map(|i| &apis[i])
+        && matches!(
+            a.auth,
+            ir::Auth::ApiKey {
+                placement: ir::KeyPlacement::Body,
+                ..
+            }
+        )
+    {
+        d.push(
+            Diagnostic::unsupported(
+                target.span,
+                format!("`forward` to `{}`, whose API key goes into the body (a forwarded body is streamed as the caller sent it)", a.namespace),
+            )
+            .with_help("place the key in a header or the query, or expose operations instead of `forward`"),
+        );
+        ok = false;
     }
     let mut trusted: Vec<String> = Vec::new();
     for h in &f.trusted_headers {
@@ -78,7 +99,9 @@ pub(super) fn resolve_forward(
                     h.span,
                     format!("`{}` describes one connection and is never forwarded", h.v),
                 )
-                .with_help("remove it from `trustedHeaders`; hop-by-hop headers are dropped both ways"),
+                .with_help(
+                    "remove it from `trustedHeaders`; hop-by-hop headers are dropped both ways",
+                ),
             );
             ok = false;
         } else if trusted.contains(&lower) {
@@ -99,10 +122,7 @@ pub(super) fn resolve_forward(
             if !prefix.is_empty() {
                 paths.insert(0, prefix.to_string());
             }
-            (
-                paths,
-                prefix.split('/').filter(|s| !s.is_empty()).count(),
-            )
+            (paths, prefix.split('/').filter(|s| !s.is_empty()).count())
         }
         None => {
             if axum_path.contains("{path}") {

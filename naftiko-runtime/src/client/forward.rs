@@ -202,10 +202,9 @@ impl HttpClient {
 
         let client = match &c.transport {
             Transport::Reqwest(client) => client,
-            Transport::Hyper(_) => streaming_client().map_err(|detail| Error::Transport {
-                operation,
-                detail,
-            })?,
+            Transport::Hyper(_) => {
+                streaming_client().map_err(|detail| Error::Transport { operation, detail })?
+            }
         };
         let mut upstream = http::Request::new(reqwest::Body::wrap(SyncBody(Mutex::new(body))));
         *upstream.method_mut() = parts.method;
