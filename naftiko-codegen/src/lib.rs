@@ -168,7 +168,7 @@
 //!   (the engine tries the operations first), `{{path}}` before the end of the path, a forward
 //!   to an API whose key is placed in the body. MCP adapters have no `forward` in the schema.
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
-//!   `aggregates`, skill / http / control adapters, ...) are rejected with a
+//!   `aggregates`, http / control adapters, ...) are rejected with a
 //!   message saying "not supported yet".
 //! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
 //!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a
@@ -188,7 +188,23 @@
 //!   the `location` naming the file's line); an argument no message uses is a warning.
 //!   Arguments are required unless `required: false`; an absent optional one renders as empty
 //!   text. `resources` and `prompts` capabilities are advertised only when declared.
-//! - Inbound auth (`authentication` on a `rest` or `mcp` adapter): `bearer`, `apikey` (header
+//! - `skill` adapters (`namespace`, `port`, `address`, `description`, `authentication`, `skills`)
+//!   serve, as the reference engine does, `GET /skills` (the catalog), `/skills/{name}` (its
+//!   Agent Skills frontmatter and tools), `/skills/{name}/contents` and
+//!   `/contents/{path}` (its files) and `/skills/{name}/download` (a zip of them); see
+//!   `naftiko_runtime::skill`. A skill's `name` is an Agent Skills name (1 to 64 lowercase
+//!   letters, digits and single hyphens), its `description` non-empty and at most 1024
+//!   characters, `compatibility` 500, `allowed-tools` 1024; `metadata` values are strings;
+//!   names are unique per adapter, tool names per skill. A tool has exactly one of `from`
+//!   (`sourceNamespace` a sibling `rest` or `mcp` adapter, `action` one of its named
+//!   operations or tools: the detail carries their `inputSchema` and `outputSchema`; without
+//!   `description` it takes its source's) and `instruction` (a relative path, without `..`,
+//!   under the skill's `location`, which it then needs: the file is embedded at compile time,
+//!   at most 1 MiB; a missing one is an error). `location` is a `file://` directory (relative
+//!   to the spec, or absolute) read when asked, so it need not exist at compile time; a
+//!   `SKILL.md` generated from the frontmatter and the tools is served when it has none.
+//!   Paths never leave the directory (symbolic links included).
+//! - Inbound auth (`authentication` on a `rest`, `mcp` or `skill` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
 //!   JWKS, or with `tokenValidation: introspection` asked about at its RFC 7662 endpoint with
 //!   the off-schema `clientId` / `clientSecret`, as consumed `oauth2` spells them). Secrets are binds, read at

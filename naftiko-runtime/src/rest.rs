@@ -11,7 +11,7 @@ use axum::routing::get;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-mod log;
+pub(crate) mod log;
 
 /// Largest request body accepted (1 MiB); larger ones are answered 413.
 pub const BODY_LIMIT: usize = 1 << 20;

@@ -6,7 +6,7 @@ use crate::spec::obj::{Obj, node_has_key};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 
-fn read_port(o: &mut Obj<'_>, d: &mut Ctxt) -> Option<S<u16>> {
+pub(super) fn read_port(o: &mut Obj<'_>, d: &mut Ctxt) -> Option<S<u16>> {
     let n = o.take("port")?;
     match n.as_i64() {
         Some(p) if (1..=65535).contains(&p) => Some(S::new(p as u16, n.span)),
@@ -111,7 +111,8 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                 prompts,
             }))
         }
-        "skill" | "http" | "control" => {
+        "skill" => super::skill::read_skill_exposes(node, o, loader, d),
+        "http" | "control" => {
             o.ignore_all();
             d.unsupported(ty.span, format!("`{}` exposes", ty.v));
             None
@@ -120,7 +121,7 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
             o.ignore_all();
             d.push(
                 Diagnostic::new(ty.span, format!("unknown exposed adapter type `{other}`"))
-                    .with_help("expected `rest` or `mcp`"),
+                    .with_help("expected `rest`, `mcp` or `skill`"),
             );
             None
         }
@@ -272,7 +273,7 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
 
 /// `authentication` on an exposed adapter: the schema's `Authentication` (`bearer`, `apikey`,
 /// `basic`, `digest`, `oauth2`), as what a caller must present.
-fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
+pub(super) fn read_inbound_auth(node: &Node, d: &mut Ctxt) -> Option<ExposedAuth> {
     let mut o = Obj::new(node, "`authentication`", d)?;
     let ty = o.req_str("type", d)?;
     let kind = match ty.v.to_ascii_lowercase().as_str() {
