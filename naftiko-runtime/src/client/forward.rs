@@ -212,8 +212,13 @@ impl HttpClient {
         *upstream.headers_mut() = headers;
         let upstream = reqwest::Request::try_from(upstream)
             .map_err(|e| transport_error(operation, c.timeout, e))?;
-        let _permit = c.connections.acquire().await;
-        let answer = tokio::time::timeout(c.timeout, client.execute(upstream))
+        // The client's timeout covers waiting for a connection slot and for the answer head;
+        // the slot is held until then (the bodies stream afterwards).
+        let exchange = async {
+            let _permit = c.connections.acquire().await;
+            client.execute(upstream).await
+        };
+        let answer = tokio::time::timeout(c.timeout, exchange)
             .await
             .map_err(|_| Error::Timeout {
                 operation,
