@@ -26,8 +26,14 @@ fn client(base: &str, timeout: Duration) -> notion::Client {
 }
 
 async fn gateway(base: &str, timeout: Duration) -> Served {
+    let search = search::Client::builder()
+        .base_uri(base)
+        .env_source(|n| (n == "SEARCH_KEY").then(|| "k&y=1".to_string()))
+        .build()
+        .expect("client");
     serve(proxy::router(Upstreams {
         notion: client(base, timeout),
+        search,
     }))
     .await
 }
@@ -210,4 +216,26 @@ async fn unreachable_is_502_and_slow_is_504_as_problem_json() {
     assert!(started.elapsed() < Duration::from_secs(2));
     let body: Value = r.json().await.expect("json");
     assert_eq!(body["status"], 504);
+}
+
+#[tokio::test]
+async fn a_query_placed_key_is_appended_to_the_callers_query() {
+    let up = Upstream::start().await;
+    let gw = gateway(&format!("{}/v1", up.url()), Duration::from_secs(10)).await;
+    let http = reqwest::Client::new();
+    for (path, target) in [
+        ("/search/find?q=a+b", "/v1/find?q=a+b&api_key=k%26y%3D1"),
+        ("/search/find", "/v1/find?api_key=k%26y%3D1"),
+    ] {
+        let r = http
+            .get(format!("{}{path}", gw.url()))
+            .send()
+            .await
+            .expect("send");
+        assert_eq!(r.status(), 200, "{path}");
+        let got = up.requests().pop().expect("forwarded");
+        assert_eq!(got.target, target, "{path}");
+        // The other API's credentials are not this one's.
+        assert_eq!(got.header("authorization"), None, "{path}");
+    }
 }

@@ -22,7 +22,12 @@ async fn gateway(base: &str) -> Served {
         .env_source(|n| (n == "NOTION_TOKEN").then(|| "t".to_string()))
         .build()
         .expect("client");
-    serve(proxy::router(Upstreams { notion })).await
+    let search = search::Client::builder()
+        .base_uri(base)
+        .env_source(|n| (n == "SEARCH_KEY").then(|| "k".to_string()))
+        .build()
+        .expect("client");
+    serve(proxy::router(Upstreams { notion, search })).await
 }
 
 const BIG: u64 = 100 * 1024 * 1024;
