@@ -31,9 +31,19 @@ async fn gateway(base: &str, timeout: Duration) -> Served {
         .env_source(|n| (n == "SEARCH_KEY").then(|| "k&y=1".to_string()))
         .build()
         .expect("client");
+    let vault = vault::Client::builder()
+        .base_uri(base)
+        .env_source(|n| match n {
+            "DIGEST_USER" => Some("Mufasa".to_string()),
+            "DIGEST_PASSWORD" => Some("Circle of Life".to_string()),
+            _ => None,
+        })
+        .build()
+        .expect("client");
     serve(proxy::router(Upstreams {
         notion: client(base, timeout),
         search,
+        vault,
     }))
     .await
 }
@@ -238,4 +248,38 @@ async fn a_query_placed_key_is_appended_to_the_callers_query() {
         // The other API's credentials are not this one's.
         assert_eq!(got.header("authorization"), None, "{path}");
     }
+}
+
+#[tokio::test]
+async fn a_digest_challenge_is_answered_on_the_next_forward() {
+    let up = Upstream::start().await;
+    let challenge =
+        "Digest realm=\"vault\", qop=\"auth\", algorithm=SHA-256, nonce=\"n0nce\", opaque=\"op\"";
+    up.push(Scripted::message(401, "auth").header("WWW-Authenticate", challenge));
+    let gw = gateway(&format!("{}/v1", up.url()), Duration::from_secs(10)).await;
+    let http = reqwest::Client::new();
+    // The first forward meets the challenge: its body already went, so the caller gets the 401.
+    let r = http
+        .post(format!("{}/vault/secrets", gw.url()))
+        .body("streamed once")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 401);
+    assert_eq!(up.requests()[0].header("authorization"), None);
+    // The next one carries the digest answer.
+    let r = http
+        .post(format!("{}/vault/secrets", gw.url()))
+        .body("streamed again")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let got = &up.requests()[1];
+    let auth = got.header("authorization").expect("digest credentials");
+    assert!(auth.starts_with("Digest "), "{auth}");
+    assert!(auth.contains("username=\"Mufasa\""), "{auth}");
+    assert!(auth.contains("uri=\"/v1/secrets\""), "{auth}");
+    assert!(!auth.contains("Circle of Life"));
+    assert_eq!(got.body, b"streamed again");
 }

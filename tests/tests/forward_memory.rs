@@ -27,7 +27,21 @@ async fn gateway(base: &str) -> Served {
         .env_source(|n| (n == "SEARCH_KEY").then(|| "k".to_string()))
         .build()
         .expect("client");
-    serve(proxy::router(Upstreams { notion, search })).await
+    let vault = vault::Client::builder()
+        .base_uri(base)
+        .env_source(|n| match n {
+            "DIGEST_USER" => Some("Mufasa".to_string()),
+            "DIGEST_PASSWORD" => Some("Circle of Life".to_string()),
+            _ => None,
+        })
+        .build()
+        .expect("client");
+    serve(proxy::router(Upstreams {
+        notion,
+        search,
+        vault,
+    }))
+    .await
 }
 
 const BIG: u64 = 100 * 1024 * 1024;

@@ -186,12 +186,13 @@ impl HttpClient {
         }
         // Per-request credentials (OAuth 2 tokens, digest, signatures) are made on an empty
         // request of the same method and URL, then copied: the body is never held.
+        let mut used = None;
         if let Some(scheme) = &c.scheme {
             let mut probe = http::Request::new(Bytes::new());
             *probe.method_mut() = parts.method.clone();
             *probe.uri_mut() = uri.clone();
             *probe.headers_mut() = headers.clone();
-            scheme.authorize(&mut probe, operation).await?;
+            used = Some(scheme.authorize(&mut probe, operation).await?);
             headers = probe.headers().clone();
         }
         for k in [header::CONTENT_LENGTH, header::CONTENT_TYPE] {
@@ -226,6 +227,13 @@ impl HttpClient {
             })?
             .map_err(|e| transport_error(operation, c.timeout, e))?;
         let answer = http::Response::from(answer);
+        // A refusal renews the credentials (a new OAuth 2 token, the digest challenge) for the
+        // next forward; this one, its body already streamed, is answered with the refusal.
+        if let (Some(scheme), Some(used)) = (&c.scheme, used)
+            && matches!(answer.status().as_u16(), 401 | 403)
+        {
+            scheme.challenged(used, answer.status().as_u16(), answer.headers());
+        }
         let (mut parts, body) = answer.into_parts();
         let connection = connection_names(&parts.headers);
         let names: Vec<HeaderName> = parts.headers.keys().cloned().collect();
