@@ -159,7 +159,8 @@
 //!   the caller's headers only the trusted ones pass (without case); hop-by-hop headers
 //!   (`Connection` and those it names, `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`,
 //!   `Upgrade`, `Proxy-*`) and `Host` never do, either way. The API's credentials and fixed
-//!   headers are added and win over the caller's. The upstream status, headers and body come
+//!   headers are added and win over the caller's (a 401/403 renews
+//!   per-request credentials, an OAuth 2 token or a digest challenge, for the next forward). The upstream status, headers and body come
 //!   back; unreachable is a 502, no answer head within the client's timeout a 504 (problem
 //!   JSON); a forward is never retried. Both bodies are streamed, never buffered: a forwarded
 //!   body has no size limit of its own (the server's request timeout and connection cap bound
