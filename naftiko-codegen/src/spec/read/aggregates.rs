@@ -122,6 +122,8 @@ pub(super) fn resolve_refs(exposes: &mut [Exposes], fns: &[AggregateFunction], d
                     resolve_ref(t, fns, d);
                 }
             }
+            // A skill's tools name tools of the other adapters (already resolved), not functions.
+            Exposes::Skill(_) => {}
         }
     }
 }
