@@ -15,6 +15,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod control;
 pub mod convert;
 pub mod guard;
 pub mod mcp;

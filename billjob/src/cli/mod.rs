@@ -13,6 +13,7 @@ use crate::capability::{Upstreams, m3ter_billjob, m3ter_billjob_mcp, m3ter_billj
 use crate::sandbox;
 use anyhow::Context as _;
 use naftiko_runtime::client::ClientCredentials;
+use naftiko_runtime::control::Readiness;
 use naftiko_runtime::guard::HostGuard;
 use naftiko_runtime::mcp::{HttpOptions, Server};
 use naftiko_runtime::serve::{self, CancellationToken, Limits};
@@ -67,9 +68,13 @@ pub async fn serve(
     let life = Lifecycle::default();
     let limits = listener_limits(&options);
     let inbound = inbound_auth(&options)?;
+    let readiness = Readiness::new([UPSTREAM]);
+    start_control(&options, &readiness, &limits, &life).await?;
     let (upstreams, upstream_line) = upstream(&options, &life).await?;
+    readiness.mark(UPSTREAM);
     let mut servers = Servers::new();
     if let Some(addr) = rest_addr(&options) {
+        readiness.expect("REST");
         start_rest(
             &addr,
             upstreams.clone(),
@@ -80,6 +85,7 @@ pub async fn serve(
             &mut servers,
         )
         .await?;
+        readiness.mark("REST");
     }
     let server = m3ter_billjob_mcp::server(upstreams);
     // The stdio transport has no HTTP request to authenticate.
@@ -90,7 +96,9 @@ pub async fn serve(
     if options.stdio {
         start_stdio(server, &life, &mut servers);
     } else {
+        readiness.expect("MCP");
         start_mcp_http(&options, server, &limits, &life, &mut servers).await?;
+        readiness.mark("MCP");
     }
     tracing::info!("{upstream_line}");
     let drain = life.drain.clone();
@@ -271,6 +279,48 @@ async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstre
         m3ter_billjob: client,
     };
     Ok((upstreams, line))
+}
+
+/// The readiness component for the upstream: its credentials resolved (and the sandbox up).
+const UPSTREAM: &str = "upstream";
+
+/// Default management address (`--control-addr`).
+const CONTROL_ADDR: &str = "127.0.0.1:9091";
+
+/// The management plane (`/health/live`, `/health/ready`) unless `--no-control`. It is bound
+/// first, so it answers "not ready" while the upstream and the adapters start, and it keeps
+/// answering through the drain (not ready) until everything has stopped.
+async fn start_control(
+    options: &Options,
+    readiness: &Readiness,
+    limits: &Limits,
+    life: &Lifecycle,
+) -> anyhow::Result<()> {
+    if options.no_control {
+        return Ok(());
+    }
+    let addr = options.control_addr.as_deref().unwrap_or(CONTROL_ADDR);
+    let listener = serve::bind(addr, "control").await?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        addr = %local,
+        "control: http://{local}/health/live, http://{local}/health/ready"
+    );
+    let router = naftiko_runtime::control::router(readiness.clone());
+    let (stop, limits) = (life.stop.clone(), limits.clone());
+    tokio::spawn(async move {
+        if let Err(e) =
+            serve::http_with(listener, router, &limits, "control", stop.cancelled_owned()).await
+        {
+            tracing::error!("control server stopped: {e}");
+        }
+    });
+    let (drain, readiness) = (life.drain.clone(), readiness.clone());
+    tokio::spawn(async move {
+        drain.cancelled().await;
+        readiness.drain();
+    });
+    Ok(())
 }
 
 /// REST is served unless `--stdio` is given without `--rest-addr`.
