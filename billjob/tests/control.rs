@@ -52,6 +52,50 @@ async fn the_control_port_answers_liveness_and_readiness_once_every_adapter_is_b
         .await
         .expect("answer");
     assert_eq!(not_here.status(), 404);
+    // The requests just made are counted per adapter, operation and status.
+    let text = http
+        .get(format!("{control}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
+        .unwrap_or_else(|e| panic!("{e}: {text}"));
+    let count = |operation: &str, status: &str| {
+        scrape
+            .samples
+            .iter()
+            .find(|s| {
+                s.metric == "naftiko_requests_total"
+                    && s.labels.get("adapter") == Some("REST")
+                    && s.labels.get("operation") == Some(operation)
+                    && s.labels.get("status") == Some(status)
+            })
+            .map(|s| match s.value {
+                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
+                ref other => panic!("{other:?}"),
+            })
+    };
+    assert_eq!(count("/healthz", "200"), Some(1.0), "{text}");
+    assert_eq!(count("(unmatched)", "404"), Some(1.0), "{text}");
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "naftiko_request_duration_seconds_count"
+                && s.labels.get("operation") == Some("/healthz")),
+        "{text}"
+    );
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "naftiko_requests_in_flight"
+                && s.labels.get("adapter") == Some("MCP")),
+        "{text}"
+    );
 }
 
 #[tokio::test]

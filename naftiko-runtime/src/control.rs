@@ -9,11 +9,21 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use axum::extract::{MatchedPath, Request};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
 use serde_json::json;
+use std::time::Instant;
 
 /// What must be in place before the process is ready. Cheap to clone; clones share state.
 #[derive(Debug, Clone, Default)]
@@ -104,6 +114,147 @@ pub fn router(readiness: Readiness) -> Router {
                 }
             }),
         )
+}
+
+/// The labels of one inbound request: the adapter ("REST", "MCP"), the operation (the matched
+/// route template, never the raw path, so the label set stays bounded) and the status code.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    adapter: &'static str,
+    operation: String,
+    status: u16,
+}
+
+/// The labels of a per-adapter series.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct AdapterLabels {
+    adapter: &'static str,
+}
+
+/// Request latency buckets in seconds: 1 ms to about 16 s.
+const LATENCY_BUCKETS: (f64, f64, u16) = (0.001, 2.0, 15);
+
+/// Prometheus metrics of the inbound adapters, served at `/metrics` in the text format:
+/// `naftiko_requests_total{adapter,operation,status}`,
+/// `naftiko_request_duration_seconds{adapter,operation,status}` (histogram) and
+/// `naftiko_requests_in_flight{adapter}`. Cheap to clone; clones share the registry.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    in_flight: Family<AdapterLabels, Gauge>,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// An empty registry with the request metrics registered.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("naftiko");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RequestLabels, Histogram>::new_with_constructor(
+            (|| {
+                let (start, factor, n) = LATENCY_BUCKETS;
+                Histogram::new(exponential_buckets(start, factor, n))
+            }) as fn() -> Histogram,
+        );
+        let in_flight = Family::<AdapterLabels, Gauge>::default();
+        registry.register("requests", "Inbound requests answered", requests.clone());
+        registry.register(
+            "request_duration_seconds",
+            "Time to answer an inbound request",
+            latency.clone(),
+        );
+        registry.register(
+            "requests_in_flight",
+            "Inbound requests being answered",
+            in_flight.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            requests,
+            latency,
+            in_flight,
+        }
+    }
+
+    /// Wraps every route of `router` so its requests are counted under `adapter`.
+    pub fn layer<S>(&self, adapter: &'static str, router: Router<S>) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let metrics = self.clone();
+        let gauge = self
+            .in_flight
+            .get_or_create(&AdapterLabels { adapter })
+            .clone();
+        router.layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| {
+                let metrics = metrics.clone();
+                let gauge = gauge.clone();
+                async move {
+                    let operation = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or_else(|| "(unmatched)".to_string(), |m| m.as_str().to_string());
+                    gauge.inc();
+                    let started = Instant::now();
+                    let response = next.run(request).await;
+                    gauge.dec();
+                    let labels = RequestLabels {
+                        adapter,
+                        operation,
+                        status: response.status().as_u16(),
+                    };
+                    metrics.requests.get_or_create(&labels).inc();
+                    metrics
+                        .latency
+                        .get_or_create(&labels)
+                        .observe(started.elapsed().as_secs_f64());
+                    response
+                }
+            },
+        ))
+    }
+
+    /// The registry in the Prometheus text format.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+
+    /// `GET /metrics`.
+    pub fn routes(&self) -> Router {
+        let metrics = self.clone();
+        Router::new().route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                        )],
+                        metrics.encode(),
+                    )
+                }
+            }),
+        )
+    }
 }
 
 #[cfg(test)]

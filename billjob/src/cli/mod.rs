@@ -13,7 +13,7 @@ use crate::capability::{Upstreams, m3ter_billjob, m3ter_billjob_mcp, m3ter_billj
 use crate::sandbox;
 use anyhow::Context as _;
 use naftiko_runtime::client::ClientCredentials;
-use naftiko_runtime::control::Readiness;
+use naftiko_runtime::control::{Metrics, Readiness};
 use naftiko_runtime::guard::HostGuard;
 use naftiko_runtime::mcp::{HttpOptions, Server};
 use naftiko_runtime::serve::{self, CancellationToken, Limits};
@@ -51,12 +51,14 @@ pub async fn run_until(
     serve(options, shutdown).await.map_err(|e| format!("{e:#}"))
 }
 
-/// The stages of shutdown (see the module docs).
+/// The stages of shutdown (see the module docs), and the request metrics every adapter
+/// records into and the management plane serves.
 #[derive(Debug, Clone, Default)]
 struct Lifecycle {
     drain: CancellationToken,
     mcp_stop: CancellationToken,
     stop: CancellationToken,
+    metrics: Metrics,
 }
 
 /// Starts everything the options ask for, logs where it listens, and serves until
@@ -287,7 +289,7 @@ const UPSTREAM: &str = "upstream";
 /// Default management address (`--control-addr`).
 const CONTROL_ADDR: &str = "127.0.0.1:9091";
 
-/// The management plane (`/health/live`, `/health/ready`) unless `--no-control`. It is bound
+/// The management plane (`/health/live`, `/health/ready`, `/metrics`) unless `--no-control`. It is bound
 /// first, so it answers "not ready" while the upstream and the adapters start, and it keeps
 /// answering through the drain (not ready) until everything has stopped.
 async fn start_control(
@@ -304,9 +306,9 @@ async fn start_control(
     let local = listener.local_addr()?;
     tracing::info!(
         addr = %local,
-        "control: http://{local}/health/live, http://{local}/health/ready"
+        "control: http://{local}/health/live, /health/ready, /metrics"
     );
-    let router = naftiko_runtime::control::router(readiness.clone());
+    let router = naftiko_runtime::control::router(readiness.clone()).merge(life.metrics.routes());
     let (stop, limits) = (life.stop.clone(), limits.clone());
     tokio::spawn(async move {
         if let Err(e) =
@@ -355,6 +357,7 @@ async fn start_rest(
     let router = router.layer(axum::middleware::from_fn(move |request, next| {
         guard.clone().layer(request, next)
     }));
+    let router = life.metrics.layer("REST", router);
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "REST", drain.cancelled_owned()).await
@@ -426,6 +429,7 @@ async fn start_mcp_http(
         },
     };
     let router = naftiko_runtime::mcp::router(server.clone(), &http, life.mcp_stop.clone());
+    let router = life.metrics.layer("MCP", router);
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "MCP", drain.cancelled_owned()).await
