@@ -1,4 +1,4 @@
--- wrk script: POST one MCP `tools/call` of retrieve-billjob per request, each with its own JSON-RPC id.
+-- wrk script: POST one MCP `tools/call` of retrieve-billjob (or BENCH_MCP_TOOL) per request, each with its own JSON-RPC id.
 --
 --   wrk -t2 -c32 -d10s --latency -s bench/mcp_call.lua http://127.0.0.1:PORT/mcp
 --
@@ -21,6 +21,8 @@ local counter = 1
 
 local protocol = os.getenv("BENCH_MCP_PROTOCOL") or "2025-11-25"
 local expect = os.getenv("BENCH_MCP_EXPECT") or '"status":"COMPLETE"'
+-- The tool called (BENCH_MCP_TOOL): retrieve-billjob, or its twin under another server's naming.
+local tool = os.getenv("BENCH_MCP_TOOL") or "retrieve-billjob"
 
 function setup(thread)
    thread:set("tid", counter)
@@ -43,7 +45,7 @@ function init(args)
    meta = ""
    if protocol >= "2026" then
       wrk.headers["Mcp-Method"] = "tools/call"
-      wrk.headers["Mcp-Name"] = "retrieve-billjob"
+      wrk.headers["Mcp-Name"] = tool
       meta = ',"_meta":{"io.modelcontextprotocol/protocolVersion":"' .. protocol
          .. '","io.modelcontextprotocol/clientCapabilities":{}}'
    end
@@ -53,7 +55,7 @@ function request()
    seq = seq + 1
    -- Distinct across threads: thread tid issues tid, tid + nthreads, tid + 2 nthreads, ...
    local id = tid + (seq - 1) * nthreads
-   local body = '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"retrieve-billjob",'
+   local body = '{"jsonrpc":"2.0","id":' .. id .. ',"method":"tools/call","params":{"name":"' .. tool .. '",'
       .. '"arguments":{"orgId":"org-bench","id":"bj-' .. (id % 1000) .. '"}' .. meta .. '}}'
    return wrk.format(nil, nil, nil, body)
 end

@@ -51,6 +51,7 @@ LABELS = {
     "billjob": "billjob `--stateless` (rmcp)",
     "rustref": "Rust reference (plain rmcp handler)",
     "python": "Python `mcp` MCPServer (uvicorn)",
+    "fastmcp": "FastMCP `from_openapi` (tool `GetBillJob`)",
 }
 
 
@@ -131,9 +132,11 @@ def main() -> None:
     rest("rest-nginx", "(b) nginx reverse proxy, keepalive 64 (worker process)")
     rest("rest-billjob", "(c) billjob `--upstream`")
     rest("rest-rustref", "(d) Rust reference: axum + reqwest, body passed through")
+    rest("rest-hyperref", "(e) hyper floor: hyper server + hyper-util client, nothing else")
     w("")
     d, n, b = rows.get("rest-direct"), rows.get("rest-nginx"), rows.get("rest-billjob")
     rr = rows.get("rest-rustref")
+    hr = rows.get("rest-hyperref")
     if d and n and b:
         w("Ratios:")
         w("")
@@ -155,9 +158,14 @@ def main() -> None:
             w(f"- billjob / Rust reference (same stack, no generated layers): throughput "
               f"{b['requests_per_s'] / rr['requests_per_s']:.2f}×, CPU per request {cpu_b / cpu_r:.2f}× "
               f"({1e6 * cpu_b:.0f} vs {1e6 * cpu_r:.0f} µs)")
+        if hr:
+            cpu_h = hr["server_cpu_s"] / hr["requests"]
+            w(f"- billjob / hyper floor: throughput {b['requests_per_s'] / hr['requests_per_s']:.2f}×, "
+              f"CPU per request {cpu_b / cpu_h:.2f}× ({1e6 * cpu_b:.0f} vs {1e6 * cpu_h:.0f} µs); "
+              f"hyper floor / nginx throughput {hr['requests_per_s'] / n['requests_per_s']:.2f}×")
         w("")
 
-    order = {"billjob": 0, "rustref": 1, "python": 2}
+    order = {"billjob": 0, "rustref": 1, "python": 2, "fastmcp": 3}
     mcp = sorted((name for name in rows if name.startswith("mcp-")),
                  key=lambda n: (n.split("-", 2)[2], order.get(n.split("-", 2)[1], 9)))
     if mcp:
@@ -184,22 +192,52 @@ def main() -> None:
         w("Ratios:")
         w("")
         for proto in protocols:
-            bj, py = rows.get(f"mcp-billjob-{proto}"), rows.get(f"mcp-python-{proto}")
+            bj = rows.get(f"mcp-billjob-{proto}")
             ref = rows.get(f"mcp-rustref-{proto}")
             if bj and ref:
                 w(f"- {proto}: billjob / Rust reference (plain rmcp, same stack) throughput "
                   f"{bj['requests_per_s'] / ref['requests_per_s']:.2f}×, CPU per call "
                   f"{(bj['server_cpu_s'] / bj['requests']) / (ref['server_cpu_s'] / ref['requests']):.2f}× "
                   f"({1e6 * bj['server_cpu_s'] / bj['requests']:.0f} vs {1e6 * ref['server_cpu_s'] / ref['requests']:.0f} µs)")
-            if bj and py:
-                w(f"- {proto}: billjob / Python throughput **{bj['requests_per_s'] / py['requests_per_s']:.0f}×**, "
-                  f"p99 {lat(bj['p99_ms'])} vs {lat(py['p99_ms'])} ms, "
-                  f"CPU per call {py['server_cpu_s'] / py['requests'] / (bj['server_cpu_s'] / bj['requests']):.0f}× less, "
-                  f"peak RSS {mib(bj['vmhwm_kib'])} vs {mib(py['vmhwm_kib'])} MiB")
+            for peer, label in (("python", "Python"), ("fastmcp", "FastMCP `from_openapi`")):
+                other = rows.get(f"mcp-{peer}-{proto}")
+                if bj and other:
+                    w(f"- {proto}: billjob / {label} throughput "
+                      f"**{bj['requests_per_s'] / other['requests_per_s']:.0f}×**, "
+                      f"p99 {lat(bj['p99_ms'])} vs {lat(other['p99_ms'])} ms, CPU per call "
+                      f"{other['server_cpu_s'] / other['requests'] / (bj['server_cpu_s'] / bj['requests']):.0f}× less, "
+                      f"peak RSS {mib(bj['vmhwm_kib'])} vs {mib(other['vmhwm_kib'])} MiB")
             if bj and b:
                 w(f"- {proto}: billjob MCP / billjob REST throughput {bj['requests_per_s'] / b['requests_per_s']:.2f}× "
                   f"(CPU per call {1e6 * bj['server_cpu_s'] / bj['requests']:.0f} µs vs "
                   f"{1e6 * b['server_cpu_s'] / b['requests']:.0f} µs per REST request)")
+        w("")
+    startup = sys.argv[4] if len(sys.argv) > 4 else ""
+    if startup and os.path.exists(startup):
+        figures, largest = {}, "?"
+        with open(startup, encoding="utf-8") as f:
+            for row in f:
+                cells = row.rstrip("\n").split("\t")
+                if cells[0].startswith("largest_spec "):
+                    largest = cells[0].split(" ", 1)[1]
+                elif len(cells) == 5:
+                    figures[cells[0]] = cells[1:]
+        labels = {
+            "startup_ms": ("start-up: spawn to the first 200 on the REST port", "≤ 50 ms"),
+            "idle_rss_mib": ("idle RSS, 1 s after the first answer", "≤ 15 MiB"),
+            "codegen_billjob_ms": ("`naftiko-codegen check specs/billjob.yaml` (release, process included)", "≤ 5 ms"),
+            "codegen_largest_ms": (f"`naftiko-codegen check` on the largest corpus spec (`{largest}`)", "≤ 100 ms"),
+            "rebuild_ms": ("incremental `cargo build -p billjob` (dev) after touching the spec", "reported"),
+        }
+        w("## Start-up, idle memory and the regeneration loop")
+        w("")
+        w("| what | median | min–max | target |")
+        w("| --- | ---: | ---: | --- |")
+        for key, (label, target) in labels.items():
+            if key in figures:
+                med, lo, hi, unit = figures[key]
+                spread_cell = "–" if lo == "-" else f"{lo}–{hi}"
+                w(f"| {label} | {med} {unit} | {spread_cell} | {target} |")
         w("")
     profile = sys.argv[3] if len(sys.argv) > 3 else ""
     if profile and os.path.exists(profile) and os.path.getsize(profile) > 0:

@@ -18,6 +18,7 @@
 #   BENCH_PIN=1         pin the server under test to BENCH_SERVER_CPU (0) and wrk + the upstream to
 #                       BENCH_CLIENT_CPU (1); BENCH_PIN=0 lets the scheduler place everything
 #   BENCH_SKIP_BUILD=1  use the billjob binary as it is (BILLJOB_BIN, default target/release/billjob)
+#   BENCH_REBUILD=1     also time the incremental `cargo build -p billjob` (dev profile) after touching the spec
 #   BENCH_SKIP_INSTALL=1  do not install anything (wrk, nginx, the Python venv must be there)
 #   BENCH_MCP_PROTOCOLS="2025-11-25 2026-07-28"  protocol revisions the MCP comparison runs under
 #   BENCH_PROFILE=1     after the rounds, profile billjob's REST case with perf (if installed) and
@@ -44,6 +45,10 @@ CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 MCP_PROTOCOLS="${BENCH_MCP_PROTOCOLS:-2025-11-25 2026-07-28}"
 BIN="${BILLJOB_BIN:-$ROOT/target/release/billjob}"
 PEER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-rust-peer"
+FASTMCP_VERSION=4.1.6
+# m3ter's OpenAPI document, for the FastMCP peer (FastMCP rows are skipped without it).
+M3TER_OPENAPI="${M3TER_OPENAPI:-$ROOT/../shared/upstream/m3ter-openapi.json}"
+HYPER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-hyper-peer"
 TOKEN="bench-token"
 ORG="org-bench"
 JOB="bj-0001"
@@ -137,6 +142,14 @@ install() {
     fi
     [[ -x "$INTEROP_PY" ]] || die "no Python venv at $INTEROP_VENV"
     PY="$INTEROP_PY"
+    # The FastMCP peer: a venv of its own (fastmcp pins its own mcp), beside the interop one.
+    FASTMCP_VENV="$INTEROP_CACHE/bench-fastmcp-venv"
+    FASTMCP_PY="$FASTMCP_VENV/bin/python"
+    if [[ "${BENCH_SKIP_INSTALL:-0}" != 1 ]] && ! "$FASTMCP_PY" -c "import fastmcp, httpx" 2>/dev/null; then
+        log "installing fastmcp==$FASTMCP_VERSION (venv $FASTMCP_VENV)"
+        python3 -m venv "$FASTMCP_VENV"
+        "$FASTMCP_PY" -m pip install -q "fastmcp==$FASTMCP_VERSION" httpx
+    fi
     # The upstream and the reference proxy run as this user, from their own prefix.
     NGINX="$(command -v nginx)"
 }
@@ -152,6 +165,7 @@ build() {
     fi
     [[ -x "$BIN" ]] || die "no billjob binary at $BIN"
     [[ -x "$PEER_BIN" ]] || die "no Rust reference peer at $PEER_BIN"
+    [[ -x "$HYPER_BIN" ]] || die "no hyper reference peer at $HYPER_BIN"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -318,6 +332,7 @@ run_case() {
         direct) measure "$name" "$round" "$pid" "$url" -H "Authorization: Bearer $TOKEN" ;;
         rest) measure "$name" "$round" "$pid" "$url" ;;
         mcp) BENCH_MCP_PROTOCOL="${CASE_PROTOS[$i]}" BENCH_MCP_EXPECT="$EXPECT" \
+            BENCH_MCP_TOOL="$([[ "$name" == mcp-fastmcp-* ]] && echo GetBillJob || echo retrieve-billjob)" \
             measure "$name" "$round" "$pid" "$url" -s "$HERE/mcp_call.lua" ;;
     esac
 }
@@ -383,16 +398,31 @@ setup_rust_rest() {
     add_case "rest-$who" "$RS_PID" "$url" rest
 }
 
+# setup_hyper_rest: the hyper-only proxy (the floor of the stack), REST only.
+setup_hyper_rest() {
+    local port pid
+    port="$(free_port)"
+    M3TER_API_KEY="$TOKEN" "${SERVER_PIN[@]}" "$HYPER_BIN" --rest-addr "127.0.0.1:$port" \
+        --upstream "http://127.0.0.1:$UP_PORT" >"$OUT/rest-hyperref.server.log" 2>&1 &
+    PIDS+=("$!")
+    pid="$(own_pid "$!" "bench-hyper-pee")"
+    [[ "$pid" == "${PIDS[-1]}" ]] || PIDS+=("$pid")
+    local url="http://127.0.0.1:$port/v1/organizations/$ORG/billjobs/$JOB"
+    wait_http "http://127.0.0.1:$port/" "$pid"
+    curl -sf "$url" | grep -qF "$EXPECT" || die "hyper peer REST does not return the BillJob"
+    add_case rest-hyperref "$pid" "$url" rest
+}
+
 # check_mcp URL PROTOCOL: one tools/call with curl must be a successful result carrying the BillJob.
 check_mcp() {
-    local url="$1" proto="$2" body headers=() meta=""
+    local url="$1" proto="$2" tool="${3:-retrieve-billjob}" body headers=() meta=""
     headers=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream'
         -H "MCP-Protocol-Version: $proto")
     if ((${proto%%-*} >= 2026)); then
-        headers+=(-H 'Mcp-Method: tools/call' -H 'Mcp-Name: retrieve-billjob')
+        headers+=(-H 'Mcp-Method: tools/call' -H "Mcp-Name: $tool")
         meta=",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"$proto\",\"io.modelcontextprotocol/clientCapabilities\":{}}"
     fi
-    body="$(curl -s "${headers[@]}" "$url" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"retrieve-billjob\",\"arguments\":{\"orgId\":\"$ORG\",\"id\":\"$JOB\"}$meta}}")"
+    body="$(curl -s "${headers[@]}" "$url" -d "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"$tool\",\"arguments\":{\"orgId\":\"$ORG\",\"id\":\"$JOB\"}$meta}}")"
     python3 - "$body" "$EXPECT" <<'EOF' || die "tools/call on $url ($proto) is not a successful result: $body"
 import json, sys
 body, expect = sys.argv[1], sys.argv[2]
@@ -411,6 +441,28 @@ setup_rust_mcp() {
     for proto in $MCP_PROTOCOLS; do
         check_mcp "$RS_MCP" "$proto"
         add_case "mcp-$who-$proto" "$RS_PID" "$RS_MCP" mcp "$proto"
+    done
+}
+
+# setup_fastmcp: FastMCP.from_openapi on the BillJob operations (tool GetBillJob).
+setup_fastmcp() {
+    local port pid proto
+    if [[ ! -f "$M3TER_OPENAPI" ]]; then
+        log "no m3ter OpenAPI document at $M3TER_OPENAPI (M3TER_OPENAPI): no FastMCP rows"
+        return 0
+    fi
+    [[ -x "$FASTMCP_PY" ]] || die "no FastMCP venv at $FASTMCP_VENV"
+    port="$(free_port)"
+    M3TER_API_KEY="$TOKEN" "${SERVER_PIN[@]}" "$FASTMCP_PY" "$HERE/fastmcp_peer.py" --port "$port" \
+        --upstream "http://127.0.0.1:$UP_PORT" --openapi "$M3TER_OPENAPI" \
+        >"$OUT/mcp-fastmcp.server.log" 2>&1 &
+    PIDS+=("$!")
+    pid="$(own_pid "$!" python)"
+    [[ "$pid" == "${PIDS[-1]}" ]] || PIDS+=("$pid")
+    wait_http "http://127.0.0.1:$port/" "$pid"
+    for proto in $MCP_PROTOCOLS; do
+        check_mcp "http://127.0.0.1:$port/mcp" "$proto" GetBillJob
+        add_case "mcp-fastmcp-$proto" "$pid" "http://127.0.0.1:$port/mcp" mcp "$proto"
     done
 }
 
@@ -468,6 +520,30 @@ profile_billjob() {
 
 # ---------------------------------------------------------------------------------------------
 # 5. The report.
+# Start-up to the first answer, idle RSS and the regeneration loop (bench/startup.py), with the
+# release naftiko-codegen; BENCH_REBUILD=1 also times the incremental dev build after a spec edit.
+startup_and_codegen() {
+    local codegen="${CARGO_TARGET_DIR:-$ROOT/target}/release/naftiko-codegen" largest
+    if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+        log "cargo build --release -p naftiko-codegen"
+        (cd "$ROOT" && cargo build --release -p naftiko-codegen --quiet)
+    fi
+    largest="$(ls -S "$ROOT"/tests/corpus/*.yaml | head -n1)"
+    log "start-up, idle RSS, codegen (largest corpus spec: $(basename "$largest"))"
+    "${SERVER_PIN[@]}" python3 "$HERE/startup.py" "$BIN" "$codegen" "http://127.0.0.1:$UP_PORT" \
+        "$ROOT/specs/billjob.yaml" "$largest" >"$OUT/startup.tsv" || die "startup.py (above)"
+    echo "largest_spec $(basename "$largest")" >>"$OUT/startup.tsv"
+    if [[ "${BENCH_REBUILD:-0}" == 1 ]]; then
+        log "incremental cargo build -p billjob after touching specs/billjob.yaml"
+        (cd "$ROOT" && cargo build -p billjob --quiet)
+        touch "$ROOT/specs/billjob.yaml"
+        local t0ns
+        t0ns="$(date +%s%N)"
+        (cd "$ROOT" && cargo build -p billjob --quiet)
+        echo -e "rebuild_ms\t$(( ($(date +%s%N) - t0ns) / 1000000 ))\t-\t-\tms" >>"$OUT/startup.tsv"
+    fi
+}
+
 write_results() {
     local commit dirty=""
     commit="$(git -C "$ROOT" rev-parse --short HEAD)"
@@ -488,7 +564,7 @@ write_results() {
         echo "wrk_settings -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up with the same settings)"
         echo "rounds $ROUNDS"
     } >"$OUT/machine.txt"
-    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" >"$RESULTS"
+    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" "$OUT/startup.tsv" >"$RESULTS"
     log "wrote $RESULTS"
 }
 
@@ -511,9 +587,11 @@ main() {
     setup_nginx
     setup_rust_rest billjob
     setup_rust_rest rustref
+    setup_hyper_rest
     setup_rust_mcp billjob
     setup_rust_mcp rustref
     setup_python
+    setup_fastmcp
     local round i files
     log "${#CASE_NAMES[@]} cases, $ROUNDS rounds of wrk -t$THREADS -c$CONNS -d$DURATION (after $WARMUP warm-ups)"
     for ((round = 1; round <= ROUNDS; round++)); do
@@ -523,6 +601,7 @@ main() {
     done
     echo "master_vmhwm_kib $(vmhwm_kib "$PROXY_MASTER")" >"$OUT/rest-nginx.master.txt"
     profile_billjob
+    startup_and_codegen
     # The figures of each case: its median round by throughput, and the spread over rounds.
     for i in "${!CASE_NAMES[@]}"; do
         files=()

@@ -5,6 +5,11 @@ use clap::Parser;
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
+/// mimalloc rather than glibc's malloc: per-thread free lists and no global arena lock on the
+/// request path (measured in bench/RESULTS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // Exits with status 2 and clap's message on a bad command line.
     let options = Options::parse();

@@ -10,6 +10,8 @@ pub struct Capability {
     pub apis: Vec<Api>,
     pub rest: Vec<RestAdapter>,
     pub mcp: Vec<McpAdapter>,
+    /// `skill` adapters: catalogs of Agent Skills.
+    pub skills: Vec<SkillAdapter>,
     /// Variables read from bind files (`binds[].location`): a [`Part::Env`] naming one of
     /// them is read from its file, not the environment.
     pub file_vars: Vec<FileVar>,
@@ -664,6 +666,26 @@ pub struct RestAdapter {
     /// Inbound authentication: what a caller must present.
     pub auth: Option<InboundAuth>,
     pub routes: Vec<Route>,
+    /// Resources with `forward`: proxied to a consumed API.
+    pub forwards: Vec<ForwardRoute>,
+}
+
+/// A resource proxied to a consumed API (`forward`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardRoute {
+    /// The resource path as the spec writes it.
+    pub name: String,
+    /// The axum paths served with any method: the resource path, and with a trailing
+    /// `{{path}}` the resource path without it plus a catch-all.
+    pub paths: Vec<String>,
+    /// Leading path segments that are the resource's own; the rest goes after the base URI.
+    pub skip: usize,
+    /// Index into [`Capability::apis`].
+    pub api: usize,
+    /// `trustedHeaders`, lower-case.
+    pub trusted: Vec<String>,
+    /// The handler's name.
+    pub ident: String,
 }
 
 /// Inbound authentication of an adapter; its secrets are templates read at start-up.
@@ -785,4 +807,58 @@ pub enum PromptPart {
     Lit(String),
     /// The value of the argument with this index (empty when an optional one is absent).
     Arg(usize),
+}
+
+/// A `skill` adapter: serves its catalog (`/skills`), each skill's detail, its files and a zip
+/// of them, behind its inbound authentication.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillAdapter {
+    pub namespace: String,
+    pub module: String,
+    pub address: String,
+    pub port: u16,
+    pub description: Option<String>,
+    pub auth: Option<InboundAuth>,
+    pub skills: Vec<Skill>,
+}
+
+/// One skill and its Agent Skills frontmatter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skill {
+    pub name: String,
+    pub description: String,
+    pub license: Option<String>,
+    pub compatibility: Option<String>,
+    pub metadata: Vec<(String, String)>,
+    pub allowed_tools: Option<String>,
+    pub argument_hint: Option<String>,
+    pub user_invocable: Option<bool>,
+    pub disable_model_invocation: Option<bool>,
+    /// The absolute path of the `location` directory, read at run time.
+    pub location: Option<String>,
+    pub tools: Vec<SkillTool>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkillTool {
+    pub name: String,
+    pub description: String,
+    pub kind: SkillToolKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SkillToolKind {
+    /// A tool (`mcp`) or operation (`rest`) of a sibling adapter.
+    Derived {
+        namespace: String,
+        action: String,
+        /// `"mcp"` or `"rest"`.
+        mode: &'static str,
+        /// The JSON Schema of its arguments.
+        input_schema: serde_json::Value,
+        /// The JSON Schema of its result, when its `outputParameters` declare one.
+        output_schema: Option<serde_json::Value>,
+    },
+    /// A file of the skill's `location`: `path` relative to it, `file` absolute (embedded).
+    Instruction { path: String, file: String },
 }

@@ -152,8 +152,24 @@
 //!   itself, a later or an unknown step, a duplicate step, a `with` naming no parameter, a
 //!   mapping reading an unknown step or targeting no output, an output nothing maps,
 //!   `mappings` without `steps`: located errors. `script` steps are not supported yet.
+//! - `forward` on a REST resource (`targetNamespace`, `trustedHeaders`): every method on the
+//!   resource's path is proxied to the consumed API; a last segment `{{path}}` takes the rest of
+//!   the request path (any number of segments, as the engine's URI_PATH variable; `/p` and `/p/`
+//!   included), which is appended to the base URI as the caller encoded it, the query kept. Of
+//!   the caller's headers only the trusted ones pass (without case); hop-by-hop headers
+//!   (`Connection` and those it names, `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`,
+//!   `Upgrade`, `Proxy-*`) and `Host` never do, either way. The API's credentials and fixed
+//!   headers are added and win over the caller's (a 401/403 renews
+//!   per-request credentials, an OAuth 2 token or a digest challenge, for the next forward). The upstream status, headers and body come
+//!   back; unreachable is a 502, no answer head within the client's timeout a 504 (problem
+//!   JSON); a forward is never retried. Both bodies are streamed, never buffered: a forwarded
+//!   body has no size limit of its own (the server's request timeout and connection cap bound
+//!   it). An unknown target (with a suggestion), an invalid, duplicate or hop-by-hop trusted
+//!   header: located errors. Not supported yet: `operations` next to `forward` on one resource
+//!   (the engine tries the operations first), `{{path}}` before the end of the path, a forward
+//!   to an API whose key is placed in the body. MCP adapters have no `forward` in the schema.
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
-//!   `forward`, `aggregates`, skill / http / control adapters, ...) are rejected with a
+//!   `aggregates`, http / control adapters, ...) are rejected with a
 //!   message saying "not supported yet".
 //! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
 //!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a
@@ -173,7 +189,23 @@
 //!   the `location` naming the file's line); an argument no message uses is a warning.
 //!   Arguments are required unless `required: false`; an absent optional one renders as empty
 //!   text. `resources` and `prompts` capabilities are advertised only when declared.
-//! - Inbound auth (`authentication` on a `rest` or `mcp` adapter): `bearer`, `apikey` (header
+//! - `skill` adapters (`namespace`, `port`, `address`, `description`, `authentication`, `skills`)
+//!   serve, as the reference engine does, `GET /skills` (the catalog), `/skills/{name}` (its
+//!   Agent Skills frontmatter and tools), `/skills/{name}/contents` and
+//!   `/contents/{path}` (its files) and `/skills/{name}/download` (a zip of them); see
+//!   `naftiko_runtime::skill`. A skill's `name` is an Agent Skills name (1 to 64 lowercase
+//!   letters, digits and single hyphens), its `description` non-empty and at most 1024
+//!   characters, `compatibility` 500, `allowed-tools` 1024; `metadata` values are strings;
+//!   names are unique per adapter, tool names per skill. A tool has exactly one of `from`
+//!   (`sourceNamespace` a sibling `rest` or `mcp` adapter, `action` one of its named
+//!   operations or tools: the detail carries their `inputSchema` and `outputSchema`; without
+//!   `description` it takes its source's) and `instruction` (a relative path, without `..`,
+//!   under the skill's `location`, which it then needs: the file is embedded at compile time,
+//!   at most 1 MiB; a missing one is an error). `location` is a `file://` directory (relative
+//!   to the spec, or absolute) read when asked, so it need not exist at compile time; a
+//!   `SKILL.md` generated from the frontmatter and the tools is served when it has none.
+//!   Paths never leave the directory (symbolic links included).
+//! - Inbound auth (`authentication` on a `rest`, `mcp` or `skill` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
 //!   JWKS, or with `tokenValidation: introspection` asked about at its RFC 7662 endpoint with
 //!   the off-schema `clientId` / `clientSecret`, as consumed `oauth2` spells them). Secrets are binds, read at

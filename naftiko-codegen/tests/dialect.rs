@@ -573,11 +573,8 @@ fn unimplemented_constructs_say_not_supported_yet_with_their_line() {
         (step.span.start.line, step.span.start.col),
         (line_of(&src, "type: script"), 15)
     );
-    let skill = spec(
-        ITEM,
-        "  - type: skill\n    namespace: s\n    port: 1\n    skills: []",
-    );
-    assert!(has(&errors(&skill), "`skill` exposes is not supported yet"));
+    let http = spec(ITEM, "  - type: http\n    namespace: s\n    port: 1");
+    assert!(has(&errors(&http), "`http` exposes is not supported yet"));
 }
 
 #[test]

@@ -12,6 +12,8 @@
 //!   and stdio).
 //! - [`shape`]: output shaping (`outputParameters`: the answer as it is, JSONPath, objects,
 //!   arrays, typed values, mock values).
+//! - [`skill`]: serving generated `skill` adapters (the Agent Skills catalog, each skill's
+//!   detail and files, a zip of them).
 //! - [`steps`]: orchestrated operations (`steps`, lookups, `mappings`); independent call
 //!   steps run concurrently.
 
@@ -25,6 +27,7 @@ pub mod rest;
 pub mod serve;
 pub mod sessions;
 pub mod shape;
+pub mod skill;
 pub mod steps;
 
 pub use naftiko_macros::naftiko_capability;

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Proves that every corpus spec `naftiko-codegen check` accepts also generates code that
 # compiles warning-free under clippy, and that every adapter it generates starts: a test per
-# spec builds each REST router and each MCP server (axum and rmcp refuse some routes and tools
-# only when the server starts). One scratch crate, one module per accepted spec, built in the
-# workspace's target directory. Usage: bash tests/corpus-tools/compile-accepted.sh [CORPUS_DIR]
+# spec builds each REST router, each MCP server and each skill catalog's router (axum and rmcp
+# refuse some routes and tools only when the server starts). One scratch crate, one module per
+# accepted spec, built in the workspace's target directory. Usage: bash tests/corpus-tools/compile-accepted.sh [CORPUS_DIR]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CORPUS="$(cd "${1:-$ROOT/tests/corpus}" && pwd)"
@@ -65,6 +65,7 @@ for spec in sorted(corpus.glob("*.yaml")):
     modules = re.split(r"^pub mod (\w+) \{$", code, flags=re.M)
     rest = [modules[i] for i in range(1, len(modules), 2) if "pub const OPENAPI" in modules[i + 1]]
     mcp = [modules[i] for i in range(1, len(modules), 2) if "pub static INFO" in modules[i + 1]]
+    skills = [modules[i] for i in range(1, len(modules), 2) if "pub static CATALOG" in modules[i + 1]]
     # Adapters that declare inbound authentication take it as a second argument: built here
     # from the spec's AUTH with every secret set to a test value.
     protected = {modules[i] for i in range(1, len(modules), 2) if "pub static AUTH:" in modules[i + 1]}
@@ -82,6 +83,7 @@ for spec in sorted(corpus.glob("*.yaml")):
         body.append(f"    let server = {m}::{t}::server(upstreams.clone(){auth(t)});")
         body.append("    let _ = naftiko_runtime::mcp::router(server, &Default::default(), Default::default());")
         body.append(f"    for def in {m}::{t}::INFO.tools {{\n        assert_eq!(def.to_tool().name, def.name);\n    }}")
+    body += [f"    let _ = {m}::{k}::router({auth(k).removeprefix(', ')});" for k in skills]
     tests.append(f"#[tokio::test]\nasync fn {m}_adapters_start() {{\n" + "\n".join(body) + "\n}\n")
 lines.append("#[cfg(test)]\nmod tests {\n    use super::*;\n\n" + "\n".join(tests) + "}\n")
 out.write_text("\n".join(lines))

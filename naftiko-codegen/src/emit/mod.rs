@@ -11,6 +11,7 @@ mod resources;
 mod rest;
 mod shape;
 mod skeleton;
+mod skill;
 mod steps;
 mod types;
 
@@ -32,6 +33,7 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
     let apis = cap.apis.iter().map(|a| client::api(a, &cap.file_vars));
     let rest = cap.rest.iter().map(|r| rest::adapter(cap, r));
     let mcp = cap.mcp.iter().map(|m| mcp::adapter(cap, m));
+    let skills = cap.skills.iter().map(|s| skill::adapter(cap, s));
     let upstreams = upstreams(cap);
     quote! {
         #include
@@ -39,6 +41,7 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
         #upstreams
         #(#rest)*
         #(#mcp)*
+        #(#skills)*
     }
 }
 

@@ -13,12 +13,14 @@ mod auth;
 mod binds;
 mod body;
 mod exposed;
+mod forward;
 mod inbound;
 mod mcp;
 mod operation;
 mod output;
 mod resources;
 mod rest;
+mod skill;
 mod suggest;
 mod templates;
 
@@ -112,6 +114,28 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
                 }
                 mcp.push(adapter);
             }
+            spec::Exposes::Skill(_) => {}
+        }
+    }
+    // Skills derive from the other adapters: resolved once those are.
+    let mut skills = Vec::new();
+    for e in &spec.exposes {
+        if let spec::Exposes::Skill(s) = e {
+            let address = s.address.as_ref().map_or("127.0.0.1", |a| a.v.as_str());
+            check_adapter(&s.namespace, address, Some(&s.port), d);
+            let auth = s
+                .auth
+                .as_ref()
+                .and_then(|a| inbound::resolve_inbound(a, &binds, false, d));
+            skills.push(skill::resolve_skill(
+                s,
+                spec,
+                &rest,
+                &mcp,
+                auth,
+                &mut modules,
+                d,
+            ));
         }
     }
     // Bound variables that `with` values read: the clients read them when they are built.
@@ -159,6 +183,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         apis,
         rest,
         mcp,
+        skills,
         file_vars: binds::file_vars(spec),
     }
 }
@@ -176,6 +201,7 @@ fn exposes_namespaces(spec: &Spec) -> Vec<String> {
         .map(|e| match e {
             spec::Exposes::Rest(r) => r.namespace.v.clone(),
             spec::Exposes::Mcp(m) => m.namespace.v.clone(),
+            spec::Exposes::Skill(s) => s.namespace.v.clone(),
         })
         .collect()
 }

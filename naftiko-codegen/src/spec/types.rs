@@ -324,6 +324,58 @@ pub struct Auth {
 pub enum Exposes {
     Rest(RestExposes),
     Mcp(McpExposes),
+    Skill(SkillExposes),
+}
+
+/// A `skill` adapter: a catalog of Agent Skills describing tools of sibling adapters or
+/// instruction files (read by `spec/read/skill.rs`).
+#[derive(Debug, Clone)]
+pub struct SkillExposes {
+    pub span: Span,
+    pub namespace: S<String>,
+    pub address: Option<S<String>>,
+    pub port: S<u16>,
+    pub description: Option<String>,
+    pub auth: Option<ExposedAuth>,
+    pub skills: Vec<ExposedSkill>,
+}
+
+/// One skill of a `skill` adapter, with its Agent Skills frontmatter.
+#[derive(Debug, Clone)]
+pub struct ExposedSkill {
+    pub span: Span,
+    pub name: S<String>,
+    pub description: String,
+    pub license: Option<String>,
+    pub compatibility: Option<String>,
+    pub metadata: Vec<(String, String)>,
+    pub allowed_tools: Option<String>,
+    pub argument_hint: Option<String>,
+    pub user_invocable: Option<bool>,
+    pub disable_model_invocation: Option<bool>,
+    /// `location`: the directory's absolute path (served at run time).
+    pub location: Option<S<String>>,
+    pub tools: Vec<SkillTool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SkillTool {
+    pub span: Span,
+    pub name: S<String>,
+    pub description: Option<String>,
+    pub source: SkillToolSource,
+}
+
+#[derive(Debug, Clone)]
+pub enum SkillToolSource {
+    /// `from`: a tool (mcp) or operation (rest) of a sibling adapter.
+    From {
+        namespace: S<String>,
+        action: S<String>,
+    },
+    /// `instruction`: a file under the skill's `location`, read when the spec is compiled
+    /// (`path` as written, `file` its absolute path).
+    Instruction { path: S<String>, file: String },
 }
 
 #[derive(Debug, Clone)]
@@ -344,6 +396,17 @@ pub struct ExposedResource {
     pub path: S<String>,
     pub description: Option<String>,
     pub operations: Vec<ExposedOperation>,
+    /// `forward`: the resource proxied to a consumed API.
+    pub forward: Option<Forward>,
+}
+
+/// `forward` of an exposed resource (schema `ForwardConfig`).
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub span: Span,
+    pub target_namespace: S<String>,
+    /// `trustedHeaders`: the caller headers that pass; none when absent.
+    pub trusted_headers: Vec<S<String>>,
 }
 
 /// A REST operation or an MCP tool: both call one consumed operation `with` some inputs.

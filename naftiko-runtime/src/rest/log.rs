@@ -27,7 +27,7 @@ const REQUEST_ID: &str = "x-request-id";
 const MAX_REQUEST_ID: usize = 128;
 
 /// Wraps every route (and the fallbacks) of `router` in the request log.
-pub(super) fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
+pub(crate) fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
     let trace = TraceLayer::new_for_http()
         .make_span_with(request_span)
         .on_request(())

@@ -49,6 +49,7 @@ pub(in crate::resolve) fn open_bodies(spec: &spec::Spec, apis: &mut [ir::Api]) {
         let ops: Vec<&spec::ExposedOperation> = match e {
             spec::Exposes::Rest(r) => r.resources.iter().flat_map(|r| &r.operations).collect(),
             spec::Exposes::Mcp(m) => m.tools.iter().collect(),
+            spec::Exposes::Skill(_) => Vec::new(),
         };
         for op in ops {
             let maps = op.inputs.iter().flatten().any(|p| {

@@ -5,6 +5,7 @@ mod exposes;
 mod imports;
 mod params;
 mod resources;
+mod skill;
 mod steps;
 
 use crate::diag::Ctxt;
