@@ -27,6 +27,14 @@ pub struct Options {
     #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_MCP_ADDR")]
     pub mcp_addr: Option<String>,
 
+    /// Management address: /health/live, /health/ready [default: 127.0.0.1:9091]
+    #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_CONTROL_ADDR")]
+    pub control_addr: Option<String>,
+
+    /// Serve no management address
+    #[arg(long, env = "BILLJOB_NO_CONTROL", conflicts_with = "control_addr")]
+    pub no_control: bool,
+
     // The text is also --help, where a bare URL reads best.
     #[allow(rustdoc::bare_urls)]
     /// m3ter base URL [default: https://api.m3ter.com]
@@ -308,6 +316,8 @@ impl Default for Options {
         Options {
             rest_addr: None,
             mcp_addr: None,
+            control_addr: None,
+            no_control: false,
             upstream: None,
             api_key: None,
             client_id: None,

@@ -17,7 +17,11 @@ pub fn billjob() -> Command {
             command.env_remove(name);
         }
     }
-    command.env("RUST_LOG", "info").stdin(Stdio::null());
+    // The management plane's default port would be shared by tests running together.
+    command
+        .env("RUST_LOG", "info")
+        .env("BILLJOB_CONTROL_ADDR", "127.0.0.1:0")
+        .stdin(Stdio::null());
     command
 }
 
