@@ -28,7 +28,11 @@ pub fn read(root: &Node, d: &mut Ctxt) -> Option<Spec> {
 /// spec is, and numbers each file for diagnostics).
 pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec> {
     let mut top = Obj::new(root, "the spec root", d)?;
-    read_version(&mut top, root, d);
+    if !read_version(&mut top, root, d) {
+        // A document of another format: one error says so, rather than one per key.
+        top.ignore_all();
+        return None;
+    }
     let mut title = None;
     let mut description = None;
     if let Some(info) = top.take("info")
@@ -113,8 +117,25 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
     })
 }
 
-/// The `naftiko` version of a spec or an imported file: required, and one we read.
-fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) {
+/// The `naftiko` version of a spec or an imported file: required, and one we read. `false` for
+/// a document of the successor format (`ikanos:`), reported as not supported yet.
+fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) -> bool {
+    if let Some(v) = top.take("ikanos") {
+        d.push(
+            crate::diag::Diagnostic::unsupported(
+                v.span,
+                format!(
+                    "an Ikanos spec (`ikanos: {}`, the successor format)",
+                    v.as_str().unwrap_or("?")
+                ),
+            )
+            .with_help(
+                "this version reads `naftiko: 1.0.0-alpha2` and `1.0.0-alpha3` specs; \
+                 Ikanos 1.0.0-beta5 support is planned",
+            ),
+        );
+        return false;
+    }
     match top.take("naftiko") {
         None => d.error(
             root.span,
@@ -135,6 +156,7 @@ fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) {
             ),
         },
     }
+    true
 }
 
 fn read_bind(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<Bind> {
