@@ -18,6 +18,7 @@
 //! Published specs break the official alpha2 schema in consistent ways; we accept the published
 //! dialect and give each construct one meaning:
 //! - `naftiko` must be `1.0.0-alpha2` or `1.0.0-alpha3`; `info.label` or `info.title` names it.
+//!   A document of the successor format (`ikanos: 1.0.0-beta5`) is one "not supported yet" error.
 //! - `binds[].keys` maps a variable to the environment variable it is read from at start-up.
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
 //!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
