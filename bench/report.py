@@ -192,24 +192,21 @@ def main() -> None:
         w("Ratios:")
         w("")
         for proto in protocols:
-            bj, py = rows.get(f"mcp-billjob-{proto}"), rows.get(f"mcp-python-{proto}")
+            bj = rows.get(f"mcp-billjob-{proto}")
             ref = rows.get(f"mcp-rustref-{proto}")
             if bj and ref:
                 w(f"- {proto}: billjob / Rust reference (plain rmcp, same stack) throughput "
                   f"{bj['requests_per_s'] / ref['requests_per_s']:.2f}×, CPU per call "
                   f"{(bj['server_cpu_s'] / bj['requests']) / (ref['server_cpu_s'] / ref['requests']):.2f}× "
                   f"({1e6 * bj['server_cpu_s'] / bj['requests']:.0f} vs {1e6 * ref['server_cpu_s'] / ref['requests']:.0f} µs)")
-            fm = rows.get(f"mcp-fastmcp-{proto}")
-            if bj and fm:
-                w(f"- {proto}: billjob / FastMCP `from_openapi` throughput **{bj['requests_per_s'] / fm['requests_per_s']:.0f}×**, "
-                  f"p99 {lat(bj['p99_ms'])} vs {lat(fm['p99_ms'])} ms, "
-                  f"CPU per call {fm['server_cpu_s'] / fm['requests'] / (bj['server_cpu_s'] / bj['requests']):.0f}× less, "
-                  f"peak RSS {mib(bj['vmhwm_kib'])} vs {mib(fm['vmhwm_kib'])} MiB")
-            if bj and py:
-                w(f"- {proto}: billjob / Python throughput **{bj['requests_per_s'] / py['requests_per_s']:.0f}×**, "
-                  f"p99 {lat(bj['p99_ms'])} vs {lat(py['p99_ms'])} ms, "
-                  f"CPU per call {py['server_cpu_s'] / py['requests'] / (bj['server_cpu_s'] / bj['requests']):.0f}× less, "
-                  f"peak RSS {mib(bj['vmhwm_kib'])} vs {mib(py['vmhwm_kib'])} MiB")
+            for peer, label in (("python", "Python"), ("fastmcp", "FastMCP `from_openapi`")):
+                other = rows.get(f"mcp-{peer}-{proto}")
+                if bj and other:
+                    w(f"- {proto}: billjob / {label} throughput "
+                      f"**{bj['requests_per_s'] / other['requests_per_s']:.0f}×**, "
+                      f"p99 {lat(bj['p99_ms'])} vs {lat(other['p99_ms'])} ms, CPU per call "
+                      f"{other['server_cpu_s'] / other['requests'] / (bj['server_cpu_s'] / bj['requests']):.0f}× less, "
+                      f"peak RSS {mib(bj['vmhwm_kib'])} vs {mib(other['vmhwm_kib'])} MiB")
             if bj and b:
                 w(f"- {proto}: billjob MCP / billjob REST throughput {bj['requests_per_s'] / b['requests_per_s']:.2f}× "
                   f"(CPU per call {1e6 * bj['server_cpu_s'] / bj['requests']:.0f} µs vs "

@@ -668,6 +668,26 @@ pub struct RestAdapter {
     /// Inbound authentication: what a caller must present.
     pub auth: Option<InboundAuth>,
     pub routes: Vec<Route>,
+    /// Resources with `forward`: proxied to a consumed API.
+    pub forwards: Vec<ForwardRoute>,
+}
+
+/// A resource proxied to a consumed API (`forward`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForwardRoute {
+    /// The resource path as the spec writes it.
+    pub name: String,
+    /// The axum paths served with any method: the resource path, and with a trailing
+    /// `{{path}}` the resource path without it plus a catch-all.
+    pub paths: Vec<String>,
+    /// Leading path segments that are the resource's own; the rest goes after the base URI.
+    pub skip: usize,
+    /// Index into [`Capability::apis`].
+    pub api: usize,
+    /// `trustedHeaders`, lower-case.
+    pub trusted: Vec<String>,
+    /// The handler's name.
+    pub ident: String,
 }
 
 /// Inbound authentication of an adapter; its secrets are templates read at start-up.

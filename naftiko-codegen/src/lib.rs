@@ -18,6 +18,7 @@
 //! Published specs break the official alpha2 schema in consistent ways; we accept the published
 //! dialect and give each construct one meaning:
 //! - `naftiko` must be `1.0.0-alpha2` or `1.0.0-alpha3`; `info.label` or `info.title` names it.
+//!   A document of the successor format (`ikanos: 1.0.0-beta5`) is one "not supported yet" error.
 //! - `binds[].keys` maps a variable to the environment variable it is read from at start-up.
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
 //!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
@@ -152,9 +153,36 @@
 //!   itself, a later or an unknown step, a duplicate step, a `with` naming no parameter, a
 //!   mapping reading an unknown step or targeting no output, an output nothing maps,
 //!   `mappings` without `steps`: located errors. `script` steps are not supported yet.
+//! - `capability.aggregates`: each function (`name`, `description`, `semantics`, inputs, and
+//!   `call` + `with`, `steps` + `mappings`, or mock outputs) is a reusable operation; a REST
+//!   operation or MCP tool with `ref: <aggregate-namespace>.<function>` runs it, merged when the
+//!   spec is read: `name` and `description` inherited unless given, `inputParameters` and
+//!   `outputParameters` inherited unless declared (a REST operation declares its path/query
+//!   inputs), `call`/`steps`/`mappings` the function's, its `with` entries overridable by the
+//!   operation's. In a function, `<aggregate-namespace>.X` in `with` references input X. MCP
+//!   hints derive from `semantics` (`safe: true` → readOnly, not destructive; `safe: false` →
+//!   not readOnly; `idempotent` copied; `cacheable` has no MCP hint), each explicit hint
+//!   overriding. An unknown ref (with the nearest name), `ref` with `call`/`steps`/`mappings`,
+//!   a duplicate function, `ref` or `hints` in a function: located errors. Hints or REST methods
+//!   contradicting the semantics: warnings (`naftiko-aggregate-semantics-consistency`).
+//! - `forward` on a REST resource (`targetNamespace`, `trustedHeaders`): every method on the
+//!   resource's path is proxied to the consumed API; a last segment `{{path}}` takes the rest of
+//!   the request path (any number of segments, as the engine's URI_PATH variable; `/p` and `/p/`
+//!   included), which is appended to the base URI as the caller encoded it, the query kept. Of
+//!   the caller's headers only the trusted ones pass (without case); hop-by-hop headers
+//!   (`Connection` and those it names, `Keep-Alive`, `TE`, `Trailer`, `Transfer-Encoding`,
+//!   `Upgrade`, `Proxy-*`) and `Host` never do, either way. The API's credentials and fixed
+//!   headers are added and win over the caller's (a 401/403 renews
+//!   per-request credentials, an OAuth 2 token or a digest challenge, for the next forward). The upstream status, headers and body come
+//!   back; unreachable is a 502, no answer head within the client's timeout a 504 (problem
+//!   JSON); a forward is never retried. Both bodies are streamed, never buffered: a forwarded
+//!   body has no size limit of its own (the server's request timeout and connection cap bound
+//!   it). An unknown target (with a suggestion), an invalid, duplicate or hop-by-hop trusted
+//!   header: located errors. Not supported yet: `operations` next to `forward` on one resource
+//!   (the engine tries the operations first), `{{path}}` before the end of the path, a forward
+//!   to an API whose key is placed in the body. MCP adapters have no `forward` in the schema.
 //! - Constructs listed in [`diag::Severity::Unsupported`] diagnostics (`script` steps,
-//!   `forward`, `aggregates`, http adapters, ...) are rejected with a
-//!   message saying "not supported yet".
+//!   http adapters, ...) are rejected with a message saying "not supported yet".
 //! - MCP `resources`: `location: file:///./x.md` (relative to the spec, or absolute) is a static
 //!   resource, the file embedded at compile time (`include_bytes!`: editing it rebuilds; a
 //!   missing file is an error, a directory not supported yet), its `mimeType` the spec's or
@@ -190,10 +218,11 @@
 //!   `SKILL.md` generated from the frontmatter and the tools is served when it has none.
 //!   Paths never leave the directory (symbolic links included).
 //! - A `control` adapter (at most one; `address`, default localhost, and `port`) generates the
-//!   module `control_plane` (`ADDRESS`, `router()`): `GET /metrics` (Prometheus: per adapter,
-//!   operation and status request counts and latency histograms, in-flight gauge, recorded by
-//!   every generated REST router) and, unless `management.health: false`, `/health/live` and
-//!   `/health/ready` (see `naftiko_runtime::control`). `management.scripting` is shape-checked
+//!   module `control_plane` (`ADDRESS`, `router(readiness, &metrics)`): `GET /metrics`
+//!   (Prometheus: per adapter, operation and status request counts and latency histograms,
+//!   in-flight gauge, for the routers the server wraps with `Metrics::layer`) and, unless
+//!   `management.health: false`, `/health/live` and `/health/ready` (see
+//!   `naftiko_runtime::control`). `management.scripting` is shape-checked
 //!   (its values are for script steps). `management.info`/`reload`/`validate: true`, `logs`,
 //!   `authentication` and `observability` (OTLP traces) are not supported yet.
 //! - Inbound auth (`authentication` on a `rest`, `mcp` or `skill` adapter): `bearer`, `apikey` (header

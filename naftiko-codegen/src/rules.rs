@@ -3,9 +3,9 @@
 //! `error` is an error, `warn` and `info` are warnings.
 //!
 //! The rules on exposed `authentication` are checked where it is resolved
-//! (`resolve/inbound.rs`). Rules on constructs this generator does not read yet (aggregates,
-//! control and skill adapters, scripts) are left out: those constructs are reported as not
-//! supported wherever they appear.
+//! (`resolve/inbound.rs`). Rules on constructs this generator does not read yet (control and
+//! skill adapters, scripts) are left out: those constructs are reported as not supported
+//! wherever they appear.
 
 use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::yaml::{Kind, Node};
@@ -22,6 +22,7 @@ pub fn check(root: &Node, d: &mut Ctxt) {
         return;
     };
     namespaces_unique(root, cap, d);
+    aggregate_semantics(cap, d);
     for c in items(get(cap, "consumes")) {
         if is_imported(c) {
             continue;
@@ -277,12 +278,15 @@ fn rest_resources(rest: &Node, d: &mut Ctxt) {
             }
         }
         for op in items(get(r, "operations")) {
-            description(
-                op,
-                "naftiko-rest-operation-description",
-                "an exposed REST operation",
-                d,
-            );
+            // With `ref`, the description is the function's unless given.
+            if get(op, "ref").is_none() {
+                description(
+                    op,
+                    "naftiko-rest-operation-description",
+                    "an exposed REST operation",
+                    d,
+                );
+            }
             markdown(get(op, "description"), d);
             step_names(op, d);
         }
@@ -307,6 +311,126 @@ fn step_names(op: &Node, d: &mut Ctxt) {
                     "the step name `{text}` should match ^[A-Za-z0-9_-]+$: it is used in references"
                 ),
             );
+        }
+    }
+}
+
+/// `naftiko-aggregate-semantics-consistency` (warn): an MCP tool's explicit hints, or a REST
+/// operation's method, should not contradict the `semantics` of the aggregate function it
+/// `ref`s (a safe function is read-only, not destructive, and reached with GET; an idempotent
+/// one is not reached with POST).
+fn aggregate_semantics(cap: &Node, d: &mut Ctxt) {
+    const RULE: &str = "naftiko-aggregate-semantics-consistency";
+    let mut semantics: Vec<(String, &Node)> = Vec::new();
+    for a in items(get(cap, "aggregates")) {
+        let Some(ns) = get(a, "namespace").and_then(Node::as_str) else {
+            continue;
+        };
+        for f in items(get(a, "functions")) {
+            if let (Some(name), Some(s)) =
+                (get(f, "name").and_then(Node::as_str), get(f, "semantics"))
+            {
+                semantics.push((format!("{ns}.{name}"), s));
+            }
+        }
+    }
+    let flag = |s: &Node, key: &str| get(s, key).and_then(Node::as_bool);
+    let find = |op: &Node| {
+        let r = get(op, "ref").and_then(Node::as_str)?;
+        semantics
+            .iter()
+            .find(|(k, _)| k == r)
+            .map(|(k, s)| (k.clone(), *s))
+    };
+    for e in items(get(cap, "exposes")) {
+        for t in items(get(e, "tools")) {
+            let (Some((r, s)), Some(h)) = (find(t), get(t, "hints")) else {
+                continue;
+            };
+            let (safe, idem) = (flag(s, "safe"), flag(s, "idempotent"));
+            let checks = [
+                (
+                    "readOnly",
+                    safe == Some(true),
+                    Some(false),
+                    "semantics.safe=true: a safe function is read-only",
+                ),
+                (
+                    "readOnly",
+                    safe == Some(false),
+                    Some(true),
+                    "semantics.safe=false: an unsafe function is not read-only",
+                ),
+                (
+                    "destructive",
+                    safe == Some(true),
+                    Some(true),
+                    "semantics.safe=true: a safe function is not destructive",
+                ),
+                (
+                    "idempotent",
+                    idem == Some(true),
+                    Some(false),
+                    "semantics.idempotent=true",
+                ),
+                (
+                    "idempotent",
+                    idem == Some(false),
+                    Some(true),
+                    "semantics.idempotent=false",
+                ),
+            ];
+            for (key, applies, bad, why) in checks {
+                if let Some(v) = get(h, key)
+                    && applies
+                    && v.as_bool() == bad
+                {
+                    d.push(
+                        Diagnostic::warning(
+                            v.span,
+                            format!("the hint `{key}: {}` contradicts the function `{r}` ({why}) ({RULE})", v.as_str().unwrap_or("?")),
+                        )
+                        .with_help(format!("remove the hint: it is derived from the function's semantics; or change `semantics` of `{r}`")),
+                    );
+                }
+            }
+        }
+        for res in items(get(e, "resources")) {
+            for op in items(get(res, "operations")) {
+                let (Some((r, s)), Some(m)) = (find(op), get(op, "method")) else {
+                    continue;
+                };
+                let Some(method) = m.as_str().map(str::to_ascii_uppercase) else {
+                    continue;
+                };
+                let (safe, idem) = (flag(s, "safe"), flag(s, "idempotent"));
+                let why = if safe == Some(true) && method != "GET" {
+                    Some(("semantics.safe=true: a safe function should use GET", "GET"))
+                } else if safe == Some(false) && method == "GET" {
+                    Some((
+                        "semantics.safe=false: an unsafe function should not use GET",
+                        "POST, PUT, PATCH or DELETE",
+                    ))
+                } else if idem == Some(true) && method == "POST" {
+                    Some((
+                        "semantics.idempotent=true: POST is not idempotent by convention",
+                        "PUT, PATCH, DELETE or GET",
+                    ))
+                } else {
+                    None
+                };
+                if let Some((why, instead)) = why {
+                    d.push(
+                        Diagnostic::warning(
+                            m.span,
+                            format!(
+                                "method {method} contradicts the function `{r}` ({why}) ({RULE})"
+                            ),
+                        )
+                        .with_help(format!("use {instead}, or change `semantics` of `{r}`")),
+                    );
+                }
+            }
         }
     }
 }

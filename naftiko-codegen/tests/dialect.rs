@@ -105,6 +105,21 @@ fn versions_alpha2_and_alpha3_are_read_and_others_rejected() {
 }
 
 #[test]
+fn an_ikanos_document_gets_one_error_naming_the_format() {
+    let s = spec(ITEM, &rest(LIST_ROUTE)).replace("naftiko: 1.0.0-alpha2", "ikanos: 1.0.0-beta5");
+    assert!(s.starts_with("ikanos: 1.0.0-beta5"), "{s}");
+    let d = errors(&s);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(
+        d[0].message.contains(
+            "an Ikanos spec (`ikanos: 1.0.0-beta5`, the successor format) is not supported yet"
+        ),
+        "{d:#?}"
+    );
+    assert_eq!(d[0].span.start.line, 1);
+}
+
+#[test]
 fn info_label_or_title_names_the_capability() {
     assert_eq!(ok(&spec(ITEM, &rest(LIST_ROUTE))).title, "Test");
     assert_eq!(
@@ -2354,6 +2369,35 @@ fn steps_resolve_to_calls_and_lookups_and_mappings_to_a_shape_over_the_context()
         items.as_deref().map(|s| &s.kind),
         Some(ShapeKind::Object { .. })
     ));
+}
+
+#[test]
+fn an_input_feeding_a_required_parameter_of_any_step_is_required() {
+    // `org` is optional as declared; the second step's required path parameter makes it required
+    // (as a plain `call` does), not only the first step's use of the inputs.
+    let steps = "      - name: list-people
+        type: call
+        call: api.list
+        with:
+          orgId: people
+      - name: list-items
+        type: call
+        call: api.list
+        with:
+          orgId: '{{org}}'";
+    let mappings = "      - targetName: name
+        value: $.list-items.title
+      - targetName: owners
+        value: $.list-people";
+    let src = orchestrated(steps, mappings).replace(
+        "        required: true\n        description: The organisation.",
+        "        description: The organisation.",
+    );
+    assert!(!src.contains("required: true\n        description: The organisation."));
+    let c = ok(&src);
+    let call = &c.mcp[0].tools[0].call;
+    assert_eq!(call.inputs.len(), 1);
+    assert!(call.inputs[0].required, "{:?}", call.inputs[0]);
 }
 
 #[test]

@@ -1,166 +1,278 @@
-//! The `control` adapter: the management plane on its own address.
+//! The management plane: liveness and readiness on an address of their own.
 //!
-//! - `GET /health/live`: 200 while the process serves.
-//! - `GET /health/ready`: 200 once [`set_ready`] says every adapter is bound and upstream
-//!   credentials are resolved, 503 before.
-//! - `GET /metrics`: Prometheus text format (OpenMetrics 1.0): per adapter, operation and status
-//!   request counts and latency histograms, and the in-flight gauge, recorded by [`track`].
-//!
-//! Metrics live in one process-wide registry, so every adapter a capability serves (and billjob's
-//! control port) reports into the same `/metrics`.
+//! `GET /health/live` answers `200 {"status":"UP"}` while the process serves. `GET
+//! /health/ready` answers `200 {"status":"UP"}` once every component named when the
+//! [`Readiness`] was made has reported itself (upstream credentials resolved, each adapter
+//! bound) and the drain has not begun; otherwise `503 {"status":"DOWN","pending":[...]}`
+//! naming what is missing, so an orchestrator stops routing to a process that cannot answer.
+//! Nothing secret is ever part of a component's name.
 
-use axum::Router;
+use std::sync::{Arc, Mutex, PoisonError};
+
 use axum::extract::{MatchedPath, Request};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::{Json, Router};
 use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::text::encode;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
-use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, Ordering};
+use serde_json::json;
 use std::time::Instant;
 
-static READY: AtomicBool = AtomicBool::new(false);
-
-/// Marks the process ready (every adapter bound, credentials resolved) or not.
-pub fn set_ready(ready: bool) {
-    READY.store(ready, Ordering::Release);
+/// What must be in place before the process is ready. Cheap to clone; clones share state.
+#[derive(Debug, Clone, Default)]
+pub struct Readiness {
+    state: Arc<Mutex<State>>,
 }
 
-/// Whether [`set_ready`] last said ready.
-pub fn is_ready() -> bool {
-    READY.load(Ordering::Acquire)
+#[derive(Debug, Default)]
+struct State {
+    pending: Vec<String>,
+    draining: bool,
 }
 
-/// The labels of one inbound request.
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+impl Readiness {
+    /// Ready once each of `components` has been [`mark`](Self::mark)ed.
+    pub fn new<I, S>(components: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let pending = components.into_iter().map(Into::into).collect();
+        Self {
+            state: Arc::new(Mutex::new(State {
+                pending,
+                draining: false,
+            })),
+        }
+    }
+
+    /// Adds a component that must report before the process is ready.
+    pub fn expect(&self, component: &str) {
+        let mut state = self.lock();
+        if !state.pending.iter().any(|p| p == component) {
+            state.pending.push(component.to_string());
+        }
+    }
+
+    /// Reports `component` in place (an adapter bound, credentials resolved).
+    pub fn mark(&self, component: &str) {
+        self.lock().pending.retain(|p| p != component);
+    }
+
+    /// The drain has begun: no longer ready, whatever else holds.
+    pub fn drain(&self) {
+        self.lock().draining = true;
+    }
+
+    /// `Ok` when ready; otherwise what is still missing (`"draining"` once the drain began).
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        let state = self.lock();
+        let mut missing = state.pending.clone();
+        if state.draining {
+            missing.push("draining".to_string());
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(missing)
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        // The state is a list and a flag: a panic elsewhere cannot leave it half-written.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The management routes: `/health/live` and `/health/ready`.
+pub fn router(readiness: Readiness) -> Router {
+    Router::new()
+        .route(
+            "/health/live",
+            get(|| async { Json(json!({"status": "UP"})) }),
+        )
+        .route(
+            "/health/ready",
+            get(move || {
+                let readiness = readiness.clone();
+                async move {
+                    match readiness.check() {
+                        Ok(()) => (StatusCode::OK, Json(json!({"status": "UP"}))).into_response(),
+                        Err(pending) => (
+                            StatusCode::SERVICE_UNAVAILABLE,
+                            Json(json!({"status": "DOWN", "pending": pending})),
+                        )
+                            .into_response(),
+                    }
+                }
+            }),
+        )
+}
+
+/// The labels of one inbound request: the adapter ("REST", "MCP"), the operation (the matched
+/// route template, never the raw path, so the label set stays bounded) and the status code.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
     adapter: &'static str,
     operation: String,
     status: u16,
 }
 
-/// The labels of the in-flight gauge.
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+/// The labels of a per-adapter series.
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct AdapterLabels {
     adapter: &'static str,
 }
 
-struct Metrics {
-    registry: Registry,
+/// Request latency buckets in seconds: 1 ms to about 16 s.
+const LATENCY_BUCKETS: (f64, f64, u16) = (0.001, 2.0, 15);
+
+/// Prometheus metrics of the inbound adapters, served at `/metrics` in the text format:
+/// `naftiko_requests_total{adapter,operation,status}`,
+/// `naftiko_request_duration_seconds{adapter,operation,status}` (histogram) and
+/// `naftiko_requests_in_flight{adapter}`. Cheap to clone; clones share the registry.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
     requests: Family<RequestLabels, Counter>,
-    latency: Family<RequestLabels, Histogram>,
+    latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
     in_flight: Family<AdapterLabels, Gauge>,
 }
 
-fn metrics() -> &'static Metrics {
-    static METRICS: OnceLock<Metrics> = OnceLock::new();
-    METRICS.get_or_init(|| {
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// An empty registry with the request metrics registered.
+    pub fn new() -> Self {
         let mut registry = Registry::with_prefix("naftiko");
         let requests = Family::<RequestLabels, Counter>::default();
-        let latency = Family::<RequestLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new([
-                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
-            ])
-        });
-        let in_flight = Family::<AdapterLabels, Gauge>::default();
-        registry.register(
-            "requests",
-            "Inbound requests by adapter, operation and status",
-            requests.clone(),
+        let latency = Family::<RequestLabels, Histogram>::new_with_constructor(
+            (|| {
+                let (start, factor, n) = LATENCY_BUCKETS;
+                Histogram::new(exponential_buckets(start, factor, n))
+            }) as fn() -> Histogram,
         );
+        let in_flight = Family::<AdapterLabels, Gauge>::default();
+        registry.register("requests", "Inbound requests answered", requests.clone());
         registry.register(
             "request_duration_seconds",
-            "Inbound request latency by adapter, operation and status",
+            "Time to answer an inbound request",
             latency.clone(),
         );
         registry.register(
-            "in_flight_requests",
-            "Inbound requests being served, by adapter",
+            "requests_in_flight",
+            "Inbound requests being answered",
             in_flight.clone(),
         );
-        Metrics {
-            registry,
+        Self {
+            registry: Arc::new(registry),
             requests,
             latency,
             in_flight,
         }
-    })
-}
-
-/// Wraps `router` so each request is counted under `adapter`, its matched route
-/// (`METHOD /path/{param}`) and its response status.
-pub fn track(router: Router, adapter: &'static str) -> Router {
-    router.layer(axum::middleware::from_fn(
-        move |req: Request, next: Next| record(adapter, req, next),
-    ))
-}
-
-async fn record(adapter: &'static str, req: Request, next: Next) -> Response {
-    let m = metrics();
-    let operation = match req.extensions().get::<MatchedPath>() {
-        Some(p) => format!("{} {}", req.method(), p.as_str()),
-        None => "unmatched".to_owned(),
-    };
-    let gauge = m
-        .in_flight
-        .get_or_create(&AdapterLabels { adapter })
-        .clone();
-    gauge.inc();
-    let start = Instant::now();
-    let res = next.run(req).await;
-    gauge.dec();
-    let labels = RequestLabels {
-        adapter,
-        operation,
-        status: res.status().as_u16(),
-    };
-    m.requests.get_or_create(&labels).inc();
-    m.latency
-        .get_or_create(&labels)
-        .observe(start.elapsed().as_secs_f64());
-    res
-}
-
-/// The Prometheus text of every metric recorded so far.
-pub fn encode_metrics() -> String {
-    let mut out = String::new();
-    // Writing to a String cannot fail.
-    let _ = prometheus_client::encoding::text::encode(&mut out, &metrics().registry);
-    out
-}
-
-/// The control plane's routes: `/metrics` and, with `health`, `/health/live` and
-/// `/health/ready`.
-pub fn router(health: bool) -> Router {
-    let r = Router::new().route(
-        "/metrics",
-        get(|| async {
-            (
-                [(
-                    header::CONTENT_TYPE,
-                    "application/openmetrics-text; version=1.0.0; charset=utf-8",
-                )],
-                encode_metrics(),
-            )
-        }),
-    );
-    if !health {
-        return r;
     }
-    r.route("/health/live", get(|| async { "ok" })).route(
-        "/health/ready",
-        get(|| async {
-            if is_ready() {
-                (StatusCode::OK, "ready").into_response()
-            } else {
-                (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
-            }
-        }),
-    )
+
+    /// Wraps every route of `router` so its requests are counted under `adapter`.
+    pub fn layer<S>(&self, adapter: &'static str, router: Router<S>) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+    {
+        let metrics = self.clone();
+        let gauge = self
+            .in_flight
+            .get_or_create(&AdapterLabels { adapter })
+            .clone();
+        router.layer(axum::middleware::from_fn(
+            move |request: Request, next: Next| {
+                let metrics = metrics.clone();
+                let gauge = gauge.clone();
+                async move {
+                    let operation = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or_else(|| "(unmatched)".to_string(), |m| m.as_str().to_string());
+                    gauge.inc();
+                    let started = Instant::now();
+                    let response = next.run(request).await;
+                    gauge.dec();
+                    let labels = RequestLabels {
+                        adapter,
+                        operation,
+                        status: response.status().as_u16(),
+                    };
+                    metrics.requests.get_or_create(&labels).inc();
+                    metrics
+                        .latency
+                        .get_or_create(&labels)
+                        .observe(started.elapsed().as_secs_f64());
+                    response
+                }
+            },
+        ))
+    }
+
+    /// The registry in the Prometheus text format.
+    pub fn encode(&self) -> String {
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+
+    /// `GET /metrics`.
+    pub fn routes(&self) -> Router {
+        let metrics = self.clone();
+        Router::new().route(
+            "/metrics",
+            get(move || {
+                let metrics = metrics.clone();
+                async move {
+                    (
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                        )],
+                        metrics.encode(),
+                    )
+                }
+            }),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ready_only_when_every_component_reported_and_not_draining() {
+        let r = Readiness::new(["upstream", "REST"]);
+        assert_eq!(r.check(), Err(vec!["upstream".into(), "REST".into()]));
+        r.mark("upstream");
+        assert_eq!(r.check(), Err(vec!["REST".into()]));
+        r.expect("MCP");
+        r.mark("REST");
+        assert_eq!(r.check(), Err(vec!["MCP".into()]));
+        r.mark("MCP");
+        assert_eq!(r.check(), Ok(()));
+        r.drain();
+        assert_eq!(r.check(), Err(vec!["draining".into()]));
+    }
 }

@@ -3,6 +3,8 @@
 //!
 //! - [`auth`]: inbound authentication of the adapters (bearer, API key, basic, digest, OAuth 2.1).
 //! - [`client`]: the HTTP plumbing of generated clients (credentials, URLs, retries, errors).
+//! - [`control`]: the management plane: `/health/live`, `/health/ready` and Prometheus
+//!   `/metrics` of the inbound adapters (served by billjob on `--control-addr`).
 //! - [`convert`]: upstream answers in other formats (`outputRawFormat`: XML, YAML, CSV, HTML,
 //!   Markdown, text, binary) turned into JSON.
 //! - [`rest`]: serving generated REST adapters (inputs, problem responses, logs).

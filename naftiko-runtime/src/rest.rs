@@ -532,11 +532,19 @@ pub fn finish<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     openapi: &'static str,
 ) -> Router<S> {
-    let router = router
-        .route(
-            "/openapi.json",
-            get(move || async move { json_text(openapi) }),
-        )
+    let router = router.route(
+        "/openapi.json",
+        get(move || async move { json_text(openapi) }),
+    );
+    log::layer(health_and_fallbacks(router))
+}
+
+/// `GET /healthz` and the problem+json 404 and 405 (with `Allow`): what every HTTP adapter
+/// answers besides its own routes.
+pub(crate) fn health_and_fallbacks<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+) -> Router<S> {
+    router
         .route(
             "/healthz",
             get(|| async { json_text(r#"{"status":"ok"}"#) }),
@@ -554,8 +562,7 @@ pub fn finish<S: Clone + Send + Sync + 'static>(
                 "Method not allowed",
                 format!("{method} is not allowed on {}", uri.path()),
             )
-        });
-    log::layer(router)
+        })
 }
 
 fn json_text(body: &'static str) -> Response {

@@ -18,7 +18,7 @@
 use crate::rest::Problem;
 use axum::Router;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value, json};
@@ -123,26 +123,8 @@ pub fn router_with(catalog: &'static Catalog, options: Options) -> Router {
         .route("/skills/{name}", get(detail))
         .route("/skills/{name}/download", get(download))
         .route("/skills/{name}/contents", get(contents))
-        .route("/skills/{name}/contents/{*file}", get(file))
-        .route(
-            "/healthz",
-            get(|| async { json_response(json!({"status": "ok"})) }),
-        )
-        .fallback(|method: Method, uri: axum::http::Uri| async move {
-            Problem::new(
-                StatusCode::NOT_FOUND,
-                "Not found",
-                format!("no route for {method} {}", uri.path()),
-            )
-        })
-        .method_not_allowed_fallback(|method: Method, uri: axum::http::Uri| async move {
-            Problem::new(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "Method not allowed",
-                format!("{method} is not allowed on {}", uri.path()),
-            )
-        })
-        .with_state(shared);
+        .route("/skills/{name}/contents/{*file}", get(file));
+    let router = crate::rest::health_and_fallbacks(router).with_state(shared);
     crate::rest::log::layer(router)
 }
 

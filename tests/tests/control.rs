@@ -1,6 +1,7 @@
 //! The `control` adapter: liveness, readiness and Prometheus `/metrics` counting a request made
 //! through a REST adapter of the same capability.
 
+use naftiko_runtime::control::{Metrics, Readiness};
 use naftiko_runtime::reqwest;
 use naftiko_tests::{Upstream, serve};
 use std::time::Duration;
@@ -13,7 +14,9 @@ use spec::{Upstreams, control_plane, orders, orders_rest};
 #[tokio::test]
 async fn health_readiness_and_metrics() {
     assert_eq!(control_plane::ADDRESS, "127.0.0.1:18391");
-    let control = serve(control_plane::router()).await;
+    let readiness = Readiness::new(["upstream", "REST"]);
+    let metrics = Metrics::new();
+    let control = serve(control_plane::router(readiness.clone(), &metrics)).await;
     let http = reqwest::Client::new();
     let get = |path: &str| http.get(format!("{}{path}", control.url())).send();
 
@@ -22,15 +25,22 @@ async fn health_readiness_and_metrics() {
     assert_eq!(get("/health/ready").await.expect("ready").status(), 503);
 
     let upstream = Upstream::start().await;
-    let rest = serve(orders_rest::router(Upstreams {
-        orders: orders::Client::builder()
-            .base_uri(upstream.url())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("client"),
-    }))
+    readiness.mark("upstream");
+    assert_eq!(get("/health/ready").await.expect("ready").status(), 503);
+    let rest = serve(
+        metrics.layer(
+            "orders-rest",
+            orders_rest::router(Upstreams {
+                orders: orders::Client::builder()
+                    .base_uri(upstream.url())
+                    .timeout(Duration::from_secs(10))
+                    .build()
+                    .expect("client"),
+            }),
+        ),
+    )
     .await;
-    naftiko_runtime::control::set_ready(true);
+    readiness.mark("REST");
     assert_eq!(get("/health/ready").await.expect("ready").status(), 200);
 
     for _ in 0..3 {
@@ -55,7 +65,7 @@ async fn health_readiness_and_metrics() {
         scrape.samples.iter().find(|s| {
             s.metric == name
                 && s.labels.get("adapter") == Some("orders-rest")
-                && s.labels.get("operation") == Some("GET /orders")
+                && s.labels.get("operation") == Some("/orders")
                 && s.labels.get("status") == Some("200")
         })
     };

@@ -894,6 +894,7 @@ async fn billjob_serves_rest_and_mcp_from_one_process_and_stops_on_shutdown() {
         rest_addr: Some(format!("127.0.0.1:{rest_port}")),
         mcp_addr: Some(format!("127.0.0.1:{mcp_port}")),
         sandbox: true,
+        control_addr: Some("127.0.0.1:0".into()),
         sandbox_step: Duration::from_secs(600),
         ..Default::default()
     };

@@ -1236,6 +1236,7 @@ async fn billjob_refuses_to_start_on_a_busy_port_naming_it() {
         rest_addr: Some(addr.clone()),
         mcp_addr: Some(format!("127.0.0.1:{}", unused_port())),
         sandbox: true,
+        control_addr: Some("127.0.0.1:0".into()),
         ..Default::default()
     };
     let result = tokio::time::timeout(

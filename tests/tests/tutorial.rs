@@ -2,8 +2,8 @@
 //! the reference engine's `tutorial/Step*ShipyardMcpClientIntegrationTest`s pin it, in front of
 //! a local upstream that answers like the tutorial's maritime registry.
 //!
-//! Steps 6 to 11 need steps, skills, aggregates and JSON values in text bodies (issues 10 to
-//! 12); they are added here as those land.
+//! Steps 1 to 6 are served here (step 3 in `tutorial_step3.rs`); steps 7 to 11, which add skill
+//! adapters, aggregates and `ref`, in `tutorial_skill.rs`.
 
 use naftiko_tests::mcp_client::{
     McpClient, call_tool, connect, result_json, serve_and_connect, serve_mcp,

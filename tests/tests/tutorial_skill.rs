@@ -1,6 +1,7 @@
-//! Tutorial steps 7, 8 and 11 (`tests/tutorial/alpha3/`), which add a `skill` adapter next to the
-//! MCP server (and, in 7 and 11, a REST adapter): served as the reference engine's
-//! `tutorial/Step{7,8,11}Shipyard*IntegrationTest`s pin them, in front of a local upstream that
+//! Tutorial steps 7 to 11 (`tests/tutorial/alpha3/`), which add a `skill` adapter next to the
+//! MCP server (and, in 7, 10 and 11, a REST adapter; in 9 and 10, an aggregate function run through
+//! `ref`): served as the reference engine's
+//! `tutorial/Step{7,...,11}Shipyard*IntegrationTest`s pin them, in front of a local upstream that
 //! answers like the tutorial's maritime registry and legacy dockyard.
 
 use axum::Json;
@@ -20,6 +21,14 @@ mod step7 {
 #[allow(deprecated)]
 mod step8 {
     naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-8-shipyard-skill-groups.yml");
+}
+#[allow(deprecated)]
+mod step9 {
+    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-9-shipyard-aggregates.yml");
+}
+#[allow(deprecated)]
+mod step10 {
+    naftiko_runtime::naftiko_capability!("tutorial/alpha3/step-10-shipyard-rest-adapter.yml");
 }
 #[allow(deprecated)]
 mod step11 {
@@ -271,5 +280,72 @@ async fn step11_advertises_the_manifest_tool_and_its_skill() {
     assert_eq!(
         manifest["inputSchema"]["properties"]["voyageId"]["type"],
         "string"
+    );
+}
+
+/// Steps 9 and 10: `get-ship-with-crew` is `ref: crew-resolver.resolve-crew-for-ship`, an
+/// aggregate function (steps and a lookup) whose `semantics` give the tool its hints.
+async fn assert_ref_tool(client: &McpClient) {
+    let tools = client.list_all_tools().await.expect("tools/list");
+    let t = tools
+        .iter()
+        .find(|t| t.name == "get-ship-with-crew")
+        .expect("the ref'd tool");
+    let t = serde_json::to_value(t).expect("json");
+    let a = &t["annotations"];
+    // safe: true, idempotent: true → readOnly, not destructive, idempotent.
+    assert_eq!(
+        (
+            &a["readOnlyHint"],
+            &a["destructiveHint"],
+            &a["idempotentHint"]
+        ),
+        (&json!(true), &json!(false), &json!(true)),
+        "{t}"
+    );
+    assert_eq!(t["inputSchema"]["required"], json!(["imo"]), "{t}");
+    let r =
+        result_json(&call_tool(client, "get-ship-with-crew", json!({"imo": "IMO-9321483"})).await);
+    assert_eq!(r["imo"], "IMO-9321483");
+    assert_eq!(r["length"], 300.5);
+    assert_eq!(
+        r["crew"],
+        json!([
+            {"fullName": "Erik Hansen", "role": "Captain"},
+            {"fullName": "Ana Souza", "role": "Chief Engineer"}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn step9_the_ref_tool_runs_the_aggregate_function_with_derived_hints() {
+    let up = upstream().await;
+    let (_mcp, client, skills) = step!(step9, up.url());
+    assert_eq!(tool_names(&client).await, FIVE_TOOLS);
+    assert_ref_tool(&client).await;
+    assert_eq!(get_json(&skills, "/skills").await["count"], 2);
+}
+
+#[tokio::test]
+async fn step10_the_rest_adapter_runs_the_same_function_through_ref() {
+    let up = upstream().await;
+    let (_mcp, client, _skills) = step!(step10, up.url());
+    assert_ref_tool(&client).await;
+    let ups = step10::Upstreams {
+        registry: step10::registry::Client::builder()
+            .base_uri(up.url())
+            .build()
+            .expect("registry client"),
+        legacy: step10::legacy::Client::builder()
+            .base_uri(up.url())
+            .build()
+            .expect("legacy client"),
+    };
+    let rest = serve(step10::shipyard_api::router(ups)).await;
+    let r = get_json(&rest, "/ships/IMO-9321483/crew").await;
+    assert_eq!(r["name"], "Northern Star");
+    assert_eq!(
+        r["crew"][1],
+        json!({"fullName": "Ana Souza", "role": "Chief Engineer"})
     );
 }

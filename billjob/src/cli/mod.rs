@@ -13,6 +13,7 @@ use crate::capability::{Upstreams, m3ter_billjob, m3ter_billjob_mcp, m3ter_billj
 use crate::sandbox;
 use anyhow::Context as _;
 use naftiko_runtime::client::ClientCredentials;
+use naftiko_runtime::control::{Metrics, Readiness};
 use naftiko_runtime::guard::HostGuard;
 use naftiko_runtime::mcp::{HttpOptions, Server};
 use naftiko_runtime::serve::{self, CancellationToken, Limits};
@@ -50,12 +51,14 @@ pub async fn run_until(
     serve(options, shutdown).await.map_err(|e| format!("{e:#}"))
 }
 
-/// The stages of shutdown (see the module docs).
+/// The stages of shutdown (see the module docs), and the request metrics every adapter
+/// records into and the management plane serves.
 #[derive(Debug, Clone, Default)]
 struct Lifecycle {
     drain: CancellationToken,
     mcp_stop: CancellationToken,
     stop: CancellationToken,
+    metrics: Metrics,
 }
 
 /// Starts everything the options ask for, logs where it listens, and serves until
@@ -67,10 +70,13 @@ pub async fn serve(
     let life = Lifecycle::default();
     let limits = listener_limits(&options);
     let inbound = inbound_auth(&options)?;
+    let readiness = Readiness::new([UPSTREAM]);
+    start_control(&options, &readiness, &limits, &life).await?;
     let (upstreams, upstream_line) = upstream(&options, &life).await?;
+    readiness.mark(UPSTREAM);
     let mut servers = Servers::new();
-    start_control(&options, &limits, &life, &mut servers).await?;
     if let Some(addr) = rest_addr(&options) {
+        readiness.expect("REST");
         start_rest(
             &addr,
             upstreams.clone(),
@@ -81,6 +87,7 @@ pub async fn serve(
             &mut servers,
         )
         .await?;
+        readiness.mark("REST");
     }
     let server = m3ter_billjob_mcp::server(upstreams);
     // The stdio transport has no HTTP request to authenticate.
@@ -91,11 +98,11 @@ pub async fn serve(
     if options.stdio {
         start_stdio(server, &life, &mut servers);
     } else {
+        readiness.expect("MCP");
         start_mcp_http(&options, server, &limits, &life, &mut servers).await?;
+        readiness.mark("MCP");
     }
     tracing::info!("{upstream_line}");
-    // Every adapter is bound and the upstream credentials resolved.
-    naftiko_runtime::control::set_ready(true);
     let drain = life.drain.clone();
     tokio::spawn(async move {
         shutdown.await;
@@ -276,6 +283,48 @@ async fn upstream(options: &Options, life: &Lifecycle) -> anyhow::Result<(Upstre
     Ok((upstreams, line))
 }
 
+/// The readiness component for the upstream: its credentials resolved (and the sandbox up).
+const UPSTREAM: &str = "upstream";
+
+/// Default management address (`--control-addr`).
+const CONTROL_ADDR: &str = "127.0.0.1:9091";
+
+/// The management plane (`/health/live`, `/health/ready`, `/metrics`) unless `--no-control`. It is bound
+/// first, so it answers "not ready" while the upstream and the adapters start, and it keeps
+/// answering through the drain (not ready) until everything has stopped.
+async fn start_control(
+    options: &Options,
+    readiness: &Readiness,
+    limits: &Limits,
+    life: &Lifecycle,
+) -> anyhow::Result<()> {
+    if options.no_control {
+        return Ok(());
+    }
+    let addr = options.control_addr.as_deref().unwrap_or(CONTROL_ADDR);
+    let listener = serve::bind(addr, "control").await?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        addr = %local,
+        "control: http://{local}/health/live, /health/ready, /metrics"
+    );
+    let router = naftiko_runtime::control::router(readiness.clone()).merge(life.metrics.routes());
+    let (stop, limits) = (life.stop.clone(), limits.clone());
+    tokio::spawn(async move {
+        if let Err(e) =
+            serve::http_with(listener, router, &limits, "control", stop.cancelled_owned()).await
+        {
+            tracing::error!("control server stopped: {e}");
+        }
+    });
+    let (drain, readiness) = (life.drain.clone(), readiness.clone());
+    tokio::spawn(async move {
+        drain.cancelled().await;
+        readiness.drain();
+    });
+    Ok(())
+}
+
 /// REST is served unless `--stdio` is given without `--rest-addr`.
 fn rest_addr(options: &Options) -> Option<String> {
     match (&options.rest_addr, options.stdio) {
@@ -308,38 +357,10 @@ async fn start_rest(
     let router = router.layer(axum::middleware::from_fn(move |request, next| {
         guard.clone().layer(request, next)
     }));
+    let router = life.metrics.layer("REST", router);
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "REST", drain.cancelled_owned()).await
-    });
-    Ok(())
-}
-
-/// The control plane (`--control-addr`), bound first so `/health/ready` answers 503 until
-/// the adapters are bound.
-async fn start_control(
-    options: &Options,
-    limits: &Limits,
-    life: &Lifecycle,
-    servers: &mut Servers,
-) -> anyhow::Result<()> {
-    if options.control_addr.eq_ignore_ascii_case("off") {
-        return Ok(());
-    }
-    let listener = serve::bind(&options.control_addr, "control").await?;
-    let local = listener.local_addr()?;
-    tracing::info!(addr = %local, "control: http://{local}/health/ready, /metrics");
-    let router = naftiko_runtime::control::router(true);
-    let (drain, limits) = (life.drain.clone(), limits.clone());
-    servers.spawn(async move {
-        serve::http_with(
-            listener,
-            router,
-            &limits,
-            "control",
-            drain.cancelled_owned(),
-        )
-        .await
     });
     Ok(())
 }
@@ -408,6 +429,7 @@ async fn start_mcp_http(
         },
     };
     let router = naftiko_runtime::mcp::router(server.clone(), &http, life.mcp_stop.clone());
+    let router = life.metrics.layer("MCP", router);
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "MCP", drain.cancelled_owned()).await

@@ -27,15 +27,13 @@ pub struct Options {
     #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_MCP_ADDR")]
     pub mcp_addr: Option<String>,
 
-    /// Control plane address: /health/live, /health/ready, /metrics (Prometheus); `off`
-    /// disables it. Keep it on localhost: it has no authentication.
-    #[arg(
-        long,
-        value_name = "HOST:PORT|off",
-        env = "BILLJOB_CONTROL_ADDR",
-        default_value = "127.0.0.1:9091"
-    )]
-    pub control_addr: String,
+    /// Management address: /health/live, /health/ready [default: 127.0.0.1:9091]
+    #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_CONTROL_ADDR")]
+    pub control_addr: Option<String>,
+
+    /// Serve no management address
+    #[arg(long, env = "BILLJOB_NO_CONTROL", conflicts_with = "control_addr")]
+    pub no_control: bool,
 
     // The text is also --help, where a bare URL reads best.
     #[allow(rustdoc::bare_urls)]
@@ -318,9 +316,8 @@ impl Default for Options {
         Options {
             rest_addr: None,
             mcp_addr: None,
-            // Embedded (library) use serves no control plane unless asked: the CLI default
-            // 127.0.0.1:9091 would collide between instances in one process.
-            control_addr: "off".into(),
+            control_addr: None,
+            no_control: false,
             upstream: None,
             api_key: None,
             client_id: None,

@@ -17,7 +17,7 @@ pub fn billjob() -> Command {
             command.env_remove(name);
         }
     }
-    // A free port for the control plane, so that tests running at once do not collide.
+    // The management plane's default port would be shared by tests running together.
     command
         .env("RUST_LOG", "info")
         .env("BILLJOB_CONTROL_ADDR", "127.0.0.1:0")

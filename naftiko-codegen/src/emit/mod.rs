@@ -36,17 +36,29 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
     let skills = cap.skills.iter().map(|s| skill::adapter(cap, s));
     let control = cap.control.as_ref().map(|c| {
         let address = format!("{}:{}", c.address, c.port);
-        let health = c.health;
+        let body = if c.health {
+            quote! { ::naftiko_runtime::control::router(readiness).merge(metrics.routes()) }
+        } else {
+            quote! {
+                let _ = readiness;
+                metrics.routes()
+            }
+        };
         quote! {
             /// The `control` adapter: the management plane (see [`::naftiko_runtime::control`]).
             pub mod control_plane {
                 /// The address the spec gives the control adapter.
                 pub const ADDRESS: &str = #address;
 
-                /// `/metrics` and, unless `management.health: false`, `/health/live` and
-                /// `/health/ready` (ready once [`::naftiko_runtime::control::set_ready`] says so).
-                pub fn router() -> ::naftiko_runtime::axum::Router {
-                    ::naftiko_runtime::control::router(#health)
+                /// `GET /metrics` (what `metrics` recorded for the routers wrapped with
+                /// [`::naftiko_runtime::control::Metrics::layer`]) and, unless
+                /// `management.health: false`, `/health/live` and `/health/ready` (ready once
+                /// every component of `readiness` reported).
+                pub fn router(
+                    readiness: ::naftiko_runtime::control::Readiness,
+                    metrics: &::naftiko_runtime::control::Metrics,
+                ) -> ::naftiko_runtime::axum::Router {
+                    #body
                 }
             }
         }

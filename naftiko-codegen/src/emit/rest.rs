@@ -36,7 +36,18 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
         let rest = iter.map(|m| quote! { .#m });
         quote! { .route(#path, #first #(#rest)*) }
     });
-    let handlers = r.routes.iter().map(|route| handler(cap, route));
+    let forward_routes = r.forwards.iter().flat_map(|f| {
+        let handler = ident(&f.ident);
+        f.paths.iter().map(move |p| {
+            quote! { .route(#p, ::naftiko_runtime::axum::routing::any(#handler)) }
+        })
+    });
+    let routes = routes.chain(forward_routes).collect::<Vec<_>>();
+    let handlers = r
+        .routes
+        .iter()
+        .map(|route| handler(cap, route))
+        .chain(r.forwards.iter().map(|f| forward_handler(cap, f)));
     let mut types = Types::default();
     for route in &r.routes {
         let doc = format!(
@@ -52,7 +63,6 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
     }
     let types = types.into_items();
     let auth_items = super::auth::items(&r.namespace, r.auth.as_ref(), &cap.file_vars);
-    let metrics_ns = &r.namespace;
     let router = if r.auth.is_some() {
         quote! {
             /// The adapter's routes, plus `GET /openapi.json` and `GET /healthz`. Every request
@@ -61,10 +71,7 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
             pub fn router(upstreams: super::Upstreams, auth: ::naftiko_runtime::auth::Inbound) -> ::naftiko_runtime::axum::Router {
                 let routes = ::naftiko_runtime::axum::Router::new()
                     #(#routes)*;
-                ::naftiko_runtime::control::track(
-                    auth.protect(::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams)),
-                    #metrics_ns,
-                )
+                auth.protect(::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams))
             }
         }
     } else {
@@ -73,10 +80,7 @@ pub fn adapter(cap: &ir::Capability, r: &ir::RestAdapter) -> TokenStream {
             pub fn router(upstreams: super::Upstreams) -> ::naftiko_runtime::axum::Router {
                 let routes = ::naftiko_runtime::axum::Router::new()
                     #(#routes)*;
-                ::naftiko_runtime::control::track(
-                    ::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams),
-                    #metrics_ns,
-                )
+                ::naftiko_runtime::rest::finish(routes, OPENAPI).with_state(upstreams)
             }
         }
     };
@@ -163,6 +167,29 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
             static OUTPUT: ::naftiko_runtime::shape::Output = #output;
             #texts
             ::core::result::Result::Ok(#respond)
+        }
+    }
+}
+
+/// The handler of a forwarded resource: every method, streamed both ways.
+fn forward_handler(cap: &ir::Capability, f: &ir::ForwardRoute) -> TokenStream {
+    let name = ident(&f.ident);
+    let api = &cap.apis[f.api];
+    let field = ident(&api.module);
+    let operation = format!("forward {}", f.name);
+    let doc = docs(&[Some(&format!(
+        "Every method on `{}`: forwarded to `{}`.",
+        f.name, api.namespace
+    ))]);
+    let trusted = &f.trusted;
+    let skip = f.skip;
+    quote! {
+        #doc
+        async fn #name(
+            ::naftiko_runtime::axum::extract::State(upstreams): ::naftiko_runtime::axum::extract::State<super::Upstreams>,
+            request: ::naftiko_runtime::axum::extract::Request,
+        ) -> ::naftiko_runtime::axum::response::Response {
+            upstreams.#field.http().forward(#operation, &[#(#trusted),*], #skip, request).await
         }
     }
 }

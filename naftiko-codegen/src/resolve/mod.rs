@@ -14,6 +14,7 @@ mod binds;
 mod body;
 mod control;
 mod exposed;
+mod forward;
 mod inbound;
 mod mcp;
 mod operation;
@@ -21,7 +22,7 @@ mod output;
 mod resources;
 mod rest;
 mod skill;
-mod suggest;
+pub(crate) mod suggest;
 mod templates;
 
 use crate::diag::{Ctxt, Span};

@@ -69,6 +69,8 @@ pub(super) fn resolve_rest(
     let mut seen_names: HashMap<String, Span> = HashMap::new();
     let mut canonical: HashMap<String, (String, Vec<String>)> = HashMap::new();
     let mut idents = Names::default();
+    let mut forwards: Vec<ir::ForwardRoute> = Vec::new();
+    let mut forward_shapes: Vec<(String, Span)> = Vec::new();
     for res in &r.resources {
         if !res.path.v.starts_with('/') {
             d.error(
@@ -87,12 +89,17 @@ pub(super) fn resolve_rest(
             );
             continue;
         }
+        if let Some(f) = &res.forward {
+            let ident = idents.claim(&format!("forward_{}", snake_case(&res.path.v)));
+            let route = super::forward::resolve_forward(res, f, &axum_path, apis, ident, d);
+            for p in route.iter().flat_map(|f| &f.paths) {
+                forward_shapes.push((route_shape(p), res.path.span));
+            }
+            forwards.extend(route);
+            continue;
+        }
         // Routes that differ only in variable names collide.
-        let shape: String = axum_path
-            .split('/')
-            .map(|s| if s.starts_with('{') { "{}" } else { s })
-            .collect::<Vec<_>>()
-            .join("/");
+        let shape = route_shape(&axum_path);
         // The router knows one spelling per shape: the first seen. Later resources with other
         // variable names are served under it, their path inputs renamed by position.
         let (route_path, route_vars) = canonical
@@ -139,6 +146,19 @@ pub(super) fn resolve_rest(
             }
         }
     }
+    // A forwarded path is served for every method: no other resource may share it.
+    for (i, (shape, span)) in forward_shapes.iter().enumerate() {
+        let twice = forward_shapes[..i].iter().any(|(s, _)| s == shape);
+        if twice || canonical.contains_key(shape) {
+            d.push(
+                crate::diag::Diagnostic::new(
+                    *span,
+                    format!("the forwarded path `{shape}` is also served by another resource"),
+                )
+                .with_help("a forwarded resource answers every method; give it a path of its own"),
+            );
+        }
+    }
     ir::RestAdapter {
         namespace: r.namespace.v.clone(),
         module: modules.claim(&snake_case(&r.namespace.v)),
@@ -153,5 +173,19 @@ pub(super) fn resolve_rest(
             .as_ref()
             .and_then(|a| super::inbound::resolve_inbound(a, binds, false, d)),
         routes,
+        forwards,
     }
+}
+
+/// A route's path with its variables unnamed: routes that differ only in names collide.
+fn route_shape(axum_path: &str) -> String {
+    axum_path
+        .split('/')
+        .map(|s| match s {
+            _ if s.starts_with("{*") => "{*}",
+            _ if s.starts_with('{') => "{}",
+            _ => s,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }

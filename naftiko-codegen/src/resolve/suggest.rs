@@ -4,7 +4,7 @@
 /// The candidate nearest to `name`, if it is near enough to be what was meant: at most a third
 /// of the name's length apart (at least one edit), as rustc judges typos. Case is compared
 /// last, so `orgIdd` suggests `orgId` before `orgid`.
-pub(super) fn nearest<'a>(
+pub(crate) fn nearest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -23,12 +23,12 @@ pub(super) fn nearest<'a>(
 }
 
 /// `"did you mean `x`? "` for a suggestion, else nothing: the start of a help message.
-pub(super) fn did_you_mean(suggestion: Option<String>) -> String {
+pub(crate) fn did_you_mean(suggestion: Option<String>) -> String {
     suggestion.map_or_else(String::new, |s| format!("did you mean `{s}`? "))
 }
 
 /// `a, b, c`, or `(none)`.
-pub(super) fn listing<'a>(known: impl IntoIterator<Item = &'a str>) -> String {
+pub(crate) fn listing<'a>(known: impl IntoIterator<Item = &'a str>) -> String {
     let known: Vec<&str> = known.into_iter().collect();
     if known.is_empty() {
         "(none)".to_string()

@@ -407,6 +407,17 @@ pub struct ExposedResource {
     pub path: S<String>,
     pub description: Option<String>,
     pub operations: Vec<ExposedOperation>,
+    /// `forward`: the resource proxied to a consumed API.
+    pub forward: Option<Forward>,
+}
+
+/// `forward` of an exposed resource (schema `ForwardConfig`).
+#[derive(Debug, Clone)]
+pub struct Forward {
+    pub span: Span,
+    pub target_namespace: S<String>,
+    /// `trustedHeaders`: the caller headers that pass; none when absent.
+    pub trusted_headers: Vec<S<String>>,
 }
 
 /// A REST operation or an MCP tool: both call one consumed operation `with` some inputs.
@@ -422,12 +433,34 @@ pub struct ExposedOperation {
     pub inputs: Option<Vec<Param>>,
     pub outputs: Vec<Output>,
     pub hints: Hints,
-    /// `steps`, `ref` or `mappings` are present (orchestration, reported as not supported).
+    /// `steps`, `ref` or `mappings` are present (an orchestrated operation).
     pub orchestrated: bool,
     /// `steps`: the calls and lookups of an orchestrated operation, in order.
     pub steps: Vec<Step>,
     /// `mappings`: where each orchestrated output takes its value from the steps' context.
     pub mappings: Vec<StepMapping>,
+    /// `ref`: the aggregate function (`<aggregate-namespace>.<function>`) this operation runs;
+    /// merged into the other fields when the spec is read (`spec::read::aggregates`).
+    pub reference: Option<S<String>>,
+    /// `semantics` of an aggregate function (and of an operation that refs one).
+    pub semantics: Semantics,
+}
+
+/// `Semantics`: transport-neutral behaviour of an aggregate function.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Semantics {
+    pub safe: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub cacheable: Option<bool>,
+}
+
+/// A function of `capability.aggregates`: a reusable operation (its `name` required, no
+/// `method`), which exposed operations and tools run through `ref: <namespace>.<name>`.
+#[derive(Debug, Clone)]
+pub struct AggregateFunction {
+    /// The aggregate's `namespace`.
+    pub namespace: String,
+    pub op: ExposedOperation,
 }
 
 /// One step of an orchestrated operation (`OperationStep`).

@@ -8,6 +8,7 @@
 //! - `retry`: which failures are retried, backoff and `Retry-After`.
 //! - `reply`: [`Reply`], a successful answer.
 //! - `error`: [`ConfigError`] and [`Error`].
+//! - `forward`: [`HttpClient::forward`], a resource proxied to the API, bodies streamed.
 //! - `template`: JSON body templates.
 //! - `body`: text, form, YAML, CBOR and multipart bodies.
 //! - `params`: query and header parameter values.
@@ -17,6 +18,7 @@ mod bind_file;
 mod body;
 mod builder;
 mod error;
+mod forward;
 mod params;
 mod reply;
 mod request;

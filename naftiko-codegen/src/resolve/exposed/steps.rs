@@ -118,8 +118,15 @@ pub(super) fn resolve_orchestrated(
                 f.pass_through(call.span, d);
                 f.type_inputs(e.span, d);
                 let (step_inputs, args) = f.finish();
-                if inputs.is_none() {
-                    inputs = Some(step_inputs);
+                match &mut inputs {
+                    None => inputs = Some(step_inputs),
+                    // Every step reads the same declared inputs; one that feeds a required
+                    // parameter of any step is required (the emitted calls read it unwrapped).
+                    Some(kept) => {
+                        for (k, s) in kept.iter_mut().zip(&step_inputs) {
+                            k.required |= s.required;
+                        }
+                    }
                 }
                 ir::StepKind::Call(ir::Target {
                     api: a,

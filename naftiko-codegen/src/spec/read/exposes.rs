@@ -89,7 +89,9 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                 })
                 .unwrap_or_default();
             let tools = o
-                .list("tools", d, |t, d| read_exposed_operation(t, true, d))
+                .list("tools", d, |t, d| {
+                    read_exposed_operation(t, OpKind::Tool, d)
+                })
                 .unwrap_or_else(|| {
                     d.error(
                         node.span,
@@ -134,11 +136,11 @@ fn read_exposed_resource(node: &Node, d: &mut Ctxt) -> Option<ExposedResource> {
     let path = o.req_str("path", d);
     o.ignore(&["name", "label"]);
     let description = o.opt_str("description", d).map(|s| s.v);
-    o.unsupported("forward", "`forward` (pass-through proxying)", d);
+    let forward = o.take("forward").and_then(|f| read_forward(f, d));
     o.unsupported("inputParameters", "resource-level `inputParameters`", d);
     let operations = o
         .list("operations", d, |op, d| {
-            read_exposed_operation(op, false, d)
+            read_exposed_operation(op, OpKind::Rest, d)
         })
         .unwrap_or_else(|| {
             if !node_has_key(node, "forward") {
@@ -155,15 +157,53 @@ fn read_exposed_resource(node: &Node, d: &mut Ctxt) -> Option<ExposedResource> {
         path: path?,
         description,
         operations,
+        forward,
     })
 }
 
-fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<ExposedOperation> {
-    let what = if tool {
-        "an MCP tool"
-    } else {
-        "an exposed operation"
+fn read_forward(node: &Node, d: &mut Ctxt) -> Option<Forward> {
+    let mut o = Obj::new(node, "`forward`", d)?;
+    let target_namespace = o.req_str("targetNamespace", d);
+    let trusted_headers = o
+        .list("trustedHeaders", d, |n, d| match &n.kind {
+            Kind::Scalar { value, .. } => Some(S::new(value.clone(), n.span)),
+            _ => {
+                d.error(
+                    n.span,
+                    format!("a trusted header must be a string, found {}", n.describe()),
+                );
+                None
+            }
+        })
+        .unwrap_or_default();
+    o.finish(d);
+    Some(Forward {
+        span: node.span,
+        target_namespace: target_namespace?,
+        trusted_headers,
+    })
+}
+
+/// What [`read_exposed_operation`] reads: the three share call, steps, inputs and outputs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum OpKind {
+    Rest,
+    Tool,
+    /// A function of `capability.aggregates`: `semantics` instead of `method`, `hints`, `ref`.
+    Function,
+}
+
+pub(super) fn read_exposed_operation(
+    node: &Node,
+    kind: OpKind,
+    d: &mut Ctxt,
+) -> Option<ExposedOperation> {
+    let what = match kind {
+        OpKind::Tool => "an MCP tool",
+        OpKind::Rest => "an exposed operation",
+        OpKind::Function => "an aggregate function",
     };
+    let tool = kind != OpKind::Rest;
     let mut o = Obj::new(node, what, d)?;
     let name = if tool {
         o.req_str("name", d)
@@ -184,7 +224,11 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
             }
         }
     };
-    let label = o.opt_str("label", d).map(|s| s.v);
+    let label = if kind == OpKind::Function {
+        None
+    } else {
+        o.opt_str("label", d).map(|s| s.v)
+    };
     let description = o.opt_str("description", d).map(|s| s.v);
     let call = o.opt_str("call", d);
     let with = read_with(o.take("with"), d);
@@ -194,7 +238,17 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
         .map(|p| read_outputs(p, false, d))
         .unwrap_or_default();
     let mut hints = Hints::default();
-    if let Some(h) = o.take("hints")
+    let mut semantics = Semantics::default();
+    if kind == OpKind::Function {
+        if let Some(n) = o.take("semantics")
+            && let Some(mut s) = Obj::new(n, "`semantics`", d)
+        {
+            semantics.safe = s.opt_bool("safe", d);
+            semantics.idempotent = s.opt_bool("idempotent", d);
+            semantics.cacheable = s.opt_bool("cacheable", d);
+            s.finish(d);
+        }
+    } else if let Some(h) = o.take("hints")
         && let Some(mut h) = Obj::new(h, "`hints`", d)
     {
         hints.read_only = h.opt_bool("readOnly", d);
@@ -211,7 +265,11 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
         .take("mappings")
         .map(|n| super::steps::read_mappings(n, d))
         .unwrap_or_default();
-    o.unsupported("ref", "`ref` (operation references)", d);
+    let reference = if kind == OpKind::Function {
+        None
+    } else {
+        o.opt_str("ref", d)
+    };
     o.finish(d);
     // Without `call`, outputs with `value`s answer on their own (mock mode).
     if call.is_none()
@@ -245,6 +303,8 @@ fn read_exposed_operation(node: &Node, tool: bool, d: &mut Ctxt) -> Option<Expos
             .any(|k| node_has_key(node, k)),
         steps,
         mappings,
+        reference,
+        semantics,
     })
 }
 

@@ -152,7 +152,10 @@ impl Loader {
         let Some(mut top) = Obj::new(root, "an imported file", d) else {
             return;
         };
-        super::read_version(&mut top, root, d);
+        if !super::read_version(&mut top, root, d) {
+            top.ignore_all();
+            return;
+        }
         match top.take("consumes") {
             None => d.error(
                 root.span,

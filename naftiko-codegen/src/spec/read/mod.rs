@@ -1,5 +1,6 @@
 //! Readers: one function per construct of a spec, each collecting every shape error it finds.
 
+mod aggregates;
 mod consumes;
 mod control;
 mod exposes;
@@ -28,7 +29,11 @@ pub fn read(root: &Node, d: &mut Ctxt) -> Option<Spec> {
 /// spec is, and numbers each file for diagnostics).
 pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec> {
     let mut top = Obj::new(root, "the spec root", d)?;
-    read_version(&mut top, root, d);
+    if !read_version(&mut top, root, d) {
+        // A document of another format: one error says so, rather than one per key.
+        top.ignore_all();
+        return None;
+    }
     let mut title = None;
     let mut description = None;
     if let Some(info) = top.take("info")
@@ -91,7 +96,11 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
                         read_exposes(n, loader, d)
                     });
                 }
-                cap.unsupported("aggregates", "`aggregates`", d);
+                let functions = cap
+                    .take("aggregates")
+                    .map(|a| aggregates::read_aggregates(a, d))
+                    .unwrap_or_default();
+                aggregates::resolve_refs(&mut exposes, &functions, d);
                 if let Some(i) = cap.take("imports") {
                     consumes.extend(imports::read_imports_list(i, loader, d));
                 }
@@ -109,8 +118,25 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
     })
 }
 
-/// The `naftiko` version of a spec or an imported file: required, and one we read.
-fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) {
+/// The `naftiko` version of a spec or an imported file: required, and one we read. `false` for
+/// a document of the successor format (`ikanos:`), reported as not supported yet.
+fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) -> bool {
+    if let Some(v) = top.take("ikanos") {
+        d.push(
+            crate::diag::Diagnostic::unsupported(
+                v.span,
+                format!(
+                    "an Ikanos spec (`ikanos: {}`, the successor format)",
+                    v.as_str().unwrap_or("?")
+                ),
+            )
+            .with_help(
+                "this version reads `naftiko: 1.0.0-alpha2` and `1.0.0-alpha3` specs; \
+                 Ikanos 1.0.0-beta5 support is planned",
+            ),
+        );
+        return false;
+    }
     match top.take("naftiko") {
         None => d.error(
             root.span,
@@ -131,6 +157,7 @@ fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) {
             ),
         },
     }
+    true
 }
 
 fn read_bind(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<Bind> {

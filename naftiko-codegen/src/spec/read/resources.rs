@@ -65,6 +65,8 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
             outputs,
             hints: Hints::default(),
             orchestrated: false,
+            reference: None,
+            semantics: Semantics::default(),
             steps: Vec::new(),
             mappings: Vec::new(),
         })),

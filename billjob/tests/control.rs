@@ -1,0 +1,126 @@
+//! The management plane (`--control-addr`, `--no-control`): liveness, readiness once the
+//! upstream and every adapter are in place, and the adapters' own `/healthz` unchanged.
+
+mod common;
+use common::{Running, billjob, url_in};
+
+fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn the_control_port_answers_liveness_and_readiness_once_every_adapter_is_bound() {
+    let mut running = Running::start(
+        billjob()
+            .env("BILLJOB_SANDBOX", "true")
+            .env("BILLJOB_REST_ADDR", "127.0.0.1:0")
+            .env("BILLJOB_MCP_ADDR", "127.0.0.1:0"),
+    );
+    let control = url_in(&running.wait_for("control: http://"));
+    let rest = url_in(&running.wait_for("REST: http://"));
+    running.wait_for("MCP: http://");
+    let http = http();
+    let live = http
+        .get(format!("{control}/health/live"))
+        .send()
+        .await
+        .expect("live");
+    assert_eq!(live.status(), 200);
+    let body: serde_json::Value = live.json().await.expect("JSON");
+    assert_eq!(body["status"], "UP", "{body}");
+    let ready = http
+        .get(format!("{control}/health/ready"))
+        .send()
+        .await
+        .expect("ready");
+    assert_eq!(ready.status(), 200);
+    let body: serde_json::Value = ready.json().await.expect("JSON");
+    assert_eq!(body["status"], "UP", "{body}");
+    // The management routes are not on the adapters, and the adapters' /healthz still is.
+    let healthz = http
+        .get(format!("{rest}/healthz"))
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(healthz.status(), 200);
+    let not_here = http
+        .get(format!("{rest}/health/ready"))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(not_here.status(), 404);
+    // The requests just made are counted per adapter, operation and status.
+    let text = http
+        .get(format!("{control}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
+        .unwrap_or_else(|e| panic!("{e}: {text}"));
+    let count = |operation: &str, status: &str| {
+        scrape
+            .samples
+            .iter()
+            .find(|s| {
+                s.metric == "naftiko_requests_total"
+                    && s.labels.get("adapter") == Some("REST")
+                    && s.labels.get("operation") == Some(operation)
+                    && s.labels.get("status") == Some(status)
+            })
+            .map(|s| match s.value {
+                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
+                ref other => panic!("{other:?}"),
+            })
+    };
+    assert_eq!(count("/healthz", "200"), Some(1.0), "{text}");
+    assert_eq!(count("(unmatched)", "404"), Some(1.0), "{text}");
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "naftiko_request_duration_seconds_count"
+                && s.labels.get("operation") == Some("/healthz")),
+        "{text}"
+    );
+    assert!(
+        scrape
+            .samples
+            .iter()
+            .any(|s| s.metric == "naftiko_requests_in_flight"
+                && s.labels.get("adapter") == Some("MCP")),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn no_control_serves_no_management_address() {
+    let mut running = Running::start(
+        billjob()
+            .env("BILLJOB_SANDBOX", "true")
+            .env("BILLJOB_REST_ADDR", "127.0.0.1:0")
+            .env("BILLJOB_MCP_ADDR", "127.0.0.1:0")
+            .env_remove("BILLJOB_CONTROL_ADDR")
+            .arg("--no-control"),
+    );
+    running.wait_for("MCP: http://");
+    assert!(
+        !running.seen.iter().any(|l| l.contains("control: http://")),
+        "{:?}",
+        running.seen
+    );
+}
+
+#[test]
+fn help_names_the_control_options_and_their_variables() {
+    let out = billjob().arg("--help").output().expect("run billjob");
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.contains("--control-addr"), "{help}");
+    assert!(help.contains("BILLJOB_CONTROL_ADDR"), "{help}");
+    assert!(help.contains("--no-control"), "{help}");
+}
