@@ -26,32 +26,32 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
         d,
     );
     let mut health = true;
-    if let Some(m) = o.take("management") {
-        if let Some(mut m) = Obj::new(m, "`management` of a `control` adapter", d) {
-            health = m.opt_bool("health", d).unwrap_or(true);
-            for (key, what) in [
-                ("info", "`management.info` (the /info endpoint)"),
-                ("reload", "`management.reload` (hot reload of the spec)"),
-                ("validate", "`management.validate` (the /validate endpoint)"),
-            ] {
-                if let Some(n) = m.take(key) {
-                    match n.as_bool() {
-                        Some(false) => {}
-                        Some(true) => d.unsupported(n.span, what),
-                        None => d.error(n.span, format!("`{key}` must be `true` or `false`")),
-                    }
+    if let Some(m) = o.take("management")
+        && let Some(mut m) = Obj::new(m, "`management` of a `control` adapter", d)
+    {
+        health = m.opt_bool("health", d).unwrap_or(true);
+        for (key, what) in [
+            ("info", "`management.info` (the /info endpoint)"),
+            ("reload", "`management.reload` (hot reload of the spec)"),
+            ("validate", "`management.validate` (the /validate endpoint)"),
+        ] {
+            if let Some(n) = m.take(key) {
+                match n.as_bool() {
+                    Some(false) => {}
+                    Some(true) => d.unsupported(n.span, what),
+                    None => d.error(n.span, format!("`{key}` must be `true` or `false`")),
                 }
             }
-            m.unsupported(
-                "logs",
-                "`management.logs` (runtime log level control and streaming)",
-                d,
-            );
-            if let Some(s) = m.take("scripting") {
-                read_scripting(s, d);
-            }
-            m.finish(d);
         }
+        m.unsupported(
+            "logs",
+            "`management.logs` (runtime log level control and streaming)",
+            d,
+        );
+        if let Some(s) = m.take("scripting") {
+            read_scripting(s, d);
+        }
+        m.finish(d);
     }
     o.finish(d);
     Some(Exposes::Control(ControlExposes {
