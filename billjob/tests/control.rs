@@ -124,3 +124,40 @@ fn help_names_the_control_options_and_their_variables() {
     assert!(help.contains("BILLJOB_CONTROL_ADDR"), "{help}");
     assert!(help.contains("--no-control"), "{help}");
 }
+
+#[test]
+fn a_taken_default_control_port_is_a_warning_and_a_taken_explicit_one_an_error() {
+    // Hold the default port (if something else already holds it, it is taken all the same).
+    let held = std::net::TcpListener::bind("127.0.0.1:9091").ok();
+    let mut running = Running::start(
+        billjob()
+            .env("BILLJOB_SANDBOX", "true")
+            .env("BILLJOB_REST_ADDR", "127.0.0.1:0")
+            .env("BILLJOB_MCP_ADDR", "127.0.0.1:0")
+            .env_remove("BILLJOB_CONTROL_ADDR"),
+    );
+    let warning = running.wait_for("no management plane");
+    assert!(warning.contains("127.0.0.1:9091"), "{warning}");
+    // The adapters are served all the same.
+    running.wait_for("REST: http://");
+    running.wait_for("MCP: http://");
+    drop(running);
+
+    // An address given explicitly must be served: billjob stops with the reason.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = taken.local_addr().expect("its address").to_string();
+    let out = billjob()
+        .env("BILLJOB_SANDBOX", "true")
+        .env("BILLJOB_REST_ADDR", "127.0.0.1:0")
+        .env("BILLJOB_MCP_ADDR", "127.0.0.1:0")
+        .env("BILLJOB_CONTROL_ADDR", &addr)
+        .output()
+        .expect("run billjob");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("cannot listen for control on {addr}")),
+        "{stderr}"
+    );
+    drop(held);
+}

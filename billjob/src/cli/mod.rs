@@ -302,7 +302,18 @@ async fn start_control(
         return Ok(());
     }
     let addr = options.control_addr.as_deref().unwrap_or(CONTROL_ADDR);
-    let listener = serve::bind(addr, "control").await?;
+    let listener = match serve::bind(addr, "control").await {
+        Ok(listener) => listener,
+        // An address the operator gave must be served; the default may be taken by another
+        // billjob on the same host, which must not keep this one from serving its adapters.
+        Err(e) if options.control_addr.is_none() => {
+            tracing::warn!(
+                "no management plane: {e}; give --control-addr HOST:PORT (or --no-control)"
+            );
+            return Ok(());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let local = listener.local_addr()?;
     tracing::info!(
         addr = %local,

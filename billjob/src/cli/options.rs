@@ -27,7 +27,8 @@ pub struct Options {
     #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_MCP_ADDR")]
     pub mcp_addr: Option<String>,
 
-    /// Management address: /health/live, /health/ready [default: 127.0.0.1:9091]
+    /// Management address: /health/live, /health/ready, /metrics [default: 127.0.0.1:9091;
+    /// if the default is taken, a warning and no management plane]
     #[arg(long, value_name = "HOST:PORT", env = "BILLJOB_CONTROL_ADDR")]
     pub control_addr: Option<String>,
 
