@@ -36,8 +36,13 @@ pub async fn connect(served: &Served, token: Option<&str>) -> Result<McpClient, 
 
 /// [`serve_mcp`] and an unauthenticated [`connect`].
 pub async fn serve_and_connect(server: Server) -> (Served, McpClient) {
+    serve_and_connect_with(server, None).await
+}
+
+/// [`serve_mcp`] and a [`connect`] presenting `token`, if any.
+pub async fn serve_and_connect_with(server: Server, token: Option<&str>) -> (Served, McpClient) {
     let served = serve_mcp(server).await;
-    let client = connect(&served, None).await.expect("initialize");
+    let client = connect(&served, token).await.expect("initialize");
     (served, client)
 }
 

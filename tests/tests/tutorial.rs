@@ -6,7 +6,7 @@
 //! adapters, aggregates and `ref`, in `tutorial_skill.rs`.
 
 use naftiko_tests::mcp_client::{
-    McpClient, call_tool, connect, result_json, serve_and_connect, serve_mcp,
+    McpClient, call_tool, result_json, serve_and_connect, serve_and_connect_with,
 };
 use naftiko_tests::{Scripted, Served, Upstream};
 use serde_json::{Value, json};
@@ -167,11 +167,7 @@ const SECRETS_MCP_TOKEN: &str = "sk-mcp-YYYYYYYYYYYY";
 /// Serves an MCP server that requires the token of `shared/secrets.yaml`, and connects a
 /// client presenting it.
 async fn connect_with_token(server: naftiko_runtime::mcp::Server) -> (Served, McpClient) {
-    let served = serve_mcp(server).await;
-    let client = connect(&served, Some(SECRETS_MCP_TOKEN))
-        .await
-        .expect("initialize");
-    (served, client)
+    serve_and_connect_with(server, Some(SECRETS_MCP_TOKEN)).await
 }
 
 /// A client of the registry of a step that reads its credentials from `shared/secrets.yaml`.

@@ -7,7 +7,7 @@
 use axum::Json;
 use axum::extract::Path;
 use axum::routing::get;
-use naftiko_tests::mcp_client::{McpClient, call_tool, connect, result_json, serve_mcp};
+use naftiko_tests::mcp_client::{McpClient, call_tool, result_json, serve_and_connect_with};
 use naftiko_tests::{Served, serve};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -85,11 +85,7 @@ async fn upstream() -> Served {
 
 /// Connects an MCP client presenting the token of `shared/secrets.yaml`.
 async fn connect_with_token(server: naftiko_runtime::mcp::Server) -> (Served, McpClient) {
-    let served = serve_mcp(server).await;
-    let client = connect(&served, Some(SECRETS_MCP_TOKEN))
-        .await
-        .expect("initialize");
-    (served, client)
+    serve_and_connect_with(server, Some(SECRETS_MCP_TOKEN)).await
 }
 
 /// A step's upstreams (registry and dockyard) against `url`, its MCP server and a client, and
