@@ -153,7 +153,6 @@ impl Loader {
             return;
         };
         if !super::read_version(&mut top, root, d) {
-            top.ignore_all();
             return;
         }
         match top.take("consumes") {

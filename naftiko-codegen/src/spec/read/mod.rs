@@ -30,8 +30,6 @@ pub fn read(root: &Node, d: &mut Ctxt) -> Option<Spec> {
 pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec> {
     let mut top = Obj::new(root, "the spec root", d)?;
     if !read_version(&mut top, root, d) {
-        // A document of another format: one error says so, rather than one per key.
-        top.ignore_all();
         return None;
     }
     let mut title = None;
@@ -119,7 +117,8 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
 }
 
 /// The `naftiko` version of a spec or an imported file: required, and one we read. `false` for
-/// a document of the successor format (`ikanos:`), reported as not supported yet.
+/// a document of the successor format (`ikanos:`), reported as not supported yet; its other keys
+/// are then left unread (one error says what the document is, rather than one per key).
 fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) -> bool {
     if let Some(v) = top.take("ikanos") {
         d.push(
@@ -135,6 +134,7 @@ fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) -> bool {
                  Ikanos 1.0.0-beta5 support is planned",
             ),
         );
+        top.ignore_all();
         return false;
     }
     match top.take("naftiko") {
