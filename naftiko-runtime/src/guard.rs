@@ -12,7 +12,10 @@ use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// Host names accepted in `Host` and `Origin`, any port.
 #[derive(Debug, Clone)]
@@ -41,8 +44,7 @@ impl HostGuard {
     }
 
     fn allows(&self, host: &str) -> bool {
-        let host = host.to_ascii_lowercase();
-        self.hosts.contains(&host)
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
     }
 
     /// Why the request is refused, if it is.
@@ -74,11 +76,80 @@ impl HostGuard {
         Ok(())
     }
 
-    /// The axum middleware.
+    /// The axum middleware (`axum::middleware::from_fn`). As a [`tower::Layer`]
+    /// (`router.layer(guard)`) the guard costs no boxed future per request.
     pub async fn layer(self, request: Request, next: Next) -> Response {
         match self.check(request.headers()) {
             Ok(()) => next.run(request).await,
             Err(detail) => forbidden(&detail),
+        }
+    }
+}
+
+impl<S> tower::Layer<S> for HostGuard {
+    type Service = Guarded<S>;
+
+    fn layer(&self, inner: S) -> Guarded<S> {
+        Guarded {
+            guard: self.clone(),
+            inner,
+        }
+    }
+}
+
+/// A service behind a [`HostGuard`]: refused requests are answered `403` and never reach it.
+#[derive(Debug, Clone)]
+pub struct Guarded<S> {
+    guard: HostGuard,
+    inner: S,
+}
+
+impl<S> tower::Service<Request> for Guarded<S>
+where
+    S: tower::Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = GuardFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match self.guard.check(request.headers()) {
+            Ok(()) => GuardFuture::Inner {
+                inner: self.inner.call(request),
+            },
+            Err(detail) => GuardFuture::Refused {
+                response: Some(forbidden(&detail)),
+            },
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`Guarded`].
+    #[project = GuardProj]
+    pub enum GuardFuture<F> {
+        Inner { #[pin] inner: F },
+        Refused { response: Option<Response> },
+    }
+}
+
+impl<F, E> Future for GuardFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project() {
+            GuardProj::Inner { inner } => inner.poll(cx),
+            // Polled once: a future is not polled again after it is ready.
+            GuardProj::Refused { response } => Poll::Ready(Ok(response
+                .take()
+                .unwrap_or_else(|| StatusCode::FORBIDDEN.into_response()))),
         }
     }
 }

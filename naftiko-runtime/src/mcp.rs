@@ -699,10 +699,7 @@ pub fn router(
     for auth in auth.iter().rev() {
         router = auth.protect(router);
     }
-    let hosts = crate::guard::HostGuard::new(&options.allowed_hosts);
-    router.layer(axum::middleware::from_fn(move |req, next| {
-        hosts.clone().layer(req, next)
-    }))
+    router.layer(crate::guard::HostGuard::new(&options.allowed_hosts))
 }
 
 /// Serves `server` on stdin/stdout until the client disconnects.

@@ -365,9 +365,7 @@ async fn start_rest(
     if let Some(auth) = inbound {
         router = auth.protect(router);
     }
-    let router = router.layer(axum::middleware::from_fn(move |request, next| {
-        guard.clone().layer(request, next)
-    }));
+    let router = router.layer(guard);
     let router = life.metrics.layer("REST", router);
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {

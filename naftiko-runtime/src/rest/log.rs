@@ -12,78 +12,152 @@
 use super::UpstreamStatus;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::http::HeaderValue;
+use axum::http::{HeaderName, HeaderValue};
 use axum::response::Response;
-use std::time::Duration;
-use tower_http::request_id::{
-    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
-};
-use tower_http::trace::TraceLayer;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Instant;
 use tracing::Span;
 
-const REQUEST_ID: &str = "x-request-id";
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// Longest request id taken from a client; longer ones are replaced.
 const MAX_REQUEST_ID: usize = 128;
 
 /// Wraps every route (and the fallbacks) of `router` in the request log.
+///
+/// One layer does what four did (drop an unusable client id, set a generated one, the span and
+/// its log line, the id echoed on the response): one service clone and one future per request
+/// instead of four, and no clock read when the log line is filtered out.
 pub(crate) fn layer<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
-    let trace = TraceLayer::new_for_http()
-        .make_span_with(request_span)
-        .on_request(())
-        .on_response(log_response)
-        .on_body_chunk(())
-        .on_eos(())
-        .on_failure(());
-    // The last layer added runs first.
-    router
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(trace)
-        .layer(SetRequestIdLayer::x_request_id(MakeRandomId))
-        // A plain function of the request: no boxed future, no clone of the inner service.
-        .layer(tower::util::MapRequestLayer::new(
-            drop_unusable_request_id as fn(Request) -> Request,
-        ))
+    router.layer(RequestLogLayer)
 }
 
-/// Generates request ids: random UUIDs (version 4). With uuid's `fast-rng` feature they come
-/// from a per-thread generator seeded by the OS, not a system call per request; request ids
-/// are not secrets.
+/// The [`tower::Layer`] of [`RequestLog`].
 #[derive(Debug, Clone, Copy)]
-struct MakeRandomId;
+pub(crate) struct RequestLogLayer;
 
-impl MakeRequestId for MakeRandomId {
-    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
-        let mut buf = uuid::Uuid::encode_buffer();
-        let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
-        HeaderValue::from_str(text).ok().map(RequestId::new)
+impl<S> tower::Layer<S> for RequestLogLayer {
+    type Service = RequestLog<S>;
+
+    fn layer(&self, inner: S) -> RequestLog<S> {
+        RequestLog { inner }
     }
+}
+
+/// The request log around a service: the request's id (the client's when it is a short token,
+/// else a generated one) set on the request and echoed on the response, a `request` span around
+/// the call and one `done` line when the response head is ready.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestLog<S> {
+    inner: S,
+}
+
+impl<S> tower::Service<Request> for RequestLog<S>
+where
+    S: tower::Service<Request, Response = Response>,
+{
+    type Response = Response;
+    type Error = S::Error;
+    type Future = LogFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut req: Request) -> Self::Future {
+        let id = request_id(&mut req);
+        let span = request_span(&req, &id);
+        // The latency is only read for a line that is written.
+        let started = tracing::enabled!(target: "naftiko::rest", tracing::Level::INFO)
+            .then(Instant::now);
+        let inner = {
+            let _entered = span.enter();
+            self.inner.call(req)
+        };
+        LogFuture {
+            inner,
+            span,
+            id: Some(id),
+            started,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`RequestLog`].
+    pub(crate) struct LogFuture<F> {
+        #[pin]
+        inner: F,
+        span: Span,
+        id: Option<HeaderValue>,
+        started: Option<Instant>,
+    }
+}
+
+impl<F, E> Future for LogFuture<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let _entered = this.span.enter();
+        let mut response = match this.inner.poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Ready(Ok(r)) => r,
+        };
+        if let Some(id) = this.id.take()
+            && !response.headers().contains_key(REQUEST_ID)
+        {
+            response.headers_mut().insert(REQUEST_ID, id);
+        }
+        if let Some(started) = *this.started {
+            log_response(&response, started);
+        }
+        Poll::Ready(Ok(response))
+    }
+}
+
+/// The request's id: the client's if it is a short token (kept on the request), else a fresh
+/// one, set on the request for the handlers.
+fn request_id(req: &mut Request) -> HeaderValue {
+    if let Some(v) = req.headers().get(REQUEST_ID)
+        && usable(v)
+    {
+        return v.clone();
+    }
+    let id = random_id();
+    req.headers_mut().insert(REQUEST_ID, id.clone());
+    id
 }
 
 /// A client's request id is kept only if it is a short token: it is logged and echoed.
-fn drop_unusable_request_id(mut req: Request) -> Request {
-    let usable = req.headers().get(REQUEST_ID).is_none_or(|v| {
-        v.len() <= MAX_REQUEST_ID
-            && v.as_bytes()
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.:~+/=".contains(b))
-    });
-    if !usable {
-        req.headers_mut().remove(REQUEST_ID);
-    }
-    req
+fn usable(v: &HeaderValue) -> bool {
+    v.len() <= MAX_REQUEST_ID
+        && v.as_bytes()
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:~+/=".contains(b))
 }
 
-fn request_span(req: &Request) -> Span {
+/// A random UUID (version 4). With uuid's `fast-rng` feature it comes from a per-thread
+/// generator seeded by the OS, not a system call per request; request ids are not secrets.
+fn random_id() -> HeaderValue {
+    let mut buf = uuid::Uuid::encode_buffer();
+    let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+    // A hyphenated UUID is always a valid header value.
+    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("-"))
+}
+
+fn request_span(req: &Request, id: &HeaderValue) -> Span {
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or("(unmatched)", MatchedPath::as_str);
-    let request_id = req
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .unwrap_or("");
+    let request_id = id.to_str().unwrap_or("");
     tracing::info_span!(
         target: "naftiko::rest",
         "request",
@@ -93,12 +167,12 @@ fn request_span(req: &Request) -> Span {
     )
 }
 
-fn log_response(response: &Response, latency: Duration, _span: &Span) {
+fn log_response(response: &Response, started: Instant) {
     let upstream = response.extensions().get::<UpstreamStatus>().map(|u| u.0);
     tracing::info!(
         target: "naftiko::rest",
         status = response.status().as_u16(),
-        latency_ms = latency.as_secs_f64() * 1000.0,
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
         upstream_status = upstream,
         "done"
     );
@@ -175,12 +249,10 @@ mod tests {
 
     #[test]
     fn generated_ids_are_distinct_version_4_uuids() {
-        use tower_http::request_id::MakeRequestId as _;
-        let request = Request::new(Body::empty());
-        let a = super::MakeRandomId.make_request_id(&request).unwrap();
-        let b = super::MakeRandomId.make_request_id(&request).unwrap();
-        assert_ne!(a.header_value(), b.header_value());
-        let text = a.header_value().to_str().unwrap();
+        let a = super::random_id();
+        let b = super::random_id();
+        assert_ne!(a, b);
+        let text = a.to_str().unwrap();
         let parsed = uuid::Uuid::parse_str(text).unwrap();
         assert_eq!(parsed.get_version_num(), 4, "{text}");
     }
