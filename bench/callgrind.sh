@@ -160,7 +160,7 @@ for server in $SERVERS; do
     # block_on...) show their inclusive cost, 100%: left out.
     callgrind_annotate --auto=no --threshold=100 "$dump" 2>/dev/null | sed -n '/file:function/,$p' \
         | grep -E '^ *[0-9,]+ \( *[0-9.]+%\)' | grep -v '(100.0%)' | head -n "$TOP" \
-        | sed -E 's/ \[[^]]*\]$//; s/\?\?\?://' | cut -c1-150
+        | sed -E 's/ \[[^]]*\]$//; s/\?\?\?://' | cut -c1-150 || true # head closes the pipe early
     echo '```'
     echo
 done

@@ -9,9 +9,9 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::extract::{MatchedPath, Request};
+mod layer;
+
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -23,7 +23,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use serde_json::json;
-use std::time::Instant;
 
 /// What must be in place before the process is ready. Cheap to clone; clones share state.
 #[derive(Debug, Clone, Default)]
@@ -194,38 +193,15 @@ impl Metrics {
     where
         S: Clone + Send + Sync + 'static,
     {
-        let metrics = self.clone();
-        let gauge = self
+        let in_flight = self
             .in_flight
             .get_or_create(&AdapterLabels { adapter })
             .clone();
-        router.layer(axum::middleware::from_fn(
-            move |request: Request, next: Next| {
-                let metrics = metrics.clone();
-                let gauge = gauge.clone();
-                async move {
-                    let operation = request
-                        .extensions()
-                        .get::<MatchedPath>()
-                        .map_or_else(|| "(unmatched)".to_string(), |m| m.as_str().to_string());
-                    gauge.inc();
-                    let started = Instant::now();
-                    let response = next.run(request).await;
-                    gauge.dec();
-                    let labels = RequestLabels {
-                        adapter,
-                        operation,
-                        status: response.status().as_u16(),
-                    };
-                    metrics.requests.get_or_create(&labels).inc();
-                    metrics
-                        .latency
-                        .get_or_create(&labels)
-                        .observe(started.elapsed().as_secs_f64());
-                    response
-                }
-            },
-        ))
+        router.layer(layer::RequestMetricsLayer {
+            metrics: self.clone(),
+            adapter,
+            in_flight,
+        })
     }
 
     /// The registry in the Prometheus text format.
