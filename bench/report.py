@@ -251,6 +251,18 @@ def main() -> None:
             w(f.read().rstrip())
         w("```")
         w("")
+    callgrind = sys.argv[5] if len(sys.argv) > 5 else ""
+    if callgrind and os.path.exists(callgrind) and os.path.getsize(callgrind) > 0:
+        w("## Profile: instructions per REST request (callgrind)")
+        w("")
+        w("`bash bench/callgrind.sh`: each server under `valgrind --tool=callgrind` pinned to one CPU, "
+          "the same upstream, a fixed number of `GET .../billjobs/{id}` over 8 keep-alive connections "
+          "after a warm-up; instructions counted between the two (not disturbed by other load), "
+          "top frames by self cost:")
+        w("")
+        with open(callgrind, encoding="utf-8") as f:
+            w(f.read().rstrip())
+        w("")
     print("\n".join(out))
 
 

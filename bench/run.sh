@@ -23,6 +23,8 @@
 #   BENCH_MCP_PROTOCOLS="2025-11-25 2026-07-28"  protocol revisions the MCP comparison runs under
 #   BENCH_PROFILE=1     after the rounds, profile billjob's REST case with perf (if installed) and
 #                       put its top frames in the report
+#   BENCH_CALLGRIND=1   also count billjob's and the hyper floor's instructions per REST request
+#                       with bench/callgrind.sh (if valgrind is installed) and report them
 #   BENCH_QUIET_WAIT=300  seconds to wait, before each measured run, for other work on the machine
 #                       (a build) to stop; the run goes ahead after that, and reports the load
 #   NAFTIKO_CI_CACHE    where the Python venv lives (see tests/interop/install.sh)
@@ -518,6 +520,17 @@ profile_billjob() {
     log "profile of billjob (REST): $OUT/profile.txt"
 }
 
+# profile_callgrind: instructions per REST request of billjob and the hyper floor, counted by
+# bench/callgrind.sh (valgrind; a figure other load on the machine does not move), into
+# $OUT/callgrind.md and the report. BENCH_CALLGRIND=0 skips it.
+profile_callgrind() {
+    [[ "${BENCH_CALLGRIND:-1}" == 1 ]] || return 0
+    command -v valgrind >/dev/null || { log "no valgrind: no instruction counts in the report"; return 0; }
+    BILLJOB_BIN="$BIN" HYPER_BIN="$HYPER_BIN" CG_OUT="$OUT/callgrind" bash "$HERE/callgrind.sh" \
+        >"$OUT/callgrind.md" 2>"$OUT/callgrind.log" \
+        || { log "callgrind.sh failed (see $OUT/callgrind.log)"; rm -f "$OUT/callgrind.md"; }
+}
+
 # ---------------------------------------------------------------------------------------------
 # 5. The report.
 # Start-up to the first answer, idle RSS and the regeneration loop (bench/startup.py), with the
@@ -564,7 +577,8 @@ write_results() {
         echo "wrk_settings -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up with the same settings)"
         echo "rounds $ROUNDS"
     } >"$OUT/machine.txt"
-    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" "$OUT/startup.tsv" >"$RESULTS"
+    python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" "$OUT/startup.tsv" \
+        "$OUT/callgrind.md" >"$RESULTS"
     log "wrote $RESULTS"
 }
 
@@ -601,6 +615,7 @@ main() {
     done
     echo "master_vmhwm_kib $(vmhwm_kib "$PROXY_MASTER")" >"$OUT/rest-nginx.master.txt"
     profile_billjob
+    profile_callgrind
     startup_and_codegen
     # The figures of each case: its median round by throughput, and the spread over rounds.
     for i in "${!CASE_NAMES[@]}"; do

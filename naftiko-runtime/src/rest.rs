@@ -81,7 +81,13 @@ impl<S: Send + Sync> FromRequest<S> for Inputs {
             .query()
             .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
-        let body = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|e| {
+        // A request without content (most GETs) has nothing to collect.
+        let body = if hyper::body::Body::is_end_stream(&body) {
+            Ok(Bytes::new())
+        } else {
+            axum::body::to_bytes(body, BODY_LIMIT).await
+        };
+        let body = body.map_err(|e| {
             if is_length_limit(&e) {
                 Problem::new(
                     StatusCode::PAYLOAD_TOO_LARGE,

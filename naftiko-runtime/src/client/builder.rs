@@ -547,6 +547,7 @@ impl<T: Api> Builder<T> {
                 transport,
                 // Shown in Debug and logs: never the credentials of `user:password@`.
                 base: super::auth::without_userinfo(&base),
+                origin: super::request::origin(&prefix),
                 prefix,
                 headers,
                 fixed_query,

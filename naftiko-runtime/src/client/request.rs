@@ -8,6 +8,7 @@ use super::reply::Reply;
 use super::retry;
 use super::template::JsonTemplate;
 use crate::convert::Format;
+use axum::http::uri::{Authority, PathAndQuery, Scheme};
 use axum::http::{self, HeaderMap, HeaderName, HeaderValue, Method, Uri, header};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -68,6 +69,10 @@ pub(super) struct Inner {
     /// `base` as the WHATWG parser normalises it (lower-case scheme and host, no default port,
     /// IDNA), without a trailing `/`: what request URLs start with.
     pub(super) prefix: String,
+    /// `prefix`'s scheme and authority, parsed once, and the length of `scheme://authority` in
+    /// it: a request's URI is made of them and its own path and query, without parsing the
+    /// whole URL again.
+    pub(super) origin: Option<(Scheme, Authority, usize)>,
     /// Auth, fixed headers, `User-Agent`, `Accept`: built once.
     pub(super) headers: HeaderMap,
     /// Query-placed API keys and fixed query parameters, already encoded.
@@ -296,7 +301,7 @@ impl Request<'_> {
         }
         let deadline = tokio::time::Instant::now() + self.client.timeout;
         self.client.budget.deposit();
-        let uri = request_uri(&self.url)?;
+        let uri = self.uri()?;
         let retries = if self.idempotent {
             self.client.max_retries
         } else {
@@ -570,6 +575,41 @@ impl Request<'_> {
             body,
         })
     }
+}
+
+impl Request<'_> {
+    /// The request's URI: the client's parsed scheme and authority and the URL's own path and
+    /// query (no copy, no second parse of the authority), else [`request_uri`].
+    fn uri(&mut self) -> Result<Uri, Error> {
+        if let Some((scheme, authority, len)) = &self.client.origin
+            && self.url.as_bytes().get(*len) == Some(&b'/')
+        {
+            let url = Bytes::from(std::mem::take(&mut self.url));
+            let path = PathAndQuery::from_maybe_shared(url.slice(*len..));
+            let mut parts = http::uri::Parts::default();
+            parts.scheme = Some(scheme.clone());
+            parts.authority = Some(authority.clone());
+            if let Ok(path) = path {
+                parts.path_and_query = Some(path);
+                if let Ok(uri) = Uri::from_parts(parts) {
+                    return Ok(uri);
+                }
+            }
+            // Back to the text, for the general parser.
+            self.url = String::from_utf8_lossy(&url).into_owned();
+        }
+        request_uri(&self.url)
+    }
+}
+
+/// `prefix`'s scheme and authority and the length of `scheme://authority` in it, when `http`'s
+/// parser takes it as it is.
+pub(super) fn origin(prefix: &str) -> Option<(Scheme, Authority, usize)> {
+    let uri = Uri::try_from(prefix).ok()?;
+    let scheme = uri.scheme()?.clone();
+    let authority = uri.authority()?.clone();
+    let len = scheme.as_str().len() + 3 + authority.as_str().len();
+    (prefix.get(..len)? == format!("{scheme}://{authority}")).then_some((scheme, authority, len))
 }
 
 /// The URI of a request URL. The base was checked when the client was built and every

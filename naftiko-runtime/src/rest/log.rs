@@ -1,9 +1,9 @@
 //! One log line per REST request, with a request id.
 //!
-//! `x-request-id` is taken from the request when it is a short token, generated (a UUID v4)
-//! otherwise, and echoed on the response. The line gives method, matched route (never the raw
-//! URI: its query may be huge or hold secrets), request id, status, latency and the upstream's
-//! status. Never headers (they carry credentials) and never bodies:
+//! `x-request-id` is taken from the request when it is a short token, generated (in the form of
+//! a UUID v4: a random per-process base and a counter) otherwise, and echoed on the response.
+//! The line gives method, matched route (never the raw URI: its query may be huge or hold
+//! secrets), request id, status, latency and the upstream's status. Never headers (they carry credentials) and never bodies:
 //!
 //! ```text
 //! INFO request{method=GET route="/v1/organizations/{orgId}/billjobs" request_id="0d4c…"}: naftiko::rest: done status=200 latency_ms=3.2 upstream_status=200
@@ -16,6 +16,8 @@ use axum::http::{HeaderName, HeaderValue};
 use axum::response::Response;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 use std::time::Instant;
 use tracing::Span;
@@ -143,11 +145,20 @@ fn usable(v: &HeaderValue) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:~+/=".contains(b))
 }
 
-/// A random UUID (version 4). With uuid's `fast-rng` feature it comes from a per-thread
-/// generator seeded by the OS, not a system call per request; request ids are not secrets.
+/// A fresh request id, in the form of a version 4 UUID: a random base drawn once per process
+/// (from the OS-seeded per-thread generator of uuid's `fast-rng`) combined with a counter, so
+/// that ids are unique within the process and unrelated between processes, without drawing
+/// random bytes for every request. Request ids are not secrets.
 fn random_id() -> HeaderValue {
+    static BASE: OnceLock<u128> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let base = *BASE.get_or_init(|| uuid::Uuid::new_v4().as_u128());
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    // The counter goes into the low 62 bits (above them: the variant), the version bits stay 4.
+    let bytes = (base ^ u128::from(n & ((1 << 62) - 1))).to_be_bytes();
+    let id = uuid::Builder::from_random_bytes(bytes).into_uuid();
     let mut buf = uuid::Uuid::encode_buffer();
-    let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+    let text = id.hyphenated().encode_lower(&mut buf);
     // A hyphenated UUID is always a valid header value.
     HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("-"))
 }
@@ -252,6 +263,8 @@ mod tests {
         let a = super::random_id();
         let b = super::random_id();
         assert_ne!(a, b);
+        let many: std::collections::HashSet<_> = (0..1000).map(|_| super::random_id()).collect();
+        assert_eq!(many.len(), 1000);
         let text = a.to_str().unwrap();
         let parsed = uuid::Uuid::parse_str(text).unwrap();
         assert_eq!(parsed.get_version_num(), 4, "{text}");
