@@ -150,7 +150,10 @@ where
             Poll::Ready(r) => r,
         };
         if let (Ok(response), Some(state)) = (&result, this.state.take()) {
-            let operation = state.operation.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
+            let operation = state
+                .operation
+                .as_ref()
+                .map_or(UNMATCHED, MatchedPath::as_str);
             let seconds = state.started.elapsed().as_secs_f64();
             state
                 .route

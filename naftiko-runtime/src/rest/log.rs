@@ -72,8 +72,8 @@ where
         let id = request_id(&mut req);
         let span = request_span(&req, &id);
         // The latency is only read for a line that is written.
-        let started = tracing::enabled!(target: "naftiko::rest", tracing::Level::INFO)
-            .then(Instant::now);
+        let started =
+            tracing::enabled!(target: "naftiko::rest", tracing::Level::INFO).then(Instant::now);
         let inner = {
             let _entered = span.enter();
             self.inner.call(req)
