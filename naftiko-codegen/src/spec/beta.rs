@@ -307,7 +307,8 @@ impl Beta {
                         )
                         .with_help("write `target:`"),
                     );
-                    remove(m, "targetName");
+                    // Read on as what it says, so that this one error is all the build shows.
+                    continue;
                 }
                 rename(m, "target", "targetName");
             }
@@ -331,7 +332,12 @@ impl Beta {
                 )
                 .with_help("write the functions as `flows:`, a map keyed by flow name"),
             );
-            remove(a, "functions");
+            if both {
+                remove(a, "functions");
+            } else {
+                // Read on as flows, so that this one error is all the build shows.
+                rename(a, "functions", "flows");
+            }
         }
         keyed(a, "flows", "an aggregate's `flows`", d);
         for f in values_mut(a, "flows") {
@@ -350,7 +356,9 @@ impl Beta {
                 )
                 .with_help("rename `label:` to `display:`"),
             );
-            remove(node, "label");
+            if get(node, "display").is_some() {
+                remove(node, "label");
+            }
         }
         rename(node, "display", "label");
     }
