@@ -262,6 +262,7 @@
 //! items it would have generated ([`emit::skeleton`]), so the build shows the spec's errors and
 //! nothing else.
 
+pub mod convert;
 pub mod diag;
 pub mod emit;
 pub mod ir;
