@@ -30,7 +30,10 @@ fn steps() -> Vec<String> {
 /// The model and generated code of `text`, checked as if it were `dir/step` (where its
 /// imports and bind files are), with that directory's path masked.
 fn model(dir: &Path, step: &str, text: &str) -> (String, String) {
-    let path = dir.join(format!("converted-{step}"));
+    // A name of its own per call: the tests run at once, in the same directory.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = dir.join(format!("converted-{}-{n}-{step}", std::process::id()));
     std::fs::write(&path, text).expect("write the converted step");
     let loaded = naftiko_codegen::load(&path, step);
     std::fs::remove_file(&path).ok();

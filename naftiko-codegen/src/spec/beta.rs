@@ -804,3 +804,109 @@ fn remove(node: &mut Node, key: &str) {
         e.retain(|(k, _)| k.as_str() != Some(key));
     }
 }
+
+/// The rules of the Ikanos ruleset (`ikanos-rules.yml`) that only beta documents have, on the
+/// beta tree as written: the import rules and `ikanos-standalone-no-imports`. (The others are
+/// the alpha rules renamed, run by [`crate::rules::check_as`]; `ikanos-*-namespace-required`
+/// and `ikanos-aggregates-unique-function-name` are the reader's own required-key and
+/// duplicate checks; the tunnel rules concern `tunnel`, which is not supported yet.)
+pub fn rules(root: &Node, d: &mut Ctxt) {
+    let sections = ["consumes", "exposes", "aggregates", "binds"];
+    if let Some(cap) = get(root, "capability") {
+        let mut aliases: Vec<(&str, &Node)> = Vec::new();
+        for section in sections {
+            for entry in items(get(cap, section)) {
+                let (import, from) = (get(entry, "import"), get(entry, "from"));
+                if let Some(from) = from {
+                    if import.is_none() {
+                        d.push(
+                            Diagnostic::new(
+                                from.span,
+                                "an import entry names a file (`from`) but not what it imports \
+                                 (`import`) (ikanos-import-from-required)",
+                            )
+                            .with_help("add `import: <namespace in that file>`"),
+                        );
+                    }
+                    if from
+                        .as_str()
+                        .is_some_and(|f| f.trim_end_matches('/') == ".")
+                    {
+                        d.warn(
+                            from.span,
+                            "an import's `from` should name a file, not the current directory \
+                             (ikanos-import-from-not-self)",
+                        );
+                    }
+                }
+                if let Some(import) = import
+                    && get(entry, "type").is_none()
+                {
+                    if from.is_none() {
+                        d.push(
+                            Diagnostic::new(
+                                import.span,
+                                "an import entry names what it imports but not the file \
+                                 (`from`) (ikanos-import-import-required)",
+                            )
+                            .with_help("add `from: ./shared/file.yaml`"),
+                        );
+                    }
+                    let alias = get(entry, "as").unwrap_or(import);
+                    if let Some(name) = alias.as_str() {
+                        if let Some((_, first)) = aliases.iter().find(|(n, _)| *n == name) {
+                            d.error(
+                                alias.span,
+                                format!(
+                                    "`{name}` is imported twice (first at line {}): each import \
+                                     needs its own name (ikanos-import-unique-alias)",
+                                    first.span.start.line
+                                ),
+                            );
+                        } else {
+                            aliases.push((name, alias));
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    // A standalone file (shared consumes, exposes, aggregates or binds) is what others import:
+    // it imports nothing itself.
+    for section in sections {
+        for entry in items(get(root, section)) {
+            if let Some(k) = key_of(entry, "import").or_else(|| key_of(entry, "from")) {
+                d.error(
+                    k.span,
+                    "a standalone file declares its entries inline: it cannot import \
+                     (ikanos-standalone-no-imports)",
+                );
+            }
+        }
+    }
+}
+
+fn items(node: Option<&Node>) -> &[Node] {
+    match node.map(|n| &n.kind) {
+        Some(Kind::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
+/// A message of the alpha reader in the words of a beta file: its renamed keys spelled as beta
+/// spells them.
+pub fn beta_spelling(message: &str) -> String {
+    // The messages about the two spellings (a half-migrated file) name both already.
+    if message.contains("alpha") {
+        return message.to_owned();
+    }
+    let mut m = message
+        .replace("`label`", "`display`")
+        .replace("`functions`", "`flows`")
+        .replace("`targetName`", "`target`");
+    if m.contains("import") {
+        m = m.replace("`location`", "`from`");
+    }
+    m
+}
