@@ -18,7 +18,20 @@
 //! Published specs break the official alpha2 schema in consistent ways; we accept the published
 //! dialect and give each construct one meaning:
 //! - `naftiko` must be `1.0.0-alpha2` or `1.0.0-alpha3`; `info.label` or `info.title` names it.
-//!   A document of the successor format (`ikanos: 1.0.0-beta5`) is one "not supported yet" error.
+//! - A document of the successor format, `ikanos: 1.0.0-beta5`, has the same meaning: its tree
+//!   is rewritten into the alpha shape ([`spec::beta`]) and read by the same reader, so both
+//!   generations resolve to one model (each tutorial step and its beta twin generate the same
+//!   code). Keyed maps are read as named lists (the key is the name), `display` as `label`,
+//!   aggregate `flows` as `functions`, a step mapping's `target` as `targetName`, an import's
+//!   `from` as `location`; `info.version` and `tags` are metadata, like `info.tags`. A
+//!   half-migrated file is told what to write: a `name:` inside a keyed entry, `label`,
+//!   `functions`, `targetName` or an import's `location` in a beta file, a list where beta wants
+//!   a map; `display`, `flows`, `target`, `from` or a keyed map in an alpha file. Not supported
+//!   yet, each a located error naming why: `consumes.tunnel` (OpenZiti), binary content
+//!   (`outputMediaType`, `maxBinarySize`, REST `responses`/`responseBinary`, binary MCP
+//!   resources), MCP `ttlMs`/`cacheScope` (no result cache), imports of exposes, aggregates and
+//!   binds, `mappings` on a consumed operation. The lint rules speak with their `ikanos-*`
+//!   names in a beta file.
 //! - `binds[].keys` maps a variable to the environment variable it is read from at start-up.
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
 //!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
@@ -249,6 +262,7 @@
 //! items it would have generated ([`emit::skeleton`]), so the build shows the spec's errors and
 //! nothing else.
 
+pub mod convert;
 pub mod diag;
 pub mod emit;
 pub mod ir;
@@ -313,10 +327,20 @@ fn check(source: &str, path: Option<&Path>, name: &str) -> Result<Checked, Faile
     let mut cx = Ctxt::new();
     // An Ikanos beta5 document is read as the alpha document it says the same as.
     let beta = spec::beta::is_beta(&root);
+    if beta {
+        spec::beta::rules(&root, &mut cx);
+    }
     let root = spec::beta::to_alpha(&root, &mut cx).unwrap_or(root);
     rules::check_as(&root, beta, &mut cx);
     let spec = spec::read_with(&root, &mut loader, &mut cx);
     let capability = spec.map(|spec| resolve::resolve(&spec, &mut cx));
+    if beta {
+        // The reader names keys with their alpha spelling: a beta file is told its own.
+        for mut diag in cx.take_all() {
+            diag.message = spec::beta::beta_spelling(&diag.message);
+            cx.push(diag);
+        }
+    }
     let (sources, imported) = (loader.sources(), loader.imported_paths());
     match (cx.check(), capability) {
         (Ok(warnings), Some(capability)) => Ok(Checked {
