@@ -267,12 +267,11 @@ fn syntax_error(_name: &str, _text: &str) -> Option<String> {
 }
 
 /// The `context` a script step reads: `inputs` (name and value), then the answers of the steps
-/// in `earlier` that have one, then the step's own `with` entries.
+/// in `earlier` that have one; its `with` entries are added with [`bind`].
 pub fn bindings(
     inputs: Vec<(&'static str, Value)>,
     steps: &crate::steps::Context,
     earlier: &[&str],
-    with: Vec<(&'static str, Value)>,
 ) -> Value {
     let mut map = Map::new();
     for (k, v) in inputs {
@@ -283,10 +282,15 @@ pub fn bindings(
             map.insert((*s).to_string(), v.clone());
         }
     }
-    for (k, v) in with {
-        map.insert(k.to_string(), v);
-    }
     Value::Object(map)
+}
+
+/// Sets `key` of a script's `context` (a `with` entry, which wins over an input or step of
+/// the same name).
+pub fn bind(context: &mut Value, key: &str, value: Value) {
+    if let Value::Object(map) = context {
+        map.insert(key.to_string(), value);
+    }
 }
 
 /// A `with` value of a script step written as a Mustache template (`"{{org}}-x"`): each

@@ -61,6 +61,12 @@ impl Context {
         Ok(())
     }
 
+    /// The value at `pointer` (a step's name, then a path in its answer); `null` when there is
+    /// none.
+    pub fn at(&self, pointer: &str) -> Value {
+        self.value(pointer).cloned().unwrap_or(Value::Null)
+    }
+
     /// The answer of step `step`, if it has one.
     pub fn answer(&self, step: &str) -> Option<&Value> {
         self.map.get(step)
