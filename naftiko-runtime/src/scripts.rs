@@ -131,7 +131,12 @@ impl std::fmt::Debug for Scripts {
         f.debug_struct("Scripts")
             .field(
                 "steps",
-                &self.inner.scripts.iter().map(|s| s.step).collect::<Vec<_>>(),
+                &self
+                    .inner
+                    .scripts
+                    .iter()
+                    .map(|s| s.step)
+                    .collect::<Vec<_>>(),
             )
             .field("memory_bytes", &self.inner.memory_bytes)
             .finish()
@@ -167,8 +172,8 @@ impl Scripts {
         let cpus = std::thread::available_parallelism().map_or(2, usize::from);
         let max_concurrent = option(env, "NAFTIKO_SCRIPT_MAX_CONCURRENT", cpus)?;
         let memory_bytes = option(env, "NAFTIKO_SCRIPT_MEMORY_BYTES", DEFAULT_MEMORY_BYTES)?;
-        let env_disabled = env("NAFTIKO_SCRIPTING")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("false"));
+        let env_disabled =
+            env("NAFTIKO_SCRIPTING").is_some_and(|v| v.trim().eq_ignore_ascii_case("false"));
         let mut scripts = Vec::with_capacity(defs.len());
         for def in defs {
             let mut files = Vec::with_capacity(def.files.len());
@@ -178,13 +183,12 @@ impl Scripts {
                         files.push(((*name).to_string(), (*text).to_string()));
                     }
                     File::Deployed { path } => {
-                        let text = std::fs::read_to_string(path).map_err(|e| {
-                            ConfigError::ScriptFile {
+                        let text =
+                            std::fs::read_to_string(path).map_err(|e| ConfigError::ScriptFile {
                                 step: def.step.to_string(),
                                 path: (*path).to_string(),
                                 reason: e.to_string(),
-                            }
-                        })?;
+                            })?;
                         if let Some(why) = syntax_error(path, &text) {
                             return Err(ConfigError::ScriptFile {
                                 step: def.step.to_string(),
@@ -364,10 +368,7 @@ mod engine {
             return text;
         }
         match ctx.json_stringify(e) {
-            Ok(Some(s)) => format!(
-                "uncaught exception: {}",
-                s.to_string().unwrap_or_default()
-            ),
+            Ok(Some(s)) => format!("uncaught exception: {}", s.to_string().unwrap_or_default()),
             _ => "uncaught exception".into(),
         }
     }
@@ -506,7 +507,10 @@ mod engine {
         _limits: Limits,
         _memory: usize,
     ) -> Result<Option<Value>, String> {
-        Err("this build has no script engine: enable the `scripts` feature of naftiko-runtime".into())
+        Err(
+            "this build has no script engine: enable the `scripts` feature of naftiko-runtime"
+                .into(),
+        )
     }
 }
 
@@ -553,7 +557,10 @@ mod tests {
         );
         assert_eq!(r, Ok(Some(json!([1]))));
         assert_eq!(run("var x = 1;", json!({}), Limits::DEFAULT), Ok(None));
-        assert_eq!(run("result = null;", json!({}), Limits::DEFAULT), Ok(Some(Value::Null)));
+        assert_eq!(
+            run("result = null;", json!({}), Limits::DEFAULT),
+            Ok(Some(Value::Null))
+        );
     }
 
     #[test]
@@ -575,7 +582,11 @@ mod tests {
         let e = run("for (;;) { var x = 1; }", json!({}), limits).unwrap_err();
         assert!(e.contains("statement limit (20000)"), "{e}");
         // Within the budget: a short loop runs.
-        let r = run("var n = 0; for (var i = 0; i < 1000; i++) n++; result = n;", json!({}), limits);
+        let r = run(
+            "var n = 0; for (var i = 0; i < 1000; i++) n++; result = n;",
+            json!({}),
+            limits,
+        );
         assert_eq!(r, Ok(Some(json!(1000))));
     }
 
@@ -585,11 +596,15 @@ mod tests {
         assert!(e.contains("TypeError"), "{e}");
         let e = run("throw 42;", json!({}), Limits::DEFAULT).unwrap_err();
         assert!(e.contains("42"), "{e}");
-        let e = run("var a = []; for (;;) a.push(new Array(1e6).join('x'));", json!({}), Limits {
-            timeout_ms: 10_000,
-            statement_limit: u64::MAX,
-            enabled: None,
-        })
+        let e = run(
+            "var a = []; for (;;) a.push(new Array(1e6).join('x'));",
+            json!({}),
+            Limits {
+                timeout_ms: 10_000,
+                statement_limit: u64::MAX,
+                enabled: None,
+            },
+        )
         .unwrap_err();
         assert!(e.contains("memory") || e.contains("limit"), "{e}");
     }

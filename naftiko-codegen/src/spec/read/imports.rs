@@ -163,7 +163,11 @@ impl Loader {
             );
             return None;
         };
-        if let Some(i) = self.files.iter().position(|f| f.path.as_ref() == Some(&canonical)) {
+        if let Some(i) = self
+            .files
+            .iter()
+            .position(|f| f.path.as_ref() == Some(&canonical))
+        {
             let id = u16::try_from(i).ok()?;
             return Some((id, self.files[i].source.text.clone()));
         }
