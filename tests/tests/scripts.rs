@@ -175,7 +175,10 @@ async fn operator_options_are_checked_when_the_scripts_load() {
         (name == "NAFTIKO_SCRIPT_MAX_CONCURRENT").then(|| "0".into())
     }
     let e = Scripts::load(&scripts::SCRIPTS, &bad).expect_err("0 workers");
-    assert!(e.to_string().contains("NAFTIKO_SCRIPT_MAX_CONCURRENT"), "{e}");
+    assert!(
+        e.to_string().contains("NAFTIKO_SCRIPT_MAX_CONCURRENT"),
+        "{e}"
+    );
 }
 
 #[tokio::test]

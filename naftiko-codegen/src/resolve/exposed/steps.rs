@@ -190,7 +190,7 @@ pub(super) fn resolve_orchestrated(
                         statement_limit: sc.statement_limit,
                         enabled: sc.enabled,
                     },
-                    earlier: names[..n].iter().map(|s| s.to_string()).collect(),
+                    earlier: names[..n].iter().map(ToString::to_string).collect(),
                     with,
                 }
             }
