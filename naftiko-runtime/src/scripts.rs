@@ -607,6 +607,13 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.contains("memory") || e.contains("limit"), "{e}");
+        let e = run(
+            "function f(n) { return f(n + 1) + 1; }\nresult = f(0);",
+            json!({}),
+            Limits::DEFAULT,
+        )
+        .unwrap_err();
+        assert!(e.contains("Maximum call stack size exceeded"), "{e}");
     }
 
     #[test]

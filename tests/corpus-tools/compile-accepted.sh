@@ -19,7 +19,7 @@ edition = "2024"
 publish = false
 
 [dependencies]
-# `scripts`: corpus specs with script steps need the JavaScript engine.
+# scripts feature: corpus specs with script steps need the JavaScript engine.
 naftiko-runtime = { path = "$ROOT/naftiko-runtime", features = ["scripts"] }
 tokio = { version = "1", features = ["rt", "macros"] }
 
