@@ -253,6 +253,11 @@ impl Ctxt {
         self.push(Diagnostic::warning(span, message));
     }
 
+    /// Every diagnostic reported so far, taken out (for a stage that rewrites its own).
+    pub fn take_all(&mut self) -> Vec<Diagnostic> {
+        self.list.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
     /// Ends the checks: `Ok` with the warnings if no error was reported, else the errors; each
     /// list in file order, without exact repeats. (Warnings are not shown next to errors.)
     pub fn check(mut self) -> Result<Vec<Diagnostic>, Vec<Diagnostic>> {

@@ -327,7 +327,10 @@ fn check(source: &str, path: Option<&Path>, name: &str) -> Result<Checked, Faile
         imported: Vec::new(),
     })?;
     let mut cx = Ctxt::new();
-    rules::check(&root, &mut cx);
+    // An Ikanos beta5 document is read as the alpha document it says the same as.
+    let beta = spec::beta::is_beta(&root);
+    let root = spec::beta::to_alpha(&root, &mut cx).unwrap_or(root);
+    rules::check_as(&root, beta, &mut cx);
     let spec = spec::read_with(&root, &mut loader, &mut cx);
     let capability = spec.map(|spec| resolve::resolve(&spec, &mut cx));
     let (sources, imported) = (loader.sources(), loader.imported_paths());

@@ -1,10 +1,8 @@
 //! `control` adapters: how they are read and which constructs are refused (the schema's
 //! `ExposesControl`, `ControlManagementSpec`, `ScriptingManagementSpec`).
 
-use naftiko_codegen::diag::Diagnostic;
-
 mod common;
-use common::{errors, line_of, ok};
+use common::{errors, find as error, line_of, ok};
 
 /// A spec with one REST adapter and a control adapter whose body is `control` (indented 4).
 fn spec(control: &str) -> String {
@@ -44,12 +42,6 @@ capability:
 {control}
 "
     )
-}
-
-fn error<'a>(d: &'a [Diagnostic], needle: &str) -> &'a Diagnostic {
-    d.iter()
-        .find(|d| d.message.contains(needle))
-        .unwrap_or_else(|| panic!("no error containing {needle:?} in {d:#?}"))
 }
 
 #[test]

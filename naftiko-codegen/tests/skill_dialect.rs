@@ -2,12 +2,11 @@
 //! `ExposesSkill`, `ExposedSkill`, `SkillTool`).
 
 use naftiko_codegen::check_str_warnings;
-use naftiko_codegen::diag::Diagnostic;
 use naftiko_codegen::ir::SkillToolKind;
 use std::path::PathBuf;
 
 mod common;
-use common::{errors, has, line_of, ok};
+use common::{errors, find as error, has, line_of, ok};
 
 /// A spec with a REST adapter (`list-items`), an MCP adapter (`find-item`) and a skill adapter
 /// whose `skills` block is `skills` (indented 4 spaces).
@@ -71,12 +70,6 @@ capability:
 }
 
 /// The error whose message contains `needle`; panics listing them otherwise.
-fn error<'a>(d: &'a [Diagnostic], needle: &str) -> &'a Diagnostic {
-    d.iter()
-        .find(|d| d.message.contains(needle))
-        .unwrap_or_else(|| panic!("no error containing {needle:?} in {d:#?}"))
-}
-
 #[test]
 fn derived_tools_take_their_source_and_its_schema() {
     let c = ok(&spec(

@@ -7,6 +7,7 @@
 //! [`types`] is the model, [`read`](mod@read) the readers (one module per part of a spec), and `obj` the
 //! helper they share to walk a YAML mapping key by key.
 
+pub mod beta;
 mod obj;
 pub mod read;
 pub mod types;

@@ -8,11 +8,39 @@ pub(super) fn node_has_key(node: &Node, key: &str) -> bool {
     matches!(&node.kind, Kind::Map(e) if e.iter().any(|(k, _)| k.as_str() == Some(key)))
 }
 
+/// The alpha spelling of a key the Ikanos beta5 format renamed.
+fn beta_spelling(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "display" => "label",
+        "flows" => "functions",
+        "target" => "targetName",
+        "from" => "location",
+        _ => return None,
+    })
+}
+
 /// The items of a list; anything else is an error and yields nothing.
 pub(super) fn seq<'a>(node: &'a Node, what: &str, d: &mut Ctxt) -> &'a [Node] {
     match &node.kind {
         Kind::Seq(items) => items,
         _ if node.is_null() => &[],
+        Kind::Map(entries) if entries.iter().all(|(_, v)| matches!(v.kind, Kind::Map(_))) => {
+            let example = entries.first().and_then(|(k, _)| k.as_str()).unwrap_or("x");
+            d.push(
+                Diagnostic::new(
+                    node.span,
+                    format!(
+                        "{what} must be a list, found a map keyed by name (the Ikanos beta5 shape)"
+                    ),
+                )
+                .with_help(format!(
+                    "a naftiko alpha file writes `- name: {example}` followed by the entry's keys \
+                     (or, if the file is meant to be Ikanos beta5, declare \
+                     `ikanos: \"1.0.0-beta5\"` instead of `naftiko:`)"
+                )),
+            );
+            &[]
+        }
         _ => {
             d.error(
                 node.span,
@@ -196,6 +224,23 @@ impl<'a> Obj<'a> {
                 let mut known = self.known.clone();
                 known.sort_unstable();
                 known.dedup();
+                let key = k.as_str().unwrap_or("?");
+                // A key of the successor format in an alpha file: say what alpha writes.
+                if let Some(alpha) = beta_spelling(key).filter(|a| known.contains(a)) {
+                    d.push(
+                        Diagnostic::new(
+                            k.span,
+                            format!(
+                                "`{key}` is the Ikanos beta5 spelling: a naftiko alpha file writes `{alpha}`"
+                            ),
+                        )
+                        .with_help(format!(
+                            "rename `{key}:` to `{alpha}:` (or, if the file is meant to be Ikanos \
+                             beta5, declare `ikanos: \"1.0.0-beta5\"` instead of `naftiko:`)"
+                        )),
+                    );
+                    continue;
+                }
                 d.push(
                     Diagnostic::new(
                         k.span,

@@ -39,3 +39,10 @@ pub fn line_of(src: &str, needle: &str) -> usize {
 pub fn has(d: &[Diagnostic], needle: &str) -> bool {
     d.iter().any(|d| d.message.contains(needle))
 }
+
+/// The first diagnostic whose message contains `needle`; panics listing them all if none does.
+pub fn find<'a>(d: &'a [Diagnostic], needle: &str) -> &'a Diagnostic {
+    d.iter()
+        .find(|d| d.message.contains(needle))
+        .unwrap_or_else(|| panic!("no diagnostic containing {needle:?} in {d:#?}"))
+}

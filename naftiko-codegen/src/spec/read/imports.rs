@@ -122,7 +122,8 @@ impl Loader {
             return None;
         };
         let root = match yaml::parse_in(&text, id) {
-            Ok(root) => Some(root),
+            // An imported Ikanos beta5 file is read in the alpha shape too.
+            Ok(root) => Some(crate::spec::beta::to_alpha(&root, d).unwrap_or(root)),
             Err(errors) => {
                 errors.into_iter().for_each(|e| d.push(e));
                 None

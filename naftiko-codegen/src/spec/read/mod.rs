@@ -118,27 +118,9 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
     })
 }
 
-/// The `naftiko` version of a spec or an imported file: required, and one we read. `false` for
-/// a document of the successor format (`ikanos:`), reported as not supported yet; its other keys
-/// are then left unread (one error says what the document is, rather than one per key).
+/// The `naftiko` version of a spec or an imported file: required, and one we read. (An Ikanos
+/// document reaches here rewritten by [`crate::spec::beta`], its version checked there.)
 fn read_version(top: &mut Obj<'_>, root: &Node, d: &mut Ctxt) -> bool {
-    if let Some(v) = top.take("ikanos") {
-        d.push(
-            crate::diag::Diagnostic::unsupported(
-                v.span,
-                format!(
-                    "an Ikanos spec (`ikanos: {}`, the successor format)",
-                    v.as_str().unwrap_or("?")
-                ),
-            )
-            .with_help(
-                "this version reads `naftiko: 1.0.0-alpha2` and `1.0.0-alpha3` specs; \
-                 Ikanos 1.0.0-beta5 support is planned",
-            ),
-        );
-        top.ignore_all();
-        return false;
-    }
     match top.take("naftiko") {
         None => d.error(
             root.span,

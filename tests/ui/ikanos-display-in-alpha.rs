@@ -1,0 +1,3 @@
+naftiko_runtime::naftiko_capability!("tests/ui/ikanos-display-in-alpha.yaml");
+
+fn main() {}
