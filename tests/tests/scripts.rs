@@ -212,6 +212,15 @@ async fn mcp_a_script_step_feeds_the_tool_result() {
 }
 
 #[tokio::test]
+async fn mcp_a_tool_running_an_aggregate_function_runs_its_script() {
+    let (_github, ups) = world_with(no_env).await;
+    let (_served, client) = serve_and_connect(scripts::scripts_mcp::server(ups)).await;
+    let r = call_tool(&client, "double", json!({"x": 21})).await;
+    assert_eq!(r.is_error, Some(false), "{r:#?}");
+    assert_eq!(result_json(&r), json!({"n": 42}));
+}
+
+#[tokio::test]
 async fn mcp_an_endless_script_is_an_error_result_naming_the_step_and_limit() {
     let (_github, ups) = world_with(no_env).await;
     let (_served, client) = serve_and_connect(scripts::scripts_mcp::server(ups)).await;
