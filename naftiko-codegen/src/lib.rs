@@ -18,7 +18,20 @@
 //! Published specs break the official alpha2 schema in consistent ways; we accept the published
 //! dialect and give each construct one meaning:
 //! - `naftiko` must be `1.0.0-alpha2` or `1.0.0-alpha3`; `info.label` or `info.title` names it.
-//!   A document of the successor format (`ikanos: 1.0.0-beta5`) is one "not supported yet" error.
+//! - A document of the successor format, `ikanos: 1.0.0-beta5`, has the same meaning: its tree
+//!   is rewritten into the alpha shape ([`spec::beta`]) and read by the same reader, so both
+//!   generations resolve to one model (each tutorial step and its beta twin generate the same
+//!   code). Keyed maps are read as named lists (the key is the name), `display` as `label`,
+//!   aggregate `flows` as `functions`, a step mapping's `target` as `targetName`, an import's
+//!   `from` as `location`; `info.version` and `tags` are metadata, like `info.tags`. A
+//!   half-migrated file is told what to write: a `name:` inside a keyed entry, `label`,
+//!   `functions`, `targetName` or an import's `location` in a beta file, a list where beta wants
+//!   a map; `display`, `flows`, `target`, `from` or a keyed map in an alpha file. Not supported
+//!   yet, each a located error naming why: `consumes.tunnel` (OpenZiti), binary content
+//!   (`outputMediaType`, `maxBinarySize`, REST `responses`/`responseBinary`, binary MCP
+//!   resources), MCP `ttlMs`/`cacheScope` (no result cache), imports of exposes, aggregates and
+//!   binds, `mappings` on a consumed operation. The lint rules speak with their `ikanos-*`
+//!   names in a beta file.
 //! - `binds[].keys` maps a variable to the environment variable it is read from at start-up.
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
 //!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
