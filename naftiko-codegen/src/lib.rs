@@ -278,6 +278,7 @@
 //! items it would have generated ([`emit::skeleton`]), so the build shows the spec's errors and
 //! nothing else.
 
+pub mod convert;
 pub mod diag;
 pub mod emit;
 pub mod ir;
@@ -342,10 +343,20 @@ fn check(source: &str, path: Option<&Path>, name: &str) -> Result<Checked, Faile
     let mut cx = Ctxt::new();
     // An Ikanos beta5 document is read as the alpha document it says the same as.
     let beta = spec::beta::is_beta(&root);
+    if beta {
+        spec::beta::rules(&root, &mut cx);
+    }
     let root = spec::beta::to_alpha(&root, &mut cx).unwrap_or(root);
     rules::check_as(&root, beta, &mut cx);
     let spec = spec::read_with(&root, &mut loader, &mut cx);
     let capability = spec.map(|spec| resolve::resolve(&spec, &mut cx));
+    if beta {
+        // The reader names keys with their alpha spelling: a beta file is told its own.
+        for mut diag in cx.take_all() {
+            diag.message = spec::beta::beta_spelling(&diag.message);
+            cx.push(diag);
+        }
+    }
     let (sources, imported) = (loader.sources(), loader.imported_paths());
     match (cx.check(), capability) {
         (Ok(warnings), Some(capability)) => Ok(Checked {

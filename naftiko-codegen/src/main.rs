@@ -42,6 +42,29 @@ enum Command {
         #[arg(required = true, value_name = "SPEC")]
         specs: Vec<PathBuf>,
     },
+    /// Rewrite a spec in the other generation of the format (naftiko alpha3 <-> Ikanos beta5)
+    ///
+    /// The source text is edited in place: comments, blank lines, quoting and key order are
+    /// kept. What the target format cannot express is an error at its line, and nothing is
+    /// written. Files the spec imports are not converted: convert each one.
+    Convert {
+        #[arg(value_name = "SPEC")]
+        spec: PathBuf,
+        /// The format to write
+        #[arg(long, value_enum)]
+        to: Target,
+        /// Write here instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Target {
+    /// `ikanos: 1.0.0-beta5`
+    Beta5,
+    /// `naftiko: 1.0.0-alpha3`
+    Alpha3,
 }
 
 fn main() -> ExitCode {
@@ -58,6 +81,43 @@ fn main() -> ExitCode {
             None => ExitCode::FAILURE,
         },
         Command::Openapi { specs } => openapi(&specs),
+        Command::Convert { spec, to, output } => convert(&spec, to, output.as_deref()),
+    }
+}
+
+fn convert(spec: &Path, to: Target, output: Option<&Path>) -> ExitCode {
+    let name = spec.display().to_string();
+    let source = match std::fs::read_to_string(spec) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot read {name}: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let to = match to {
+        Target::Beta5 => naftiko_codegen::convert::Format::Beta5,
+        Target::Alpha3 => naftiko_codegen::convert::Format::Alpha3,
+    };
+    match naftiko_codegen::convert::convert(&source, to) {
+        Ok(text) => match output {
+            None => {
+                print!("{text}");
+                ExitCode::SUCCESS
+            }
+            Some(out) => match std::fs::write(out, text) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", out.display());
+                    ExitCode::FAILURE
+                }
+            },
+        },
+        Err(errors) => {
+            for e in errors {
+                eprintln!("error: {}\n", e.render(&name, &source));
+            }
+            ExitCode::FAILURE
+        }
     }
 }
 

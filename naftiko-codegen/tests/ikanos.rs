@@ -292,3 +292,43 @@ fn rules_speak_with_their_ikanos_names_in_a_beta_file() {
     );
     assert!(!warnings.iter().any(|w| w.message.contains("(naftiko-")));
 }
+
+#[test]
+fn the_import_rules_of_the_ikanos_ruleset_apply_to_beta_files() {
+    let src = beta(CALL, "").replace(
+        "  consumes:\n",
+        "  consumes:\n  - from: ./shared/a.yaml\n  - import: legacy\n  - import: registry\n    from: ./shared/b.yaml\n",
+    );
+    let d = errors(&src);
+    let e = find(&d, "(ikanos-import-from-required)");
+    assert_eq!(e.span.start.line, line_of(&src, "- from: ./shared/a.yaml"));
+    let e = find(&d, "(ikanos-import-import-required)");
+    assert_eq!(e.span.start.line, line_of(&src, "- import: legacy"));
+}
+
+#[test]
+fn a_standalone_beta_file_imports_nothing() {
+    let src = "ikanos: \"1.0.0-beta5\"
+consumes:
+- import: registry
+  from: ./other.yaml
+";
+    let d = errors(src);
+    let e = find(&d, "(ikanos-standalone-no-imports)");
+    assert_eq!(e.span.start.line, 3);
+}
+
+#[test]
+fn the_reader_names_keys_with_their_beta_spelling_in_a_beta_file() {
+    let aggregate = "  aggregates:
+  - namespace: crew
+    flows:
+      find-ship:
+        description: Finds a ship.
+        call: registry.get-ship
+        with:
+          imo: crew.imo";
+    let d = errors(&beta(CALL, aggregate));
+    let e = find(&d, "missing required key");
+    assert!(e.message.contains("`display`"), "{}", e.message);
+}

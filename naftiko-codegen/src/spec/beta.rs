@@ -13,7 +13,7 @@
 //! constructs only beta has are reported here too: what maps onto existing machinery is
 //! rewritten, what does not is a located "not supported yet" naming why.
 
-use crate::diag::{Ctxt, Diagnostic};
+use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::yaml::{Kind, Node};
 
 /// The beta version this reader knows.
@@ -32,10 +32,26 @@ pub fn to_alpha(root: &Node, d: &mut Ctxt) -> Option<Node> {
         return None;
     }
     let mut root = root.clone();
-    let Kind::Map(entries) = &mut root.kind else {
-        return None;
+    walk(&mut root, Mode::Read, d);
+    Some(root)
+}
+
+/// Walks a document in `mode` (see [`Mode`]): the text edits it records.
+pub(crate) fn walk(root: &mut Node, mode: Mode, d: &mut Ctxt) -> Vec<Edit> {
+    let mut beta = Beta {
+        mode,
+        edits: Vec::new(),
     };
-    if let Some((k, _)) = entries.iter().find(|(k, _)| k.as_str() == Some("naftiko")) {
+    let Kind::Map(entries) = &mut root.kind else {
+        return beta.edits;
+    };
+    let (version_key, target_key, target_version) = match mode {
+        Mode::ToBeta => ("naftiko", "ikanos", BETA5),
+        Mode::Read | Mode::ToAlpha => ("ikanos", "naftiko", "1.0.0-alpha3"),
+    };
+    if mode != Mode::ToBeta
+        && let Some((k, _)) = entries.iter().find(|(k, _)| k.as_str() == Some("naftiko"))
+    {
         d.push(
             Diagnostic::new(
                 k.span,
@@ -45,43 +61,56 @@ pub fn to_alpha(root: &Node, d: &mut Ctxt) -> Option<Node> {
         );
     }
     for (k, v) in entries.iter_mut() {
-        if k.as_str() != Some("ikanos") {
+        if k.as_str() != Some(version_key) {
             continue;
         }
-        match v.as_str() {
-            Some(BETA5) => {}
-            Some(other) => d.push(
-                Diagnostic::new(v.span, format!("unsupported ikanos version `{other}`"))
-                    .with_help(format!("supported Ikanos version: {BETA5}")),
-            ),
-            None => d.error(
-                v.span,
-                format!("`ikanos` must be a version string, found {}", v.describe()),
-            ),
+        if mode != Mode::ToBeta {
+            match v.as_str() {
+                Some(BETA5) => {}
+                Some(other) => d.push(
+                    Diagnostic::new(v.span, format!("unsupported ikanos version `{other}`"))
+                        .with_help(format!("supported Ikanos version: {BETA5}")),
+                ),
+                None => d.error(
+                    v.span,
+                    format!("`ikanos` must be a version string, found {}", v.describe()),
+                ),
+            }
         }
-        // The alpha reader checks the version key: the beta one is checked above.
-        set_text(k, "naftiko");
-        *v = Node {
+        beta.edits.push(Edit::Replace {
+            span: k.span,
+            text: target_key.into(),
+        });
+        beta.edits.push(Edit::Replace {
             span: v.span,
-            kind: Kind::Scalar {
-                value: "1.0.0-alpha3".into(),
-                plain: false,
-            },
-        };
+            text: format!("\"{target_version}\""),
+        });
+        if mode != Mode::ToBeta {
+            // The alpha reader checks the version key: the beta one is checked above.
+            set_text(k, "naftiko");
+            *v = Node {
+                span: v.span,
+                kind: Kind::Scalar {
+                    value: "1.0.0-alpha3".into(),
+                    plain: false,
+                },
+            };
+        }
     }
-    let beta = Beta;
     for (k, v) in entries.iter_mut() {
         match k.as_str() {
             Some("info") => beta.info(v, d),
             Some("consumes") => beta.consumes_list(v, d),
             Some("binds") => beta.binds(v, d),
             Some("capability") => beta.capability(v, d),
-            Some("exposes") => d.unsupported(
+            Some("exposes") if mode != Mode::ToBeta => beta.beta_only(
+                d,
                 k.span,
                 "a standalone `exposes` file (imports of exposes: import its adapters by \
                  copying them into the capability)",
             ),
-            Some("aggregates") => d.unsupported(
+            Some("aggregates") if mode != Mode::ToBeta => beta.beta_only(
+                d,
                 k.span,
                 "a standalone `aggregates` file (imports of aggregates: declare them under \
                  `capability.aggregates`)",
@@ -89,21 +118,121 @@ pub fn to_alpha(root: &Node, d: &mut Ctxt) -> Option<Node> {
             _ => {}
         }
     }
-    Some(root)
+    beta.edits
+}
+
+/// What a walk over a document does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Reads a beta document: rewrites its tree into the alpha shape; the half-migrated
+    /// spellings and the beta-only constructs are reported.
+    Read,
+    /// As `Read`, and records the text edits that write the document in alpha3; what alpha3
+    /// cannot say is an error.
+    ToAlpha,
+    /// Walks an alpha document (left as it is) and records the text edits that write it in
+    /// beta5.
+    ToBeta,
+}
+
+/// A change to the text of a document, at positions of its tree (see `crate::convert`).
+#[derive(Debug, Clone)]
+pub(crate) enum Edit {
+    /// The token at `span` (one line) becomes `text`.
+    Replace { span: Span, text: String },
+    /// An alpha list entry `- name: x` (or one whose `name:` comes later) becomes the beta map
+    /// entry `x:`: `entry` is the entry's mapping, `name` its `name` key.
+    ListToKeyed {
+        entry: Node,
+        name_key: Span,
+        name: String,
+    },
+    /// A beta map entry `x:` (its key at `key`) becomes the alpha list entry `- name: x`.
+    KeyedToList {
+        key: Span,
+        name: String,
+        value: Node,
+    },
+    /// The line of the key at `span` goes (alpha's redundant `name:` inside a `properties`
+    /// entry, which beta does not allow).
+    RemoveLine { span: Span },
 }
 
 /// The rewrite, one method per construct of the beta schema that differs from alpha.
-struct Beta;
+pub(crate) struct Beta {
+    pub(crate) mode: Mode,
+    pub(crate) edits: Vec<Edit>,
+}
 
 impl Beta {
-    fn info(&self, info: &mut Node, d: &mut Ctxt) {
-        self.display(info, d);
-        // `info.version` is new in beta: metadata, like the `created` and `tags` the alpha
-        // reader reads and does not publish.
-        remove(info, "version");
+    fn reading_beta(&self) -> bool {
+        self.mode != Mode::ToBeta
     }
 
-    fn capability(&self, cap: &mut Node, d: &mut Ctxt) {
+    /// A construct only beta has: not supported yet when reading, not expressible in alpha3
+    /// when converting.
+    fn beta_only(&mut self, d: &mut Ctxt, span: Span, what: &str) {
+        match self.mode {
+            Mode::Read => d.unsupported(span, what),
+            Mode::ToAlpha => d.push(
+                Diagnostic::new(
+                    span,
+                    format!(
+                        "naftiko alpha3 cannot express {}",
+                        what.split(" (").next().unwrap_or(what)
+                    ),
+                )
+                .with_help("remove it (or keep the file in Ikanos beta5) to convert"),
+            ),
+            Mode::ToBeta => {}
+        }
+    }
+
+    /// Metadata beta added (`info.version`, `tags` on resources, operations, tools and flows):
+    /// read and not published, like alpha's `info.tags`; alpha3 has no place for it.
+    fn metadata(&mut self, node: &mut Node, key: &str, d: &mut Ctxt) {
+        if self.mode == Mode::ToAlpha
+            && let Some(k) = key_of(node, key)
+        {
+            d.push(
+                Diagnostic::new(k.span, format!("naftiko alpha3 has no `{key}` here"))
+                    .with_help("remove it (or keep the file in Ikanos beta5) to convert"),
+            );
+        }
+        if self.reading_beta() {
+            remove(node, key);
+        }
+    }
+
+    /// Key `beta` of a beta document is alpha's `alpha` (renamed in the tree when reading
+    /// beta); the edit that writes the other spelling.
+    fn rename(&mut self, node: &mut Node, beta: &str, alpha: &str) {
+        let (from, to) = if self.reading_beta() {
+            (beta, alpha)
+        } else {
+            (alpha, beta)
+        };
+        if let Some(e) = map_mut(node) {
+            for (k, _) in e.iter_mut() {
+                if k.as_str() == Some(from) {
+                    self.edits.push(Edit::Replace {
+                        span: k.span,
+                        text: to.into(),
+                    });
+                    if self.mode != Mode::ToBeta {
+                        set_text(k, alpha);
+                    }
+                }
+            }
+        }
+    }
+
+    fn info(&mut self, info: &mut Node, d: &mut Ctxt) {
+        self.display(info, d);
+        self.metadata(info, "version", d);
+    }
+
+    fn capability(&mut self, cap: &mut Node, d: &mut Ctxt) {
         let Some(entries) = map_mut(cap) else { return };
         for (k, v) in entries.iter_mut() {
             match k.as_str() {
@@ -119,23 +248,35 @@ impl Beta {
                     }
                 }
                 Some("binds") => self.binds(v, d),
+                Some("imports") if self.mode == Mode::ToBeta => d.push(
+                    Diagnostic::new(
+                        k.span,
+                        "Ikanos beta5 has no whole-file `capability.imports`",
+                    )
+                    .with_help(
+                        "import each API as a `consumes` entry (`- import: ns` with \
+                         `location:`) before converting",
+                    ),
+                ),
                 _ => {}
             }
         }
     }
 
-    fn binds(&self, binds: &mut Node, d: &mut Ctxt) {
+    fn binds(&mut self, binds: &mut Node, d: &mut Ctxt) {
         for b in seq_mut(binds) {
             if let Some(k) = key_of(b, "import") {
-                d.unsupported(
-                    k.span,
+                let span = k.span;
+                self.beta_only(
+                    d,
+                    span,
                     "an imported `binds` entry (declare the bind in the importing spec)",
                 );
             }
         }
     }
 
-    fn consumes_list(&self, list: &mut Node, d: &mut Ctxt) {
+    fn consumes_list(&mut self, list: &mut Node, d: &mut Ctxt) {
         for c in seq_mut(list) {
             if get(c, "import").is_some() {
                 self.import_entry(c, d);
@@ -146,8 +287,10 @@ impl Beta {
     }
 
     /// `{import, from, as, description}`: alpha writes `location` for `from`.
-    fn import_entry(&self, entry: &mut Node, d: &mut Ctxt) {
-        if let Some(k) = key_of(entry, "location") {
+    fn import_entry(&mut self, entry: &mut Node, d: &mut Ctxt) {
+        if self.reading_beta()
+            && let Some(k) = key_of(entry, "location")
+        {
             d.push(
                 Diagnostic::new(
                     k.span,
@@ -158,30 +301,34 @@ impl Beta {
             );
             return;
         }
-        rename(entry, "from", "location");
+        self.rename(entry, "from", "location");
     }
 
-    fn consumes(&self, c: &mut Node, d: &mut Ctxt) {
+    fn consumes(&mut self, c: &mut Node, d: &mut Ctxt) {
         if let Some(k) = key_of(c, "tunnel") {
-            d.unsupported(
-                k.span,
+            let span = k.span;
+            self.beta_only(
+                d,
+                span,
                 "`consumes.tunnel` (an OpenZiti overlay network needs the Ziti SDK, which has \
                  no maintained Rust binding)",
             );
-            remove(c, "tunnel");
+            if self.reading_beta() {
+                remove(c, "tunnel");
+            }
         }
-        keyed(c, "inputParameters", "the API's `inputParameters`", d);
-        keyed(c, "resources", "a consumed API's `resources`", d);
+        self.keyed(c, "inputParameters", "the API's `inputParameters`", d);
+        self.keyed(c, "resources", "a consumed API's `resources`", d);
         for r in values_mut(c, "resources") {
             self.display(r, d);
-            remove(r, "tags");
-            keyed(r, "inputParameters", "a resource's `inputParameters`", d);
-            keyed(r, "operations", "a resource's `operations`", d);
+            self.metadata(r, "tags", d);
+            self.keyed(r, "inputParameters", "a resource's `inputParameters`", d);
+            self.keyed(r, "operations", "a resource's `operations`", d);
             for op in values_mut(r, "operations") {
                 self.display(op, d);
-                remove(op, "tags");
-                keyed(op, "inputParameters", "an operation's `inputParameters`", d);
-                keyed(
+                self.metadata(op, "tags", d);
+                self.keyed(op, "inputParameters", "an operation's `inputParameters`", d);
+                self.keyed(
                     op,
                     "outputParameters",
                     "a consumed operation's `outputParameters`",
@@ -189,8 +336,10 @@ impl Beta {
                 );
                 self.binary(op, d);
                 if let Some(k) = key_of(op, "mappings") {
-                    d.unsupported(
-                        k.span,
+                    let span = k.span;
+                    self.beta_only(
+                        d,
+                        span,
                         "`mappings` on a consumed operation (map its outputs in the adapter \
                          that calls it)",
                     );
@@ -199,30 +348,34 @@ impl Beta {
         }
     }
 
-    fn adapter(&self, e: &mut Node, d: &mut Ctxt) {
+    fn adapter(&mut self, e: &mut Node, d: &mut Ctxt) {
         if let Some(k) = key_of(e, "import") {
-            d.unsupported(
-                k.span,
+            let span = k.span;
+            self.beta_only(
+                d,
+                span,
                 "an imported `exposes` entry (declare the adapter in the importing spec)",
             );
             return;
         }
         if let Some(k) = key_of(e, "maxBinarySize") {
-            d.unsupported(k.span, BINARY);
+            let span = k.span;
+            self.beta_only(d, span, BINARY);
         }
         match get(e, "type").and_then(Node::as_str) {
             Some("rest") => {
-                keyed(e, "resources", "a REST adapter's `resources`", d);
+                self.keyed(e, "resources", "a REST adapter's `resources`", d);
                 for r in values_mut(e, "resources") {
                     self.display(r, d);
-                    remove(r, "tags");
-                    keyed(r, "inputParameters", "a resource's `inputParameters`", d);
-                    keyed(r, "operations", "a resource's `operations`", d);
+                    self.metadata(r, "tags", d);
+                    self.keyed(r, "inputParameters", "a resource's `inputParameters`", d);
+                    self.keyed(r, "operations", "a resource's `operations`", d);
                     for op in values_mut(r, "operations") {
                         self.display(op, d);
                         for key in ["responses", "responseBinary"] {
                             if let Some(k) = key_of(op, key) {
-                                d.unsupported(k.span, BINARY);
+                                let span = k.span;
+                                self.beta_only(d, span, BINARY);
                             }
                         }
                         self.unit(op, d);
@@ -232,41 +385,44 @@ impl Beta {
             Some("mcp") => {
                 for key in ["ttlMs", "cacheScope"] {
                     if let Some(k) = key_of(e, key) {
-                        d.unsupported(
-                            k.span,
-                            format!(
+                        let span = k.span;
+                        self.beta_only(
+                            d,
+                            span,
+                            &format!(
                                 "`{key}` (caching of tool results: the generated server keeps \
                                  no result cache)"
                             ),
                         );
                     }
                 }
-                keyed(e, "tools", "an MCP adapter's `tools`", d);
+                self.keyed(e, "tools", "an MCP adapter's `tools`", d);
                 for t in values_mut(e, "tools") {
                     self.display(t, d);
                     self.unit(t, d);
                 }
-                keyed(e, "resources", "an MCP adapter's `resources`", d);
+                self.keyed(e, "resources", "an MCP adapter's `resources`", d);
                 for r in values_mut(e, "resources") {
                     self.display(r, d);
                     if let Some(k) = key_of(r, "binary") {
-                        d.unsupported(k.span, BINARY);
+                        let span = k.span;
+                        self.beta_only(d, span, BINARY);
                     }
                     self.steps(r, d);
                 }
-                keyed(e, "prompts", "an MCP adapter's `prompts`", d);
+                self.keyed(e, "prompts", "an MCP adapter's `prompts`", d);
                 for p in values_mut(e, "prompts") {
                     self.display(p, d);
-                    keyed(p, "arguments", "a prompt's `arguments`", d);
+                    self.keyed(p, "arguments", "a prompt's `arguments`", d);
                     for a in values_mut(p, "arguments") {
                         self.display(a, d);
                     }
                 }
             }
             Some("skill") => {
-                keyed(e, "skills", "a skill adapter's `skills`", d);
+                self.keyed(e, "skills", "a skill adapter's `skills`", d);
                 for s in values_mut(e, "skills") {
-                    keyed(s, "tools", "a skill's `tools`", d);
+                    self.keyed(s, "tools", "a skill's `tools`", d);
                 }
             }
             _ => {}
@@ -275,30 +431,42 @@ impl Beta {
 
     /// What REST operations, MCP tools and aggregate flows share: inputs, steps, mappings,
     /// outputs.
-    fn unit(&self, u: &mut Node, d: &mut Ctxt) {
-        remove(u, "tags");
+    fn unit(&mut self, u: &mut Node, d: &mut Ctxt) {
+        self.metadata(u, "tags", d);
         if let Some(k) = key_of(u, "outputMediaType") {
-            d.unsupported(k.span, BINARY);
+            let span = k.span;
+            self.beta_only(d, span, BINARY);
         }
-        keyed(u, "inputParameters", "`inputParameters`", d);
+        self.keyed(u, "inputParameters", "`inputParameters`", d);
         self.steps(u, d);
         if let Some(outputs) = field_mut(u, "outputParameters") {
             // A call-style unit's outputs stay a list; named (orchestrated or mock) outputs
             // became a map.
-            if matches!(outputs.kind, Kind::Map(_)) {
-                keyed_node(outputs, "named `outputParameters`", d);
+            let named = match &outputs.kind {
+                Kind::Map(_) => self.reading_beta(),
+                Kind::Seq(items) => {
+                    !self.reading_beta()
+                        && !items.is_empty()
+                        && items.iter().all(|o| get(o, "name").is_some())
+                }
+                _ => false,
+            };
+            if named {
+                self.keyed_node(outputs, "named `outputParameters`", d);
             }
             for o in seq_mut(outputs) {
-                named_items(o, d);
+                self.named_items(o, d);
             }
         }
     }
 
-    fn steps(&self, u: &mut Node, d: &mut Ctxt) {
-        keyed(u, "steps", "`steps`", d);
+    fn steps(&mut self, u: &mut Node, d: &mut Ctxt) {
+        self.keyed(u, "steps", "`steps`", d);
         if let Some(m) = field_mut(u, "mappings") {
             for m in seq_mut(m) {
-                if let Some(k) = key_of(m, "targetName") {
+                if self.reading_beta()
+                    && let Some(k) = key_of(m, "targetName")
+                {
                     d.push(
                         Diagnostic::new(
                             k.span,
@@ -310,14 +478,16 @@ impl Beta {
                     // Read on as what it says, so that this one error is all the build shows.
                     continue;
                 }
-                rename(m, "target", "targetName");
+                self.rename(m, "target", "targetName");
             }
         }
     }
 
-    fn aggregate(&self, a: &mut Node, d: &mut Ctxt) {
+    fn aggregate(&mut self, a: &mut Node, d: &mut Ctxt) {
         self.display(a, d);
-        if let Some(k) = key_of(a, "functions") {
+        if self.reading_beta()
+            && let Some(k) = key_of(a, "functions")
+        {
             let both = get(a, "flows").is_some();
             d.push(
                 Diagnostic::new(
@@ -336,19 +506,21 @@ impl Beta {
                 remove(a, "functions");
             } else {
                 // Read on as flows, so that this one error is all the build shows.
-                rename(a, "functions", "flows");
+                set_key(a, "functions", "flows");
             }
         }
-        keyed(a, "flows", "an aggregate's `flows`", d);
-        for f in values_mut(a, "flows") {
+        self.rename(a, "flows", "functions");
+        self.keyed(a, "functions", "an aggregate's `flows`", d);
+        for f in values_mut(a, "functions") {
             self.unit(f, d);
         }
-        rename(a, "flows", "functions");
     }
 
     /// `display` for alpha's `label`; `label` in a beta file is the half-migrated spelling.
-    fn display(&self, node: &mut Node, d: &mut Ctxt) {
-        if let Some(k) = key_of(node, "label") {
+    fn display(&mut self, node: &mut Node, d: &mut Ctxt) {
+        if self.reading_beta()
+            && let Some(k) = key_of(node, "label")
+        {
             d.push(
                 Diagnostic::new(
                     k.span,
@@ -360,75 +532,146 @@ impl Beta {
                 remove(node, "label");
             }
         }
-        rename(node, "display", "label");
+        self.rename(node, "display", "label");
     }
 
-    fn binary(&self, op: &mut Node, d: &mut Ctxt) {
+    fn binary(&mut self, op: &mut Node, d: &mut Ctxt) {
         for key in ["outputMediaType", "maxBinarySize"] {
             if let Some(k) = key_of(op, key) {
-                d.unsupported(k.span, BINARY);
+                let span = k.span;
+                self.beta_only(d, span, BINARY);
             }
         }
     }
-}
 
-const BINARY: &str = "binary content (`outputMediaType`, `maxBinarySize`, `responses`, binary \
-                      MCP resources): the generated adapters serve JSON and text; read a \
-                      binary upstream with `outputRawFormat: binary`";
-
-/// An orchestrated output's `items` as a map of named items (beta) becomes the alpha list of
-/// named items; an `items` that is one schema (it has a scalar `type`) stays.
-fn named_items(output: &mut Node, d: &mut Ctxt) {
-    if let Some(items) = field_mut(output, "items") {
-        let named = matches!(&items.kind, Kind::Map(e)
-            if !e.is_empty() && e.iter().all(|(_, v)| v.is_null() || matches!(v.kind, Kind::Map(_))));
-        if named {
-            keyed_node(items, "named `items`", d);
+    /// An orchestrated output's `items` as a map of named items (beta) is the alpha list of
+    /// named items; an `items` that is one schema (it has a scalar `type`) is the same in both.
+    fn named_items(&mut self, output: &mut Node, d: &mut Ctxt) {
+        if let Some(items) = field_mut(output, "items") {
+            let named = match &items.kind {
+                Kind::Map(e) => {
+                    // One schema has a scalar `type` (or only `properties`/`items`); named
+                    // items are all mappings.
+                    self.reading_beta()
+                        && !e.is_empty()
+                        && e.iter()
+                            .all(|(_, v)| v.is_null() || matches!(v.kind, Kind::Map(_)))
+                        && !e
+                            .iter()
+                            .all(|(k, _)| matches!(k.as_str(), Some("properties" | "items")))
+                }
+                Kind::Seq(e) => {
+                    !self.reading_beta()
+                        && !e.is_empty()
+                        && e.iter().all(|o| get(o, "name").is_some())
+                }
+                _ => false,
+            };
+            if named {
+                self.keyed_node(items, "named `items`", d);
+            }
             for i in seq_mut(items) {
-                named_items(i, d);
+                self.named_items(i, d);
+            }
+            if matches!(items.kind, Kind::Map(_)) {
+                self.named_items(items, d);
+            }
+        }
+        if let Some(Node {
+            kind: Kind::Map(properties),
+            ..
+        }) = field_mut(output, "properties")
+        {
+            for (key, p) in properties.iter_mut() {
+                if self.mode == Mode::ToBeta
+                    && let Some(k) = key_of(p, "name")
+                {
+                    if get(p, "name").and_then(Node::as_str) == key.as_str() {
+                        self.edits.push(Edit::RemoveLine { span: k.span });
+                    } else {
+                        d.push(
+                            Diagnostic::new(
+                                k.span,
+                                "a property whose `name` differs from its key: Ikanos beta5 \
+                                 names a property by its key only",
+                            )
+                            .with_help("make the key the property's name before converting"),
+                        );
+                    }
+                }
+                self.named_items(p, d);
             }
         }
     }
-}
 
-/// Field `key` of a mapping, if it is a keyed map, rewritten into a list of entries with `name`.
-fn keyed(node: &mut Node, key: &str, what: &str, d: &mut Ctxt) {
-    if let Some(v) = field_mut(node, key) {
-        keyed_node(v, what, d);
-    }
-}
-
-/// A keyed map (`x: {...}`) becomes a list of entries each with `name: x` (at the key's
-/// position). A list there is the alpha shape: an error in a beta file, left as it is so that
-/// its entries are still read.
-fn keyed_node(v: &mut Node, what: &str, d: &mut Ctxt) {
-    let (null, span, describe) = (v.is_null(), v.span, v.describe());
-    match &mut v.kind {
-        Kind::Seq(items) => {
-            let example = items
-                .first()
-                .and_then(|i| get(i, "name"))
-                .and_then(Node::as_str)
-                .unwrap_or("entry-name")
-                .to_owned();
-            d.push(
-                Diagnostic::new(
-                    span,
-                    format!(
-                        "{what} is a list, the naftiko alpha shape: in an Ikanos beta5 file it is \
-                         a map keyed by name"
-                    ),
-                )
-                .with_help(format!(
-                    "write `{example}:` followed by the entry's other keys, instead of \
-                     `- name: {example}`"
-                )),
-            );
+    /// Field `key` of a mapping, a keyed map in beta and a named list in alpha.
+    fn keyed(&mut self, node: &mut Node, key: &str, what: &str, d: &mut Ctxt) {
+        if let Some(v) = field_mut(node, key) {
+            self.keyed_node(v, what, d);
         }
-        Kind::Map(entries) => {
-            let list = std::mem::take(entries)
-                .into_iter()
-                .map(|(key, mut value)| {
+    }
+
+    /// Reading beta, a keyed map (`x: {...}`) becomes a list of entries each with `name: x`
+    /// (at the key's position); a list there is the alpha shape: an error in a beta file, left
+    /// as it is so that its entries are still read. Walking alpha, each named entry of the
+    /// list records the edit that writes it keyed.
+    fn keyed_node(&mut self, v: &mut Node, what: &str, d: &mut Ctxt) {
+        if self.mode == Mode::ToBeta {
+            if let Kind::Seq(items) = &v.kind {
+                for entry in items {
+                    match get(entry, "name").zip(key_of(entry, "name")) {
+                        Some((n, k)) if n.as_str().is_some() => {
+                            self.edits.push(Edit::ListToKeyed {
+                                entry: entry.clone(),
+                                name_key: k.span,
+                                name: n.as_str().unwrap_or_default().to_owned(),
+                            });
+                        }
+                        _ => d.push(
+                            Diagnostic::new(
+                                entry.span,
+                                format!("an entry of {what} without a `name`: Ikanos beta5 keys it by name"),
+                            )
+                            .with_help("give the entry a `name:` before converting"),
+                        ),
+                    }
+                }
+            }
+            return;
+        }
+        let (null, span, describe) = (v.is_null(), v.span, v.describe());
+        match &mut v.kind {
+            Kind::Seq(items) => {
+                let example = items
+                    .first()
+                    .and_then(|i| get(i, "name"))
+                    .and_then(Node::as_str)
+                    .unwrap_or("entry-name")
+                    .to_owned();
+                d.push(
+                    Diagnostic::new(
+                        span,
+                        format!(
+                            "{what} is a list, the naftiko alpha shape: in an Ikanos beta5 file \
+                             it is a map keyed by name"
+                        ),
+                    )
+                    .with_help(format!(
+                        "write `{example}:` followed by the entry's other keys, instead of \
+                         `- name: {example}`"
+                    )),
+                );
+            }
+            Kind::Map(entries) => {
+                let mut list = Vec::with_capacity(entries.len());
+                for (key, mut value) in std::mem::take(entries) {
+                    if self.mode == Mode::ToAlpha {
+                        self.edits.push(Edit::KeyedToList {
+                            key: key.span,
+                            name: key.as_str().unwrap_or_default().to_owned(),
+                            value: value.clone(),
+                        });
+                    }
                     let name = (
                         Node {
                             span: key.span,
@@ -439,10 +682,12 @@ fn keyed_node(v: &mut Node, what: &str, d: &mut Ctxt) {
                         },
                         key.clone(),
                     );
-                    let null = value.is_null();
+                    let value_null = value.is_null();
                     match &mut value.kind {
                         Kind::Map(fields) => {
-                            if let Some((k, n)) = fields.iter().find(|(k, _)| k.as_str() == Some("name")) {
+                            if let Some((k, n)) =
+                                fields.iter().find(|(k, _)| k.as_str() == Some("name"))
+                            {
                                 d.push(
                                     Diagnostic::new(
                                         k.span,
@@ -461,7 +706,7 @@ fn keyed_node(v: &mut Node, what: &str, d: &mut Ctxt) {
                             }
                             fields.insert(0, name);
                         }
-                        _ if null => {
+                        _ if value_null => {
                             value.kind = Kind::Map(vec![name]);
                         }
                         _ => {
@@ -475,18 +720,22 @@ fn keyed_node(v: &mut Node, what: &str, d: &mut Ctxt) {
                             );
                         }
                     }
-                    value
-                })
-                .collect();
-            v.kind = Kind::Seq(list);
+                    list.push(value);
+                }
+                v.kind = Kind::Seq(list);
+            }
+            _ if null => {}
+            _ => d.error(
+                span,
+                format!("{what} must be a map keyed by name, found {describe}"),
+            ),
         }
-        _ if null => {}
-        _ => d.error(
-            span,
-            format!("{what} must be a map keyed by name, found {describe}"),
-        ),
     }
 }
+
+const BINARY: &str = "binary content (`outputMediaType`, `maxBinarySize`, `responses`, binary \
+                      MCP resources): the generated adapters serve JSON and text; read a \
+                      binary upstream with `outputRawFormat: binary`";
 
 fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match &node.kind {
@@ -540,7 +789,7 @@ fn set_text(node: &mut Node, text: &str) {
     }
 }
 
-fn rename(node: &mut Node, from: &str, to: &str) {
+fn set_key(node: &mut Node, from: &str, to: &str) {
     if let Some(e) = map_mut(node) {
         for (k, _) in e.iter_mut() {
             if k.as_str() == Some(from) {
@@ -554,4 +803,110 @@ fn remove(node: &mut Node, key: &str) {
     if let Some(e) = map_mut(node) {
         e.retain(|(k, _)| k.as_str() != Some(key));
     }
+}
+
+/// The rules of the Ikanos ruleset (`ikanos-rules.yml`) that only beta documents have, on the
+/// beta tree as written: the import rules and `ikanos-standalone-no-imports`. (The others are
+/// the alpha rules renamed, run by [`crate::rules::check_as`]; `ikanos-*-namespace-required`
+/// and `ikanos-aggregates-unique-function-name` are the reader's own required-key and
+/// duplicate checks; the tunnel rules concern `tunnel`, which is not supported yet.)
+pub fn rules(root: &Node, d: &mut Ctxt) {
+    let sections = ["consumes", "exposes", "aggregates", "binds"];
+    if let Some(cap) = get(root, "capability") {
+        let mut aliases: Vec<(&str, &Node)> = Vec::new();
+        for section in sections {
+            for entry in items(get(cap, section)) {
+                let (import, from) = (get(entry, "import"), get(entry, "from"));
+                if let Some(from) = from {
+                    if import.is_none() {
+                        d.push(
+                            Diagnostic::new(
+                                from.span,
+                                "an import entry names a file (`from`) but not what it imports \
+                                 (`import`) (ikanos-import-from-required)",
+                            )
+                            .with_help("add `import: <namespace in that file>`"),
+                        );
+                    }
+                    if from
+                        .as_str()
+                        .is_some_and(|f| f.trim_end_matches('/') == ".")
+                    {
+                        d.warn(
+                            from.span,
+                            "an import's `from` should name a file, not the current directory \
+                             (ikanos-import-from-not-self)",
+                        );
+                    }
+                }
+                if let Some(import) = import
+                    && get(entry, "type").is_none()
+                {
+                    if from.is_none() {
+                        d.push(
+                            Diagnostic::new(
+                                import.span,
+                                "an import entry names what it imports but not the file \
+                                 (`from`) (ikanos-import-import-required)",
+                            )
+                            .with_help("add `from: ./shared/file.yaml`"),
+                        );
+                    }
+                    let alias = get(entry, "as").unwrap_or(import);
+                    if let Some(name) = alias.as_str() {
+                        if let Some((_, first)) = aliases.iter().find(|(n, _)| *n == name) {
+                            d.error(
+                                alias.span,
+                                format!(
+                                    "`{name}` is imported twice (first at line {}): each import \
+                                     needs its own name (ikanos-import-unique-alias)",
+                                    first.span.start.line
+                                ),
+                            );
+                        } else {
+                            aliases.push((name, alias));
+                        }
+                    }
+                }
+            }
+        }
+        return;
+    }
+    // A standalone file (shared consumes, exposes, aggregates or binds) is what others import:
+    // it imports nothing itself.
+    for section in sections {
+        for entry in items(get(root, section)) {
+            if let Some(k) = key_of(entry, "import").or_else(|| key_of(entry, "from")) {
+                d.error(
+                    k.span,
+                    "a standalone file declares its entries inline: it cannot import \
+                     (ikanos-standalone-no-imports)",
+                );
+            }
+        }
+    }
+}
+
+fn items(node: Option<&Node>) -> &[Node] {
+    match node.map(|n| &n.kind) {
+        Some(Kind::Seq(items)) => items,
+        _ => &[],
+    }
+}
+
+/// A message of the alpha reader in the words of a beta file: its renamed keys spelled as beta
+/// spells them.
+pub fn beta_spelling(message: &str) -> String {
+    // The messages about the two spellings (a half-migrated file) name both already.
+    if message.contains("alpha") {
+        return message.to_owned();
+    }
+    let mut m = message
+        .replace("`label`", "`display`")
+        .replace("`functions`", "`flows`")
+        .replace("`targetName`", "`target`");
+    if m.contains("import") {
+        m = m.replace("`location`", "`from`");
+    }
+    m
 }
