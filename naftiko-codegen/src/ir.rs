@@ -17,6 +17,8 @@ pub struct Capability {
     /// Variables read from bind files (`binds[].location`): a [`Part::Env`] naming one of
     /// them is read from its file, not the environment.
     pub file_vars: Vec<FileVar>,
+    /// The script steps of every call, numbered (`StepKind::Script::index`).
+    pub scripts: Vec<Script>,
 }
 
 /// A variable of a bind with `location`: read from `key` of the file at `path` (absolute) when
@@ -649,6 +651,35 @@ pub enum StepKind {
         value: String,
         keep: Vec<String>,
     },
+    /// A script: `def` (what it runs) is number `index` of [`Capability::scripts`]; it reads
+    /// the inputs, the answers of the steps `earlier`, and its `with` entries.
+    Script {
+        index: usize,
+        def: Script,
+        earlier: Vec<String>,
+        with: Vec<(String, ScriptWith)>,
+    },
+}
+
+/// A script step's files and limits (served by `naftiko_runtime::scripts`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub step: String,
+    /// Its dependencies, then its main file.
+    pub files: Vec<crate::spec::ScriptFile>,
+    pub timeout_ms: u64,
+    pub statement_limit: u64,
+    pub enabled: Option<bool>,
+}
+
+/// A `with` value of a script step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScriptWith {
+    Const(serde_json::Value),
+    /// A Mustache template over the inputs and earlier answers (`"{{org}}"`).
+    Template(String),
+    /// The value at this JSON pointer of the steps' context (`$.step.field`).
+    Context(String),
 }
 
 impl Call {

@@ -165,7 +165,23 @@
 //!   invalid argument); such a step runs after the independent ones, in order. A step reading
 //!   itself, a later or an unknown step, a duplicate step, a `with` naming no parameter, a
 //!   mapping reading an unknown step or targeting no output, an output nothing maps,
-//!   `mappings` without `steps`: located errors. `script` steps are not supported yet.
+//!   `mappings` without `steps`: located errors.
+//! - `type: script` steps (JavaScript, on QuickJS; needs naftiko-runtime's `scripts` feature,
+//!   else a located error naming it): `language` and `location` default to the control
+//!   adapter's `management.scripting.defaultLanguage`/`defaultLocation` (neither: an error);
+//!   `file` and `dependencies` are paths under `location` (segments `[a-zA-Z0-9._-]+`). A
+//!   relative location (`file:///./scripts`, from the spec's directory) is read and parsed when
+//!   the spec compiles (a syntax error is located in the script file, which the build tracks)
+//!   and embedded; an absolute one (`file:///app/scripts`) is read and parsed when the
+//!   `Upstreams` are built, a missing file stopping the start-up with its path. The script
+//!   reads the global `context`: the inputs by name, the answers of the steps written before
+//!   it, then its `with` (`$.<earlier step>.<path>` values, `{{input}}` templates naming an
+//!   input or earlier step, constants); its answer is what it assigns to `result` (none: the
+//!   step has no answer). It runs after the independent calls, in order, off the async
+//!   workers, under `timeout`, `statementLimit` and `enabled` (see `naftiko_runtime::scripts`);
+//!   a failure is a 500 problem / an `isError` result naming the step. `allowedLanguages`
+//!   refusing a step's language is a located error; `python` and `groovy` are not supported yet
+//!   (RustPython measured too costly; Groovy needs a JVM).
 //! - `capability.aggregates`: each function (`name`, `description`, `semantics`, inputs, and
 //!   `call` + `with`, `steps` + `mappings`, or mock outputs) is a reusable operation; a REST
 //!   operation or MCP tool with `ref: <aggregate-namespace>.<function>` runs it, merged when the
@@ -235,8 +251,8 @@
 //!   (Prometheus: per adapter, operation and status request counts and latency histograms,
 //!   in-flight gauge, for the routers the server wraps with `Metrics::layer`) and, unless
 //!   `management.health: false`, `/health/live` and `/health/ready` (see
-//!   `naftiko_runtime::control`). `management.scripting` is shape-checked
-//!   (its values are for script steps). `management.info`/`reload`/`validate: true`, `logs`,
+//!   `naftiko_runtime::control`). `management.scripting` gives the script steps
+//!   their defaults and limits. `management.info`/`reload`/`validate: true`, `logs`,
 //!   `authentication` and `observability` (OTLP traces) are not supported yet.
 //! - Inbound auth (`authentication` on a `rest`, `mcp` or `skill` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's

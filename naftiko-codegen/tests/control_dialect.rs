@@ -78,7 +78,7 @@ fn a_missing_port_and_bad_scripting_values_are_located() {
     );
     let d = errors(&src);
     error(&d, "missing required key `port`");
-    let e = error(&d, "`timeout` must be a non-negative integer");
+    let e = error(&d, "`timeout` must be a positive integer");
     assert_eq!(e.span.start.line, line_of(&src, "timeout: soon"));
     let e = error(&d, "bogus");
     assert_eq!(e.span.start.line, line_of(&src, "bogus: 1"));

@@ -575,18 +575,20 @@ fn unimplemented_constructs_say_not_supported_yet_with_their_line() {
       steps:
       - type: script
         name: s1
-        language: javascript";
+        language: python
+        location: file:///opt/scripts
+        file: s1.py";
     let src = spec(ITEM, &mcp(tool));
     let d = errors(&src);
     let step = d
         .iter()
-        .find(|d| d.message.contains("a `script` step"))
-        .expect("script step reported");
+        .find(|d| d.message.contains("`language: python` in a script step"))
+        .expect("python script step reported");
     assert_eq!(step.severity, Severity::Unsupported);
     assert!(step.message.ends_with("is not supported yet"));
     assert_eq!(
         (step.span.start.line, step.span.start.col),
-        (line_of(&src, "type: script"), 15)
+        (line_of(&src, "language: python"), 19)
     );
     let http = spec(ITEM, "  - type: http\n    namespace: s\n    port: 1");
     assert!(has(&errors(&http), "`http` exposes is not supported yet"));

@@ -16,6 +16,8 @@
 //!   detail and files, a zip of them).
 //! - [`steps`]: orchestrated operations (`steps`, lookups, `mappings`); independent call
 //!   steps run concurrently.
+//! - [`scripts`]: `script` steps (JavaScript, with the `scripts` feature) under the control
+//!   adapter's limits.
 
 pub mod auth;
 pub mod client;
@@ -24,6 +26,7 @@ pub mod convert;
 pub mod guard;
 pub mod mcp;
 pub mod rest;
+pub mod scripts;
 pub mod serve;
 pub mod sessions;
 pub mod shape;

@@ -348,7 +348,9 @@ impl Outcome {
 /// An `isError` result for an upstream failure (of step `step` of an orchestrated tool).
 fn upstream_failure(step: Option<&str>, e: Error) -> CallToolResult {
     let mut text = e.to_string();
-    if let Some(step) = step {
+    if let Some(step) = step
+        && !matches!(e, Error::Script { .. })
+    {
         text = format!("step `{step}` failed: {text}");
     }
     if let Error::Status {

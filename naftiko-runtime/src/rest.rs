@@ -529,6 +529,12 @@ pub fn error_response(e: &Error) -> Response {
             e.to_string(),
         )
         .into_response(),
+        Error::Script { .. } => Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Script step failed",
+            e.to_string(),
+        )
+        .into_response(),
     }
 }
 

@@ -48,6 +48,30 @@ impl Context {
         Ok(())
     }
 
+    /// Records the answer of script step `step` (`None`: it assigned no `result`, and the
+    /// step has no answer), or why it failed.
+    pub fn record_script(
+        &mut self,
+        step: &'static str,
+        result: Result<Option<Value>, Error>,
+    ) -> Result<(), StepFailure> {
+        if let Some(value) = result.map_err(|error| StepFailure { step, error })? {
+            self.map.insert(step.to_string(), value);
+        }
+        Ok(())
+    }
+
+    /// The value at `pointer` (a step's name, then a path in its answer); `null` when there is
+    /// none.
+    pub fn at(&self, pointer: &str) -> Value {
+        self.value(pointer).cloned().unwrap_or(Value::Null)
+    }
+
+    /// The answer of step `step`, if it has one.
+    pub fn answer(&self, step: &str) -> Option<&Value> {
+        self.map.get(step)
+    }
+
     /// Runs lookup step `step`: the elements of step `index`'s answer whose field `field`
     /// equals a value at `pointer` (a JSON pointer into the context), projected on `keep`.
     pub fn lookup(&mut self, step: &str, index: &str, field: &str, pointer: &str, keep: &[&str]) {

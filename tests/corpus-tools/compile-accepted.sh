@@ -19,7 +19,8 @@ edition = "2024"
 publish = false
 
 [dependencies]
-naftiko-runtime = { path = "$ROOT/naftiko-runtime" }
+# scripts feature: corpus specs with script steps need the JavaScript engine.
+naftiko-runtime = { path = "$ROOT/naftiko-runtime", features = ["scripts"] }
 tokio = { version = "1", features = ["rt", "macros"] }
 
 [workspace]

@@ -810,6 +810,7 @@ async fn failures_are_distinct_errors() {
             Error::InvalidStatus { .. } => "invalid status",
             Error::Redirect { .. } => "redirect",
             Error::Credentials { .. } => "credentials",
+            Error::Script { .. } => "script",
         })
         .collect();
     assert_eq!(kinds, ["connect", "timeout", "decode", "status", "invalid"]);

@@ -412,6 +412,8 @@ pub(crate) fn answer(call: &ir::Call) -> Answer {
             || call.steps.iter().any(|s| match &s.kind {
                 ir::StepKind::Call(t) => t.args.iter().any(|a| a.uses(i)),
                 ir::StepKind::Lookup { .. } => false,
+                // A script reads every input (its `context`).
+                ir::StepKind::Script { .. } => true,
             })
     };
     let unused = (0..call.inputs.len()).filter(|i| !fed(*i)).map(|i| {
@@ -428,6 +430,57 @@ pub(crate) fn answer(call: &ir::Call) -> Answer {
 
 pub(crate) use shape::{output_schema, schema as shape_schema};
 pub(crate) use steps::run as run_steps;
+
+/// With script steps: `SCRIPTS` (what each runs, under which limits), the check that the
+/// runtime has its `scripts` feature, and the `scripts` field of `Upstreams` (its files read
+/// when the clients are built), with its two initialisers.
+fn scripts(cap: &ir::Capability) -> (TokenStream, TokenStream, TokenStream, TokenStream) {
+    if cap.scripts.is_empty() {
+        return Default::default();
+    }
+    let n = cap.scripts.len();
+    let defs = cap.scripts.iter().map(|s| {
+        let step = &s.step;
+        let files = s.files.iter().map(|f| match f {
+            crate::spec::ScriptFile::Embedded { path, name } => quote! {
+                ::naftiko_runtime::scripts::File::Embedded { name: #name, text: ::core::include_str!(#path) }
+            },
+            crate::spec::ScriptFile::Deployed { path } => quote! {
+                ::naftiko_runtime::scripts::File::Deployed { path: #path }
+            },
+        });
+        let (t, l) = (s.timeout_ms, s.statement_limit);
+        let enabled = match s.enabled {
+            Some(b) => quote! { ::core::option::Option::Some(#b) },
+            None => quote! { ::core::option::Option::None },
+        };
+        quote! {
+            ::naftiko_runtime::scripts::ScriptDef {
+                step: #step,
+                files: &[#(#files),*],
+                limits: ::naftiko_runtime::scripts::Limits { timeout_ms: #t, statement_limit: #l, enabled: #enabled },
+            }
+        }
+    });
+    (
+        quote! {
+            ::naftiko_runtime::require_scripts_feature!();
+
+            /// The script steps: their files (dependencies first) and limits.
+            pub static SCRIPTS: [::naftiko_runtime::scripts::ScriptDef; #n] = [#(#defs),*];
+        },
+        quote! {
+            /// The script steps, their files read.
+            pub scripts: ::naftiko_runtime::scripts::Scripts,
+        },
+        quote! {
+            scripts: ::naftiko_runtime::scripts::Scripts::load(&SCRIPTS, &|name: &str| ::std::env::var(name).ok())?,
+        },
+        quote! {
+            scripts: ::naftiko_runtime::scripts::Scripts::load(&SCRIPTS, &env)?,
+        },
+    )
+}
 pub(crate) use types::Types;
 
 /// The struct holding one client per consumed API, shared by every adapter.
@@ -445,17 +498,21 @@ pub(crate) fn upstreams(cap: &ir::Capability) -> TokenStream {
         let f = ident(&a.module);
         quote! { #f: #f::Client::builder().env_source(env.clone()).build()?, }
     });
+    let (scripts, script_field, script_init, script_sourced) = scripts(cap);
     quote! {
+        #scripts
+
         /// One client per consumed API: what the adapters call.
         #[derive(Clone, Debug)]
         pub struct Upstreams {
             #(#fields)*
+            #script_field
         }
 
         impl Upstreams {
             /// Every client with the spec's defaults and credentials from the environment.
             pub fn from_env() -> ::core::result::Result<Self, ::naftiko_runtime::client::ConfigError> {
-                ::core::result::Result::Ok(Upstreams { #(#inits)* })
+                ::core::result::Result::Ok(Upstreams { #script_init #(#inits)* })
             }
 
             /// Every client with the spec's defaults, reading bound variables from `env`
@@ -463,7 +520,7 @@ pub(crate) fn upstreams(cap: &ir::Capability) -> TokenStream {
             pub fn from_env_source(
                 env: impl Fn(&str) -> ::core::option::Option<::std::string::String> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
             ) -> ::core::result::Result<Self, ::naftiko_runtime::client::ConfigError> {
-                ::core::result::Result::Ok(Upstreams { #(#sourced)* })
+                ::core::result::Result::Ok(Upstreams { #script_sourced #(#sourced)* })
             }
         }
     }

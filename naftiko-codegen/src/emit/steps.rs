@@ -5,7 +5,7 @@
 //! step's answer) run one after the other, in the order written.
 
 use super::{call_client, ident};
-use crate::ir::{self, Type};
+use crate::ir::{self, ScriptWith, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -53,6 +53,12 @@ pub(crate) fn run(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
             } => later.push(quote! {
                 context.lookup(#name, #index, #field, #value, &[#(#keep),*]);
             }),
+            ir::StepKind::Script {
+                index,
+                earlier,
+                with,
+                ..
+            } => later.push(script(call, name, *index, earlier, with)),
         }
     }
     let join = match results.len() {
@@ -70,6 +76,51 @@ pub(crate) fn run(cap: &ir::Capability, call: &ir::Call) -> TokenStream {
             #(#records)*
             #(#later)*
             ::core::result::Result::<_, ::naftiko_runtime::steps::StepFailure>::Ok(context)
+        }
+    }
+}
+
+/// A script step: its `context` (inputs, earlier answers, `with`) built, the script run off the
+/// async workers (`naftiko_runtime::scripts`), its `result` recorded.
+fn script(
+    call: &ir::Call,
+    name: &str,
+    index: usize,
+    earlier: &[String],
+    with: &[(String, ScriptWith)],
+) -> TokenStream {
+    let inputs = call.inputs.iter().map(|i| {
+        let n = &i.name;
+        let v = ident(&i.ident);
+        quote! { (#n, ::naftiko_runtime::serde_json::to_value(&#v).unwrap_or_default()) }
+    });
+    let binds = with.iter().map(|(k, v)| {
+        let value = match v {
+            ScriptWith::Const(j) => {
+                let json = j.to_string();
+                quote! { ::naftiko_runtime::serde_json::from_str::<::naftiko_runtime::serde_json::Value>(#json).unwrap_or_default() }
+            }
+            ScriptWith::Template(t) => {
+                quote! { ::naftiko_runtime::scripts::render(#t, &naftiko_script_context) }
+            }
+            ScriptWith::Context(ptr) => quote! { context.at(#ptr) },
+        };
+        quote! {
+            let value = #value;
+            ::naftiko_runtime::scripts::bind(&mut naftiko_script_context, #k, value);
+        }
+    });
+    quote! {
+        {
+            #[allow(unused_mut)]
+            let mut naftiko_script_context = ::naftiko_runtime::scripts::bindings(
+                ::std::vec::Vec::from([#(#inputs),*]),
+                &context,
+                &[#(#earlier),*],
+            );
+            #(#binds)*
+            let answer = upstreams.scripts.run(#index, naftiko_script_context).await;
+            context.record_script(#name, answer)?;
         }
     }
 }

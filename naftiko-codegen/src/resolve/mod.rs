@@ -158,7 +158,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
     for call in calls {
         let steps = call.steps.iter().filter_map(|s| match &s.kind {
             ir::StepKind::Call(t) => Some(t),
-            ir::StepKind::Lookup { .. } => None,
+            ir::StepKind::Lookup { .. } | ir::StepKind::Script { .. } => None,
         });
         for t in call.target.iter().chain(steps) {
             for arg in &t.args {
@@ -177,6 +177,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         let op = &mut apis[a].operations[o];
         op.idempotent = op.idempotent || idempotent;
     }
+    let scripts = number_scripts(&mut rest, &mut mcp);
     ir::Capability {
         title: spec
             .title
@@ -189,7 +190,34 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
         skills,
         control,
         file_vars: binds::file_vars(spec),
+        scripts,
     }
+}
+
+/// Numbers the script steps of every call in order, and lists what each runs.
+fn number_scripts(rest: &mut [ir::RestAdapter], mcp: &mut [ir::McpAdapter]) -> Vec<ir::Script> {
+    let mut scripts = Vec::new();
+    let calls = rest
+        .iter_mut()
+        .flat_map(|r| r.routes.iter_mut().map(|r| &mut r.call))
+        .chain(mcp.iter_mut().flat_map(|m| {
+            m.tools
+                .iter_mut()
+                .map(|t| &mut t.call)
+                .chain(m.resources.iter_mut().filter_map(|r| match &mut r.kind {
+                    ir::ResourceKind::Call(c) => Some(&mut **c),
+                    ir::ResourceKind::File(_) => None,
+                }))
+        }));
+    for call in calls {
+        for step in &mut call.steps {
+            if let ir::StepKind::Script { index, def, .. } = &mut step.kind {
+                *index = scripts.len();
+                scripts.push(def.clone());
+            }
+        }
+    }
+    scripts
 }
 
 /// Whether `prefix.x` names the exposed input `x`: `rest`, `tools` or an exposed adapter's

@@ -336,6 +336,23 @@ pub struct ControlExposes {
     pub port: S<u16>,
     /// `management.health` (default true): serve `/health/live` and `/health/ready`.
     pub health: bool,
+    /// `management.scripting`: defaults and limits of the script steps.
+    pub scripting: Option<ScriptingLimits>,
+}
+
+/// `management.scripting` (`ScriptingManagementSpec`): what script steps default to and the
+/// limits they run under (enforced by `naftiko_runtime::scripts`).
+#[derive(Debug, Clone, Default)]
+pub struct ScriptingLimits {
+    /// `enabled`; `None`: the environment (`NAFTIKO_SCRIPTING`) decides at start-up.
+    pub enabled: Option<bool>,
+    pub default_location: Option<S<String>>,
+    pub default_language: Option<S<String>>,
+    /// `timeout` in ms.
+    pub timeout_ms: Option<u64>,
+    pub statement_limit: Option<u64>,
+    /// `allowedLanguages`; `None`: every language the build runs.
+    pub allowed_languages: Option<Vec<S<String>>>,
 }
 
 /// A `skill` adapter: a catalog of Agent Skills describing tools of sibling adapters or
@@ -486,6 +503,36 @@ pub enum StepKind {
         value: S<String>,
         keep: Vec<S<String>>,
     },
+    /// `type: script` (`OperationStepScript`).
+    Script(ScriptStep),
+}
+
+/// A script step as written, and (once `spec::read::scripts` has read the control adapter and
+/// the files) what it runs.
+#[derive(Debug, Clone)]
+pub struct ScriptStep {
+    pub language: Option<S<String>>,
+    pub location: Option<S<String>>,
+    pub file: S<String>,
+    pub dependencies: Vec<S<String>>,
+    pub with: Vec<(S<String>, Node)>,
+    /// Its dependencies then its main file, in evaluation order (empty until resolved, or when
+    /// they could not be).
+    pub files: Vec<ScriptFile>,
+    /// `timeout` (ms), `statementLimit` and `enabled` of the control adapter's `scripting`.
+    pub timeout_ms: u64,
+    pub statement_limit: u64,
+    pub enabled: Option<bool>,
+}
+
+/// A file of a script step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScriptFile {
+    /// Under a relative `location`: read and checked at compile time, embedded (its absolute
+    /// path, and its name as diagnostics show it).
+    Embedded { path: String, name: String },
+    /// Under an absolute `location`: read at start-up from this path.
+    Deployed { path: String },
 }
 
 /// `StepOutputMapping`: the output `target` (dot notation nests) takes the value `value`

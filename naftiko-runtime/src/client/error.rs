@@ -49,6 +49,14 @@ pub enum ConfigError {
     /// reqwest could not build its client (e.g. no TLS backend).
     #[error("cannot build the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    /// A file of a script step deployed at an absolute `location` is missing, unreadable or
+    /// does not parse.
+    #[error("script step `{step}`: cannot use `{path}`: {reason}")]
+    ScriptFile {
+        step: String,
+        path: String,
+        reason: String,
+    },
 }
 
 /// Why a call to a consumed API failed.
@@ -127,6 +135,10 @@ pub enum Error {
         status: u16,
         location: Option<String>,
     },
+    /// A `script` step failed: it threw, went over a limit of `management.scripting`, or
+    /// scripting is disabled (see [`crate::scripts`]).
+    #[error("script step `{step}` failed: {reason}")]
+    Script { step: &'static str, reason: String },
 }
 
 impl Error {

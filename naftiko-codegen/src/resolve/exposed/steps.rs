@@ -134,6 +134,66 @@ pub(super) fn resolve_orchestrated(
                     args,
                 })
             }
+            spec::StepKind::Script(sc) => {
+                // Files that could not be read or parsed were reported with the spec.
+                if sc.files.is_empty() {
+                    ok = false;
+                    continue;
+                }
+                let known = |x: &str| {
+                    declared.iter().any(|p| p.name.v == x)
+                        || inputs.iter().flatten().any(|i| i.name == x)
+                        || names[..n].contains(&x)
+                };
+                let mut with = Vec::new();
+                for (k, v) in &sc.with {
+                    let value = match v.as_str() {
+                        Some(text) if text.trim_start().starts_with("$.") => {
+                            let r = S::new(text.to_string(), v.span);
+                            match step_ref(&r, &step.name.v, &names, n, d) {
+                                Some(ptr) => ir::ScriptWith::Context(ptr),
+                                None => {
+                                    ok = false;
+                                    continue;
+                                }
+                            }
+                        }
+                        Some(text) if text.contains("{{") => {
+                            for name in template_names(text) {
+                                if !known(name) {
+                                    d.push(
+                                        Diagnostic::new(
+                                            v.span,
+                                            format!("`{{{{{name}}}}}` in the `with` of script step `{}` names no input and no earlier step", step.name.v),
+                                        )
+                                        .with_help(format!(
+                                            "inputs: {}; earlier steps: {}",
+                                            listing(declared.iter().map(|p| p.name.v.as_str())),
+                                            listing(names[..n].iter().copied())
+                                        )),
+                                    );
+                                    ok = false;
+                                }
+                            }
+                            ir::ScriptWith::Template(text.to_string())
+                        }
+                        _ => ir::ScriptWith::Const(v.to_json()),
+                    };
+                    with.push((k.v.clone(), value));
+                }
+                ir::StepKind::Script {
+                    index: 0,
+                    def: ir::Script {
+                        step: step.name.v.clone(),
+                        files: sc.files.clone(),
+                        timeout_ms: sc.timeout_ms,
+                        statement_limit: sc.statement_limit,
+                        enabled: sc.enabled,
+                    },
+                    earlier: names[..n].iter().map(ToString::to_string).collect(),
+                    with,
+                }
+            }
             spec::StepKind::Lookup {
                 index,
                 field,
@@ -181,6 +241,19 @@ pub(super) fn resolve_orchestrated(
         output,
         steps,
     })
+}
+
+/// The names `{{name}}` placeholders of a Mustache template read.
+fn template_names(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else { break };
+        out.push(after[..end].trim());
+        rest = &after[end + 2..];
+    }
+    out
 }
 
 /// Whether `r` names a step before step `n` (reported when it does not).

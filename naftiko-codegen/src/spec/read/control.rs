@@ -1,8 +1,8 @@
 //! `control` adapters: the management plane (health, Prometheus metrics) on its own address.
 //! The endpoints are the engine's, not the spec's: the spec only says where and which groups.
 
-use crate::diag::Ctxt;
-use crate::spec::obj::Obj;
+use crate::diag::{Ctxt, Diagnostic};
+use crate::spec::obj::{Obj, seq};
 use crate::spec::types::*;
 use crate::yaml::Node;
 
@@ -26,6 +26,7 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
         d,
     );
     let mut health = true;
+    let mut scripting = None;
     if let Some(m) = o.take("management")
         && let Some(mut m) = Obj::new(m, "`management` of a `control` adapter", d)
     {
@@ -49,7 +50,7 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
             d,
         );
         if let Some(s) = m.take("scripting") {
-            read_scripting(s, d);
+            scripting = read_scripting(s, d);
         }
         m.finish(d);
     }
@@ -59,25 +60,58 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
         address,
         port: port?,
         health,
+        scripting,
     }))
 }
 
-/// `management.scripting`: defaults and limits for script steps. Its shape is checked here;
-/// the values belong to the script steps' runtime (hook: the scripts reader consumes them).
-fn read_scripting(node: &Node, d: &mut Ctxt) {
-    let Some(mut s) = Obj::new(node, "`management.scripting`", d) else {
-        return;
+/// `management.scripting`: defaults and limits for script steps (`ScriptingManagementSpec`),
+/// which `spec::read::scripts` applies to each script step.
+fn read_scripting(node: &Node, d: &mut Ctxt) -> Option<ScriptingLimits> {
+    let mut s = Obj::new(node, "`management.scripting`", d)?;
+    let mut limits = ScriptingLimits {
+        enabled: s.opt_bool("enabled", d),
+        default_location: s.opt_str("defaultLocation", d),
+        default_language: s.opt_str("defaultLanguage", d),
+        ..ScriptingLimits::default()
     };
-    s.opt_bool("enabled", d);
-    s.opt_str("defaultLocation", d);
-    s.opt_str("defaultLanguage", d);
     for key in ["timeout", "statementLimit"] {
-        if let Some(n) = s.take(key)
-            && n.as_str().and_then(|v| v.parse::<u64>().ok()).is_none()
-        {
-            d.error(n.span, format!("`{key}` must be a non-negative integer"));
+        if let Some(n) = s.take(key) {
+            match n.as_str().and_then(|v| v.parse::<u64>().ok()) {
+                Some(v) if v >= 1 => {
+                    if key == "timeout" {
+                        limits.timeout_ms = Some(v);
+                    } else {
+                        limits.statement_limit = Some(v);
+                    }
+                }
+                _ => d.push(
+                    Diagnostic::new(n.span, format!("`{key}` must be a positive integer"))
+                        .with_help(if key == "timeout" {
+                            "milliseconds, e.g. `timeout: 3000` (default 60000)"
+                        } else {
+                            "e.g. `statementLimit: 50000` (default 100000)"
+                        }),
+                ),
+            }
         }
     }
-    s.take("allowedLanguages");
+    if let Some(n) = s.take("allowedLanguages") {
+        limits.allowed_languages = Some(
+            seq(n, "`allowedLanguages`", d)
+                .iter()
+                .filter_map(|l| match l.as_str() {
+                    Some(v) => Some(S::new(v.to_string(), l.span)),
+                    None => {
+                        d.error(
+                            l.span,
+                            format!("a script language is a name, found {}", l.describe()),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+        );
+    }
     s.finish(d);
+    Some(limits)
 }

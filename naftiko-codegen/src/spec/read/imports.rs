@@ -141,6 +141,60 @@ impl Loader {
         Some(id)
     }
 
+    /// Reads (once) the text file at `path` (a script), named `display` in diagnostics: its
+    /// number (diagnostics point into it; the build tracks it) and text, or `None` (reported at
+    /// `at`) when it cannot be read.
+    pub(super) fn read_text(
+        &mut self,
+        path: &Path,
+        display: String,
+        at: Span,
+        d: &mut Ctxt,
+    ) -> Option<(u16, String)> {
+        let Ok(canonical) = path.canonicalize() else {
+            d.push(
+                Diagnostic::new(
+                    at,
+                    format!(
+                        "script file `{display}` not found (looked for {})",
+                        normalize(path).display()
+                    ),
+                )
+                .with_help("script files are found under the step's `location`, relative to the spec's directory for `file:///./...`"),
+            );
+            return None;
+        };
+        if let Some(i) = self
+            .files
+            .iter()
+            .position(|f| f.path.as_ref() == Some(&canonical))
+        {
+            let id = u16::try_from(i).ok()?;
+            return Some((id, self.files[i].source.text.clone()));
+        }
+        let text = match std::fs::read_to_string(&canonical) {
+            Ok(t) => t,
+            Err(e) => {
+                d.error(at, format!("cannot read script file `{display}`: {e}"));
+                return None;
+            }
+        };
+        let Ok(id) = u16::try_from(self.files.len()) else {
+            d.error(at, "too many files read (more than 65535)");
+            return None;
+        };
+        self.files.push(Loaded {
+            path: Some(canonical),
+            source: SourceFile {
+                name: display,
+                text: text.clone(),
+            },
+            root: None,
+            checked: true,
+        });
+        Some((id, text))
+    }
+
     /// Checks the root of imported file `file` once: a `naftiko` version and a `consumes` list.
     fn check_root(&mut self, file: u16, d: &mut Ctxt) {
         let Some(f) = self.files.get_mut(usize::from(file)) else {

@@ -7,6 +7,7 @@ mod exposes;
 mod imports;
 mod params;
 mod resources;
+mod scripts;
 mod skill;
 mod steps;
 
@@ -99,6 +100,7 @@ pub fn read_with(root: &Node, loader: &mut Loader, d: &mut Ctxt) -> Option<Spec>
                     .map(|a| aggregates::read_aggregates(a, d))
                     .unwrap_or_default();
                 aggregates::resolve_refs(&mut exposes, &functions, d);
+                scripts::resolve_scripts(&mut exposes, loader, d);
                 if let Some(i) = cap.take("imports") {
                     consumes.extend(imports::read_imports_list(i, loader, d));
                 }

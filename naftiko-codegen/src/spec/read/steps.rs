@@ -61,11 +61,44 @@ fn read_step(node: &Node, d: &mut Ctxt) -> Option<Step> {
             }
         }
         Some("script") => {
-            if let Some(t) = &ty {
-                d.unsupported(t.span, "a `script` step");
-            }
-            o.ignore_all();
-            None
+            let language = o.opt_str("language", d);
+            let location = o.opt_str("location", d);
+            let file = o.req_str("file", d);
+            let dependencies = o
+                .take("dependencies")
+                .map(|n| {
+                    seq(n, "`dependencies` of a script step", d)
+                        .iter()
+                        .filter_map(|f| match f.as_str() {
+                            Some(s) => Some(S::new(s.to_string(), f.span)),
+                            None => {
+                                d.error(
+                                    f.span,
+                                    format!(
+                                        "a script step's `dependencies` are file paths, found {}",
+                                        f.describe()
+                                    ),
+                                );
+                                None
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let with = read_with(o.take("with"), d);
+            file.map(|file| {
+                StepKind::Script(ScriptStep {
+                    language,
+                    location,
+                    file,
+                    dependencies,
+                    with,
+                    files: Vec::new(),
+                    timeout_ms: 0,
+                    statement_limit: 0,
+                    enabled: None,
+                })
+            })
         }
         Some(other) => {
             if let Some(t) = &ty {

@@ -1,0 +1,2 @@
+// Assigns no `result`: the step records no answer.
+var ignored = context.org;

@@ -1,0 +1,1 @@
+throw new Error('no members for ' + context.org);
