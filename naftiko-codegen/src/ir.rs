@@ -774,6 +774,11 @@ pub struct McpAdapter {
     pub resources: Vec<McpResource>,
     /// `prompts/list` and `prompts/get` (advertised only when there are some).
     pub prompts: Vec<McpPrompt>,
+    /// `ttlMs` (Ikanos beta5): how long clients may treat the adapter's lists and resource
+    /// reads as fresh.
+    pub ttl_ms: Option<u64>,
+    /// `cacheScope` (Ikanos beta5): `Some(true)` for `public`, `Some(false)` for `private`.
+    pub cache_public: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

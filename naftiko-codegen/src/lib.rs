@@ -26,12 +26,15 @@
 //!   `from` as `location`; `info.version` and `tags` are metadata, like `info.tags`. A
 //!   half-migrated file is told what to write: a `name:` inside a keyed entry, `label`,
 //!   `functions`, `targetName` or an import's `location` in a beta file, a list where beta wants
-//!   a map; `display`, `flows`, `target`, `from` or a keyed map in an alpha file. Not supported
-//!   yet, each a located error naming why: `consumes.tunnel` (OpenZiti), binary content
-//!   (`outputMediaType`, `maxBinarySize`, REST `responses`/`responseBinary`, binary MCP
-//!   resources), MCP `ttlMs`/`cacheScope` (no result cache), imports of exposes, aggregates and
-//!   binds, `mappings` on a consumed operation. The lint rules speak with their `ikanos-*`
-//!   names in a beta file.
+//!   a map; `display`, `flows`, `target`, `from` or a keyed map in an alpha file. An MCP
+//!   adapter's `ttlMs` and `cacheScope` (beta only) are the freshness hints (SEP-2549) of its
+//!   cacheable results: `tools/list`, `resources/list`, `resources/templates/list`,
+//!   `prompts/list` and `resources/read`, sent on every protocol revision (absent, rmcp gives
+//!   revisions that require them `0`/`private`). Not supported yet, each a located error
+//!   naming why: `consumes.tunnel` (OpenZiti), binary content (`outputMediaType`,
+//!   `maxBinarySize`, REST `responses`/`responseBinary`, binary MCP resources), imports of
+//!   exposes, aggregates and binds, `mappings` on a consumed operation. The lint rules speak
+//!   with their `ikanos-*` names in a beta file.
 //! - `binds[].keys` maps a variable to the environment variable it is read from at start-up.
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
 //!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
@@ -348,6 +351,7 @@ fn check(source: &str, path: Option<&Path>, name: &str) -> Result<Checked, Faile
     }
     let root = spec::beta::to_alpha(&root, &mut cx).unwrap_or(root);
     rules::check_as(&root, beta, &mut cx);
+    loader.set_beta(beta);
     let spec = spec::read_with(&root, &mut loader, &mut cx);
     let capability = spec.map(|spec| resolve::resolve(&spec, &mut cx));
     if beta {

@@ -1211,6 +1211,35 @@ fn an_unfed_parameter_passes_through_from_a_same_named_declared_input_required_o
 }
 
 #[test]
+fn a_declared_tool_input_is_required_unless_it_says_otherwise() {
+    // `McpToolInputParameter.required` defaults to true (schema and reference engine).
+    let tool = "    - name: list-items
+      description: List items.
+      call: api.list
+      inputParameters:
+      - name: orgId
+        type: string
+        required: false
+      - name: pageSize
+        type: integer
+      - name: X-Trace
+        type: string
+        required: false";
+    let c = ok(&spec(ITEM, &mcp(tool)));
+    let required: Vec<(&str, bool)> = c.mcp[0].tools[0]
+        .call
+        .inputs
+        .iter()
+        .map(|i| (i.name.as_str(), i.required))
+        .collect();
+    // `pageSize` feeds an optional query parameter: required only by the default.
+    assert_eq!(
+        required,
+        [("orgId", true), ("pageSize", true), ("X-Trace", false)]
+    );
+}
+
+#[test]
 fn a_declared_input_that_feeds_nothing_is_a_warning() {
     let tool = "    - name: list-items
       description: List items.

@@ -3,6 +3,7 @@
 //! generates the same code, as its naftiko alpha3 twin (tests/tutorial/alpha3); and the mistakes
 //! of a half-migrated file are located errors that say what to write instead.
 
+use naftiko_codegen::convert::{Format, convert};
 use std::path::{Path, PathBuf};
 
 fn tutorial(generation: &str) -> PathBuf {
@@ -246,27 +247,47 @@ fn location_in_a_beta_import_says_from() {
 
 #[test]
 fn beta_only_constructs_without_a_meaning_here_are_not_supported_yet() {
-    for (key, body) in [
-        (
-            "tunnel",
-            "    tunnel:\n      type: ziti\n      service: registry\n",
-        ),
-        ("ttlMs", ""),
-    ] {
-        let src = if key == "tunnel" {
-            beta(CALL, "").replace("    type: http\n", &format!("    type: http\n{body}"))
-        } else {
-            beta(CALL, "").replace("    port: 3001\n", "    port: 3001\n    ttlMs: 5000\n")
-        };
-        let d = errors(&src);
-        let e = find(&d, &format!("{key}`"));
-        assert!(e.message.contains("not supported yet"), "{}", e.message);
-        assert_eq!(e.span.start.line, line_of(&src, &format!("{key}:")));
-    }
+    let src = beta(CALL, "").replace(
+        "    type: http\n",
+        "    type: http\n    tunnel:\n      type: ziti\n      service: registry\n",
+    );
+    let d = errors(&src);
+    let e = find(&d, "tunnel`");
+    assert!(e.message.contains("not supported yet"), "{}", e.message);
+    assert_eq!(e.span.start.line, line_of(&src, "tunnel:"));
     let src = beta(&format!("{CALL}\n        outputMediaType: image/png"), "");
     let d = errors(&src);
     let e = find(&d, "binary content");
     assert!(e.message.contains("not supported yet"), "{}", e.message);
+}
+
+#[test]
+fn mcp_caching_hints_are_read_in_beta_and_refused_in_alpha() {
+    let src = beta(CALL, "").replace(
+        "    port: 3001\n",
+        "    port: 3001\n    ttlMs: 5000\n    cacheScope: public\n",
+    );
+    let cap = naftiko_codegen::check_str(&src).expect("accepted");
+    let mcp = &cap.mcp[0];
+    assert_eq!(mcp.ttl_ms, Some(5000));
+    assert_eq!(mcp.cache_public, Some(true));
+
+    let bad = src
+        .replace("ttlMs: 5000", "ttlMs: -1")
+        .replace("cacheScope: public", "cacheScope: shared");
+    let d = errors(&bad);
+    let e = find(&d, "`ttlMs` must be a whole number of milliseconds");
+    assert_eq!(e.span.start.line, line_of(&bad, "ttlMs:"));
+    let e = find(&d, "unknown `cacheScope` `shared`");
+    assert_eq!(e.help.as_deref(), Some("expected one of: public, private"));
+
+    // The alpha twin of the same adapter: no such keys in naftiko alpha.
+    let alpha = convert(&beta(CALL, ""), Format::Alpha3)
+        .expect("converts")
+        .replace("    port: 3001\n", "    port: 3001\n    ttlMs: 5000\n");
+    let d = errors(&alpha);
+    let e = find(&d, "`ttlMs` is an Ikanos beta5 key");
+    assert_eq!(e.span.start.line, line_of(&alpha, "ttlMs:"));
 }
 
 #[test]

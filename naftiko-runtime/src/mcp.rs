@@ -205,6 +205,29 @@ pub struct ServerDef {
     pub version: &'static str,
     pub instructions: Option<&'static str>,
     pub tools: &'static [ToolDef],
+    /// `ttlMs`: how long clients may treat the lists and resource reads as fresh (SEP-2549).
+    pub ttl_ms: Option<u64>,
+    /// `cacheScope`: `Some(true)` for `public` (shared intermediaries may cache), `Some(false)`
+    /// for `private`.
+    pub cache_public: Option<bool>,
+}
+
+impl ServerDef {
+    /// The adapter's caching hints, set on a cacheable result (lists, resource reads). Those
+    /// the spec leaves out stay absent: rmcp fills the conservative defaults (`0`, `private`)
+    /// for the protocol revisions that require them.
+    fn hint(&self, ttl_ms: &mut Option<u64>, scope: &mut Option<rmcp::model::CacheScope>) {
+        if self.ttl_ms.is_some() {
+            *ttl_ms = self.ttl_ms;
+        }
+        if let Some(public) = self.cache_public {
+            *scope = Some(if public {
+                rmcp::model::CacheScope::Public
+            } else {
+                rmcp::model::CacheScope::Private
+            });
+        }
+    }
 }
 
 /// Invalid tool arguments: answered as JSON-RPC invalid params, naming the argument.
@@ -454,9 +477,12 @@ impl Server {
             Box::pin(async move { Err(e) })
         };
         let read = self.read.as_deref().unwrap_or(none);
-        self.in_flight
+        let mut r = self
+            .in_flight
             .track_future(resources::read(self.resources, read, uri))
-            .await
+            .await?;
+        self.def.hint(&mut r.ttl_ms, &mut r.cache_scope);
+        Ok(r)
     }
 
     /// Renders a prompt by name, as `prompts/get` does.
@@ -568,7 +594,9 @@ impl ServerHandler for Server {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, ErrorData> {
-        Ok(ListToolsResult::with_all_items(self.tools.to_vec()))
+        let mut r = ListToolsResult::with_all_items(self.tools.to_vec());
+        self.def.hint(&mut r.ttl_ms, &mut r.cache_scope);
+        Ok(r)
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -592,9 +620,11 @@ impl ServerHandler for Server {
     ) -> Result<rmcp::model::ListResourcesResult, ErrorData> {
         self.resources_declared::<rmcp::model::ListResourcesRequestMethod>()?;
         let all = self.resources.iter().filter(|r| !r.templated);
-        Ok(rmcp::model::ListResourcesResult::with_all_items(
+        let mut r = rmcp::model::ListResourcesResult::with_all_items(
             all.map(ResourceDef::to_resource).collect(),
-        ))
+        );
+        self.def.hint(&mut r.ttl_ms, &mut r.cache_scope);
+        Ok(r)
     }
 
     async fn list_resource_templates(
@@ -604,9 +634,11 @@ impl ServerHandler for Server {
     ) -> Result<rmcp::model::ListResourceTemplatesResult, ErrorData> {
         self.resources_declared::<rmcp::model::ListResourceTemplatesRequestMethod>()?;
         let all = self.resources.iter().filter(|r| r.templated);
-        Ok(rmcp::model::ListResourceTemplatesResult::with_all_items(
+        let mut r = rmcp::model::ListResourceTemplatesResult::with_all_items(
             all.map(ResourceDef::to_template).collect(),
-        ))
+        );
+        self.def.hint(&mut r.ttl_ms, &mut r.cache_scope);
+        Ok(r)
     }
 
     async fn read_resource(
@@ -630,9 +662,11 @@ impl ServerHandler for Server {
                 rmcp::model::ListPromptsRequestMethod,
             >());
         }
-        Ok(rmcp::model::ListPromptsResult::with_all_items(
+        let mut r = rmcp::model::ListPromptsResult::with_all_items(
             self.prompts.iter().map(PromptDef::to_prompt).collect(),
-        ))
+        );
+        self.def.hint(&mut r.ttl_ms, &mut r.cache_scope);
+        Ok(r)
     }
 
     async fn get_prompt(

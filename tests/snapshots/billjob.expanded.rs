@@ -552,6 +552,8 @@ pub mod m3ter_billjob_mcp {
                 output_schema: ::core::option::Option::None,
             },
         ],
+        ttl_ms: ::core::option::Option::None,
+        cache_public: ::core::option::Option::None,
     };
     /// The MCP server of this adapter, calling `upstreams`.
     pub fn server(upstreams: super::Upstreams) -> ::naftiko_runtime::mcp::Server {

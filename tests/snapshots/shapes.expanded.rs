@@ -654,6 +654,8 @@ pub mod shapes_mcp {
                 ),
             },
         ],
+        ttl_ms: ::core::option::Option::None,
+        cache_public: ::core::option::Option::None,
     };
     /// The MCP server of this adapter, calling `upstreams`.
     pub fn server(upstreams: super::Upstreams) -> ::naftiko_runtime::mcp::Server {

@@ -52,6 +52,14 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
     let ns = &m.namespace;
     let title = &cap.title;
     let instructions = opt_str(m.description.as_deref().or(cap.description.as_deref()));
+    let ttl_ms = match m.ttl_ms {
+        Some(ms) => quote! { ::core::option::Option::Some(#ms) },
+        None => quote! { ::core::option::Option::None },
+    };
+    let cache_public = match m.cache_public {
+        Some(p) => quote! { ::core::option::Option::Some(#p) },
+        None => quote! { ::core::option::Option::None },
+    };
     let defs = m.tools.iter().map(|t| {
         let name = &t.call.name;
         let description = t.call.description.clone().unwrap_or_else(|| t.call.name.clone());
@@ -187,6 +195,8 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
                 version: ::core::env!("CARGO_PKG_VERSION"),
                 instructions: #instructions,
                 tools: &[#(#defs),*],
+                ttl_ms: #ttl_ms,
+                cache_public: #cache_public,
             };
 
             #server

@@ -74,5 +74,7 @@ pub(super) fn resolve_mcp(
         tools,
         resources: super::resources::resolve_resources(m, apis, binds, namespaces, d),
         prompts: super::resources::resolve_prompts(m, d),
+        ttl_ms: m.cache.ttl_ms,
+        cache_public: m.cache.public,
     }
 }

@@ -383,17 +383,14 @@ impl Beta {
                 }
             }
             Some("mcp") => {
+                // Freshness hints (read by the MCP adapter's reader): alpha3 has no place
+                // for them.
                 for key in ["ttlMs", "cacheScope"] {
-                    if let Some(k) = key_of(e, key) {
+                    if self.mode == Mode::ToAlpha
+                        && let Some(k) = key_of(e, key)
+                    {
                         let span = k.span;
-                        self.beta_only(
-                            d,
-                            span,
-                            &format!(
-                                "`{key}` (caching of tool results: the generated server keeps \
-                                 no result cache)"
-                            ),
-                        );
+                        self.beta_only(d, span, &format!("`{key}` (MCP caching hints)"));
                     }
                 }
                 self.keyed(e, "tools", "an MCP adapter's `tools`", d);

@@ -571,6 +571,17 @@ pub struct McpExposes {
     pub tools: Vec<ExposedOperation>,
     pub resources: Vec<McpResource>,
     pub prompts: Vec<McpPrompt>,
+    /// Ikanos beta5's `ttlMs` and `cacheScope`: the freshness hints (SEP-2549) put on the
+    /// adapter's cacheable results (lists and resource reads).
+    pub cache: CacheHints,
+}
+
+/// `ttlMs` / `cacheScope` of an Ikanos beta5 MCP adapter.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheHints {
+    pub ttl_ms: Option<u64>,
+    /// `true` for `public` (shared intermediaries may cache), `false` for `private`.
+    pub public: Option<bool>,
 }
 
 /// `authentication` on an exposed adapter (inbound): what a caller must present.

@@ -2,7 +2,7 @@
 
 use super::params::{read_method, read_outputs, read_params, read_with};
 use crate::diag::{Ctxt, Diagnostic};
-use crate::spec::obj::{Obj, node_has_key};
+use crate::spec::obj::{Obj, node_has_key, one_of};
 use crate::spec::types::*;
 use crate::yaml::{Kind, Node};
 
@@ -21,6 +21,48 @@ pub(super) fn read_port(o: &mut Obj<'_>, d: &mut Ctxt) -> Option<S<u16>> {
             None
         }
     }
+}
+
+/// `ttlMs` and `cacheScope` of an MCP adapter: Ikanos beta5 only (a naftiko alpha adapter has
+/// no freshness hints, and is told so).
+fn read_cache_hints(o: &mut Obj<'_>, loader: &super::Loader, d: &mut Ctxt) -> CacheHints {
+    let mut hints = CacheHints::default();
+    for key in ["ttlMs", "cacheScope"] {
+        let Some(n) = o.take(key) else { continue };
+        if !loader.beta() {
+            d.push(
+                Diagnostic::new(
+                    n.span,
+                    format!("`{key}` is an Ikanos beta5 key: a naftiko alpha MCP adapter has no caching hints"),
+                )
+                .with_help(
+                    "remove it (or convert the file to Ikanos beta5: `naftiko-codegen convert SPEC --to beta5`)",
+                ),
+            );
+            continue;
+        }
+        if key == "ttlMs" {
+            match n.as_i64() {
+                Some(ms) if ms >= 0 => hints.ttl_ms = Some(ms as u64),
+                _ => d.error(
+                    n.span,
+                    format!(
+                        "`ttlMs` must be a whole number of milliseconds, 0 or more, found `{}`",
+                        n.as_str().unwrap_or("?")
+                    ),
+                ),
+            }
+        } else {
+            hints.public = one_of(
+                n,
+                "`cacheScope`",
+                &[("public", true), ("private", false)],
+                d,
+            )
+            .map(|s| s.v);
+        }
+    }
+    hints
 }
 
 pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) -> Option<Exposes> {
@@ -88,6 +130,7 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                     super::resources::read_prompt(p, loader, d)
                 })
                 .unwrap_or_default();
+            let cache = read_cache_hints(&mut o, loader, d);
             let tools = o
                 .list("tools", d, |t, d| {
                     read_exposed_operation(t, OpKind::Tool, d)
@@ -111,6 +154,7 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                 tools,
                 resources,
                 prompts,
+                cache,
             }))
         }
         "skill" => super::skill::read_skill_exposes(node, o, loader, d),
@@ -232,7 +276,7 @@ pub(super) fn read_exposed_operation(
     let description = o.opt_str("description", d).map(|s| s.v);
     let call = o.opt_str("call", d);
     let with = read_with(o.take("with"), d);
-    let inputs = o.take("inputParameters").map(|p| read_params(p, d));
+    let inputs = o.take("inputParameters").map(|p| read_params(p, tool, d));
     let outputs = o
         .take("outputParameters")
         .map(|p| read_outputs(p, false, d))

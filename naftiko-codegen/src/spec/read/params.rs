@@ -41,7 +41,7 @@ pub(super) fn read_type(node: &Node, d: &mut Ctxt) -> Option<S<Type>> {
 /// The `inputParameters` of a consumed API, resource or operation: `mapping` belongs to
 /// exposed inputs only.
 pub(super) fn read_consumed_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
-    let params = read_params(node, d);
+    let params = read_params(node, false, d);
     for p in &params {
         if let Some(m) = &p.mapping {
             d.push(
@@ -59,7 +59,11 @@ pub(super) fn read_consumed_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
     params
 }
 
-pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
+/// `inputParameters` of an operation, tool or function. `required_by_default`: an MCP tool's
+/// and an aggregate function's inputs (`McpToolInputParameter`) are required unless they say
+/// `required: false`, as the schema and the reference engine have it; other inputs are optional
+/// unless they say `required: true`.
+pub(super) fn read_params(node: &Node, required_by_default: bool, d: &mut Ctxt) -> Vec<Param> {
     let mut out = Vec::new();
     for p in seq(node, "`inputParameters`", d) {
         let Some(mut o) = Obj::new(p, "an input parameter", d) else {
@@ -78,7 +82,7 @@ pub(super) fn read_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
             .and_then(|n| one_of(n, "parameter location", &locations, d));
         let ty = o.take("type").and_then(|t| read_type(t, d));
         let description = o.opt_str("description", d).map(|s| s.v);
-        let required = o.opt_bool("required", d).unwrap_or(false);
+        let required = o.opt_bool("required", d).unwrap_or(required_by_default);
         let value = o.take("value").cloned();
         // `properties`/`items` describe an object or array's shape: documentation only.
         o.ignore(&["label", "properties", "items"]);
