@@ -222,6 +222,9 @@ pub struct Ctxt {
     /// `(namespace, operation)` whose request body is not read (already reported): `with` keys
     /// may name that body's variables rather than parameters.
     excused_with_keys: HashSet<(String, String)>,
+    /// The spec being read is an Ikanos beta5 document (read through its alpha rewrite): the
+    /// keys only beta has are read, not refused.
+    beta: bool,
 }
 
 impl Ctxt {
@@ -231,7 +234,18 @@ impl Ctxt {
             any_namespace_excused: false,
             excused_namespaces: HashSet::new(),
             excused_with_keys: HashSet::new(),
+            beta: false,
         }
+    }
+
+    /// Marks the spec being read as an Ikanos beta5 document.
+    pub fn set_beta(&mut self, beta: bool) {
+        self.beta = beta;
+    }
+
+    /// Whether the spec being read is an Ikanos beta5 document.
+    pub fn beta(&self) -> bool {
+        self.beta
     }
 
     pub fn push(&mut self, d: Diagnostic) {

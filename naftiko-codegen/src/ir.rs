@@ -225,6 +225,8 @@ impl Api {
                 idempotent: true,
                 output: Shape::whole(),
                 raw_format: RawFormat::Json,
+                media_type: None,
+                max_binary: None,
             }],
         }
     }
@@ -258,6 +260,10 @@ pub struct Operation {
     pub output: Shape,
     /// The format of the answers (`outputRawFormat`): the client converts it to JSON.
     pub raw_format: RawFormat,
+    /// `outputMediaType` (binary answers): the media type given to their bytes.
+    pub media_type: Option<String>,
+    /// `maxBinarySize` (binary answers): the largest read, in bytes.
+    pub max_binary: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -756,6 +762,20 @@ pub struct Route {
     pub path: String,
     pub method: Method,
     pub call: Call,
+    /// Ikanos beta5 `responses` / `responseBinary` with a binary payload: the route answers the
+    /// consumed operation's raw bytes.
+    pub binary: Option<BinaryAnswer>,
+    /// The OpenAPI responses the spec documents (`responses`), by status code.
+    pub responses: Vec<(String, serde_json::Value)>,
+}
+
+/// A REST route that answers raw bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinaryAnswer {
+    pub status: u16,
+    pub media_type: String,
+    /// `maxBinarySize` (the operation's, else the adapter's, else 10 MiB): larger is `502`.
+    pub max_bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -803,6 +823,8 @@ pub struct McpResource {
     pub templated: bool,
     pub mime_type: Option<String>,
     pub kind: ResourceKind,
+    /// `binary: true` (Ikanos beta5): read as a blob of at most this many bytes.
+    pub binary: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

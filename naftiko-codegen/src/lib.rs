@@ -30,11 +30,19 @@
 //!   adapter's `ttlMs` and `cacheScope` (beta only) are the freshness hints (SEP-2549) of its
 //!   cacheable results: `tools/list`, `resources/list`, `resources/templates/list`,
 //!   `prompts/list` and `resources/read`, sent on every protocol revision (absent, rmcp gives
-//!   revisions that require them `0`/`private`). Not supported yet, each a located error
-//!   naming why: `consumes.tunnel` (OpenZiti), binary content (`outputMediaType`,
-//!   `maxBinarySize`, REST `responses`/`responseBinary`, binary MCP resources), imports of
-//!   exposes, aggregates and binds, `mappings` on a consumed operation. The lint rules speak
-//!   with their `ikanos-*` names in a beta file.
+//!   revisions that require them `0`/`private`). Binary content: a consumed operation read
+//!   with `outputRawFormat: binary` keeps its bytes (`outputMediaType` names their media type
+//!   instead of the upstream's `Content-Type`); a REST operation with `responseBinary` or a
+//!   `responses` entry whose content is `binary: true` answers those bytes as they came, under
+//!   the declared status and media type (its `call` must be that operation, without
+//!   `outputParameters`); an MCP resource with `binary: true` is a base64 blob; a tool gets
+//!   the JSON form `{"mimeType", "data"}`. `maxBinarySize` (`512KiB`, `10MiB`: the consumed
+//!   operation's, else the adapter's, else 10 MiB) bounds each answer: larger is `502` / an
+//!   error, never cut short. `responses` also documents the operation in `/openapi.json`.
+//!   Each of these keys in an alpha file is an error naming it beta-only. Not supported yet,
+//!   each a located error naming why: `consumes.tunnel` (OpenZiti), `outputMediaType` on a
+//!   flow, imports of exposes, aggregates and binds, `mappings` on a consumed operation. The
+//!   lint rules speak with their `ikanos-*` names in a beta file.
 //! - `binds[].keys` maps a variable to the environment variable it is read from at start-up.
 //!   `{{VAR}}`, `{{ns.VAR}}` and, in `with`, a bare `ns.VAR` (where `ns` is a bind namespace)
 //!   name a bind; anything unresolvable is an error. `${X}`, and `{X}` where `X` is a bind,
@@ -351,7 +359,7 @@ fn check(source: &str, path: Option<&Path>, name: &str) -> Result<Checked, Faile
     }
     let root = spec::beta::to_alpha(&root, &mut cx).unwrap_or(root);
     rules::check_as(&root, beta, &mut cx);
-    loader.set_beta(beta);
+    cx.set_beta(beta);
     let spec = spec::read_with(&root, &mut loader, &mut cx);
     let capability = spec.map(|spec| resolve::resolve(&spec, &mut cx));
     if beta {

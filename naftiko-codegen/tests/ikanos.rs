@@ -257,8 +257,76 @@ fn beta_only_constructs_without_a_meaning_here_are_not_supported_yet() {
     assert_eq!(e.span.start.line, line_of(&src, "tunnel:"));
     let src = beta(&format!("{CALL}\n        outputMediaType: image/png"), "");
     let d = errors(&src);
-    let e = find(&d, "binary content");
+    let e = find(&d, "`outputMediaType` on a flow, tool or exposed operation");
     assert!(e.message.contains("not supported yet"), "{}", e.message);
+}
+
+/// A beta spec whose consumed operation is read as binary: `$OP` extra keys on it, `$RES` extra
+/// keys on the MCP resource reading it.
+fn binary_spec(op: &str, res: &str) -> String {
+    beta(CALL, "").replace(
+        "          get-ship:\n            method: GET\n",
+        &format!("          get-ship:\n            method: GET\n{op}"),
+    ) .replace(
+        "    tools:\n",
+        &format!(
+            "    resources:\n      photo:\n        display: Photo\n        uri: ships://{{imo}}\n        description: A photo\n        call: registry.get-ship\n        with:\n          imo: \"{{{{imo}}}}\"\n{res}    tools:\n"
+        ),
+    )
+}
+
+#[test]
+fn binary_content_is_read_and_checked() {
+    let ok = binary_spec(
+        "            outputRawFormat: binary\n            outputMediaType: image/png\n            maxBinarySize: 1.5KiB\n",
+        "        binary: true\n",
+    );
+    let cap = naftiko_codegen::check_str(&ok).expect("accepted");
+    let op = &cap.apis[0].operations[0];
+    assert_eq!(op.media_type.as_deref(), Some("image/png"));
+    assert_eq!(op.max_binary, Some(1536));
+    assert_eq!(cap.mcp[0].resources[0].binary, Some(1536));
+    assert_eq!(
+        cap.mcp[0].resources[0].mime_type.as_deref(),
+        Some("image/png")
+    );
+
+    // `outputMediaType` on an operation that is not read as binary.
+    let src = binary_spec("            outputMediaType: image/png\n", "");
+    let d = errors(&src);
+    let e = find(&d, "`outputMediaType` concerns raw bytes");
+    assert_eq!(e.span.start.line, line_of(&src, "outputMediaType:"));
+    // A binary resource reading a JSON operation.
+    let src = binary_spec("", "        binary: true\n");
+    let d = errors(&src);
+    let e = find(
+        &d,
+        "a binary resource answers raw bytes, but `registry.get-ship` is not read as binary",
+    );
+    assert_eq!(
+        e.help.as_deref(),
+        Some("declare `outputRawFormat: binary` on `get-ship` in `registry`")
+    );
+    // Sizes carry their unit.
+    for bad in ["10", "10MB", "-1KiB", "0B", "1.KiB"] {
+        let src = binary_spec(
+            &format!("            outputRawFormat: binary\n            maxBinarySize: {bad}\n"),
+            "",
+        );
+        let d = errors(&src);
+        let e = find(&d, "`maxBinarySize` must be a size with its unit");
+        assert_eq!(e.span.start.line, line_of(&src, "maxBinarySize:"), "{bad}");
+    }
+    // In an alpha file, a beta key.
+    let alpha = convert(&beta(CALL, ""), Format::Alpha3)
+        .expect("converts")
+        .replace(
+            "    port: 3001\n",
+            "    port: 3001\n    maxBinarySize: 1MiB\n",
+        );
+    let d = errors(&alpha);
+    let e = find(&d, "`maxBinarySize` is an Ikanos beta5 key");
+    assert_eq!(e.span.start.line, line_of(&alpha, "maxBinarySize:"));
 }
 
 #[test]
@@ -286,7 +354,10 @@ fn mcp_caching_hints_are_read_in_beta_and_refused_in_alpha() {
         .expect("converts")
         .replace("    port: 3001\n", "    port: 3001\n    ttlMs: 5000\n");
     let d = errors(&alpha);
-    let e = find(&d, "`ttlMs` is an Ikanos beta5 key");
+    let e = find(
+        &d,
+        "`ttlMs` is an Ikanos beta5 key: a naftiko alpha file has no caching hints",
+    );
     assert_eq!(e.span.start.line, line_of(&alpha, "ttlMs:"));
 }
 

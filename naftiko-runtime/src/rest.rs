@@ -430,6 +430,48 @@ pub fn respond(
     }
 }
 
+/// A binary answer (Ikanos beta5 `responses` / `responseBinary`): the upstream's bytes as they
+/// came, under the declared status and media type. An answer larger than `max_bytes` (the
+/// adapter's or the operation's `maxBinarySize`) is `502`, never cut short.
+pub fn respond_binary(
+    result: Result<client::Reply, Error>,
+    status: u16,
+    media_type: &'static str,
+    max_bytes: u64,
+) -> Response {
+    let reply = match result {
+        Ok(reply) => reply,
+        Err(e) => return error_response(&e),
+    };
+    let Some((bytes, _)) = reply.bytes() else {
+        return Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Bad Gateway",
+            "the upstream's answer was not read as binary",
+        )
+        .into_response();
+    };
+    if bytes.len() as u64 > max_bytes {
+        return Problem::new(
+            StatusCode::BAD_GATEWAY,
+            "Bad Gateway",
+            format!(
+                "the upstream's binary answer ({} bytes) is larger than `maxBinarySize` ({max_bytes} bytes)",
+                bytes.len()
+            ),
+        )
+        .into_response();
+    }
+    let mut r = Response::new(axum::body::Body::from(bytes.clone()));
+    *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    // Checked when the spec was compiled (a media type of visible ASCII).
+    let media = HeaderValue::from_str(media_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    r.headers_mut().insert(header::CONTENT_TYPE, media);
+    r.extensions_mut().insert(UpstreamStatus(reply.status));
+    r
+}
+
 /// Mock mode: `200` with the result built from the outputs' `value`s alone.
 pub fn respond_mock(output: &Output, inputs: &[Option<String>]) -> Response {
     match output.apply(&Value::Null, inputs) {

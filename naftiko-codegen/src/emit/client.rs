@@ -625,7 +625,18 @@ fn operation(op: &ir::Operation) -> TokenStream {
     ]);
     let too_many = (positional.len() + usize::from(optional) > 6)
         .then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let format = raw_format(&op.raw_format);
+    let mut format = raw_format(&op.raw_format);
+    if op.media_type.is_some() || op.max_binary.is_some() {
+        let media = match &op.media_type {
+            Some(m) => quote! { ::core::option::Option::Some(#m) },
+            None => quote! { ::core::option::Option::None },
+        };
+        let max = match op.max_binary {
+            Some(m) => quote! { ::core::option::Option::Some(#m) },
+            None => quote! { ::core::option::Option::None },
+        };
+        format.extend(quote! { req.binary(#media, #max); });
+    }
     let mut_req = if path.iter().chain(others.iter()).all(TokenStream::is_empty)
         && format.is_empty()
         && matches!(op.body, Body::None)

@@ -92,6 +92,15 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
             "504": described("Upstream timeout"),
             "5XX": {"description": "The upstream's error, passed through with its status", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/UpstreamError"}}, "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
         });
+        if route.binary.is_some() {
+            // The bytes themselves: the documented binary entry says their media type.
+            if let Some(map) = responses.as_object_mut() {
+                map.remove("2XX");
+            }
+        }
+        for (code, doc) in &route.responses {
+            responses[code.as_str()] = doc.clone();
+        }
         let mut operation = json!({
             "operationId": call.name,
             "summary": call.description.clone().unwrap_or_else(|| call.name.clone()),

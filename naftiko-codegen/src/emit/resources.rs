@@ -73,6 +73,10 @@ fn resource_def(r: &ir::McpResource) -> TokenStream {
     let title = opt_str(r.title.as_deref());
     let description = opt_str(r.description.as_deref());
     let mime = opt_str(r.mime_type.as_deref());
+    let binary = match r.binary {
+        Some(max) => quote! { ::core::option::Option::Some(#max) },
+        None => quote! { ::core::option::Option::None },
+    };
     let source = match &r.kind {
         ir::ResourceKind::File(path) => quote! {
             ::naftiko_runtime::mcp::ResourceSource::Embedded(::core::include_bytes!(#path))
@@ -88,6 +92,7 @@ fn resource_def(r: &ir::McpResource) -> TokenStream {
             templated: #templated,
             mime_type: #mime,
             source: #source,
+            binary: #binary,
         }
     }
 }

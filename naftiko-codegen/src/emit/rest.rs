@@ -141,7 +141,13 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
         }
         Some(target) => {
             let invoke = call_client(cap, call, target, quote! { upstreams });
-            quote! { ::naftiko_runtime::rest::respond(#invoke, &OUTPUT, #texts_arg) }
+            match &route.binary {
+                Some(b) => {
+                    let (status, media, max) = (b.status, &b.media_type, b.max_bytes);
+                    quote! { ::naftiko_runtime::rest::respond_binary(#invoke, #status, #media, #max) }
+                }
+                None => quote! { ::naftiko_runtime::rest::respond(#invoke, &OUTPUT, #texts_arg) },
+            }
         }
         None => quote! { ::naftiko_runtime::rest::respond_mock(&OUTPUT, #texts_arg) },
     };

@@ -10,6 +10,7 @@
 
 mod api;
 mod auth;
+mod binary;
 mod binds;
 mod body;
 mod control;

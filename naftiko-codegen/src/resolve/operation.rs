@@ -117,6 +117,7 @@ pub(super) fn resolve_operation(
     };
     let output = resolve_output(&op.outputs, &no_inputs, false, d);
     let ident = idents.claim(&snake_case(&op.name.v));
+    super::binary::check_consumed(op, d);
     ir::Operation {
         name: op.name.v.clone(),
         params_struct: format!("{}Params", pascal_case(&ident)),
@@ -130,6 +131,8 @@ pub(super) fn resolve_operation(
         idempotent: matches!(op.method.v, Method::Get | Method::Head | Method::Options),
         output,
         raw_format: op.raw_format.clone(),
+        media_type: op.media_type.as_ref().map(|m| m.v.clone()),
+        max_binary: op.max_binary.as_ref().map(|m| m.v),
     }
 }
 

@@ -47,6 +47,7 @@ pub(super) fn resolve_resources(
             continue;
         };
         let templated = !vars.is_empty();
+        let mut binary = None;
         let (kind, mime_type) = match &r.source {
             spec::ResourceSource::File { path } => {
                 if templated {
@@ -61,7 +62,14 @@ pub(super) fn resolve_resources(
                     .as_ref()
                     .map(|m| m.v.clone())
                     .unwrap_or_else(|| guess_mime(path));
-                (ir::ResourceKind::File(path.display().to_string()), mime)
+                // A file is embedded as it is: `binary: true` serves it as a blob whatever it holds.
+                if r.binary.as_ref().is_some_and(|b| b.v) {
+                    binary = Some(u64::MAX);
+                }
+                (
+                    ir::ResourceKind::File(path.display().to_string()),
+                    Some(mime),
+                )
             }
             spec::ResourceSource::Call(op) => {
                 let mut op = (**op).clone();
@@ -98,10 +106,23 @@ pub(super) fn resolve_resources(
                     );
                     continue;
                 }
-                let mime = r
-                    .mime_type
-                    .as_ref()
-                    .map_or_else(|| "application/json".to_string(), |m| m.v.clone());
+                let blob = super::binary::resource_blob(
+                    r.binary.as_ref(),
+                    &call,
+                    apis,
+                    m.max_binary.as_ref(),
+                    d,
+                );
+                let mime = r.mime_type.as_ref().map(|m| m.v.clone());
+                // A blob's media type is the upstream's (or its `outputMediaType`) unless given.
+                let mime = match blob {
+                    Some(_) => mime.or_else(|| {
+                        let t = call.target.as_ref()?;
+                        apis[t.api].operations[t.operation].media_type.clone()
+                    }),
+                    None => Some(mime.unwrap_or_else(|| "application/json".to_string())),
+                };
+                binary = blob;
                 (ir::ResourceKind::Call(Box::new(call)), mime)
             }
         };
@@ -114,8 +135,9 @@ pub(super) fn resolve_resources(
             description: r.description.clone(),
             uri: r.uri.v.clone(),
             templated,
-            mime_type: Some(mime_type),
+            mime_type,
             kind,
+            binary,
         });
     }
     out

@@ -138,10 +138,14 @@ pub(super) fn resolve_rest(
                         input.name.clone_from(&route_vars[at]);
                     }
                 }
+                let (binary, responses) =
+                    super::binary::rest_responses(op, &call, apis, r.max_binary.as_ref(), d);
                 routes.push(ir::Route {
                     path: route_path.clone(),
                     method: method.v,
                     call,
+                    binary,
+                    responses,
                 });
             }
         }

@@ -188,6 +188,17 @@ impl Beta {
         }
     }
 
+    /// A construct only beta has and that is read (its reader refuses it in an alpha file):
+    /// not expressible in alpha3 when converting.
+    fn beta_read(&mut self, d: &mut Ctxt, node: &Node, key: &str, what: &str) {
+        if self.mode == Mode::ToAlpha
+            && let Some(k) = key_of(node, key)
+        {
+            let span = k.span;
+            self.beta_only(d, span, what);
+        }
+    }
+
     /// Metadata beta added (`info.version`, `tags` on resources, operations, tools and flows):
     /// read and not published, like alpha's `info.tags`; alpha3 has no place for it.
     fn metadata(&mut self, node: &mut Node, key: &str, d: &mut Ctxt) {
@@ -358,10 +369,7 @@ impl Beta {
             );
             return;
         }
-        if let Some(k) = key_of(e, "maxBinarySize") {
-            let span = k.span;
-            self.beta_only(d, span, BINARY);
-        }
+        self.beta_read(d, e, "maxBinarySize", BINARY);
         match get(e, "type").and_then(Node::as_str) {
             Some("rest") => {
                 self.keyed(e, "resources", "a REST adapter's `resources`", d);
@@ -373,25 +381,16 @@ impl Beta {
                     for op in values_mut(r, "operations") {
                         self.display(op, d);
                         for key in ["responses", "responseBinary"] {
-                            if let Some(k) = key_of(op, key) {
-                                let span = k.span;
-                                self.beta_only(d, span, BINARY);
-                            }
+                            self.beta_read(d, op, key, BINARY);
                         }
                         self.unit(op, d);
                     }
                 }
             }
             Some("mcp") => {
-                // Freshness hints (read by the MCP adapter's reader): alpha3 has no place
-                // for them.
+                // Freshness hints: alpha3 has no place for them.
                 for key in ["ttlMs", "cacheScope"] {
-                    if self.mode == Mode::ToAlpha
-                        && let Some(k) = key_of(e, key)
-                    {
-                        let span = k.span;
-                        self.beta_only(d, span, &format!("`{key}` (MCP caching hints)"));
-                    }
+                    self.beta_read(d, e, key, &format!("`{key}` (MCP caching hints)"));
                 }
                 self.keyed(e, "tools", "an MCP adapter's `tools`", d);
                 for t in values_mut(e, "tools") {
@@ -401,10 +400,7 @@ impl Beta {
                 self.keyed(e, "resources", "an MCP adapter's `resources`", d);
                 for r in values_mut(e, "resources") {
                     self.display(r, d);
-                    if let Some(k) = key_of(r, "binary") {
-                        let span = k.span;
-                        self.beta_only(d, span, BINARY);
-                    }
+                    self.beta_read(d, r, "binary", BINARY);
                     self.steps(r, d);
                 }
                 self.keyed(e, "prompts", "an MCP adapter's `prompts`", d);
@@ -432,7 +428,12 @@ impl Beta {
         self.metadata(u, "tags", d);
         if let Some(k) = key_of(u, "outputMediaType") {
             let span = k.span;
-            self.beta_only(d, span, BINARY);
+            self.beta_only(
+                d,
+                span,
+                "`outputMediaType` on a flow, tool or exposed operation (the media type of \
+                 binary answers is the consumed operation's `outputMediaType`)",
+            );
         }
         self.keyed(u, "inputParameters", "`inputParameters`", d);
         self.steps(u, d);
@@ -534,10 +535,7 @@ impl Beta {
 
     fn binary(&mut self, op: &mut Node, d: &mut Ctxt) {
         for key in ["outputMediaType", "maxBinarySize"] {
-            if let Some(k) = key_of(op, key) {
-                let span = k.span;
-                self.beta_only(d, span, BINARY);
-            }
+            self.beta_read(d, op, key, BINARY);
         }
     }
 
@@ -730,9 +728,8 @@ impl Beta {
     }
 }
 
-const BINARY: &str = "binary content (`outputMediaType`, `maxBinarySize`, `responses`, binary \
-                      MCP resources): the generated adapters serve JSON and text; read a \
-                      binary upstream with `outputRawFormat: binary`";
+const BINARY: &str = "binary content (`outputMediaType`, `maxBinarySize`, `responses`, \
+                      `responseBinary`, binary MCP resources)";
 
 fn get<'a>(node: &'a Node, key: &str) -> Option<&'a Node> {
     match &node.kind {

@@ -218,6 +218,35 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A key only Ikanos beta5 has: its value in a beta document; in an alpha one an error
+    /// saying so (`what` names the construct it would have), and `None`.
+    pub(super) fn beta_key(
+        &mut self,
+        key: &'static str,
+        what: &str,
+        d: &mut Ctxt,
+    ) -> Option<&'a Node> {
+        let n = self.take(key)?;
+        if d.beta() {
+            return Some(n);
+        }
+        let span = self
+            .entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map_or(n.span, |(k, _)| k.span);
+        d.push(
+            Diagnostic::new(
+                span,
+                format!("`{key}` is an Ikanos beta5 key: a naftiko alpha file has no {what}"),
+            )
+            .with_help(
+                "remove it (or convert the file to Ikanos beta5: `naftiko-codegen convert SPEC --to beta5`)",
+            ),
+        );
+        None
+    }
+
     pub(super) fn finish(self, d: &mut Ctxt) {
         for ((k, _), taken) in self.entries.iter().zip(&self.taken) {
             if !taken {

@@ -80,6 +80,11 @@ pub struct Operation {
     pub outputs: Vec<Output>,
     /// `outputRawFormat` (JSON when absent), with its `outputSchema` where the format uses one.
     pub raw_format: RawFormat,
+    /// `outputMediaType` (Ikanos beta5): the media type advertised for the answers' bytes,
+    /// instead of the upstream's `Content-Type`.
+    pub media_type: Option<S<String>>,
+    /// `maxBinarySize` (Ikanos beta5), in bytes: the largest binary answer read.
+    pub max_binary: Option<S<u64>>,
 }
 
 /// The format of a consumed operation's answers (`outputRawFormat`), converted to JSON by the
@@ -416,6 +421,8 @@ pub struct RestExposes {
     /// `authentication`: what a caller must present.
     pub auth: Option<ExposedAuth>,
     pub resources: Vec<ExposedResource>,
+    /// `maxBinarySize` (Ikanos beta5), in bytes: the largest binary answer served.
+    pub max_binary: Option<S<u64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -461,6 +468,26 @@ pub struct ExposedOperation {
     pub reference: Option<S<String>>,
     /// `semantics` of an aggregate function (and of an operation that refs one).
     pub semantics: Semantics,
+    /// `responses` / `responseBinary` of a REST operation (Ikanos beta5).
+    pub responses: Option<Responses>,
+}
+
+/// A REST operation's response contract (Ikanos beta5 `responses`, or `responseBinary`, its
+/// shorthand for one binary answer).
+#[derive(Debug, Clone)]
+pub struct Responses {
+    pub span: Span,
+    /// The one entry whose content is `binary: true`: the operation answers raw bytes.
+    pub binary: Option<BinaryResponse>,
+    /// Every entry, as the OpenAPI Response Object it exports (`description`, `content`).
+    pub documented: Vec<(S<String>, serde_json::Value)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BinaryResponse {
+    pub span: Span,
+    pub status: u16,
+    pub media_type: S<String>,
 }
 
 /// `Semantics`: transport-neutral behaviour of an aggregate function.
@@ -574,6 +601,8 @@ pub struct McpExposes {
     /// Ikanos beta5's `ttlMs` and `cacheScope`: the freshness hints (SEP-2549) put on the
     /// adapter's cacheable results (lists and resource reads).
     pub cache: CacheHints,
+    /// `maxBinarySize` (Ikanos beta5), in bytes: the largest binary resource served.
+    pub max_binary: Option<S<u64>>,
 }
 
 /// `ttlMs` / `cacheScope` of an Ikanos beta5 MCP adapter.
@@ -637,6 +666,8 @@ pub struct McpResource {
     pub description: Option<String>,
     pub mime_type: Option<S<String>>,
     pub source: ResourceSource,
+    /// `binary: true` (Ikanos beta5): the read answers a blob (base64), not text.
+    pub binary: Option<S<bool>>,
 }
 
 /// Where a resource's contents come from.

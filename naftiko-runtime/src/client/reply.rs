@@ -14,6 +14,8 @@ pub struct Reply {
     operation: &'static str,
     raw: Bytes,
     parsed: std::sync::OnceLock<Value>,
+    /// A binary answer (`outputRawFormat: binary`): its bytes and media type, as they came.
+    bytes: Option<(Bytes, String)>,
 }
 
 impl Reply {
@@ -24,6 +26,7 @@ impl Reply {
             operation,
             raw,
             parsed: std::sync::OnceLock::new(),
+            bytes: None,
         }
     }
 
@@ -37,7 +40,19 @@ impl Reply {
             operation,
             raw,
             parsed: std::sync::OnceLock::from(value),
+            bytes: None,
         }
+    }
+
+    /// A binary reply keeps its bytes and media type besides their JSON form.
+    pub(super) fn with_bytes(mut self, bytes: Bytes, media_type: String) -> Self {
+        self.bytes = Some((bytes, media_type));
+        self
+    }
+
+    /// A binary answer's bytes and media type (`outputRawFormat: binary`); `None` otherwise.
+    pub fn bytes(&self) -> Option<(&Bytes, &str)> {
+        self.bytes.as_ref().map(|(b, m)| (b, m.as_str()))
     }
 
     /// The body as JSON.
@@ -61,6 +76,7 @@ impl Reply {
             operation,
             raw,
             parsed,
+            ..
         } = self;
         match parsed.into_inner() {
             Some(v) => Ok(v),

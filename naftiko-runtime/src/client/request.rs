@@ -121,6 +121,8 @@ impl HttpClient {
             body: None,
             content_type: HeaderValue::from_static("application/json"),
             format: Format::Json,
+            media_type: None,
+            max_binary: None,
         }
     }
 }
@@ -139,6 +141,10 @@ pub struct Request<'a> {
     content_type: HeaderValue,
     /// The format of the answer's body (`outputRawFormat`), converted to JSON when it arrives.
     format: Format,
+    /// `outputMediaType`: the media type of a binary answer, instead of its `Content-Type`.
+    media_type: Option<&'static str>,
+    /// `maxBinarySize`: the largest binary answer read (within the client's own bound).
+    max_binary: Option<u64>,
 }
 
 impl fmt::Debug for Request<'_> {
@@ -219,6 +225,19 @@ impl Request<'_> {
     /// successful answer is converted to JSON, or is a [`Error::Decode`] naming the format.
     pub fn format(&mut self, format: Format) -> &mut Self {
         self.format = format;
+        self
+    }
+
+    /// Binary answers (`outputRawFormat: binary`): the media type they are given
+    /// (`outputMediaType`, else the upstream's `Content-Type`) and the largest read
+    /// (`maxBinarySize`, within the client's bound on any answer).
+    pub fn binary(
+        &mut self,
+        media_type: Option<&'static str>,
+        max_bytes: Option<u64>,
+    ) -> &mut Self {
+        self.media_type = media_type;
+        self.max_binary = max_bytes;
         self
     }
 
@@ -520,7 +539,13 @@ impl Request<'_> {
             .headers
             .get(header::RETRY_AFTER)
             .and_then(retry::parse_retry_after);
-        let limit = self.client.max_response_bytes;
+        let limit = match self.max_binary {
+            Some(max) if self.format == Format::Binary => self
+                .client
+                .max_response_bytes
+                .min(usize::try_from(max).unwrap_or(usize::MAX)),
+            _ => self.client.max_response_bytes,
+        };
         let bytes = read_body(body, limit).await.map_err(|e| match e {
             ReadError::TooLarge => Error::TooLarge {
                 operation: op,
@@ -529,10 +554,12 @@ impl Request<'_> {
             ReadError::Body(e) => body_error(e),
         })?;
         if status.is_success() && self.format != Format::Json {
-            let content_type = parts
-                .headers
-                .get(header::CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok());
+            let content_type = self.media_type.or_else(|| {
+                parts
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|v| v.to_str().ok())
+            });
             let value = self
                 .format
                 .convert(&bytes, content_type)
@@ -542,7 +569,14 @@ impl Request<'_> {
                     format: e.format,
                     detail: e.detail,
                 })?;
-            return Ok(Reply::converted(op, code, value));
+            let reply = Reply::converted(op, code, value);
+            if self.format == Format::Binary {
+                let media = content_type
+                    .unwrap_or("application/octet-stream")
+                    .to_string();
+                return Ok(reply.with_bytes(bytes, media));
+            }
+            return Ok(reply);
         }
         if status.is_success() {
             if bytes.iter().all(u8::is_ascii_whitespace) {

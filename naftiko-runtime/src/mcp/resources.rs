@@ -25,6 +25,8 @@ pub struct ResourceDef {
     pub templated: bool,
     pub mime_type: Option<&'static str>,
     pub source: ResourceSource,
+    /// `binary: true` (Ikanos beta5): read as a blob, up to this many bytes (`maxBinarySize`).
+    pub binary: Option<u64>,
 }
 
 /// Where a resource's contents come from.
@@ -89,6 +91,14 @@ impl ResourceDef {
 
     fn contents(&self, uri: &str, body: Vec<u8>) -> ResourceContents {
         let mime = self.mime_type.map(str::to_string);
+        if self.binary.is_some() {
+            return ResourceContents::BlobResourceContents {
+                uri: uri.to_string(),
+                mime_type: mime,
+                blob: base64::engine::general_purpose::STANDARD.encode(body),
+                meta: None,
+            };
+        }
         match String::from_utf8(body) {
             Ok(text) => ResourceContents::TextResourceContents {
                 uri: uri.to_string(),
@@ -193,11 +203,74 @@ pub(super) async fn read(
             )
             .await
             .map_err(ArgError::into_error)?;
+            if let Some(max) = def.binary {
+                tracing::info!(target: "naftiko::mcp", resource = def.name, "resources/read");
+                return Ok(ReadResourceResult::new(vec![outcome_blob(
+                    def, uri, outcome, max,
+                )?]));
+            }
             outcome_text(def, uri, outcome)?.into_bytes()
         }
     };
     tracing::info!(target: "naftiko::mcp", resource = def.name, "resources/read");
     Ok(ReadResourceResult::new(vec![def.contents(uri, body)]))
+}
+
+/// A binary resource's blob: the call's answer (`{"mimeType", "data"}`, as a binary upstream
+/// answer reads) with the resource's `mimeType`, else the answer's own.
+fn outcome_blob(
+    def: &ResourceDef,
+    uri: &str,
+    outcome: Outcome,
+    max_bytes: u64,
+) -> Result<ResourceContents, ErrorData> {
+    let value = match outcome.result {
+        Ok(v) => v,
+        Err(e) => return Err(failure(uri, e)),
+    };
+    let (Some(data), mime) = (
+        value.get("data").and_then(Value::as_str),
+        value.get("mimeType").and_then(Value::as_str),
+    ) else {
+        return Err(ErrorData::internal_error(
+            format!("resource `{uri}`: the upstream's answer was not read as binary"),
+            Some(json!({ "uri": uri })),
+        ));
+    };
+    let padding = data.bytes().rev().take_while(|b| *b == b'=').count() as u64;
+    let size = (data.len() as u64 / 4 * 3).saturating_sub(padding);
+    if size > max_bytes {
+        return Err(ErrorData::internal_error(
+            format!(
+                "resource `{uri}`: the upstream's binary answer ({size} bytes) is larger than `maxBinarySize` ({max_bytes} bytes)"
+            ),
+            Some(json!({ "uri": uri, "size": size, "maxBinarySize": max_bytes })),
+        ));
+    }
+    Ok(ResourceContents::BlobResourceContents {
+        uri: uri.to_string(),
+        mime_type: def.mime_type.or(mime).map(str::to_string),
+        blob: data.to_string(),
+        meta: None,
+    })
+}
+
+/// A call's failure as the error of a read.
+fn failure(uri: &str, e: Failure) -> ErrorData {
+    match e {
+        Failure::Shape(e) => ErrorData::internal_error(
+            format!("resource `{uri}`: {e}"),
+            Some(json!({ "uri": uri, "at": e.at })),
+        ),
+        Failure::Upstream(e) => {
+            let mut data = json!({ "uri": uri });
+            if let crate::client::Error::Status { status, body, .. } = &e {
+                data["status"] = json!(status);
+                data["upstream"] = body.clone();
+            }
+            ErrorData::internal_error(format!("resource `{uri}`: {e}"), Some(data))
+        }
+    }
 }
 
 /// The text of a call's result: JSON, or the string itself when the result is one and the
@@ -207,21 +280,7 @@ fn outcome_text(def: &ResourceDef, uri: &str, outcome: Outcome) -> Result<String
     match outcome.result {
         Ok(Value::String(s)) if !json_mime => Ok(s),
         Ok(v) => Ok(v.to_string()),
-        Err(Failure::Shape(e)) => Err(ErrorData::internal_error(
-            format!("resource `{uri}`: {e}"),
-            Some(json!({ "uri": uri, "at": e.at })),
-        )),
-        Err(Failure::Upstream(e)) => {
-            let mut data = json!({ "uri": uri });
-            if let crate::client::Error::Status { status, body, .. } = &e {
-                data["status"] = json!(status);
-                data["upstream"] = body.clone();
-            }
-            Err(ErrorData::internal_error(
-                format!("resource `{uri}`: {e}"),
-                Some(data),
-            ))
-        }
+        Err(e) => Err(failure(uri, e)),
     }
 }
 

@@ -93,6 +93,8 @@ fn read_operation(node: &Node, d: &mut Ctxt) -> Option<Operation> {
     let path = o.opt_str("path", d);
     o.ignore(&["label"]);
     let raw_format = read_raw_format(&mut o, d);
+    let media_type = super::binary::read_media_type(&mut o, d);
+    let max_binary = super::binary::read_max_binary(&mut o, d);
     let params = o
         .take("inputParameters")
         .map(|p| read_consumed_params(p, d))
@@ -123,6 +125,8 @@ fn read_operation(node: &Node, d: &mut Ctxt) -> Option<Operation> {
         body,
         outputs,
         raw_format,
+        media_type,
+        max_binary,
     })
 }
 

@@ -23,44 +23,29 @@ pub(super) fn read_port(o: &mut Obj<'_>, d: &mut Ctxt) -> Option<S<u16>> {
     }
 }
 
-/// `ttlMs` and `cacheScope` of an MCP adapter: Ikanos beta5 only (a naftiko alpha adapter has
-/// no freshness hints, and is told so).
-fn read_cache_hints(o: &mut Obj<'_>, loader: &super::Loader, d: &mut Ctxt) -> CacheHints {
+/// `ttlMs` and `cacheScope` of an MCP adapter (Ikanos beta5 only).
+fn read_cache_hints(o: &mut Obj<'_>, d: &mut Ctxt) -> CacheHints {
     let mut hints = CacheHints::default();
-    for key in ["ttlMs", "cacheScope"] {
-        let Some(n) = o.take(key) else { continue };
-        if !loader.beta() {
-            d.push(
-                Diagnostic::new(
-                    n.span,
-                    format!("`{key}` is an Ikanos beta5 key: a naftiko alpha MCP adapter has no caching hints"),
-                )
-                .with_help(
-                    "remove it (or convert the file to Ikanos beta5: `naftiko-codegen convert SPEC --to beta5`)",
+    if let Some(n) = o.beta_key("ttlMs", "caching hints", d) {
+        match n.as_i64() {
+            Some(ms) if ms >= 0 => hints.ttl_ms = Some(ms as u64),
+            _ => d.error(
+                n.span,
+                format!(
+                    "`ttlMs` must be a whole number of milliseconds, 0 or more, found `{}`",
+                    n.as_str().unwrap_or("?")
                 ),
-            );
-            continue;
+            ),
         }
-        if key == "ttlMs" {
-            match n.as_i64() {
-                Some(ms) if ms >= 0 => hints.ttl_ms = Some(ms as u64),
-                _ => d.error(
-                    n.span,
-                    format!(
-                        "`ttlMs` must be a whole number of milliseconds, 0 or more, found `{}`",
-                        n.as_str().unwrap_or("?")
-                    ),
-                ),
-            }
-        } else {
-            hints.public = one_of(
-                n,
-                "`cacheScope`",
-                &[("public", true), ("private", false)],
-                d,
-            )
-            .map(|s| s.v);
-        }
+    }
+    if let Some(n) = o.beta_key("cacheScope", "caching hints", d) {
+        hints.public = one_of(
+            n,
+            "`cacheScope`",
+            &[("public", true), ("private", false)],
+            d,
+        )
+        .map(|s| s.v);
     }
     hints
 }
@@ -77,6 +62,7 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
             let auth = o
                 .take("authentication")
                 .and_then(|a| read_inbound_auth(a, d));
+            let max_binary = super::binary::read_max_binary(&mut o, d);
             let resources = o
                 .list("resources", d, read_exposed_resource)
                 .unwrap_or_else(|| {
@@ -98,6 +84,7 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                 description,
                 auth,
                 resources,
+                max_binary,
             }))
         }
         "mcp" => {
@@ -130,7 +117,8 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                     super::resources::read_prompt(p, loader, d)
                 })
                 .unwrap_or_default();
-            let cache = read_cache_hints(&mut o, loader, d);
+            let cache = read_cache_hints(&mut o, d);
+            let max_binary = super::binary::read_max_binary(&mut o, d);
             let tools = o
                 .list("tools", d, |t, d| {
                     read_exposed_operation(t, OpKind::Tool, d)
@@ -155,6 +143,7 @@ pub(super) fn read_exposes(node: &Node, loader: &super::Loader, d: &mut Ctxt) ->
                 resources,
                 prompts,
                 cache,
+                max_binary,
             }))
         }
         "skill" => super::skill::read_skill_exposes(node, o, loader, d),
@@ -314,6 +303,11 @@ pub(super) fn read_exposed_operation(
     } else {
         o.opt_str("ref", d)
     };
+    let responses = if kind == OpKind::Rest {
+        super::binary::read_responses(&mut o, d)
+    } else {
+        None
+    };
     o.finish(d);
     // Without `call`, outputs with `value`s answer on their own (mock mode).
     if call.is_none()
@@ -348,6 +342,7 @@ pub(super) fn read_exposed_operation(
         steps,
         mappings,
         reference,
+        responses,
         semantics,
     })
 }

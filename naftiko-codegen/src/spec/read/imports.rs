@@ -29,9 +29,6 @@ pub struct Loader {
     files: Vec<Loaded>,
     /// `(file, namespace)` being imported, outermost first: a repeat is a cycle.
     chain: Vec<(u16, String)>,
-    /// The spec is an Ikanos beta5 document (read rewritten into the alpha shape): the
-    /// constructs only beta has are read, not refused as unknown keys.
-    beta: bool,
 }
 
 impl Loader {
@@ -50,18 +47,7 @@ impl Loader {
                 checked: true,
             }],
             chain: Vec::new(),
-            beta: false,
         }
-    }
-
-    /// Marks the spec as an Ikanos beta5 document, read through its alpha rewrite.
-    pub fn set_beta(&mut self, beta: bool) {
-        self.beta = beta;
-    }
-
-    /// Whether the spec is an Ikanos beta5 document.
-    pub fn beta(&self) -> bool {
-        self.beta
     }
 
     /// Every file diagnostics may point into, by number.

@@ -1,6 +1,7 @@
 //! Readers: one function per construct of a spec, each collecting every shape error it finds.
 
 mod aggregates;
+mod binary;
 mod consumes;
 mod control;
 mod exposes;

@@ -2,6 +2,7 @@
 //! here, relative to the spec; what they contain is checked in `resolve::resources`.
 
 use super::Loader;
+use super::binary::is_media_type;
 use super::imports::compile_time_file;
 use super::params::{read_outputs, read_with};
 use crate::diag::{Ctxt, Diagnostic};
@@ -23,6 +24,19 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
         .map(|p| read_outputs(p, false, d))
         .unwrap_or_default();
     let location = o.opt_str("location", d);
+    let binary = o.beta_key("binary", "binary resources", d).and_then(|n| {
+        let b = n.as_bool();
+        if b.is_none() {
+            d.error(
+                n.span,
+                format!(
+                    "`binary` must be `true` or `false`, found `{}`",
+                    n.as_str().unwrap_or("?")
+                ),
+            );
+        }
+        b.map(|b| S::new(b, n.span))
+    });
     let has_steps = o.has("steps");
     o.unsupported(
         "steps",
@@ -69,6 +83,7 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
             semantics: Semantics::default(),
             steps: Vec::new(),
             mappings: Vec::new(),
+            responses: None,
         })),
         (None, Some(l)) => {
             if let Some((k, _)) = with.first() {
@@ -108,6 +123,7 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
         description,
         mime_type,
         source,
+        binary,
     })
 }
 
@@ -161,17 +177,6 @@ fn located(
             None
         }
     }
-}
-
-/// `type/subtype` with RFC 6838 token characters (parameters after `;` allowed).
-fn is_media_type(s: &str) -> bool {
-    let essence = s.split(';').next().unwrap_or_default().trim();
-    let token = |t: &str| {
-        !t.is_empty()
-            && t.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "!#$&^_.+-".contains(c))
-    };
-    matches!(essence.split_once('/'), Some((t, sub)) if token(t) && token(sub))
 }
 
 pub(super) fn read_prompt(node: &Node, loader: &Loader, d: &mut Ctxt) -> Option<McpPrompt> {
