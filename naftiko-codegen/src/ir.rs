@@ -434,6 +434,9 @@ pub struct Input {
     pub ty: Type,
     pub required: bool,
     pub description: Option<String>,
+    /// `pattern`: a regular expression the value must match (anywhere in it, as JSON Schema's
+    /// `pattern`), checked before anything is sent.
+    pub pattern: Option<String>,
 }
 
 /// How one consumed parameter is fed.

@@ -80,6 +80,13 @@
 //!   feeds it; a `with` entry cannot also feed it). A parameter without `in` whose name is a
 //!   placeholder of the path is a path parameter (warning); any other missing `in` is an error.
 //!   One `in: body` parameter is the whole JSON body; several are the fields of one object.
+//! - An exposed input's `pattern` (on a `string` input of a REST operation or an MCP tool) is a
+//!   regular expression its value must match anywhere in it, as JSON Schema's `pattern`:
+//!   checked before anything is sent (`400` / invalid params naming the input and pattern) and
+//!   advertised in `/openapi.json` and the tool's `inputSchema`. The syntax is Rust's `regex`
+//!   (ECMA-262 without look-around or back-references): a pattern it cannot compile is a
+//!   compile error, never skipped. A declared MCP tool input is required unless it says
+//!   `required: false` (the schema's default).
 //! - A consumed operation's `body:` builds the request body from text and `{{x}}` variables,
 //!   each an `in: body` parameter (declared, or an implicit string fed by the exposed input `x`):
 //!   `json` (an object, array or string; the default); `text`, `xml`, `sparql` (a string sent

@@ -8,7 +8,7 @@ use naftiko_codegen::ir::{
 };
 
 mod common;
-use common::{errors, has, line_of, ok};
+use common::{errors, find, has, line_of, ok};
 
 /// A spec with one consumed API `api` (bearer auth from `env.TOKEN`), the given resources,
 /// and the given `exposes` entries.
@@ -2677,4 +2677,51 @@ fn step_names_outside_the_pattern_are_warned() {
         first.span.start.line,
         line_of(&renamed, "        - name: list+crew")
     );
+}
+
+#[test]
+fn an_input_pattern_is_a_regular_expression_on_a_string_input() {
+    let tool = |pattern: &str, ty: &str| {
+        format!(
+            "    - name: list-items
+      description: List items.
+      call: api.list
+      inputParameters:
+      - name: orgId
+        type: {ty}
+        pattern: '{pattern}'"
+        )
+    };
+    let c = ok(&spec(ITEM, &mcp(&tool("^[a-z0-9-]+$", "string"))));
+    assert_eq!(
+        c.mcp[0].tools[0].call.inputs[0].pattern.as_deref(),
+        Some("^[a-z0-9-]+$")
+    );
+    let src = spec(ITEM, &mcp(&tool("^(a", "string")));
+    let d = errors(&src);
+    let e = find(&d, "`pattern` is not a valid regular expression");
+    assert_eq!(e.span.start.line, line_of(&src, "pattern:"));
+    // Look-around is ECMA-262, not Rust's `regex`: refused, never ignored.
+    let src = spec(ITEM, &mcp(&tool("^(?=a)", "string")));
+    let d = errors(&src);
+    assert!(
+        find(&d, "`pattern` is not a valid regular expression")
+            .help
+            .is_some()
+    );
+    let src = spec(ITEM, &mcp(&tool("^[0-9]+$", "integer")));
+    let d = errors(&src);
+    find(
+        &d,
+        "`pattern` checks text: it applies to a `string` input, not a `integer` one",
+    );
+    // On a consumed parameter it has no meaning.
+    let consumed = ITEM.replacen(
+        "          type: string\n          required: true\n",
+        "          type: string\n          required: true\n          pattern: '^x$'\n",
+        1,
+    );
+    let src = spec(&consumed, &mcp(&tool("^x$", "string")));
+    let d = errors(&src);
+    find(&d, "`pattern` on a consumed parameter has no meaning");
 }

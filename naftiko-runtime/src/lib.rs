@@ -25,6 +25,7 @@ pub mod control;
 pub mod convert;
 pub mod guard;
 pub mod mcp;
+pub mod pattern;
 pub mod rest;
 pub mod scripts;
 pub mod serve;
@@ -36,6 +37,7 @@ pub mod steps;
 pub use naftiko_macros::naftiko_capability;
 
 pub use axum;
+pub use regex;
 pub use reqwest;
 pub use rmcp;
 pub use serde;

@@ -90,6 +90,9 @@ pub struct ArgDef {
     pub ty: JsonType,
     pub required: bool,
     pub description: Option<&'static str>,
+    /// `pattern`: a regular expression a string argument must match (checked by the generated
+    /// dispatch; advertised in the `inputSchema`).
+    pub pattern: Option<&'static str>,
 }
 
 /// One tool as the spec declares it.
@@ -116,6 +119,9 @@ impl ToolDef {
             let mut p = json!({"type": a.ty.as_str()});
             if let Some(d) = a.description {
                 p["description"] = Value::String(d.to_string());
+            }
+            if let Some(pattern) = a.pattern {
+                p["pattern"] = Value::String(pattern.to_string());
             }
             props.insert(a.name.to_string(), p);
         }

@@ -407,6 +407,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "pageSize",
@@ -415,6 +416,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "Specifies the maximum number of BillJobs to retrieve per page.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "nextToken",
@@ -423,6 +425,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "The `nextToken` for multi-page retrievals. It is used to fetch the next page of BillJobs in a paginated list.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "active",
@@ -431,6 +434,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "Boolean filter to retrieve only active BillJobs and exclude completed or cancelled BillJobs from the results.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "status",
@@ -439,6 +443,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "Filter BillJobs by specific status. Allows for targeted retrieval of BillJobs based on their current processing status.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::None,
@@ -459,12 +464,16 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "body",
                         ty: ::naftiko_runtime::mcp::JsonType::Object,
                         required: true,
-                        description: ::core::option::Option::Some("Request body (JSON)."),
+                        description: ::core::option::Option::Some(
+                            "Request body (JSON).",
+                        ),
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::None,
@@ -485,12 +494,16 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "body",
                         ty: ::naftiko_runtime::mcp::JsonType::Object,
                         required: true,
-                        description: ::core::option::Option::Some("Request body (JSON)."),
+                        description: ::core::option::Option::Some(
+                            "Request body (JSON).",
+                        ),
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::None,
@@ -511,6 +524,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "UUID of the organization",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "id",
@@ -519,6 +533,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "The UUID of the Bill Job to retrieve.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::None,
@@ -539,6 +554,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "The unique identifier (UUID) for your Organization. The Organization represents your company as a direct customer of our service.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                     ::naftiko_runtime::mcp::ArgDef {
                         name: "id",
@@ -547,6 +563,7 @@ pub mod m3ter_billjob_mcp {
                         description: ::core::option::Option::Some(
                             "The unique identifier (UUID) of the BillJob to cancel.",
                         ),
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::None,

@@ -607,6 +607,7 @@ pub mod shapes_mcp {
                         ty: ::naftiko_runtime::mcp::JsonType::String,
                         required: false,
                         description: ::core::option::Option::None,
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::Some(
@@ -627,6 +628,7 @@ pub mod shapes_mcp {
                         ty: ::naftiko_runtime::mcp::JsonType::String,
                         required: true,
                         description: ::core::option::Option::None,
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::Some(
@@ -647,6 +649,7 @@ pub mod shapes_mcp {
                         ty: ::naftiko_runtime::mcp::JsonType::String,
                         required: true,
                         description: ::core::option::Option::None,
+                        pattern: ::core::option::Option::None,
                     },
                 ],
                 output_schema: ::core::option::Option::Some(

@@ -72,7 +72,8 @@ pub fn adapter(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             let ty = json_type(i.ty);
             let req = i.required;
             let d = opt_str(i.description.as_deref());
-            quote! { ::naftiko_runtime::mcp::ArgDef { name: #n, ty: #ty, required: #req, description: #d } }
+            let pattern = opt_str(i.pattern.as_deref());
+            quote! { ::naftiko_runtime::mcp::ArgDef { name: #n, ty: #ty, required: #req, description: #d, pattern: #pattern } }
         });
         quote! {
             ::naftiko_runtime::mcp::ToolDef {

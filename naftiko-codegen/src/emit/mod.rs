@@ -171,7 +171,25 @@ pub(crate) fn bind_inputs(
             quote! { ::core::option::Option<#ty> }
         };
         let read = read(i);
-        quote! { let #v: #ty = #read; }
+        let check = i.pattern.as_ref().map(|pat| {
+            let name = &i.name;
+            let value = if i.required {
+                quote! { ::core::option::Option::Some(#v.as_str()) }
+            } else {
+                quote! { #v.as_deref() }
+            };
+            quote! {
+                static PATTERN: ::naftiko_runtime::pattern::Pattern = ::naftiko_runtime::pattern::Pattern::new(
+                    #pat,
+                    || ::naftiko_runtime::regex::Regex::new(#pat).ok(),
+                );
+                PATTERN.check(#name, #value)?;
+            }
+        });
+        match check {
+            Some(check) => quote! { let #v: #ty = #read; { #check } },
+            None => quote! { let #v: #ty = #read; },
+        }
     });
     quote! { #(#binds)* }
 }

@@ -11,6 +11,15 @@ fn schema(ty: Type) -> Value {
     }
 }
 
+/// An input's schema: its type, and its `pattern` where it has one.
+fn input_schema(i: &ir::Input) -> Value {
+    let mut s = schema(i.ty);
+    if let Some(p) = &i.pattern {
+        s["pattern"] = Value::String(p.clone());
+    }
+    s
+}
+
 fn with_description(mut v: Value, description: Option<&str>) -> Value {
     if let (Some(d), Some(o)) = (description, v.as_object_mut()) {
         o.insert("description".into(), Value::String(d.to_string()));
@@ -33,7 +42,7 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
                 Source::Header => "header",
                 Source::Body => {
                     body_schema = Some((
-                        with_description(schema(i.ty), i.description.as_deref()),
+                        with_description(input_schema(i), i.description.as_deref()),
                         i.required,
                     ));
                     continue;
@@ -41,7 +50,7 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
                 Source::Field => {
                     fields.insert(
                         i.name.clone(),
-                        with_description(schema(i.ty), i.description.as_deref()),
+                        with_description(input_schema(i), i.description.as_deref()),
                     );
                     if i.required {
                         required_fields.push(Value::String(i.name.clone()));
@@ -49,7 +58,7 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
                     continue;
                 }
             };
-            let mut p = json!({"name": i.name, "in": location, "required": i.required, "schema": schema(i.ty)});
+            let mut p = json!({"name": i.name, "in": location, "required": i.required, "schema": input_schema(i)});
             if let Some(d) = &i.description {
                 p["description"] = Value::String(d.clone());
             }

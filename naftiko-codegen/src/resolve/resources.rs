@@ -84,6 +84,7 @@ pub(super) fn resolve_resources(
                             required: true,
                             value: None,
                             mapping: None,
+                            pattern: None,
                         })
                         .collect(),
                 );

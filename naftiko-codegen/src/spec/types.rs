@@ -227,6 +227,8 @@ pub struct Param {
     pub value: Option<Node>,
     /// On an exposed input: where its value goes in the consumed request (`$.body.name`).
     pub mapping: Option<S<String>>,
+    /// On an exposed input: a regular expression its value must match (`pattern`).
+    pub pattern: Option<S<String>>,
 }
 
 /// One output parameter: a shape for the result, recursive through `properties` and `items`.

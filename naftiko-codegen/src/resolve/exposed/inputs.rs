@@ -67,6 +67,7 @@ impl<'a> Feeding<'a> {
             ty,
             required: required || source == Source::Path,
             description: None,
+            pattern: None,
         });
         self.inferred_from.push(None);
         self.inputs.len() - 1
@@ -124,6 +125,7 @@ impl<'a> Feeding<'a> {
             let ty = p.ty.as_ref().map_or(Type::String, |t| t.v);
             let i = self.push_input(p.name.v.clone(), source, ty, p.required);
             self.inputs[i].description.clone_from(&p.description);
+            self.inputs[i].pattern = p.pattern.as_ref().and_then(|pat| check_pattern(pat, ty, d));
         }
     }
 
@@ -219,5 +221,35 @@ impl<'a> Feeding<'a> {
 
     pub(super) fn finish(self) -> (Vec<Input>, Vec<Arg>) {
         (self.inputs, self.args)
+    }
+}
+
+/// An input's `pattern`: a regular expression (Rust's `regex` syntax: no look-around or
+/// back-references) on a string input; else a located error.
+fn check_pattern(pattern: &spec::S<String>, ty: Type, d: &mut Ctxt) -> Option<String> {
+    if ty != Type::String {
+        d.error(
+            pattern.span,
+            format!(
+                "`pattern` checks text: it applies to a `string` input, not a `{}` one",
+                ty.as_str()
+            ),
+        );
+        return None;
+    }
+    match regex::RegexBuilder::new(&pattern.v)
+        .size_limit(1 << 20)
+        .build()
+    {
+        Ok(_) => Some(pattern.v.clone()),
+        Err(e) => {
+            let why = e.to_string();
+            let why = why.lines().last().unwrap_or(&why).trim().to_string();
+            d.push(
+                Diagnostic::new(pattern.span, format!("`pattern` is not a valid regular expression: {why}"))
+                    .with_help("Rust `regex` syntax (as JSON Schema's ECMA-262, without look-around or back-references)"),
+            );
+            None
+        }
     }
 }

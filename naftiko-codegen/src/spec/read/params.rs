@@ -43,6 +43,15 @@ pub(super) fn read_type(node: &Node, d: &mut Ctxt) -> Option<S<Type>> {
 pub(super) fn read_consumed_params(node: &Node, d: &mut Ctxt) -> Vec<Param> {
     let params = read_params(node, false, d);
     for p in &params {
+        if let Some(pat) = &p.pattern {
+            d.push(
+                Diagnostic::new(
+                    pat.span,
+                    "`pattern` on a consumed parameter has no meaning: it checks what a caller sends to an exposed input",
+                )
+                .with_help("move it to the exposed operation's or tool's input parameter"),
+            );
+        }
         if let Some(m) = &p.mapping {
             d.push(
                 Diagnostic::new(
@@ -86,11 +95,7 @@ pub(super) fn read_params(node: &Node, required_by_default: bool, d: &mut Ctxt) 
         let value = o.take("value").cloned();
         // `properties`/`items` describe an object or array's shape: documentation only.
         o.ignore(&["label", "properties", "items"]);
-        o.unsupported(
-            "pattern",
-            "`pattern` on an input parameter (input validation)",
-            d,
-        );
+        let pattern = o.opt_str("pattern", d);
         let mapping = o.opt_str("mapping", d);
         o.finish(d);
         if let Some(name) = name {
@@ -103,6 +108,7 @@ pub(super) fn read_params(node: &Node, required_by_default: bool, d: &mut Ctxt) 
                 required,
                 value,
                 mapping,
+                pattern,
             });
         }
     }
