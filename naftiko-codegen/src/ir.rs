@@ -419,6 +419,8 @@ pub enum Source {
     Path,
     Query,
     Header,
+    /// A cookie of the request's `Cookie` header (a declared `in: cookie` REST input).
+    Cookie,
     /// The whole JSON request body.
     Body,
     /// A field of the JSON request body (REST) or a tool argument (MCP).

@@ -80,7 +80,8 @@
 //!   feeds it; a `with` entry cannot also feed it). A parameter without `in` whose name is a
 //!   placeholder of the path is a path parameter (warning); any other missing `in` is an error.
 //!   One `in: body` parameter is the whole JSON body; several are the fields of one object.
-//! - An exposed input's `pattern` (on a `string` input of a REST operation or an MCP tool) is a
+//! - A REST input declared `in: cookie` is read from the request's `Cookie` header (a quoted
+//!   value unquoted). An exposed input's `pattern` (on a `string` input of a REST operation or an MCP tool) is a
 //!   regular expression its value must match anywhere in it, as JSON Schema's `pattern`:
 //!   checked before anything is sent (`400` / invalid params naming the input and pattern) and
 //!   advertised in `/openapi.json` and the tool's `inputSchema`. The syntax is Rust's `regex`

@@ -302,6 +302,38 @@ impl Inputs {
             .ok_or_else(|| Problem::bad_request(format!("missing required header `{name}`")))
     }
 
+    /// A cookie of the `Cookie` header(s) (RFC 6265 `name=value` pairs separated by `;`, a
+    /// value's surrounding double quotes removed); `None` when absent.
+    pub fn cookie<T: FromText>(&self, name: &str) -> Result<Option<T>, Problem> {
+        let values: Vec<&str> = self
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k.trim() == name).then(|| {
+                    let v = v.trim();
+                    v.strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .unwrap_or(v)
+                })
+            })
+            .collect();
+        if values.is_empty() {
+            return Ok(None);
+        }
+        T::from_text(&values)
+            .map(Some)
+            .ok_or_else(|| invalid("cookie", name, T::EXPECTED, values[0]))
+    }
+
+    pub fn required_cookie<T: FromText>(&self, name: &str) -> Result<T, Problem> {
+        self.cookie(name)?
+            .ok_or_else(|| Problem::bad_request(format!("missing required cookie `{name}`")))
+    }
+
     fn check_media_type(&self) -> Result<(), Problem> {
         let ct = self
             .headers

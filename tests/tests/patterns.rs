@@ -1,7 +1,7 @@
 //! Issue 10: an exposed input's `pattern` (a regular expression, matched anywhere in the value
 //! as JSON Schema's `pattern`) is checked before anything is sent: `400` on REST, invalid
 //! params on MCP, naming the input and its pattern; the OpenAPI document and the tool's
-//! `inputSchema` advertise it.
+//! `inputSchema` advertise it. A declared `in: cookie` input is read from the `Cookie` header.
 
 use naftiko_runtime::reqwest;
 use naftiko_tests::mcp_client::{call_tool, result_json, serve_and_connect};
@@ -90,4 +90,48 @@ async fn mcp_arguments_that_do_not_match_are_invalid_params() {
     up.push(Scripted::json(200, &json!({"name": "Aurora"})));
     let r = call_tool(&client, "get-ship", json!({"imo": "9321483"})).await;
     assert_eq!(result_json(&r), json!({"name": "Aurora"}));
+}
+
+#[tokio::test]
+async fn a_cookie_input_is_read_from_the_cookie_header() {
+    let (up, ups) = world().await;
+    let served = serve(registry_rest::router(ups)).await;
+    let http = reqwest::Client::new();
+    let url = format!("{}/ships/9321483", served.url());
+    up.push(Scripted::json(200, &json!({})));
+    let resp = http
+        .get(&url)
+        .header("cookie", "theme=dark; X-Session=\"s3cr3t\"")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(up.only_request().header("x-session"), Some("s3cr3t"));
+    up.clear();
+    // Optional: absent, nothing is sent; present, it is checked like any input.
+    up.push(Scripted::json(200, &json!({})));
+    let resp = http.get(&url).send().await.expect("request");
+    assert_eq!(resp.status(), 200);
+    assert_eq!(up.only_request().header("x-session"), None);
+    up.clear();
+    let resp = http
+        .get(&url)
+        .header("cookie", "X-Session=NOT-OK")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(resp.status(), 400);
+    assert!(up.requests().is_empty());
+
+    let doc: Value = http
+        .get(format!("{}/openapi.json", served.url()))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("JSON");
+    let params = &doc["paths"]["/ships/{imo}"]["get"]["parameters"];
+    assert_eq!(params[2]["in"], "cookie", "{params}");
+    assert_eq!(params[2]["name"], "X-Session", "{params}");
 }

@@ -40,6 +40,7 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
                 Source::Path => "path",
                 Source::Query => "query",
                 Source::Header => "header",
+                Source::Cookie => "cookie",
                 Source::Body => {
                     body_schema = Some((
                         with_description(input_schema(i), i.description.as_deref()),

@@ -122,6 +122,8 @@ fn handler(cap: &ir::Capability, route: &ir::Route) -> TokenStream {
             (Source::Query, false) => quote! { input.query(#n)? },
             (Source::Header, true) => quote! { input.required_header(#n)? },
             (Source::Header, false) => quote! { input.header(#n)? },
+            (Source::Cookie, true) => quote! { input.required_cookie(#n)? },
+            (Source::Cookie, false) => quote! { input.cookie(#n)? },
             (Source::Body, true) => quote! { input.required_body()? },
             (Source::Body, false) => quote! { input.body()? },
             (Source::Field, true) => quote! { fields.required(#n)? },

@@ -92,10 +92,7 @@ impl<'a> Feeding<'a> {
                     Some(In::Path) => Source::Path,
                     Some(In::Header) => Source::Header,
                     Some(In::Body) => Source::Field,
-                    Some(In::Cookie) => {
-                        d.unsupported(p.span, "`in: cookie` inputs");
-                        continue;
-                    }
+                    Some(In::Cookie) => Source::Cookie,
                     Some(In::Query) => Source::Query,
                     None if in_path => Source::Path,
                     None => Source::Query,
