@@ -237,12 +237,13 @@
 //!   the extension's (`text/plain` or `application/octet-stream` for others), served as text
 //!   when it is UTF-8 and as a base64 blob otherwise. `call` (with `with` and
 //!   `outputParameters`, as a tool) is a dynamic resource, `application/json` unless
-//!   `mimeType` says otherwise. Its `uri` may be an RFC 6570 level 1 template
+//!   `mimeType` says otherwise; so is one with `steps` and `mappings`, orchestrated exactly as
+//!   a tool's (a `call` next to `steps` is an error). Its `uri` may be an RFC 6570 level 1 template
 //!   (`data://users/{id}`, listed by `resources/templates/list`): each variable is a required
 //!   string input of the call (`{{id}}`, `resources.id` or the same-named parameter), taken
 //!   percent-decoded from the URI read (one or more characters, no `/`). A static resource's
-//!   URI cannot be a template; a URI needs a scheme; operators (`{+x}`), `steps` and
-//!   `mappings` are not supported yet. Names and URIs are unique per adapter.
+//!   URI cannot be a template; a URI needs a scheme; operators (`{+x}`) are not supported yet.
+//!   Names and URIs are unique per adapter.
 //! - MCP `prompts`: an inline `template` (messages with `role` `user` or `assistant`) or a
 //!   `location` file (one `user` message, embedded at compile time). Every `{{arg}}`
 //!   placeholder must name one of the prompt's `arguments` (an error at the placeholder, or at

@@ -1985,7 +1985,7 @@ fn mcp_resource_mistakes_are_located_errors() {
         ),
         (
             "uri: data://x\n      description: d",
-            "an MCP resource needs `call` (dynamic) or `location` (static)",
+            "an MCP resource needs `call` or `steps` (dynamic) or `location` (static)",
             "- name: r",
         ),
         (
@@ -2014,9 +2014,9 @@ fn mcp_resource_mistakes_are_located_errors() {
             "call: api.list",
         ),
         (
-            "uri: data://orgs/{orgId}\n      description: d\n      steps:\n      - type: call\n        name: s\n        call: api.list",
-            "`steps` on an MCP resource (orchestrated resources) is not supported yet",
-            "steps:",
+            "uri: data://orgs/{orgId}\n      description: d\n      call: api.list\n      steps:\n      - type: call\n        name: s\n        call: api.list",
+            "a resource either calls one operation (`call`) or orchestrates (`steps`), not both",
+            "call: api.list\n      steps",
         ),
         (
             "uri: data://orgs/{orgId}\n      description: d\n      mimeType: json\n      call: api.list",

@@ -2,7 +2,7 @@
 //! get-ship-with-crew) is served on REST and MCP in front of two recording upstreams, the
 //! registry (`get-ship`) and the crewing agency (`list-crew`): what each upstream receives,
 //! the mapped result with the lookup's crew, a failing step, and the two independent call
-//! steps running at the same time.
+//! steps running at the same time; an MCP resource orchestrated by the same steps.
 
 use naftiko_runtime::reqwest;
 use naftiko_tests::mcp_client::{call_tool, result_json, serve_and_connect};
@@ -273,4 +273,35 @@ async fn mcp_a_failing_step_is_an_error_result_naming_the_step() {
     );
     assert_eq!(error["status"], 403);
     assert_eq!(error["upstream"], json!({"message": "agency closed"}));
+}
+
+#[tokio::test]
+async fn mcp_a_resource_with_steps_reads_what_they_orchestrate() {
+    let (w, ups) = world().await;
+    let (_served, client) = serve_and_connect(steps_mcp::server(ups)).await;
+    w.registry.push(Scripted::json(200, &ship("IMO 7")));
+    w.crewing.push(Scripted::json(200, &crew()));
+    let templates = client
+        .list_all_resource_templates()
+        .await
+        .expect("templates");
+    assert_eq!(templates[0].uri_template, "ships://{imo}/crew");
+    let r = client
+        .read_resource(rmcp::model::ReadResourceRequestParams::new(
+            "ships://IMO%207/crew",
+        ))
+        .await
+        .expect("read");
+    let [rmcp::model::ResourceContents::TextResourceContents { text, .. }] = r.contents.as_slice()
+    else {
+        panic!("{r:?}");
+    };
+    let body: Value = serde_json::from_str(text).expect("JSON");
+    assert_eq!(
+        body,
+        json!({"name": "Northern Star", "crew": [{"fullName": "Cy Diaz"}, {"fullName": "Ann Lee"}]})
+    );
+    // The URI variable, decoded, feeds the first step (encoded again as one segment).
+    assert_eq!(w.registry.only_request().path(), "/ships/IMO%207");
+    assert_eq!(w.crewing.only_request().path(), "/crew");
 }

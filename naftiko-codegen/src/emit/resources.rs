@@ -147,6 +147,10 @@ fn read_fn(cap: &ir::Capability, m: &ir::McpAdapter) -> TokenStream {
             unused,
         } = answer(call);
         let outcome = match &call.target {
+            None if !call.steps.is_empty() => {
+                let run = super::run_steps(cap, call);
+                quote! { ::naftiko_runtime::mcp::Outcome::steps(#run.await, &OUTPUT, #texts_arg) }
+            }
             Some(target) => {
                 let invoke = call_client(cap, call, target, quote! { upstreams });
                 quote! { ::naftiko_runtime::mcp::Outcome::new(#invoke, &OUTPUT, #texts_arg) }

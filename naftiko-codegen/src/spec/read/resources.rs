@@ -37,13 +37,11 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
         }
         b.map(|b| S::new(b, n.span))
     });
-    let has_steps = o.has("steps");
-    o.unsupported(
-        "steps",
-        "`steps` on an MCP resource (orchestrated resources)",
-        d,
-    );
-    o.unsupported("mappings", "`mappings` (step output mappings)", d);
+    let steps = o.take("steps").map(|n| super::steps::read_steps(n, d));
+    let mappings = o
+        .take("mappings")
+        .map(|n| super::steps::read_mappings(n, d))
+        .unwrap_or_default();
     o.finish(d);
     if let Some(m) = &mime_type
         && !is_media_type(&m.v)
@@ -56,7 +54,18 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
             ),
         );
     }
+    let orchestrated = steps.is_some() || !mappings.is_empty();
     let source = match (call, location) {
+        (Some(c), _) if orchestrated => {
+            d.push(
+                Diagnostic::new(
+                    c.span,
+                    "a resource either calls one operation (`call`) or orchestrates (`steps`), not both",
+                )
+                .with_help("move the call into a `call` step"),
+            );
+            return None;
+        }
         (Some(c), Some(l)) => {
             d.error(
                 l.span,
@@ -67,24 +76,13 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
             );
             return None;
         }
-        (Some(call), None) => ResourceSource::Call(Box::new(ExposedOperation {
-            span: node.span,
-            name: name.clone(),
-            method: None,
-            label: label.clone(),
-            description: description.clone(),
-            call: Some(call),
-            with,
-            inputs: None,
-            outputs,
-            hints: Hints::default(),
-            orchestrated: false,
-            reference: None,
-            semantics: Semantics::default(),
-            steps: Vec::new(),
-            mappings: Vec::new(),
-            responses: None,
-        })),
+        (None, Some(l)) if orchestrated => {
+            d.error(
+                l.span,
+                "a static resource (`location`) is a file: it has no `steps` or `mappings`",
+            );
+            return None;
+        }
         (None, Some(l)) => {
             if let Some((k, _)) = with.first() {
                 d.error(
@@ -102,18 +100,34 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
                 path: static_file(&l, loader, d)?,
             }
         }
-        (None, None) => {
-            if !has_steps {
-                d.push(
-                    Diagnostic::new(
-                        node.span,
-                        "an MCP resource needs `call` (dynamic) or `location` (static)",
-                    )
-                    .with_help("`call: namespace.operation`, or `location: file:///./file.md` relative to the spec"),
-                );
-            }
+        (None, None) if !orchestrated => {
+            d.push(
+                Diagnostic::new(
+                    node.span,
+                    "an MCP resource needs `call` or `steps` (dynamic) or `location` (static)",
+                )
+                .with_help("`call: namespace.operation`, `steps` with `mappings`, or `location: file:///./file.md` relative to the spec"),
+            );
             return None;
         }
+        (call, None) => ResourceSource::Call(Box::new(ExposedOperation {
+            span: node.span,
+            name: name.clone(),
+            method: None,
+            label: label.clone(),
+            description: description.clone(),
+            call,
+            with,
+            inputs: None,
+            outputs,
+            hints: Hints::default(),
+            orchestrated,
+            reference: None,
+            semantics: Semantics::default(),
+            steps: steps.unwrap_or_default(),
+            mappings,
+            responses: None,
+        })),
     };
     Some(McpResource {
         span: node.span,
