@@ -184,7 +184,12 @@
 //!   invalid argument); such a step runs after the independent ones, in order. A step reading
 //!   itself, a later or an unknown step, a duplicate step, a `with` naming no parameter, a
 //!   mapping reading an unknown step or targeting no output, an output nothing maps,
-//!   `mappings` without `steps`: located errors.
+//!   `mappings` without `steps`: located errors. So is a type mismatch where both sides are
+//!   declared: a consumed operation's `outputParameters` declare the types of its answer's
+//!   fields (`mapping: $.title`, `type: integer`), a lookup answers an array; a `$.step.path`
+//!   of one type fed to a parameter of another, mapped to an output declared another, or a
+//!   lookup's `index` that is not an array (an integer fits a number; anything undeclared is
+//!   accepted and checked at run time).
 //! - `type: script` steps (JavaScript, on QuickJS; needs naftiko-runtime's `scripts` feature,
 //!   else a located error naming it): `language` and `location` default to the control
 //!   adapter's `management.scripting.defaultLanguage`/`defaultLocation` (neither: an error);

@@ -2725,3 +2725,80 @@ fn an_input_pattern_is_a_regular_expression_on_a_string_input() {
     let d = errors(&src);
     find(&d, "`pattern` on a consumed parameter has no meaning");
 }
+
+/// `ITEM` with `outputParameters` on `api.list`, inserted before `create`.
+fn item_with_outputs(outputs: &str) -> String {
+    ITEM.replacen(
+        "      - name: create\n",
+        &format!("        outputParameters:\n{outputs}\n      - name: create\n"),
+        1,
+    )
+}
+
+#[test]
+fn a_type_mismatch_between_a_steps_declared_answer_and_its_use_is_located() {
+    let items = item_with_outputs(
+        "        - name: title
+          type: integer
+          mapping: $.title
+        - name: count
+          type: integer
+          mapping: $.meta.count
+        - name: ownerIds
+          type: array
+          mapping: $.ownerIds",
+    );
+    let with_outputs =
+        |steps: &str, mappings: &str| orchestrated(steps, mappings).replacen(ITEM, &items, 1);
+    // As declared, the uses fit: accepted.
+    ok(&with_outputs(
+        STEPS,
+        &MAPPINGS
+            .replace("$.list-items.title", "$.list-items.ownerIds")
+            .replace("targetName: name", "targetName: owners2"),
+    )
+    .replace(
+        "      - name: name\n        type: string\n",
+        "      - name: owners2\n        type: array\n",
+    ));
+
+    // A mapping whose source is declared an integer, into a string output.
+    let src = with_outputs(STEPS, MAPPINGS);
+    let d = errors(&src);
+    let e = located(
+        &d,
+        &src,
+        "mapping `name` reads an integer, but output `name` is declared a string",
+        "mappings:",
+        "value: $.list-items.title",
+    );
+    assert_eq!(
+        e.help.as_deref(),
+        Some("`api.list` (step `list-items`) declares `$.title` as an integer")
+    );
+
+    // An integer from an earlier answer fed to a string parameter.
+    let steps = STEPS.replace("orgId: people", "orgId: $.list-items.meta.count");
+    let src = with_outputs(&steps, &MAPPINGS.replace("$.list-items.title", "$.owners"));
+    let d = errors(&src);
+    located(
+        &d,
+        &src,
+        "`$.list-items.meta.count` is an integer, but parameter `orgId` of `api.list` takes a string",
+        "steps:",
+        "orgId: $.list-items.meta.count",
+    );
+
+    // A lookup over an answer declared an object.
+    let whole = item_with_outputs("        - type: object\n          mapping: $.");
+    let src = orchestrated(STEPS, &MAPPINGS.replace("$.list-items.title", "$.owners"))
+        .replacen(ITEM, &whole, 1);
+    let d = errors(&src);
+    located(
+        &d,
+        &src,
+        "lookup step `owners` searches the entries of `list-people`, which is an object, not an array",
+        "steps:",
+        "index: list-people",
+    );
+}

@@ -6,6 +6,7 @@ mod checks;
 mod feed;
 mod inputs;
 mod mapped;
+mod step_types;
 mod steps;
 mod with;
 

@@ -10,6 +10,7 @@
 use super::Exposure;
 use super::call::resolve_call;
 use super::inputs::Feeding;
+use super::step_types::{Answer, Answers, article, fits};
 use crate::diag::{Ctxt, Diagnostic, Span};
 use crate::ir::{self, Shape, ShapeKind, Type};
 use crate::resolve::binds::Binds;
@@ -53,6 +54,7 @@ pub(super) fn resolve_orchestrated(
     let mut inputs: Option<Vec<ir::Input>> = None;
     let mut steps = Vec::new();
     let mut ok = true;
+    let mut answers = Answers::default();
     for (n, step) in e.steps.iter().enumerate() {
         if names[..n].contains(&step.name.v.as_str()) {
             d.error(step.name.span, format!("duplicate step `{}`", step.name.v));
@@ -69,7 +71,7 @@ pub(super) fn resolve_orchestrated(
                         Some(text) => {
                             let s = S::new(text.to_string(), v.span);
                             match step_ref(&s, &step.name.v, &names, n, d) {
-                                Some(ptr) => from_context.push((k, ptr)),
+                                Some(ptr) => from_context.push((k, ptr, s)),
                                 None => ok = false,
                             }
                         }
@@ -84,13 +86,35 @@ pub(super) fn resolve_orchestrated(
                 f.declare_inputs(d);
                 f.feed_from_with(&fed, binds, d);
                 let op = &apis[a].operations[o];
-                for (k, ptr) in from_context {
+                for (k, ptr, written) in from_context {
                     match op
                         .params
                         .iter()
                         .position(|p| p.name == k.v && p.fixed.is_none())
                     {
                         Some(pi) => {
+                            let p = &op.params[pi];
+                            if let Some((found, declared_at)) =
+                                answers.type_at(&segments(&written.v))
+                                && !p.any_json
+                                && !fits(found, p.ty)
+                            {
+                                d.push(
+                                    Diagnostic::new(
+                                        written.span,
+                                        format!(
+                                            "`{}` is {}, but parameter `{}` of `{}` takes {}",
+                                            written.v.trim(),
+                                            article(found),
+                                            p.name,
+                                            call.v,
+                                            article(p.ty)
+                                        ),
+                                    )
+                                    .with_help(declared_at),
+                                );
+                                ok = false;
+                            }
                             f.args[pi] = ir::Arg::Context(ptr);
                             f.fed[pi] = true;
                             f.arg_spans[pi] = Some(k.span);
@@ -128,6 +152,13 @@ pub(super) fn resolve_orchestrated(
                         }
                     }
                 }
+                answers.insert(
+                    &step.name.v,
+                    Answer::Call {
+                        api: &apis[a].namespace,
+                        op: &apis[a].operations[o],
+                    },
+                );
                 ir::StepKind::Call(ir::Target {
                     api: a,
                     operation: o,
@@ -200,8 +231,28 @@ pub(super) fn resolve_orchestrated(
                 value,
                 keep,
             } => {
-                let index_ok = check_step_name(index, &step.name.v, &names, n, d);
+                let mut index_ok = check_step_name(index, &step.name.v, &names, n, d);
+                if index_ok
+                    && let Some((found, declared_at)) =
+                        answers.type_at(std::slice::from_ref(&index.v))
+                    && found != Type::Array
+                {
+                    d.push(
+                        Diagnostic::new(
+                            index.span,
+                            format!(
+                                "lookup step `{}` searches the entries of `{}`, which is {}, not an array",
+                                step.name.v,
+                                index.v,
+                                article(found)
+                            ),
+                        )
+                        .with_help(declared_at),
+                    );
+                    index_ok = false;
+                }
                 let value_ptr = step_ref(value, &step.name.v, &names, n, d);
+                answers.insert(&step.name.v, Answer::Lookup);
                 match (index_ok, value_ptr) {
                     (true, Some(ptr)) => ir::StepKind::Lookup {
                         index: index.v.clone(),
@@ -231,7 +282,7 @@ pub(super) fn resolve_orchestrated(
             f.finish().0
         }
     };
-    let output = orchestrated_output(e, name, &names, d)?;
+    let output = orchestrated_output(e, name, &names, &answers, d)?;
     ok.then(|| ir::Call {
         name: name.to_string(),
         ident,
@@ -356,6 +407,7 @@ fn orchestrated_output(
     e: &spec::ExposedOperation,
     name: &str,
     names: &[&str],
+    answers: &Answers<'_>,
     d: &mut Ctxt,
 ) -> Option<Shape> {
     let mut maps: Vec<(String, Span, ir::Path, bool)> = Vec::new();
@@ -380,6 +432,27 @@ fn orchestrated_output(
                     did_you_mean(close),
                     listing(names.iter().copied())
                 )),
+            );
+            ok = false;
+            continue;
+        }
+        if let (Some((found, declared_at)), Some(wanted)) = (
+            answers.type_at(&segments),
+            target_type(&e.outputs, &m.target.v),
+        ) && !fits(found, wanted)
+        {
+            d.push(
+                Diagnostic::new(
+                    m.value.span,
+                    format!(
+                        "mapping `{}` reads {}, but output `{}` is declared {}",
+                        m.target.v,
+                        article(found),
+                        m.target.v,
+                        article(wanted)
+                    ),
+                )
+                .with_help(declared_at),
             );
             ok = false;
             continue;
@@ -618,5 +691,42 @@ fn insert(props: &mut Vec<(String, Shape)>, parts: &[&str], path: ir::Path) {
     };
     if let ShapeKind::Object { properties, .. } = &mut props[i].1.kind {
         insert(properties, rest, path);
+    }
+}
+
+/// The segments of a `$.<step>.<path>` already checked by [`dot_path`].
+fn segments(text: &str) -> Vec<String> {
+    text.trim()
+        .strip_prefix("$.")
+        .unwrap_or_default()
+        .split('.')
+        .map(str::to_string)
+        .collect()
+}
+
+/// The declared type of the output a mapping targets (`a`, or `a.b` inside an object `a`).
+fn target_type(outputs: &[spec::Output], target: &str) -> Option<Type> {
+    let (first, rest) = match target.split_once('.') {
+        Some((f, r)) => (f, Some(r)),
+        None => (target, None),
+    };
+    let o = outputs
+        .iter()
+        .find(|o| o.name.as_ref().is_some_and(|n| n.v == first))?;
+    match rest {
+        None => o.ty.as_ref().map(|t| t.v),
+        Some(rest) => property_type(&o.properties, rest),
+    }
+}
+
+fn property_type(props: &[(S<String>, spec::Output)], target: &str) -> Option<Type> {
+    let (first, rest) = match target.split_once('.') {
+        Some((f, r)) => (f, Some(r)),
+        None => (target, None),
+    };
+    let (_, o) = props.iter().find(|(n, _)| n.v == first)?;
+    match rest {
+        None => o.ty.as_ref().map(|t| t.v),
+        Some(rest) => property_type(&o.properties, rest),
     }
 }
