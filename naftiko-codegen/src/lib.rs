@@ -230,7 +230,9 @@
 //!   back; unreachable is a 502, no answer head within the client's timeout a 504 (problem
 //!   JSON); a forward is never retried. Both bodies are streamed, never buffered: a forwarded
 //!   body has no size limit of its own (the server's request timeout and connection cap bound
-//!   it). An unknown target (with a suggestion), an invalid, duplicate or hop-by-hop trusted
+//!   it). `/openapi.json` lists each forwarded path for every method (a trailing `{{path}}`
+//!   as a `{path}` parameter that may hold `/`), with the trusted headers as optional header
+//!   parameters. An unknown target (with a suggestion), an invalid, duplicate or hop-by-hop trusted
 //!   header: located errors. Not supported yet: `operations` next to `forward` on one resource
 //!   (the engine tries the operations first), `{{path}}` before the end of the path, a forward
 //!   to an API whose key is placed in the body. MCP adapters have no `forward` in the schema.

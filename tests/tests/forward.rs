@@ -283,3 +283,35 @@ async fn a_digest_challenge_is_answered_on_the_next_forward() {
     assert!(!auth.contains("Circle of Life"));
     assert_eq!(got.body, b"streamed again");
 }
+
+#[tokio::test]
+async fn forwarded_paths_are_in_the_openapi_document() {
+    let up = Upstream::start().await;
+    let gw = gateway(&up.url(), Duration::from_secs(10)).await;
+    let doc: Value = reqwest::get(format!("{}/openapi.json", gw.url()))
+        .await
+        .expect("send")
+        .json()
+        .await
+        .expect("JSON");
+    let notion = &doc["paths"]["/notion/{path}"];
+    for method in ["get", "put", "post", "delete", "patch"] {
+        assert!(
+            notion[method]["summary"]
+                .as_str()
+                .is_some_and(|s| s.contains("`notion`")),
+            "{method}: {notion}"
+        );
+    }
+    let params = notion["get"]["parameters"].as_array().expect("parameters");
+    assert_eq!(params[0]["name"], "path");
+    assert_eq!(params[0]["in"], "path");
+    assert!(
+        params
+            .iter()
+            .any(|p| p["in"] == "header" && p["name"] == "notion-version"),
+        "{params:?}"
+    );
+    assert!(doc["paths"]["/status"]["get"].is_object(), "{doc}");
+    assert!(up.requests().is_empty());
+}

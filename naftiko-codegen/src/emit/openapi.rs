@@ -127,6 +127,9 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
         let entry = paths.entry(route.path.clone()).or_insert_with(|| json!({}));
         entry[route.method.as_str().to_ascii_lowercase()] = operation;
     }
+    for f in &r.forwards {
+        forwarded(cap, f, &mut paths);
+    }
     let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
@@ -154,4 +157,61 @@ pub fn document(cap: &ir::Capability, r: &ir::RestAdapter) -> Value {
     });
     super::auth::openapi(&mut doc, r.auth.as_ref());
     doc
+}
+
+/// A forwarded resource (`forward`): every method of each of its paths, passed through to the
+/// consumed API. A trailing `{*path}` catch-all is written `{path}` (OpenAPI has no catch-all:
+/// its description says it may hold `/`).
+fn forwarded(cap: &ir::Capability, f: &ir::ForwardRoute, paths: &mut Map<String, Value>) {
+    let api = &cap.apis[f.api];
+    for path in &f.paths {
+        let mut params = Vec::new();
+        let mut written = String::new();
+        for segment in path.split('/').filter(|s| !s.is_empty()) {
+            written.push('/');
+            match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(var) => {
+                    let (name, rest) = match var.strip_prefix('*') {
+                        Some(name) => (name, true),
+                        None => (var, false),
+                    };
+                    written.push_str(&format!("{{{name}}}"));
+                    let description = if rest {
+                        "The rest of the path, passed on as it is (it may contain `/`)"
+                    } else {
+                        "A segment of the forwarded path"
+                    };
+                    params.push(json!({"name": name, "in": "path", "required": true,
+                        "schema": {"type": "string"}, "description": description}));
+                }
+                None => written.push_str(segment),
+            }
+        }
+        if written.is_empty() {
+            written.push('/');
+        }
+        for header in &f.trusted {
+            params.push(json!({"name": header, "in": "header", "required": false,
+                "schema": {"type": "string"}, "description": "Passed on to the upstream (a trusted header)"}));
+        }
+        let entry = paths.entry(written).or_insert_with(|| json!({}));
+        for method in ["get", "put", "post", "delete", "options", "head", "patch"] {
+            let id = format!("{}-{method}", f.ident);
+            entry[method] = json!({
+                "operationId": id,
+                "summary": format!("Forwarded to `{}`", api.namespace),
+                "description": format!(
+                    "Passed through to `{}` ({}): the query kept, only the trusted headers sent, the API's authentication applied; the upstream's status, headers and body come back as they are.",
+                    api.namespace, f.name
+                ),
+                "parameters": params,
+                "requestBody": {"required": false, "content": {"*/*": {"schema": {}}}},
+                "responses": {
+                    "default": {"description": "The upstream's answer, passed through", "content": {"*/*": {"schema": {}}}},
+                    "502": {"description": "Upstream unreachable", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                    "504": {"description": "Upstream timeout", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}},
+                },
+            });
+        }
+    }
 }
