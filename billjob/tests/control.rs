@@ -161,3 +161,98 @@ fn a_taken_default_control_port_is_a_warning_and_a_taken_explicit_one_an_error()
     );
     drop(held);
 }
+
+#[tokio::test]
+async fn upstream_exchanges_and_tool_calls_are_measured() {
+    let mut running = Running::start(
+        billjob()
+            .env("BILLJOB_SANDBOX", "true")
+            .env("BILLJOB_STATELESS", "true")
+            .env("BILLJOB_REST_ADDR", "127.0.0.1:0")
+            .env("BILLJOB_MCP_ADDR", "127.0.0.1:0"),
+    );
+    let control = url_in(&running.wait_for("control: http://"));
+    let rest = url_in(&running.wait_for("REST: http://"));
+    let mcp = url_in(&running.wait_for("MCP: http://"));
+    let http = http();
+    let listed = http
+        .get(format!("{rest}/v1/organizations/org-1/billjobs"))
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(listed.status(), 200);
+    let missing = http
+        .get(format!(
+            "{rest}/v1/organizations/org-1/billjobs/no-such-job"
+        ))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(missing.status(), 404);
+    for (id, arguments) in [
+        (1, serde_json::json!({"orgId": "org-1"})),
+        (2, serde_json::json!({})),
+    ] {
+        let answer = http
+            .post(format!("{mcp}/mcp"))
+            .header("Accept", "application/json, text/event-stream")
+            .header("MCP-Protocol-Version", "2025-11-25")
+            .json(
+                &serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+                "params": {"name": "list-billjobs", "arguments": arguments}}),
+            )
+            .send()
+            .await
+            .expect("tools/call");
+        assert_eq!(answer.status(), 200);
+    }
+    let text = http
+        .get(format!("{control}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
+        .unwrap_or_else(|e| panic!("{e}: {text}"));
+    let value = |metric: &str, labels: &[(&str, &str)]| {
+        scrape
+            .samples
+            .iter()
+            .find(|s| s.metric == metric && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+            .map(|s| match s.value {
+                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
+                prometheus_parse::Value::Histogram(ref h) => h.last().map_or(0.0, |b| b.count),
+                ref other => panic!("{other:?}"),
+            })
+    };
+    let upstream = |operation: &str, status: &str| {
+        value(
+            "naftiko_upstream_requests_total",
+            &[
+                ("api", "m3ter-billjob"),
+                ("operation", operation),
+                ("status", status),
+            ],
+        )
+    };
+    // REST and MCP each listed once through the same client.
+    assert_eq!(upstream("listbilljobs", "200"), Some(2.0), "{text}");
+    assert_eq!(upstream("getbilljob", "404"), Some(1.0), "{text}");
+    assert!(
+        scrape.samples.iter().any(|s| s.metric
+            == "naftiko_upstream_request_duration_seconds_count"
+            || (s.metric == "naftiko_upstream_request_duration_seconds"
+                && s.labels.get("operation") == Some("listbilljobs"))),
+        "{text}"
+    );
+    let tool = |outcome: &str| {
+        value(
+            "naftiko_tool_calls_total",
+            &[("tool", "list-billjobs"), ("outcome", outcome)],
+        )
+    };
+    assert_eq!(tool("ok"), Some(1.0), "{text}");
+    assert_eq!(tool("invalid"), Some(1.0), "{text}");
+}

@@ -7,7 +7,8 @@
 //! naming what is missing, so an orchestrator stops routing to a process that cannot answer.
 //! Nothing secret is ever part of a component's name.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::Duration;
 
 mod layer;
 
@@ -130,19 +131,55 @@ struct AdapterLabels {
     adapter: &'static str,
 }
 
+/// The labels of one upstream exchange: the consumed API's namespace, the operation, and the
+/// status of the answer (`0` when there was none: unreachable, timed out, refused).
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct UpstreamLabels {
+    api: &'static str,
+    operation: &'static str,
+    status: u16,
+}
+
+/// The labels of one MCP tool call: the adapter's namespace, the tool, and how it ended
+/// (`ok`, `error`: an `isError` result, `invalid`: refused arguments).
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ToolLabels {
+    adapter: &'static str,
+    tool: &'static str,
+    outcome: &'static str,
+}
+
+/// The metrics the upstream clients and MCP servers of this process report to, once
+/// [`Metrics::install`]ed.
+static INSTALLED: OnceLock<Metrics> = OnceLock::new();
+
 /// Request latency buckets in seconds: 1 ms to about 16 s.
 const LATENCY_BUCKETS: (f64, f64, u16) = (0.001, 2.0, 15);
 
 /// Prometheus metrics of the inbound adapters, served at `/metrics` in the text format:
 /// `naftiko_requests_total{adapter,operation,status}`,
 /// `naftiko_request_duration_seconds{adapter,operation,status}` (histogram) and
-/// `naftiko_requests_in_flight{adapter}`. Cheap to clone; clones share the registry.
+/// `naftiko_requests_in_flight{adapter}`; once [`install`](Self::install)ed, also each upstream
+/// exchange (`naftiko_upstream_requests_total` and `naftiko_upstream_request_duration_seconds`
+/// by `api`, `operation`, `status`; every attempt, retries included) and each MCP tool call
+/// (`naftiko_tool_calls_total` and `naftiko_tool_call_duration_seconds` by `adapter`, `tool`,
+/// `outcome`). Every label comes from the spec or is a status code: the series are bounded.
+/// Cheap to clone; clones share the registry.
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RequestLabels, Histogram, fn() -> Histogram>,
     in_flight: Family<AdapterLabels, Gauge>,
+    upstream: Family<UpstreamLabels, Counter>,
+    upstream_latency: Family<UpstreamLabels, Histogram, fn() -> Histogram>,
+    tools: Family<ToolLabels, Counter>,
+    tool_latency: Family<ToolLabels, Histogram, fn() -> Histogram>,
+}
+
+fn latency_histogram() -> Histogram {
+    let (start, factor, n) = LATENCY_BUCKETS;
+    Histogram::new(exponential_buckets(start, factor, n))
 }
 
 impl std::fmt::Debug for Metrics {
@@ -163,10 +200,15 @@ impl Metrics {
         let mut registry = Registry::with_prefix("naftiko");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<RequestLabels, Histogram>::new_with_constructor(
-            (|| {
-                let (start, factor, n) = LATENCY_BUCKETS;
-                Histogram::new(exponential_buckets(start, factor, n))
-            }) as fn() -> Histogram,
+            latency_histogram as fn() -> Histogram,
+        );
+        let upstream = Family::<UpstreamLabels, Counter>::default();
+        let upstream_latency = Family::<UpstreamLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
+        );
+        let tools = Family::<ToolLabels, Counter>::default();
+        let tool_latency = Family::<ToolLabels, Histogram>::new_with_constructor(
+            latency_histogram as fn() -> Histogram,
         );
         let in_flight = Family::<AdapterLabels, Gauge>::default();
         registry.register("requests", "Inbound requests answered", requests.clone());
@@ -180,12 +222,81 @@ impl Metrics {
             "Inbound requests being answered",
             in_flight.clone(),
         );
+        registry.register(
+            "upstream_requests",
+            "Requests sent to consumed APIs (each attempt)",
+            upstream.clone(),
+        );
+        registry.register(
+            "upstream_request_duration_seconds",
+            "Time from sending a request to a consumed API to its whole answer",
+            upstream_latency.clone(),
+        );
+        registry.register("tool_calls", "MCP tool calls answered", tools.clone());
+        registry.register(
+            "tool_call_duration_seconds",
+            "Time to answer an MCP tool call",
+            tool_latency.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
             latency,
             in_flight,
+            upstream,
+            upstream_latency,
+            tools,
+            tool_latency,
         }
+    }
+
+    /// Makes these the metrics that the upstream clients and MCP servers of this process
+    /// report to; `false` (and no change) when others were installed already.
+    pub fn install(&self) -> bool {
+        INSTALLED.set(self.clone()).is_ok()
+    }
+
+    /// The installed metrics, if any.
+    pub(crate) fn installed() -> Option<&'static Metrics> {
+        INSTALLED.get()
+    }
+
+    /// One exchange with a consumed API (`status` 0: no answer).
+    pub(crate) fn upstream(
+        &self,
+        api: &'static str,
+        operation: &'static str,
+        status: u16,
+        elapsed: Duration,
+    ) {
+        let labels = UpstreamLabels {
+            api,
+            operation,
+            status,
+        };
+        self.upstream.get_or_create(&labels).inc();
+        self.upstream_latency
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
+    }
+
+    /// One MCP tool call and how it ended (`ok`, `error`, `invalid`).
+    pub(crate) fn tool(
+        &self,
+        adapter: &'static str,
+        tool: &'static str,
+        outcome: &'static str,
+        elapsed: Duration,
+    ) {
+        let labels = ToolLabels {
+            adapter,
+            tool,
+            outcome,
+        };
+        self.tools.get_or_create(&labels).inc();
+        self.tool_latency
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
     }
 
     /// Wraps every route of `router` so its requests are counted under `adapter`.

@@ -539,8 +539,18 @@ impl Server {
             ));
         };
         let def = &self.def.tools[index];
+        let started = std::time::Instant::now();
+        let metrics = crate::control::Metrics::installed();
+        let record = |outcome: &'static str| {
+            if let Some(m) = metrics {
+                m.tool(self.def.name, def.name, outcome, started.elapsed());
+            }
+        };
         let map = arguments.unwrap_or_default();
-        def.validate(&map).map_err(ArgError::into_error)?;
+        if let Err(e) = def.validate(&map) {
+            record("invalid");
+            return Err(e.into_error());
+        }
         let call = (self.dispatch)(
             index,
             Args {
@@ -548,12 +558,19 @@ impl Server {
                 map,
             },
         );
-        let outcome = self
-            .in_flight
-            .track_future(call)
-            .await
-            .map_err(ArgError::into_error)?;
+        let outcome = match self.in_flight.track_future(call).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                record("invalid");
+                return Err(e.into_error());
+            }
+        };
         let result = outcome.into_result();
+        record(if result.is_error == Some(true) {
+            "error"
+        } else {
+            "ok"
+        });
         tracing::info!(target: "naftiko::mcp", tool = name, is_error = result.is_error.unwrap_or(false), "tools/call");
         Ok(result)
     }

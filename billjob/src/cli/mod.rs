@@ -68,6 +68,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let life = Lifecycle::default();
+    // The upstream client and the MCP tools report to the same registry as the adapters.
+    life.metrics.install();
     let limits = listener_limits(&options);
     let inbound = inbound_auth(&options)?;
     let readiness = Readiness::new([UPSTREAM]);

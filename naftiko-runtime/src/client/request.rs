@@ -430,7 +430,28 @@ impl Request<'_> {
         request
     }
 
+    /// One attempt, reported to the installed metrics ([`crate::control::Metrics::install`]).
     async fn attempt(&self, uri: &Uri, deadline: tokio::time::Instant) -> Result<Reply, Error> {
+        let Some(metrics) = crate::control::Metrics::installed() else {
+            return self.exchange(uri, deadline).await;
+        };
+        let started = std::time::Instant::now();
+        let outcome = self.exchange(uri, deadline).await;
+        let status = match &outcome {
+            Ok(reply) => reply.status,
+            Err(Error::Status { status, .. }) => *status,
+            Err(_) => 0,
+        };
+        metrics.upstream(
+            self.client.namespace,
+            self.operation,
+            status,
+            started.elapsed(),
+        );
+        outcome
+    }
+
+    async fn exchange(&self, uri: &Uri, deadline: tokio::time::Instant) -> Result<Reply, Error> {
         let c = self.client;
         let op = self.operation;
         let timed_out = || Error::Timeout {
