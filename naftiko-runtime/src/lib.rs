@@ -33,10 +33,13 @@ pub mod sessions;
 pub mod shape;
 pub mod skill;
 pub mod steps;
+pub mod trace;
 
 pub use naftiko_macros::naftiko_capability;
 
 pub use axum;
+pub use opentelemetry;
+pub use opentelemetry_sdk;
 pub use regex;
 pub use reqwest;
 pub use rmcp;

@@ -629,11 +629,24 @@ impl ServerHandler for Server {
     async fn call_tool(
         &self,
         request: CallToolRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        self.call(&request.name, request.arguments)
-            .await
-            .map(Into::into)
+        let parts = context.extensions.get::<axum::http::request::Parts>();
+        let adapter = self.def.name;
+        let tool = request.name.clone();
+        crate::trace::mcp(
+            parts,
+            "tools/call",
+            || {
+                vec![
+                    opentelemetry::KeyValue::new("naftiko.adapter", adapter),
+                    opentelemetry::KeyValue::new("gen_ai.tool.name", tool),
+                ]
+            },
+            self.call(&request.name, request.arguments),
+        )
+        .await
+        .map(Into::into)
     }
 
     async fn list_resources(
@@ -667,12 +680,19 @@ impl ServerHandler for Server {
     async fn read_resource(
         &self,
         request: rmcp::model::ReadResourceRequestParams,
-        _context: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<rmcp::model::ReadResourceResponse, ErrorData> {
         self.resources_declared::<rmcp::model::ReadResourceRequestMethod>()?;
-        Server::read_resource(self, &request.uri)
-            .await
-            .map(Into::into)
+        let parts = context.extensions.get::<axum::http::request::Parts>();
+        let adapter = self.def.name;
+        crate::trace::mcp(
+            parts,
+            "resources/read",
+            || vec![opentelemetry::KeyValue::new("naftiko.adapter", adapter)],
+            Server::read_resource(self, &request.uri),
+        )
+        .await
+        .map(Into::into)
     }
 
     async fn list_prompts(

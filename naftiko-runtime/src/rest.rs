@@ -618,10 +618,12 @@ pub fn finish<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     openapi: &'static str,
 ) -> Router<S> {
-    let router = router.route(
-        "/openapi.json",
-        get(move || async move { json_text(openapi) }),
-    );
+    let router = router
+        .route(
+            "/openapi.json",
+            get(move || async move { json_text(openapi) }),
+        )
+        .layer(crate::trace::TraceLayer { adapter: "REST" });
     log::layer(health_and_fallbacks(router))
 }
 

@@ -315,3 +315,19 @@ async fn forwarded_paths_are_in_the_openapi_document() {
     assert!(doc["paths"]["/status"]["get"].is_object(), "{doc}");
     assert!(up.requests().is_empty());
 }
+
+#[tokio::test]
+async fn the_callers_traceparent_goes_on_even_when_it_is_not_a_trusted_header() {
+    let up = Upstream::start().await;
+    up.push(Scripted::json(200, &json!({})));
+    let gw = gateway(&format!("{}/v1", up.url()), Duration::from_secs(10)).await;
+    let caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let r = reqwest::Client::new()
+        .get(format!("{}/search/q", gw.url()))
+        .header("traceparent", caller)
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    assert_eq!(up.only_request().header("traceparent"), Some(caller));
+}

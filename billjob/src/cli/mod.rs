@@ -70,6 +70,7 @@ pub async fn serve(
     let life = Lifecycle::default();
     // The upstream client and the MCP tools report to the same registry as the adapters.
     life.metrics.install();
+    let traces = start_tracing(&options)?;
     let limits = listener_limits(&options);
     let inbound = inbound_auth(&options)?;
     let readiness = Readiness::new([UPSTREAM]);
@@ -110,7 +111,54 @@ pub async fn serve(
         shutdown.await;
         drain.cancel();
     });
-    wait_then_drain(servers, &life, options.drain_timeout).await
+    let result = wait_then_drain(servers, &life, options.drain_timeout).await;
+    if let Some(provider) = traces {
+        // The spans still queued are sent (bounded by the exporter's timeout).
+        let _ = tokio::task::spawn_blocking(move || provider.shutdown()).await;
+    }
+    result
+}
+
+/// Trace export by OTLP when `--otlp-endpoint` or the standard variables name a collector.
+fn start_tracing(
+    options: &Options,
+) -> anyhow::Result<Option<naftiko_runtime::opentelemetry_sdk::trace::SdkTracerProvider>> {
+    let from_env = [
+        "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        "OTEL_EXPORTER_OTLP_ENDPOINT",
+    ]
+    .iter()
+    .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
+    if options.otlp_endpoint.is_none() && !from_env {
+        return Ok(None);
+    }
+    let service = std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| "billjob".to_string());
+    let provider = naftiko_runtime::trace::otlp_provider(
+        options.otlp_endpoint.as_deref(),
+        &service,
+        options.trace_sampling,
+        options.otlp_queue,
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    naftiko_runtime::trace::install(&provider);
+    // The collector's address without any credentials its URL may hold.
+    let collector = options.otlp_endpoint.as_deref().map_or_else(
+        || "the collector OTEL_EXPORTER_OTLP_*ENDPOINT names".to_string(),
+        |url| {
+            url.parse::<axum::http::Uri>()
+                .ok()
+                .and_then(|u| {
+                    let port = u.port_u16().map(|p| format!(":{p}")).unwrap_or_default();
+                    Some(format!("{}://{}{port}", u.scheme_str()?, u.host()?))
+                })
+                .unwrap_or_else(|| "the collector --otlp-endpoint names".to_string())
+        },
+    );
+    tracing::info!(
+        "traces: exported by OTLP/HTTP to {collector} (sampling {})",
+        options.trace_sampling
+    );
+    Ok(Some(provider))
 }
 
 /// The operator's inbound bearer token (`--inbound-token-env NAME`, else

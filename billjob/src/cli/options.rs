@@ -301,6 +301,33 @@ pub struct Options {
     )]
     pub mcp_session_idle: Duration,
 
+    // The text is also --help, where a bare URL reads best.
+    #[allow(rustdoc::bare_urls)]
+    /// Export traces by OTLP over HTTP/protobuf to this collector (base URL; /v1/traces is
+    /// appended). Without it, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT
+    /// when set; else no export (a caller's traceparent still reaches m3ter)
+    #[arg(long, value_name = "URL", env = "BILLJOB_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+
+    /// Share of new traces recorded and exported, from 0 to 1 (a caller's sampled flag is followed)
+    #[arg(
+        long,
+        value_name = "RATIO",
+        env = "BILLJOB_TRACE_SAMPLING",
+        default_value_t = 1.0,
+        value_parser = ratio
+    )]
+    pub trace_sampling: f64,
+
+    /// Spans waiting for export at most; beyond, new spans are dropped (requests never wait)
+    #[arg(
+        long,
+        value_name = "N",
+        env = "BILLJOB_OTLP_QUEUE",
+        default_value_t = 2048
+    )]
+    pub otlp_queue: usize,
+
     /// Log line format on stderr
     #[arg(
         long,
@@ -345,7 +372,18 @@ impl Default for Options {
             mcp_max_sessions: 1000,
             mcp_session_idle: Duration::from_secs(120),
             log_format: LogFormat::Text,
+            otlp_endpoint: None,
+            trace_sampling: 1.0,
+            otlp_queue: 2048,
         }
+    }
+}
+
+/// A share from 0 to 1.
+fn ratio(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("`{s}` is not a number from 0 to 1")),
     }
 }
 

@@ -8,12 +8,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// A `billjob` child process with no `BILLJOB_*` or `M3TER_*` variables inherited.
+/// A `billjob` child process with no `BILLJOB_*`, `M3TER_*` or `OTEL_*` variables inherited.
 pub fn billjob() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_billjob"));
     for (name, _) in std::env::vars_os() {
         let text = name.to_string_lossy();
-        if text.starts_with("BILLJOB_") || text.starts_with("M3TER_") {
+        if text.starts_with("BILLJOB_") || text.starts_with("M3TER_") || text.starts_with("OTEL_") {
             command.env_remove(name);
         }
     }

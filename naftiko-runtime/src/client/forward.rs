@@ -207,6 +207,9 @@ impl HttpClient {
                 streaming_client().map_err(|detail| Error::Transport { operation, detail })?
             }
         };
+        // The caller's trace goes on, whether or not its `traceparent` is a trusted header.
+        let trace = crate::trace::Upstream::start(c.namespace, operation);
+        trace.inject(&mut headers);
         let mut upstream = http::Request::new(reqwest::Body::wrap(SyncBody(Mutex::new(body))));
         *upstream.method_mut() = parts.method;
         *upstream.uri_mut() = uri;
@@ -219,14 +222,22 @@ impl HttpClient {
             let _permit = c.connections.acquire().await;
             client.execute(upstream).await
         };
-        let answer = tokio::time::timeout(c.timeout, exchange)
-            .await
-            .map_err(|_| Error::Timeout {
-                operation,
-                after: c.timeout,
-            })?
-            .map_err(|e| transport_error(operation, c.timeout, e))?;
+        let answer = match tokio::time::timeout(c.timeout, exchange).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(e)) => {
+                trace.end(crate::trace::Outcome::Failed);
+                return Err(transport_error(operation, c.timeout, e));
+            }
+            Err(_) => {
+                trace.end(crate::trace::Outcome::Failed);
+                return Err(Error::Timeout {
+                    operation,
+                    after: c.timeout,
+                });
+            }
+        };
         let answer = http::Response::from(answer);
+        trace.end(crate::trace::Outcome::Status(answer.status().as_u16()));
         // A refusal renews the credentials (a new OAuth 2 token, the digest challenge) for the
         // next forward; this one, its body already streamed, is answered with the refusal.
         if let (Some(scheme), Some(used)) = (&c.scheme, used)

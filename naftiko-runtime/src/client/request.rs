@@ -430,28 +430,39 @@ impl Request<'_> {
         request
     }
 
-    /// One attempt, reported to the installed metrics ([`crate::control::Metrics::install`]).
+    /// One attempt, in the current trace ([`crate::trace`]) and reported to the installed
+    /// metrics ([`crate::control::Metrics::install`]).
     async fn attempt(&self, uri: &Uri, deadline: tokio::time::Instant) -> Result<Reply, Error> {
-        let Some(metrics) = crate::control::Metrics::installed() else {
-            return self.exchange(uri, deadline).await;
-        };
-        let started = std::time::Instant::now();
-        let outcome = self.exchange(uri, deadline).await;
+        let trace = crate::trace::Upstream::start(self.client.namespace, self.operation);
+        let metrics = crate::control::Metrics::installed();
+        let started = metrics.map(|_| std::time::Instant::now());
+        let outcome = self.exchange(uri, deadline, &trace).await;
         let status = match &outcome {
             Ok(reply) => reply.status,
             Err(Error::Status { status, .. }) => *status,
             Err(_) => 0,
         };
-        metrics.upstream(
-            self.client.namespace,
-            self.operation,
-            status,
-            started.elapsed(),
-        );
+        if let (Some(metrics), Some(started)) = (metrics, started) {
+            metrics.upstream(
+                self.client.namespace,
+                self.operation,
+                status,
+                started.elapsed(),
+            );
+        }
+        trace.end(match status {
+            0 => crate::trace::Outcome::Failed,
+            s => crate::trace::Outcome::Status(s),
+        });
         outcome
     }
 
-    async fn exchange(&self, uri: &Uri, deadline: tokio::time::Instant) -> Result<Reply, Error> {
+    async fn exchange(
+        &self,
+        uri: &Uri,
+        deadline: tokio::time::Instant,
+        trace: &crate::trace::Upstream,
+    ) -> Result<Reply, Error> {
         let c = self.client;
         let op = self.operation;
         let timed_out = || Error::Timeout {
@@ -473,6 +484,7 @@ impl Request<'_> {
             let mut challenged = false;
             loop {
                 let mut request = self.http_request(uri);
+                trace.inject(request.headers_mut());
                 let used = match &c.scheme {
                     Some(scheme) => Some(scheme.authorize(&mut request, op).await?),
                     None => None,
