@@ -934,4 +934,19 @@ pub struct ControlAdapter {
     pub address: String,
     pub port: u16,
     pub health: bool,
+    /// `observability`, when declared.
+    pub observability: Option<Observability>,
+}
+
+/// `observability` of the control adapter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observability {
+    /// Traces recorded and exported, `/metrics` served.
+    pub enabled: bool,
+    /// The share of new traces recorded.
+    pub sampling: f64,
+    /// The OTLP/HTTP collector (`exporters.otlp.endpoint`), read at start-up.
+    pub endpoint: Option<Template>,
+    /// `/metrics` served (`metrics.local.enabled`).
+    pub metrics: bool,
 }

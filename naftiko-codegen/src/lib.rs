@@ -279,8 +279,14 @@
 //!   in-flight gauge, for the routers the server wraps with `Metrics::layer`) and, unless
 //!   `management.health: false`, `/health/live` and `/health/ready` (see
 //!   `naftiko_runtime::control`). `management.scripting` gives the script steps
-//!   their defaults and limits. `management.info`/`reload`/`validate: true`, `logs`,
-//!   `authentication` and `observability` (OTLP traces) are not supported yet.
+//!   their defaults and limits. `observability` becomes `control_plane::OBSERVABILITY`
+//!   (`enabled`, `traces.sampling`, `exporters.otlp.endpoint` with its binds read at
+//!   start-up): `OBSERVABILITY.provider(..)` (naftiko-runtime feature `otlp`) builds the OTLP
+//!   exporter to pass to `naftiko_runtime::trace::install`; `enabled: false` or
+//!   `metrics.local.enabled: false` drop `/metrics`. W3C trace context is always propagated
+//!   (`naftiko_runtime::trace`). Not supported yet: `propagation: b3`, `traces.local` (a
+//!   `/traces` endpoint), `management.info`/`reload`/`validate: true`, `logs`, and
+//!   `authentication` on the control adapter.
 //! - Inbound auth (`authentication` on a `rest`, `mcp` or `skill` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
 //!   JWKS, or with `tokenValidation: introspection` asked about at its RFC 7662 endpoint with

@@ -89,7 +89,6 @@ fn what_is_not_served_is_refused_as_not_supported_yet() {
     let src = spec(
         "    port: 9091
     authentication: {type: bearer, token: x}
-    observability: {enabled: true}
     management:
       info: true
       logs: true",
@@ -97,7 +96,6 @@ fn what_is_not_served_is_refused_as_not_supported_yet() {
     let d = errors(&src);
     for (needle, line) in [
         ("`authentication` on a `control` adapter", "authentication:"),
-        ("`observability`", "observability:"),
         ("`management.info`", "info: true"),
         ("`management.logs`", "logs: true"),
     ] {
@@ -112,4 +110,64 @@ fn two_control_adapters_are_an_error() {
     let src = spec("    port: 9091\n  - type: control\n    port: 9092");
     let d = errors(&src);
     error(&d, "at most one `control` adapter");
+}
+
+#[test]
+fn observability_is_read_and_what_has_no_meaning_here_is_located() {
+    let binds = "binds:\n- namespace: env\n  keys:\n    OTEL_HOST: OTEL_HOST\n";
+    let src = spec(
+        "    port: 9091
+    observability:
+      enabled: true
+      metrics:
+        local:
+          enabled: false
+      traces:
+        sampling: 0.25
+        propagation: w3c
+      exporters:
+        otlp:
+          endpoint: 'http://{{OTEL_HOST}}:4318'",
+    )
+    .replacen("capability:\n", &format!("{binds}capability:\n"), 1);
+    let c = ok(&src);
+    let o = c
+        .control
+        .as_ref()
+        .and_then(|c| c.observability.as_ref())
+        .expect("observability");
+    assert!(o.enabled && !o.metrics);
+    assert_eq!(o.sampling, 0.25);
+    assert_eq!(
+        o.endpoint.as_ref().map(|t| t.0.len()),
+        Some(3),
+        "{:?}",
+        o.endpoint
+    );
+
+    let src = spec(
+        "    port: 9091
+    observability:
+      traces:
+        sampling: 2
+        propagation: b3
+        local:
+          buffer-size: 50
+      exporters:
+        otlp:
+          endpoint: 'http://{{NOPE}}:4318'",
+    );
+    let d = errors(&src);
+    for (needle, line) in [
+        (
+            "`sampling` must be a number from 0 to 1, found `2`",
+            "sampling: 2",
+        ),
+        ("`propagation: b3`", "propagation: b3"),
+        ("`traces.local`", "local:"),
+        ("NOPE", "endpoint:"),
+    ] {
+        let e = error(&d, needle);
+        assert_eq!(e.span.start.line, line_of(&src, line), "{needle}");
+    }
 }

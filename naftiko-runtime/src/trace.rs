@@ -301,6 +301,61 @@ where
     })
 }
 
+/// A spec's `observability` (the control adapter's), as the generated code declares it.
+#[derive(Debug, Clone, Copy)]
+pub struct Observability {
+    /// Traces recorded and exported.
+    pub enabled: bool,
+    /// The share of new traces recorded.
+    pub sampling: f64,
+    /// `exporters.otlp.endpoint`: the collector's base URL, binds read at start-up.
+    pub endpoint: Option<&'static [crate::client::Part]>,
+}
+
+impl Observability {
+    /// The collector's base URL with its binds read from `env`; an error names a missing one.
+    pub fn endpoint(&self, env: impl Fn(&str) -> Option<String>) -> Result<Option<String>, String> {
+        let Some(parts) = self.endpoint else {
+            return Ok(None);
+        };
+        let mut url = String::new();
+        for p in parts {
+            match p {
+                crate::client::Part::Lit(s) => url.push_str(s),
+                crate::client::Part::Env(v) => url.push_str(&env(v).ok_or_else(|| {
+                    format!("environment variable `{v}` (in the OTLP endpoint) is not set")
+                })?),
+            }
+        }
+        Ok(Some(url))
+    }
+
+    /// The provider that exports as the spec says, `None` when it disables observability or
+    /// names no collector (nor do the standard `OTEL_EXPORTER_OTLP_*ENDPOINT` variables).
+    #[cfg(feature = "otlp")]
+    pub fn provider(
+        &self,
+        service: &str,
+        queue: usize,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<SdkTracerProvider>, String> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        let endpoint = self.endpoint(&env)?;
+        let from_env = [
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+        ]
+        .iter()
+        .any(|v| env(v).is_some_and(|s| !s.is_empty()));
+        if endpoint.is_none() && !from_env {
+            return Ok(None);
+        }
+        otlp_provider(endpoint.as_deref(), service, self.sampling, queue).map(Some)
+    }
+}
+
 /// A tracer provider exporting spans by OTLP over HTTP/protobuf in batches: to `endpoint`
 /// (`.../v1/traces` appended), or where the standard `OTEL_EXPORTER_OTLP_*ENDPOINT` variables
 /// say when `endpoint` is `None`. `sampling` is the share of new traces recorded (a caller's

@@ -93,3 +93,30 @@ async fn health_readiness_and_metrics() {
         other => panic!("expected a histogram, got {other:?}"),
     }
 }
+
+#[test]
+fn the_specs_observability_names_its_collector_and_sampling() {
+    let o = control_plane::OBSERVABILITY;
+    assert!(o.enabled);
+    assert_eq!(o.sampling, 0.5);
+    let env = |v: &str| (v == "OTLP_HOST").then(|| "collector.internal".to_string());
+    assert_eq!(
+        o.endpoint(env),
+        Ok(Some("http://collector.internal:4318".to_string()))
+    );
+    assert_eq!(
+        o.endpoint(|_| None),
+        Err("environment variable `OTLP_HOST` (in the OTLP endpoint) is not set".to_string())
+    );
+    // A provider exporting there (nothing is sent until spans are recorded).
+    let provider = o
+        .provider("orders", 64, env)
+        .expect("built")
+        .expect("a provider");
+    let _ = provider.shutdown();
+    let off = naftiko_runtime::trace::Observability {
+        enabled: false,
+        ..o
+    };
+    assert!(off.provider("orders", 64, env).expect("built").is_none());
+}

@@ -36,19 +36,58 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
     let skills = cap.skills.iter().map(|s| skill::adapter(cap, s));
     let control = cap.control.as_ref().map(|c| {
         let address = format!("{}:{}", c.address, c.port);
-        let body = if c.health {
-            quote! { ::naftiko_runtime::control::router(readiness).merge(metrics.routes()) }
-        } else {
-            quote! {
+        let serve_metrics = c
+            .observability
+            .as_ref()
+            .is_none_or(|o| o.enabled && o.metrics);
+        let body = match (c.health, serve_metrics) {
+            (true, true) => {
+                quote! { ::naftiko_runtime::control::router(readiness).merge(metrics.routes()) }
+            }
+            (true, false) => quote! {
+                let _ = metrics;
+                ::naftiko_runtime::control::router(readiness)
+            },
+            (false, true) => quote! {
                 let _ = readiness;
                 metrics.routes()
-            }
+            },
+            (false, false) => quote! {
+                let _ = (readiness, metrics);
+                ::naftiko_runtime::axum::Router::new()
+            },
         };
+        let observability = c.observability.as_ref().map(|o| {
+            let (enabled, sampling) = (o.enabled, o.sampling);
+            let endpoint = match &o.endpoint {
+                Some(t) => {
+                    let parts = t.0.iter().map(|p| match p {
+                        ir::Part::Lit(s) => quote! { ::naftiko_runtime::client::Part::Lit(#s) },
+                        ir::Part::Env(v) => quote! { ::naftiko_runtime::client::Part::Env(#v) },
+                    });
+                    quote! { ::core::option::Option::Some(&[#(#parts),*]) }
+                }
+                None => quote! { ::core::option::Option::None },
+            };
+            quote! {
+                /// The spec's `observability`: pass it to
+                /// `::naftiko_runtime::trace::Observability::provider` (feature `otlp`) and
+                /// [`::naftiko_runtime::trace::install`] the provider to export traces.
+                pub const OBSERVABILITY: ::naftiko_runtime::trace::Observability =
+                    ::naftiko_runtime::trace::Observability {
+                        enabled: #enabled,
+                        sampling: #sampling,
+                        endpoint: #endpoint,
+                    };
+            }
+        });
         quote! {
             /// The `control` adapter: the management plane (see [`::naftiko_runtime::control`]).
             pub mod control_plane {
                 /// The address the spec gives the control adapter.
                 pub const ADDRESS: &str = #address;
+
+                #observability
 
                 /// `GET /metrics` (what `metrics` recorded for the routers wrapped with
                 /// [`::naftiko_runtime::control::Metrics::layer`]) and, unless

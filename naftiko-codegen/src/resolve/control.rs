@@ -1,11 +1,13 @@
 //! The `control` adapter: at most one per capability.
 
+use super::binds::Binds;
 use crate::diag::Ctxt;
 use crate::ir;
 use crate::spec;
 
 pub(super) fn resolve_control(
     c: &spec::ControlExposes,
+    binds: &Binds,
     out: &mut Option<ir::ControlAdapter>,
     d: &mut Ctxt,
 ) {
@@ -22,5 +24,14 @@ pub(super) fn resolve_control(
         },
         port: c.port.v,
         health: c.health,
+        observability: c.observability.as_ref().map(|o| ir::Observability {
+            enabled: o.enabled,
+            sampling: o.sampling,
+            endpoint: o
+                .endpoint
+                .as_ref()
+                .and_then(|e| super::templates::env_template(e, binds, "the OTLP endpoint", d)),
+            metrics: o.metrics_local,
+        }),
     });
 }

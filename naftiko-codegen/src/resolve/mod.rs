@@ -118,7 +118,7 @@ pub fn resolve(spec: &Spec, d: &mut Ctxt) -> ir::Capability {
                 mcp.push(adapter);
             }
             spec::Exposes::Skill(_) => {}
-            spec::Exposes::Control(c) => control::resolve_control(c, &mut control, d),
+            spec::Exposes::Control(c) => control::resolve_control(c, &binds, &mut control, d),
         }
     }
     // Skills derive from the other adapters: resolved once those are.

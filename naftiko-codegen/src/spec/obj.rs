@@ -128,6 +128,14 @@ impl<'a> Obj<'a> {
         Some(read_seq(node, &format!("`{key}`"), d, read))
     }
 
+    /// Where `key` itself is written, if it is.
+    pub(super) fn key_span(&self, key: &str) -> Option<crate::diag::Span> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, _)| k.span)
+    }
+
     pub(super) fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|(k, _)| k.as_str() == Some(key))
     }

@@ -345,6 +345,22 @@ pub struct ControlExposes {
     pub health: bool,
     /// `management.scripting`: defaults and limits of the script steps.
     pub scripting: Option<ScriptingLimits>,
+    /// `observability`: traces and metrics.
+    pub observability: Option<ObservabilitySpec>,
+}
+
+/// `observability` of a control adapter (`ObservabilitySpec`).
+#[derive(Debug, Clone)]
+pub struct ObservabilitySpec {
+    pub span: Span,
+    /// `enabled` (default true): traces recorded and exported, `/metrics` served.
+    pub enabled: bool,
+    /// `traces.sampling` (default 1): the share of new traces recorded.
+    pub sampling: f64,
+    /// `exporters.otlp.endpoint`: the OTLP/HTTP collector (a template of binds).
+    pub endpoint: Option<S<String>>,
+    /// `metrics.local.enabled` (default true): serve `/metrics`.
+    pub metrics_local: bool,
 }
 
 /// `management.scripting` (`ScriptingManagementSpec`): what script steps default to and the

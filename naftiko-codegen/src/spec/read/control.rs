@@ -20,11 +20,9 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
         "`authentication` on a `control` adapter (bind it to localhost instead)",
         d,
     );
-    o.unsupported(
-        "observability",
-        "`observability` (OTLP trace export is not implemented yet)",
-        d,
-    );
+    let observability = o
+        .take("observability")
+        .and_then(|n| read_observability(n, d));
     let mut health = true;
     let mut scripting = None;
     if let Some(m) = o.take("management")
@@ -61,7 +59,102 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
         port: port?,
         health,
         scripting,
+        observability,
     }))
+}
+
+/// A mapping under `observability` with only `enabled` (default true), or `None` when absent.
+fn local_enabled(node: Option<&Node>, what: &'static str, d: &mut Ctxt) -> Option<bool> {
+    let mut o = Obj::new(node?, what, d)?;
+    let enabled = o.opt_bool("enabled", d).unwrap_or(true);
+    o.finish(d);
+    Some(enabled)
+}
+
+/// `observability` (`ObservabilitySpec`).
+fn read_observability(node: &Node, d: &mut Ctxt) -> Option<ObservabilitySpec> {
+    let mut o = Obj::new(node, "`observability`", d)?;
+    let enabled = o.opt_bool("enabled", d).unwrap_or(true);
+    let mut metrics_local = true;
+    if let Some(m) = o.take("metrics")
+        && let Some(mut m) = Obj::new(m, "`observability.metrics`", d)
+    {
+        metrics_local =
+            local_enabled(m.take("local"), "`observability.metrics.local`", d).unwrap_or(true);
+        m.finish(d);
+    }
+    let mut sampling = 1.0;
+    if let Some(t) = o.take("traces")
+        && let Some(mut t) = Obj::new(t, "`observability.traces`", d)
+    {
+        if let Some(n) = t.take("sampling") {
+            match n.as_str().and_then(|s| s.parse::<f64>().ok()) {
+                Some(r) if (0.0..=1.0).contains(&r) => sampling = r,
+                _ => d.error(
+                    n.span,
+                    format!(
+                        "`sampling` must be a number from 0 to 1, found `{}`",
+                        n.as_str().unwrap_or("?")
+                    ),
+                ),
+            }
+        }
+        if let Some(p) = t.take("propagation") {
+            match p.as_str() {
+                Some("w3c") => {}
+                Some("b3") => d.unsupported(
+                    p.span,
+                    "`propagation: b3` (trace context is propagated as W3C `traceparent`)",
+                ),
+                _ => d.push(
+                    Diagnostic::new(
+                        p.span,
+                        format!("unknown trace propagation `{}`", p.as_str().unwrap_or("?")),
+                    )
+                    .with_help("expected `w3c` or `b3`"),
+                ),
+            }
+        }
+        let local_key = t.key_span("local");
+        if let Some(local) = t.take("local") {
+            let mut l = Obj::new(local, "`observability.traces.local`", d);
+            let on = l.as_mut().map_or(Some(false), |l| {
+                let on = l.opt_bool("enabled", d).unwrap_or(true);
+                l.ignore(&["buffer-size"]);
+                Some(on)
+            });
+            if let Some(l) = l {
+                l.finish(d);
+            }
+            if on == Some(true) {
+                d.unsupported(
+                    local_key.unwrap_or(local.span),
+                    "`traces.local` (the /traces endpoint of recent trace summaries): export them by OTLP",
+                );
+            }
+        }
+        t.finish(d);
+    }
+    let mut endpoint = None;
+    if let Some(e) = o.take("exporters")
+        && let Some(mut e) = Obj::new(e, "`observability.exporters`", d)
+    {
+        if let Some(otlp) = e.take("otlp")
+            && let Some(mut otlp) = Obj::new(otlp, "`exporters.otlp`", d)
+        {
+            endpoint = otlp.req_str("endpoint", d);
+            otlp.finish(d);
+        }
+        e.finish(d);
+    }
+    o.finish(d);
+    Some(ObservabilitySpec {
+        span: node.span,
+        enabled,
+        sampling,
+        endpoint,
+        metrics_local,
+    })
 }
 
 /// `management.scripting`: defaults and limits for script steps (`ScriptingManagementSpec`),
