@@ -53,30 +53,17 @@ async fn the_control_port_answers_liveness_and_readiness_once_every_adapter_is_b
         .expect("answer");
     assert_eq!(not_here.status(), 404);
     // The requests just made are counted per adapter, operation and status.
-    let text = http
-        .get(format!("{control}/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
-        .unwrap_or_else(|e| panic!("{e}: {text}"));
+    let (text, scrape) = scrape(&http, &control).await;
     let count = |operation: &str, status: &str| {
-        scrape
-            .samples
-            .iter()
-            .find(|s| {
-                s.metric == "naftiko_requests_total"
-                    && s.labels.get("adapter") == Some("REST")
-                    && s.labels.get("operation") == Some(operation)
-                    && s.labels.get("status") == Some(status)
-            })
-            .map(|s| match s.value {
-                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
-                ref other => panic!("{other:?}"),
-            })
+        sample(
+            &scrape,
+            "naftiko_requests_total",
+            &[
+                ("adapter", "REST"),
+                ("operation", operation),
+                ("status", status),
+            ],
+        )
     };
     assert_eq!(count("/healthz", "200"), Some(1.0), "{text}");
     assert_eq!(count("(unmatched)", "404"), Some(1.0), "{text}");
@@ -206,27 +193,8 @@ async fn upstream_exchanges_and_tool_calls_are_measured() {
             .expect("tools/call");
         assert_eq!(answer.status(), 200);
     }
-    let text = http
-        .get(format!("{control}/metrics"))
-        .send()
-        .await
-        .expect("metrics")
-        .text()
-        .await
-        .expect("text");
-    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
-        .unwrap_or_else(|e| panic!("{e}: {text}"));
-    let value = |metric: &str, labels: &[(&str, &str)]| {
-        scrape
-            .samples
-            .iter()
-            .find(|s| s.metric == metric && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
-            .map(|s| match s.value {
-                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) => v,
-                prometheus_parse::Value::Histogram(ref h) => h.last().map_or(0.0, |b| b.count),
-                ref other => panic!("{other:?}"),
-            })
-    };
+    let (text, scrape) = scrape(&http, &control).await;
+    let value = |metric: &str, labels: &[(&str, &str)]| sample(&scrape, metric, labels);
     let upstream = |operation: &str, status: &str| {
         value(
             "naftiko_upstream_requests_total",
@@ -255,4 +223,34 @@ async fn upstream_exchanges_and_tool_calls_are_measured() {
     };
     assert_eq!(tool("ok"), Some(1.0), "{text}");
     assert_eq!(tool("invalid"), Some(1.0), "{text}");
+}
+
+/// `/metrics` of the control address: its text, parsed by a Prometheus text-format parser.
+async fn scrape(http: &reqwest::Client, control: &str) -> (String, prometheus_parse::Scrape) {
+    let text = http
+        .get(format!("{control}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string())))
+        .unwrap_or_else(|e| panic!("{e}: {text}"));
+    (text, scrape)
+}
+
+/// The value of the sample of `metric` with `labels` (a histogram: its count).
+fn sample(scrape: &prometheus_parse::Scrape, metric: &str, labels: &[(&str, &str)]) -> Option<f64> {
+    scrape
+        .samples
+        .iter()
+        .find(|s| s.metric == metric && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
+        .map(|s| match s.value {
+            prometheus_parse::Value::Counter(v)
+            | prometheus_parse::Value::Gauge(v)
+            | prometheus_parse::Value::Untyped(v) => v,
+            prometheus_parse::Value::Histogram(ref h) => h.last().map_or(0.0, |b| b.count),
+            ref other => panic!("{other:?}"),
+        })
 }

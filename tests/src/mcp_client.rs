@@ -4,11 +4,11 @@
 use crate::{Served, serve_with};
 use naftiko_runtime::mcp::{HttpOptions, Server};
 use naftiko_runtime::serve::CancellationToken;
-use rmcp::ServiceExt;
-use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, object};
+use rmcp::model::{CallToolRequestParams, CallToolResult, ClientConfig, ProtocolVersion, object};
 use rmcp::service::{RoleClient, RunningService};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::{ClientLifecycleMode, ClientServiceExt, ServiceExt};
 use serde_json::Value;
 
 /// An initialized rmcp client session.
@@ -32,6 +32,29 @@ pub async fn connect(served: &Served, token: Option<&str>) -> Result<McpClient, 
         .serve(StreamableHttpClientTransport::from_config(config))
         .await
         .map_err(|e| e.to_string())
+}
+
+/// A client session speaking protocol `version`: the 2026-07-28 discovery (no handshake), or
+/// `initialize` with an earlier version.
+pub async fn connect_as(served: &Served, version: &ProtocolVersion) -> McpClient {
+    let transport = StreamableHttpClientTransport::from_uri(format!("{}/mcp", served.url()));
+    if *version == ProtocolVersion::V_2026_07_28 {
+        ClientConfig::default()
+            .serve_with_lifecycle(
+                transport,
+                ClientLifecycleMode::Discover {
+                    preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("discover: {e}"))
+    } else {
+        let mut info = ClientConfig::default();
+        info.protocol_version = version.clone();
+        info.serve(transport)
+            .await
+            .unwrap_or_else(|e| panic!("initialize with {version}: {e}"))
+    }
 }
 
 /// [`serve_mcp`] and an unauthenticated [`connect`].

@@ -3,13 +3,9 @@
 //! `resources/templates/list`, `prompts/list` and `resources/read`, on each protocol revision.
 //! `tests/specs/cache-hints.yaml` is a beta5 spec; an adapter without hints leaves them to rmcp.
 
-use naftiko_runtime::mcp::HttpOptions;
-use naftiko_runtime::serve::CancellationToken;
-use naftiko_tests::{Scripted, Served, Upstream, serve_with};
-use rmcp::model::{CacheScope, ClientConfig, ProtocolVersion, ReadResourceRequestParams};
-use rmcp::service::{RoleClient, RunningService};
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{ClientLifecycleMode, ClientServiceExt, ServiceExt};
+use naftiko_tests::mcp_client::{connect_as as connect, serve_mcp};
+use naftiko_tests::{Scripted, Served, Upstream};
+use rmcp::model::{CacheScope, ProtocolVersion, ReadResourceRequestParams};
 use serde_json::json;
 use std::time::Duration;
 
@@ -17,8 +13,6 @@ mod fleet {
     naftiko_runtime::naftiko_capability!("specs/cache-hints.yaml");
 }
 use fleet::{Upstreams, fleet_mcp, registry};
-
-type McpClient = RunningService<RoleClient, ClientConfig>;
 
 async fn setup() -> (Upstream, Served) {
     let upstream = Upstream::start().await;
@@ -29,34 +23,7 @@ async fn setup() -> (Upstream, Served) {
             .build()
             .expect("client"),
     };
-    let stop = CancellationToken::new();
-    let router = naftiko_runtime::mcp::router(
-        fleet_mcp::server(upstreams),
-        &HttpOptions::default(),
-        stop.child_token(),
-    );
-    (upstream, serve_with(stop, router).await)
-}
-
-async fn connect(served: &Served, version: &ProtocolVersion) -> McpClient {
-    let transport = StreamableHttpClientTransport::from_uri(format!("{}/mcp", served.url()));
-    if *version == ProtocolVersion::V_2026_07_28 {
-        ClientConfig::default()
-            .serve_with_lifecycle(
-                transport,
-                ClientLifecycleMode::Discover {
-                    preferred_versions: vec![ProtocolVersion::V_2026_07_28],
-                },
-            )
-            .await
-            .unwrap_or_else(|e| panic!("discover: {e}"))
-    } else {
-        let mut info = ClientConfig::default();
-        info.protocol_version = version.clone();
-        info.serve(transport)
-            .await
-            .unwrap_or_else(|e| panic!("initialize with {version}: {e}"))
-    }
+    (upstream, serve_mcp(fleet_mcp::server(upstreams)).await)
 }
 
 #[tokio::test]

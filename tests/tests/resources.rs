@@ -6,14 +6,14 @@
 
 use naftiko_runtime::mcp::HttpOptions;
 use naftiko_runtime::serve::CancellationToken;
+use naftiko_tests::mcp_client::{McpClient, connect_as as connect};
 use naftiko_tests::{Scripted, Served, Upstream, serve_with};
+use rmcp::ServiceExt;
 use rmcp::model::{
     ClientConfig, ErrorCode, GetPromptRequestParams, GetPromptResult, ProtocolVersion,
     ReadResourceRequestParams, ReadResourceResult, ResourceContents, Role, object,
 };
-use rmcp::service::{RoleClient, RunningService, ServiceError};
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::{ClientLifecycleMode, ClientServiceExt, ServiceExt};
+use rmcp::service::ServiceError;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -21,8 +21,6 @@ mod fleet {
     naftiko_runtime::naftiko_capability!("specs/resources.yaml");
 }
 use fleet::{Upstreams, fleet_mcp, registry};
-
-type McpClient = RunningService<RoleClient, ClientConfig>;
 
 const GUIDE: &str = include_str!("../specs/resources/guide.md");
 
@@ -43,27 +41,6 @@ async fn setup(stateless: bool) -> (Upstream, Served) {
     let router =
         naftiko_runtime::mcp::router(fleet_mcp::server(upstreams), &options, stop.child_token());
     (upstream, serve_with(stop, router).await)
-}
-
-async fn connect(served: &Served, version: &ProtocolVersion) -> McpClient {
-    let transport = StreamableHttpClientTransport::from_uri(format!("{}/mcp", served.url()));
-    if *version == ProtocolVersion::V_2026_07_28 {
-        ClientConfig::default()
-            .serve_with_lifecycle(
-                transport,
-                ClientLifecycleMode::Discover {
-                    preferred_versions: vec![ProtocolVersion::V_2026_07_28],
-                },
-            )
-            .await
-            .unwrap_or_else(|e| panic!("discover: {e}"))
-    } else {
-        let mut info = ClientConfig::default();
-        info.protocol_version = version.clone();
-        info.serve(transport)
-            .await
-            .unwrap_or_else(|e| panic!("initialize with {version}: {e}"))
-    }
 }
 
 async fn read(client: &McpClient, uri: &str) -> Result<ReadResourceResult, ServiceError> {

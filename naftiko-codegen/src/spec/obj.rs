@@ -19,6 +19,21 @@ fn beta_spelling(key: &str) -> Option<&'static str> {
     })
 }
 
+/// `true` or `false` under `key`; anything else is an error.
+pub(super) fn bool_value(n: &Node, key: &str, d: &mut Ctxt) -> Option<bool> {
+    let b = n.as_bool();
+    if b.is_none() {
+        d.error(
+            n.span,
+            format!(
+                "`{key}` must be `true` or `false`, found `{}`",
+                n.as_str().unwrap_or("?")
+            ),
+        );
+    }
+    b
+}
+
 /// The items of a list; anything else is an error and yields nothing.
 pub(super) fn seq<'a>(node: &'a Node, what: &str, d: &mut Ctxt) -> &'a [Node] {
     match &node.kind {
@@ -191,17 +206,7 @@ impl<'a> Obj<'a> {
 
     pub(super) fn opt_bool(&mut self, key: &'static str, d: &mut Ctxt) -> Option<bool> {
         let n = self.take(key)?;
-        let b = n.as_bool();
-        if b.is_none() {
-            d.error(
-                n.span,
-                format!(
-                    "`{key}` must be `true` or `false`, found `{}`",
-                    n.as_str().unwrap_or("?")
-                ),
-            );
-        }
-        b
+        bool_value(n, key, d)
     }
 
     /// Keys that carry documentation only.

@@ -6,7 +6,7 @@ use super::binary::is_media_type;
 use super::imports::compile_time_file;
 use super::params::{read_outputs, read_with};
 use crate::diag::{Ctxt, Diagnostic};
-use crate::spec::obj::{Obj, one_of};
+use crate::spec::obj::{Obj, bool_value, one_of};
 use crate::spec::types::*;
 use crate::yaml::Node;
 
@@ -24,19 +24,9 @@ pub(super) fn read_resource(node: &Node, loader: &Loader, d: &mut Ctxt) -> Optio
         .map(|p| read_outputs(p, false, d))
         .unwrap_or_default();
     let location = o.opt_str("location", d);
-    let binary = o.beta_key("binary", "binary resources", d).and_then(|n| {
-        let b = n.as_bool();
-        if b.is_none() {
-            d.error(
-                n.span,
-                format!(
-                    "`binary` must be `true` or `false`, found `{}`",
-                    n.as_str().unwrap_or("?")
-                ),
-            );
-        }
-        b.map(|b| S::new(b, n.span))
-    });
+    let binary = o
+        .beta_key("binary", "binary resources", d)
+        .and_then(|n| bool_value(n, "binary", d).map(|b| S::new(b, n.span)));
     let steps = o.take("steps").map(|n| super::steps::read_steps(n, d));
     let mappings = o
         .take("mappings")
