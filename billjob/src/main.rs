@@ -47,14 +47,24 @@ fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     builder.enable_all().build()
 }
 
-/// Logs go to stderr, filtered by `RUST_LOG` (default `info`).
+/// Logs go to stderr, filtered by `RUST_LOG` (default `info`); the management plane's `/logs`
+/// changes the filter while billjob runs.
 fn init_logging(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    use tracing_subscriber::prelude::*;
+    let initial = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|f| EnvFilter::try_new(f).is_ok())
+        .unwrap_or_else(|| "info".to_string());
+    let (filter, handle) = tracing_subscriber::reload::Layer::new(EnvFilter::new(&initial));
+    let registry = tracing_subscriber::registry().with(filter);
+    let logs = tracing_subscriber::fmt::layer().with_writer(std::io::stderr);
     match format {
-        LogFormat::Text => logs.with_ansi(false).init(),
-        LogFormat::Json => logs.json().flatten_event(true).init(),
+        LogFormat::Text => registry.with(logs.with_ansi(false)).init(),
+        LogFormat::Json => registry.with(logs.json().flatten_event(true)).init(),
     }
+    naftiko_runtime::control::LogControl::new(&initial, move |directives| {
+        let filter = EnvFilter::try_new(directives).map_err(|e| e.to_string())?;
+        handle.reload(filter).map_err(|e| e.to_string())
+    })
+    .install();
 }

@@ -254,3 +254,71 @@ fn sample(scrape: &prometheus_parse::Scrape, metric: &str, labels: &[(&str, &str
             ref other => panic!("{other:?}"),
         })
 }
+
+#[tokio::test]
+async fn the_log_level_changes_while_billjob_runs() {
+    let mut running = Running::start(
+        billjob()
+            .env("BILLJOB_SANDBOX", "true")
+            .env("BILLJOB_REST_ADDR", "127.0.0.1:0")
+            .env("BILLJOB_MCP_ADDR", "127.0.0.1:0"),
+    );
+    let control = url_in(&running.wait_for("control: http://"));
+    let rest = url_in(&running.wait_for("REST: http://"));
+    running.wait_for("MCP: http://");
+    let http = http();
+    let levels: serde_json::Value = http
+        .get(format!("{control}/logs"))
+        .send()
+        .await
+        .expect("logs")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(levels["level"], "info", "{levels}");
+    let request = |id: &'static str| {
+        http.get(format!("{rest}/healthz"))
+            .header("x-request-id", id)
+            .send()
+    };
+    let put = |path: &str, level: &str| {
+        http.put(format!("{control}{path}"))
+            .json(&serde_json::json!({ "level": level }))
+            .send()
+    };
+    request("req-logged-1").await.expect("healthz");
+    running.wait_for("req-logged-1");
+    // Off for the request log's target: its next request leaves no line.
+    let r = put("/logs/naftiko::rest", "off").await.expect("put");
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.expect("JSON");
+    assert_eq!(body["loggers"]["naftiko::rest"], "off", "{body}");
+    request("req-silent-2").await.expect("healthz");
+    // Back on: the next one is logged, and the silent one never was.
+    assert_eq!(
+        put("/logs/naftiko::rest", "info")
+            .await
+            .expect("put")
+            .status(),
+        200
+    );
+    request("req-logged-3").await.expect("healthz");
+    running.wait_for("req-logged-3");
+    assert!(
+        !running.seen.iter().any(|l| l.contains("req-silent-2")),
+        "{:#?}",
+        running.seen
+    );
+    // Not a level, not a logger: 400, nothing changed.
+    assert_eq!(put("/logs", "loud").await.expect("put").status(), 400);
+    assert_eq!(put("/logs/a=b", "debug").await.expect("put").status(), 400);
+    let levels: serde_json::Value = http
+        .get(format!("{control}/logs"))
+        .send()
+        .await
+        .expect("logs")
+        .json()
+        .await
+        .expect("JSON");
+    assert_eq!(levels["level"], "info", "{levels}");
+}

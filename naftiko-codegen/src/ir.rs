@@ -936,6 +936,8 @@ pub struct ControlAdapter {
     pub health: bool,
     /// `observability`, when declared.
     pub observability: Option<Observability>,
+    /// `management.logs`: `/logs` served.
+    pub logs: bool,
 }
 
 /// `observability` of the control adapter.

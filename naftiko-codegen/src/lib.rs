@@ -284,9 +284,11 @@
 //!   start-up): `OBSERVABILITY.provider(..)` (naftiko-runtime feature `otlp`) builds the OTLP
 //!   exporter to pass to `naftiko_runtime::trace::install`; `enabled: false` or
 //!   `metrics.local.enabled: false` drop `/metrics`. W3C trace context is always propagated
-//!   (`naftiko_runtime::trace`). Not supported yet: `propagation: b3`, `traces.local` (a
-//!   `/traces` endpoint), `management.info`/`reload`/`validate: true`, `logs`, and
-//!   `authentication` on the control adapter.
+//!   (`naftiko_runtime::trace`). `management.logs` (`true`, or `level-control`) adds
+//!   `GET`/`PUT /logs` and `/logs/{logger}` (the level of the `LogControl` the server
+//!   installs; `503` when it installs none). Not supported yet: `propagation: b3`,
+//!   `traces.local` (a `/traces` endpoint), `logs.stream`, `management.info`/`reload`/
+//!   `validate: true`, and `authentication` on the control adapter.
 //! - Inbound auth (`authentication` on a `rest`, `mcp` or `skill` adapter): `bearer`, `apikey` (header
 //!   or query), `basic`, `digest` (RFC 7616) and `oauth2` (JWTs validated against the issuer's
 //!   JWKS, or with `tokenValidation: introspection` asked about at its RFC 7662 endpoint with

@@ -91,13 +91,14 @@ fn what_is_not_served_is_refused_as_not_supported_yet() {
     authentication: {type: bearer, token: x}
     management:
       info: true
-      logs: true",
+      logs:
+        stream: true",
     );
     let d = errors(&src);
     for (needle, line) in [
         ("`authentication` on a `control` adapter", "authentication:"),
         ("`management.info`", "info: true"),
-        ("`management.logs`", "logs: true"),
+        ("`logs.stream`", "stream: true"),
     ] {
         let e = error(&d, needle);
         assert!(e.message.contains("not supported yet"), "{}", e.message);

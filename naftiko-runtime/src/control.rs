@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 mod layer;
+mod logs;
+
+pub use logs::{LogControl, MAX_LOGGERS};
 
 use axum::http::StatusCode;
 use axum::response::IntoResponse;

@@ -120,3 +120,19 @@ fn the_specs_observability_names_its_collector_and_sampling() {
     };
     assert!(off.provider("orders", 64, env).expect("built").is_none());
 }
+
+#[tokio::test]
+async fn logs_answer_503_until_the_server_installs_a_log_control() {
+    let control = serve(control_plane::router(
+        Readiness::new(["x"]),
+        &Metrics::new(),
+    ))
+    .await;
+    let r = reqwest::get(format!("{}/logs", control.url()))
+        .await
+        .expect("logs");
+    // This test binary installs no LogControl: the spec asked for /logs, so it says why not.
+    assert_eq!(r.status(), 503);
+    let body = r.text().await.expect("body");
+    assert!(body.contains("LogControl"), "{body}");
+}

@@ -367,9 +367,13 @@ async fn start_control(
     let local = listener.local_addr()?;
     tracing::info!(
         addr = %local,
-        "control: http://{local}/health/live, /health/ready, /metrics"
+        "control: http://{local}/health/live, /health/ready, /metrics, /logs"
     );
-    let router = naftiko_runtime::control::router(readiness.clone()).merge(life.metrics.routes());
+    let mut router =
+        naftiko_runtime::control::router(readiness.clone()).merge(life.metrics.routes());
+    if let Some(logs) = naftiko_runtime::control::LogControl::installed() {
+        router = router.merge(logs.routes());
+    }
     let (stop, limits) = (life.stop.clone(), limits.clone());
     tokio::spawn(async move {
         if let Err(e) =

@@ -57,6 +57,14 @@ pub fn capability(cap: &ir::Capability, spec_path: Option<&Path>) -> TokenStream
                 ::naftiko_runtime::axum::Router::new()
             },
         };
+        let body = if c.logs {
+            quote! {
+                let router = { #body };
+                router.merge(::naftiko_runtime::control::LogControl::installed_routes())
+            }
+        } else {
+            body
+        };
         let observability = c.observability.as_ref().map(|o| {
             let (enabled, sampling) = (o.enabled, o.sampling);
             let endpoint = match &o.endpoint {

@@ -33,5 +33,6 @@ pub(super) fn resolve_control(
                 .and_then(|e| super::templates::env_template(e, binds, "the OTLP endpoint", d)),
             metrics: o.metrics_local,
         }),
+        logs: c.logs,
     });
 }

@@ -347,6 +347,8 @@ pub struct ControlExposes {
     pub scripting: Option<ScriptingLimits>,
     /// `observability`: traces and metrics.
     pub observability: Option<ObservabilitySpec>,
+    /// `management.logs`: serve `/logs` (log level control).
+    pub logs: bool,
 }
 
 /// `observability` of a control adapter (`ObservabilitySpec`).

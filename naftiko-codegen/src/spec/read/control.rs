@@ -25,6 +25,7 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
         .and_then(|n| read_observability(n, d));
     let mut health = true;
     let mut scripting = None;
+    let mut logs = false;
     if let Some(m) = o.take("management")
         && let Some(mut m) = Obj::new(m, "`management` of a `control` adapter", d)
     {
@@ -42,11 +43,9 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
                 }
             }
         }
-        m.unsupported(
-            "logs",
-            "`management.logs` (runtime log level control and streaming)",
-            d,
-        );
+        if let Some(n) = m.take("logs") {
+            logs = read_logs(n, d);
+        }
         if let Some(s) = m.take("scripting") {
             scripting = read_scripting(s, d);
         }
@@ -60,7 +59,30 @@ pub(super) fn read_control_exposes(node: &Node, mut o: Obj<'_>, d: &mut Ctxt) ->
         health,
         scripting,
         observability,
+        logs,
     }))
+}
+
+/// `management.logs`: `true`, `false`, or `{level-control, stream, max-subscribers}`; whether
+/// `/logs` (level control) is served.
+fn read_logs(n: &Node, d: &mut Ctxt) -> bool {
+    if let Some(b) = n.as_bool() {
+        return b;
+    }
+    let Some(mut o) = Obj::new(n, "`management.logs`", d) else {
+        return false;
+    };
+    let level = o.opt_bool("level-control", d).unwrap_or(true);
+    let stream_key = o.key_span("stream");
+    if o.opt_bool("stream", d) == Some(true) {
+        d.unsupported(
+            stream_key.unwrap_or(n.span),
+            "`logs.stream` (log lines streamed over SSE): collect stderr instead",
+        );
+    }
+    o.ignore(&["max-subscribers"]);
+    o.finish(d);
+    level
 }
 
 /// A mapping under `observability` with only `enabled` (default true), or `None` when absent.
