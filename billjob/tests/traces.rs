@@ -181,3 +181,65 @@ async fn with_a_collector_each_request_is_a_span_tree_under_the_callers() {
     let text = format!("{spans:?}");
     assert!(!text.contains("test-key"));
 }
+
+#[tokio::test]
+async fn a_session_tool_call_carries_the_traceparent_of_its_own_http_request() {
+    let (url, seen) = world().await;
+    let mut command = billjob();
+    command
+        .env("BILLJOB_UPSTREAM", &url)
+        .env("M3TER_API_KEY", "test-key")
+        .env("BILLJOB_REST_ADDR", "127.0.0.1:0")
+        .env("BILLJOB_MCP_ADDR", "127.0.0.1:0");
+    let mut running = Running::start(&mut command);
+    let mcp = url_in(&running.wait_for("MCP: http://"));
+    let http = reqwest::Client::new();
+    let post = |body: serde_json::Value, session: Option<&str>| {
+        let mut r = http
+            .post(format!("{mcp}/mcp"))
+            .header("Accept", "application/json, text/event-stream")
+            .json(&body);
+        if let Some(s) = session {
+            r = r
+                .header("Mcp-Session-Id", s)
+                .header("MCP-Protocol-Version", "2025-11-25");
+        }
+        r
+    };
+    let init = post(
+        serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+            "protocolVersion": "2025-11-25", "capabilities": {},
+            "clientInfo": {"name": "traces-test", "version": "1"}}}),
+        None,
+    )
+    .send()
+    .await
+    .expect("initialize");
+    let session = init.headers()["mcp-session-id"]
+        .to_str()
+        .expect("session id")
+        .to_string();
+    init.text().await.expect("initialize answer");
+    post(
+        serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}),
+        Some(&session),
+    )
+    .send()
+    .await
+    .expect("initialized");
+    let caller = format!("00-{TRACE_ID}-{CALLER_SPAN}-01");
+    let answer = post(
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": {"name": "retrieve-billjob", "arguments": {"orgId": "org-1", "id": "j1"}}}),
+        Some(&session),
+    )
+    .header("traceparent", &caller)
+    .send()
+    .await
+    .expect("tools/call")
+    .text()
+    .await
+    .expect("answer");
+    assert!(answer.contains("COMPLETE"), "{answer}");
+    assert_eq!(seen.lock().unwrap().traceparents, vec![caller]);
+}
