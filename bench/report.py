@@ -228,6 +228,7 @@ def main() -> None:
             "codegen_billjob_ms": ("`naftiko-codegen check specs/billjob.yaml` (release, process included)", "≤ 5 ms"),
             "codegen_largest_ms": (f"`naftiko-codegen check` on the largest corpus spec (`{largest}`)", "≤ 100 ms"),
             "rebuild_ms": ("incremental `cargo build -p billjob` (dev) after touching the spec", "reported"),
+            "macro_ms": ("of which `naftiko_capability!` expanding the spec (dev profile)", "reported"),
         }
         w("## Start-up, idle memory and the regeneration loop")
         w("")

@@ -550,10 +550,16 @@ startup_and_codegen() {
         log "incremental cargo build -p billjob after touching specs/billjob.yaml"
         (cd "$ROOT" && cargo build -p billjob --quiet)
         touch "$ROOT/specs/billjob.yaml"
-        local t0ns
+        local t0ns timings="$OUT/macro-timings.tsv" macro_us
+        rm -f "$timings"
         t0ns="$(date +%s%N)"
-        (cd "$ROOT" && cargo build -p billjob --quiet)
+        # The macro appends its own expansion time to $timings (naftiko-macros, record_timing).
+        (cd "$ROOT" && NAFTIKO_MACRO_TIMINGS="$timings" cargo build -p billjob --quiet)
         echo -e "rebuild_ms\t$(( ($(date +%s%N) - t0ns) / 1000000 ))\t-\t-\tms" >>"$OUT/startup.tsv"
+        macro_us="$(awk -F'\t' '{ s += $2 } END { print s + 0 }' "$timings" 2>/dev/null || echo 0)"
+        if ((macro_us > 0)); then
+            echo -e "macro_ms\t$((macro_us / 1000)).$(((macro_us % 1000) / 100))\t-\t-\tms" >>"$OUT/startup.tsv"
+        fi
     fi
 }
 
