@@ -9,12 +9,15 @@
 //!   [`Limits::idle_timeout`] is closed (idle keep-alive, half-open and stalled clients);
 //! - a request (its head, body and handler, up to the response head) must complete within
 //!   [`Limits::request_timeout`], else `408 Request Timeout` (a body that drips forever);
+//!
+//! One watchdog per connection enforces the three timeouts: a request costs no timer of its own.
 //! - on shutdown the listener closes at once, idle connections are closed and in-flight requests
 //!   are completed: the future returns when every connection has ended. Callers bound that wait
 //!   with their drain deadline.
 
 use axum::body::Body;
 use axum::response::IntoResponse;
+use futures_util::task::AtomicWaker;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -147,10 +150,23 @@ pub async fn http_with(
                 let call = router.clone().oneshot(req.map(Body::new));
                 let deadline = limits.request_timeout;
                 async move {
-                    let response = match tokio::time::timeout(deadline, call).await {
-                        Ok(Ok(r)) => r,
-                        Ok(Err(never)) => match never {},
-                        Err(_) => request_timeout(deadline),
+                    let mut call = pin!(call);
+                    // The watchdog marks the request expired at its deadline and wakes it.
+                    let response = std::future::poll_fn(|cx| {
+                        if guard.expired() {
+                            return Poll::Ready(None);
+                        }
+                        guard.0.waker.register(cx.waker());
+                        if guard.expired() {
+                            return Poll::Ready(None);
+                        }
+                        call.as_mut().poll(cx).map(Some)
+                    })
+                    .await;
+                    let response = match response {
+                        Some(Ok(r)) => r,
+                        Some(Err(never)) => match never {},
+                        None => request_timeout(deadline),
                     };
                     drop(guard);
                     Ok::<_, std::convert::Infallible>(response)
@@ -214,6 +230,14 @@ struct Activity {
     /// 0 when no head is being read, else the time of its first byte + 1.
     head_started: AtomicU64,
     in_flight: AtomicUsize,
+    /// The time the request in flight began + 1 (HTTP/1.1 serves one at a time).
+    request_started: AtomicU64,
+    /// The `request_started` of the request the watchdog found past its deadline. A request
+    /// that begins in the same millisecond as an expired one has the same deadline, so the
+    /// mark cannot be taken for a later request that is still in time.
+    expired: AtomicU64,
+    /// The request in flight, woken when it expires.
+    waker: AtomicWaker,
 }
 
 impl Activity {
@@ -223,6 +247,9 @@ impl Activity {
             last: AtomicU64::new(0),
             head_started: AtomicU64::new(0),
             in_flight: AtomicUsize::new(0),
+            request_started: AtomicU64::new(0),
+            expired: AtomicU64::new(0),
+            waker: AtomicWaker::new(),
         }
     }
 
@@ -248,27 +275,42 @@ impl Activity {
     }
 
     fn begin_request(self: &Arc<Self>) -> RequestGuard {
+        let started = self.now().saturating_add(1);
+        self.request_started.store(started, Ordering::Relaxed);
         self.in_flight.fetch_add(1, Ordering::Relaxed);
         self.head_started.store(0, Ordering::Relaxed);
-        RequestGuard(self.clone())
+        RequestGuard(self.clone(), started)
     }
 
-    /// Completes when the connection should be closed, with the reason.
+    /// Completes when the connection should be closed, with the reason; marks a request in
+    /// flight past its deadline expired and wakes it (it then answers 408).
     ///
-    /// It is not woken by each request: it sleeps at most the shorter of the two timeouts at a
-    /// time and recomputes its deadline when it wakes. A deadline only moves later (traffic,
-    /// a request ending) except when a head starts, and a head's deadline, its start plus the
-    /// head timeout, is never earlier than the watchdog's next wake-up: no deadline is missed.
+    /// It is not woken by each request: it sleeps at most the shortest of the three timeouts at
+    /// a time and recomputes its deadline when it wakes. A deadline only moves later (traffic,
+    /// a request ending) except when a head or a request starts, and such a deadline, its start
+    /// plus its timeout, is never earlier than the watchdog's next wake-up: none is missed.
     async fn watchdog(&self, limits: &Limits) -> &'static str {
-        let header = u64::try_from(limits.header_read_timeout.as_millis()).unwrap_or(u64::MAX);
-        let idle = u64::try_from(limits.idle_timeout.as_millis()).unwrap_or(u64::MAX);
-        let check = header.min(idle);
+        let millis = |d: Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let header = millis(limits.header_read_timeout);
+        let idle = millis(limits.idle_timeout);
+        let request = millis(limits.request_timeout);
+        let check = header.min(idle).min(request);
         let sleep = tokio::time::sleep(Duration::ZERO);
         let mut sleep = pin!(sleep);
         loop {
             let now = self.now();
             let (deadline, reason) = if self.in_flight.load(Ordering::Relaxed) > 0 {
-                (now.saturating_add(idle), "")
+                let started = self.request_started.load(Ordering::Relaxed);
+                let due = started.saturating_sub(1).saturating_add(request);
+                if started == 0 || self.expired.load(Ordering::Relaxed) == started {
+                    (now.saturating_add(idle), "")
+                } else if now >= due {
+                    self.expired.store(started, Ordering::Relaxed);
+                    self.waker.wake();
+                    continue;
+                } else {
+                    (due, "")
+                }
             } else {
                 match self.head_started.load(Ordering::Relaxed) {
                     0 => (
@@ -296,7 +338,14 @@ impl Activity {
     }
 }
 
-struct RequestGuard(Arc<Activity>);
+/// A request in flight: its connection's activity and its `request_started`.
+struct RequestGuard(Arc<Activity>, u64);
+
+impl RequestGuard {
+    fn expired(&self) -> bool {
+        self.0.expired.load(Ordering::Relaxed) == self.1
+    }
+}
 
 impl Drop for RequestGuard {
     fn drop(&mut self) {

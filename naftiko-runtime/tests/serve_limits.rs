@@ -2,6 +2,7 @@
 //! the request deadline, HTTP/1.1 only, and the drain at shutdown.
 
 use axum::Router;
+use axum::extract::Path;
 use axum::routing::{get, post};
 use naftiko_runtime::serve::{self, CancellationToken, Limits};
 use std::net::SocketAddr;
@@ -30,6 +31,13 @@ fn app() -> Router {
             }),
         )
         .route("/echo", post(|body: String| async move { body }))
+        .route(
+            "/sleep/{ms}",
+            get(|Path(ms): Path<u64>| async move {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                "slept"
+            }),
+        )
 }
 
 async fn start(limits: Limits) -> (SocketAddr, CancellationToken, JoinHandle<()>) {
@@ -162,6 +170,48 @@ async fn a_body_that_never_ends_gets_408_at_the_request_deadline() {
         .unwrap();
     let (reply, _) = read_until_close(&mut s, Duration::from_secs(3)).await;
     assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+}
+
+#[tokio::test]
+async fn a_handler_past_the_request_deadline_gets_408_and_the_connection_closes() {
+    let (addr, _stop, _t) = start(limits()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    let started = Instant::now();
+    s.write_all(b"GET /sleep/5000 HTTP/1.1\r\nhost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (reply, closed) = read_until_close(&mut s, Duration::from_secs(4)).await;
+    let took = started.elapsed();
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains("within 800 ms"), "{reply}");
+    assert!(closed, "the connection stays open after a 408");
+    // The deadline is the request's own (800 ms), not a multiple of the watchdog's period.
+    assert!(took >= Duration::from_millis(790), "408 after {took:?}");
+    assert!(took < Duration::from_millis(2500), "408 after {took:?}");
+}
+
+#[tokio::test]
+async fn each_request_on_a_keep_alive_connection_has_its_own_deadline() {
+    // Three requests of 500 ms each on one connection: 1.5 s in all, each within its 800 ms.
+    let (addr, _stop, _t) = start(limits()).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    for _ in 0..3 {
+        s.write_all(b"GET /sleep/500 HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let mut reply = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !reply.ends_with(b"slept") {
+            let n = tokio::time::timeout(Duration::from_secs(3), s.read(&mut buf))
+                .await
+                .expect("an answer within 3 s")
+                .unwrap();
+            assert!(n > 0, "closed: {}", String::from_utf8_lossy(&reply));
+            reply.extend_from_slice(&buf[..n]);
+        }
+        let reply = String::from_utf8_lossy(&reply);
+        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    }
 }
 
 #[tokio::test]
