@@ -178,6 +178,60 @@ pub struct Metrics {
     upstream_latency: Family<UpstreamLabels, Histogram, fn() -> Histogram>,
     tools: Family<ToolLabels, Counter>,
     tool_latency: Family<ToolLabels, Histogram, fn() -> Histogram>,
+    upstream_series: Arc<SeriesCache<UpstreamLabels>>,
+    tool_series: Arc<SeriesCache<ToolLabels>>,
+}
+
+/// A counter and a latency histogram of one label set, as the families hold them (clones share
+/// their values).
+#[derive(Debug)]
+struct Series {
+    count: Counter,
+    latency: Histogram,
+}
+
+/// The series recorded so far, by label set, so that recording one skips the family's hashing
+/// of the label strings and its lock. Labels are the `&'static str`s of generated code and are
+/// compared by address (equal texts at two addresses only make two entries for the same
+/// series). At most [`SERIES_CACHED`] label sets are kept; past that the family is asked.
+#[derive(Debug)]
+struct SeriesCache<L>(Mutex<Vec<(L, Series)>>);
+
+/// The label sets a [`SeriesCache`] keeps.
+const SERIES_CACHED: usize = 64;
+
+impl<L> Default for SeriesCache<L> {
+    fn default() -> Self {
+        Self(Mutex::new(Vec::new()))
+    }
+}
+
+impl<L: Clone + std::hash::Hash + Eq + EncodeLabelSet + std::fmt::Debug> SeriesCache<L> {
+    fn record(
+        &self,
+        labels: L,
+        same: fn(&L, &L) -> bool,
+        count: &Family<L, Counter>,
+        latency: &Family<L, Histogram, fn() -> Histogram>,
+        elapsed: Duration,
+    ) {
+        let seconds = elapsed.as_secs_f64();
+        let mut cached = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, series)) = cached.iter().find(|(l, _)| same(l, &labels)) {
+            series.count.inc();
+            series.latency.observe(seconds);
+            return;
+        }
+        let series = Series {
+            count: count.get_or_create(&labels).clone(),
+            latency: latency.get_or_create(&labels).clone(),
+        };
+        series.count.inc();
+        series.latency.observe(seconds);
+        if cached.len() < SERIES_CACHED {
+            cached.push((labels, series));
+        }
+    }
 }
 
 fn latency_histogram() -> Histogram {
@@ -250,6 +304,8 @@ impl Metrics {
             upstream_latency,
             tools,
             tool_latency,
+            upstream_series: Arc::default(),
+            tool_series: Arc::default(),
         }
     }
 
@@ -277,10 +333,17 @@ impl Metrics {
             operation,
             status,
         };
-        self.upstream.get_or_create(&labels).inc();
-        self.upstream_latency
-            .get_or_create(&labels)
-            .observe(elapsed.as_secs_f64());
+        self.upstream_series.record(
+            labels,
+            |a, b| {
+                std::ptr::eq(a.api, b.api)
+                    && std::ptr::eq(a.operation, b.operation)
+                    && a.status == b.status
+            },
+            &self.upstream,
+            &self.upstream_latency,
+            elapsed,
+        );
     }
 
     /// One MCP tool call and how it ended (`ok`, `error`, `invalid`).
@@ -296,10 +359,17 @@ impl Metrics {
             tool,
             outcome,
         };
-        self.tools.get_or_create(&labels).inc();
-        self.tool_latency
-            .get_or_create(&labels)
-            .observe(elapsed.as_secs_f64());
+        self.tool_series.record(
+            labels,
+            |a, b| {
+                std::ptr::eq(a.adapter, b.adapter)
+                    && std::ptr::eq(a.tool, b.tool)
+                    && std::ptr::eq(a.outcome, b.outcome)
+            },
+            &self.tools,
+            &self.tool_latency,
+            elapsed,
+        );
     }
 
     /// Wraps every route of `router` so its requests are counted under `adapter`.
@@ -307,15 +377,38 @@ impl Metrics {
     where
         S: Clone + Send + Sync + 'static,
     {
+        self.layer_with(adapter, router, tower::layer::util::Identity::new())
+    }
+
+    /// [`Metrics::layer`] with `inner` between the metrics and each route, in one layer: axum
+    /// boxes each route once per layer and clones those boxes for every request.
+    pub fn layer_with<S, L>(&self, adapter: &'static str, router: Router<S>, inner: L) -> Router<S>
+    where
+        S: Clone + Send + Sync + 'static,
+        L: tower::Layer<axum::routing::Route> + Clone + Send + Sync + 'static,
+        L::Service: tower::Service<
+                axum::extract::Request,
+                Response = axum::response::Response,
+                Error = std::convert::Infallible,
+            > + Clone
+            + Send
+            + Sync
+            + 'static,
+        <L::Service as tower::Service<axum::extract::Request>>::Future: Send + 'static,
+    {
         let in_flight = self
             .in_flight
             .get_or_create(&AdapterLabels { adapter })
             .clone();
-        router.layer(layer::RequestMetricsLayer {
-            metrics: self.clone(),
-            adapter,
-            in_flight,
-        })
+        router.layer(
+            tower::ServiceBuilder::new()
+                .layer(layer::RequestMetricsLayer {
+                    metrics: self.clone(),
+                    adapter,
+                    in_flight,
+                })
+                .layer(inner),
+        )
     }
 
     /// The registry in the Prometheus text format.
@@ -364,5 +457,52 @@ mod tests {
         assert_eq!(r.check(), Ok(()));
         r.drain();
         assert_eq!(r.check(), Err(vec!["draining".into()]));
+    }
+
+    /// The value of the sample line that starts with `prefix`, if any.
+    fn sample(text: &str, prefix: &str) -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with(prefix))
+            .map(|l| l.rsplit(' ').next().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn cached_series_count_each_label_set_once_whatever_the_address_of_its_texts() {
+        let m = Metrics::new();
+        let ms = Duration::from_millis(3);
+        for _ in 0..3 {
+            m.upstream("api", "get", 200, ms);
+        }
+        // The same texts at other addresses: the same series, not a second one.
+        let api: &'static str = String::from("api").leak();
+        let get: &'static str = String::from("get").leak();
+        m.upstream(api, get, 200, ms);
+        m.upstream("api", "get", 503, ms);
+        // More label sets than the cache keeps: all counted still.
+        let ops: Vec<&'static str> = (0..SERIES_CACHED + 10)
+            .map(|i| &*format!("op{i}").leak())
+            .collect();
+        for op in &ops {
+            m.upstream("api", op, 200, ms);
+            m.upstream("api", op, 200, ms);
+        }
+        m.tool("mcp", "t", "ok", ms);
+        m.tool("mcp", String::from("t").leak(), "ok", ms);
+        let text = m.encode();
+        let get200 = r#"naftiko_upstream_requests_total{api="api",operation="get",status="200"}"#;
+        assert_eq!(sample(&text, get200), ["4"], "{text}");
+        let get503 = r#"naftiko_upstream_requests_total{api="api",operation="get",status="503"}"#;
+        assert_eq!(sample(&text, get503), ["1"]);
+        for op in &ops {
+            let line = format!(
+                r#"naftiko_upstream_requests_total{{api="api",operation="{op}",status="200"}}"#
+            );
+            assert_eq!(sample(&text, &line), ["2"], "{op}");
+        }
+        let histogram = r#"naftiko_upstream_request_duration_seconds_count{api="api",operation="get",status="200"}"#;
+        assert_eq!(sample(&text, histogram), ["4"]);
+        let tool = r#"naftiko_tool_calls_total{adapter="mcp",tool="t",outcome="ok"}"#;
+        assert_eq!(sample(&text, tool), ["2"], "{text}");
     }
 }

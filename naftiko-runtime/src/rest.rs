@@ -618,13 +618,17 @@ pub fn finish<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     openapi: &'static str,
 ) -> Router<S> {
-    let router = router
-        .route(
-            "/openapi.json",
-            get(move || async move { json_text(openapi) }),
-        )
-        .layer(crate::trace::TraceLayer { adapter: "REST" });
-    log::layer(health_and_fallbacks(router))
+    let router = router.route(
+        "/openapi.json",
+        get(move || async move { json_text(openapi) }),
+    );
+    // The request log and the trace context in one layer: axum boxes each route once per
+    // layer and clones those boxes for every request.
+    health_and_fallbacks(router).layer(
+        tower::ServiceBuilder::new()
+            .layer(log::RequestLogLayer)
+            .layer(crate::trace::TraceLayer { adapter: "REST" }),
+    )
 }
 
 /// `GET /healthz` and the problem+json 404 and 405 (with `Allow`): what every HTTP adapter

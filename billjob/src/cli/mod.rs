@@ -419,8 +419,7 @@ async fn start_rest(
     if let Some(auth) = inbound {
         router = auth.protect(router);
     }
-    let router = router.layer(guard);
-    let router = life.metrics.layer("REST", router);
+    let router = life.metrics.layer_with("REST", router, guard);
     let (drain, limits) = (life.drain.clone(), limits.clone());
     servers.spawn(async move {
         serve::http_with(listener, router, &limits, "REST", drain.cancelled_owned()).await
