@@ -45,7 +45,7 @@ PIN="${BENCH_PIN:-1}"
 SERVER_CPU="${BENCH_SERVER_CPU:-0}"
 CLIENT_CPU="${BENCH_CLIENT_CPU:-1}"
 MCP_PROTOCOLS="${BENCH_MCP_PROTOCOLS:-2025-11-25 2026-07-28}"
-BIN="${BILLJOB_BIN:-$ROOT/target/release/billjob}"
+BIN="${BILLJOB_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/billjob}"
 PEER_BIN="${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-rust-peer"
 FASTMCP_VERSION=4.1.6
 # m3ter's OpenAPI document, for the FastMCP peer (FastMCP rows are skipped without it).
