@@ -38,6 +38,9 @@ RESULTS="$HERE/RESULTS.md"
 
 DURATION="${BENCH_DURATION:-10s}"
 WARMUP="${BENCH_WARMUP:-3s}"
+# wrk counts an answer slower than this as a socket error (a failed run); its default, 2 s, is
+# shorter than what the Python peers take for some answers under 32 connections on 2 cores.
+TIMEOUT="${BENCH_TIMEOUT:-30s}"
 ROUNDS="${BENCH_ROUNDS:-3}"
 CONNS="${BENCH_CONNECTIONS:-32}"
 THREADS="${BENCH_THREADS:-2}"
@@ -271,13 +274,13 @@ measure() {
     shift 4
     local hz t0 t1 up0 up1 b0 b1 st0 st1 wrk_cpu hwm file="$OUT/$name.r$round.txt" TIMEFORMAT='%U %S'
     hz="$(getconf CLK_TCK)"
-    "${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --latency "$@" "$url" >"$OUT/$name.r$round.warmup.txt" 2>&1
+    "${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$WARMUP" --timeout "$TIMEOUT" --latency "$@" "$url" >"$OUT/$name.r$round.warmup.txt" 2>&1
     wait_quiet
     t0="$(cpu_ticks "$pid")"
     up0="$(cpu_ticks "$UP_PID")"
     b0="$(busy_ticks)"
     st0="$(steal_ticks)"
-    { time "${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency "$@" "$url" >"$file" 2>&1; } 2>"$file.cpu"
+    { time "${CLIENT_PIN[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout "$TIMEOUT" --latency "$@" "$url" >"$file" 2>&1; } 2>"$file.cpu"
     b1="$(busy_ticks)"
     st1="$(steal_ticks)"
     t1="$(cpu_ticks "$pid")"
@@ -287,7 +290,7 @@ measure() {
     hwm="$(vmhwm_kib "$pid")"
     [[ "$pid" == "$UP_PID" ]] && up1="$up0" # the direct baseline: the server is the upstream
     {
-        echo "--- measured by run.sh: wrk -t$THREADS -c$CONNS -d$DURATION --latency $* $url (round $round)"
+        echo "--- measured by run.sh: wrk -t$THREADS -c$CONNS -d$DURATION --timeout $TIMEOUT --latency $* $url (round $round)"
         echo "server_pid $pid"
         echo "server_vmhwm_kib $hwm"
         awk -v a="$t0" -v b="$t1" -v ua="$up0" -v ub="$up1" -v ba="$b0" -v bb="$b1" -v sa="$st0" -v sb="$st1" \
@@ -580,7 +583,7 @@ write_results() {
         echo "python $("$PY" --version 2>&1 | awk '{ print $2 }')"
         echo "mcp $("$PY" -c 'from importlib.metadata import version as v; print(v("mcp"), "(uvicorn", v("uvicorn") + ", httpx", v("httpx") + ")")')"
         echo "pin $PIN $SERVER_CPU $CLIENT_CPU"
-        echo "wrk_settings -t$THREADS -c$CONNS -d$DURATION --latency (after a $WARMUP warm-up with the same settings)"
+        echo "wrk_settings -t$THREADS -c$CONNS -d$DURATION --timeout $TIMEOUT --latency (after a $WARMUP warm-up with the same settings)"
         echo "rounds $ROUNDS"
     } >"$OUT/machine.txt"
     python3 "$HERE/report.py" "$OUT/machine.txt" "$OUT/metrics.tsv" "$OUT/profile.txt" "$OUT/startup.tsv" \
