@@ -24,19 +24,19 @@ pub fn naftiko_capability(input: TokenStream) -> TokenStream {
     };
     let started = std::time::Instant::now();
     let out = expand(&lit).unwrap_or_else(|e| e);
-    record_timing(&lit.value(), started.elapsed());
+    record_timing(&lit, started.elapsed());
     out.into()
 }
 
 /// With `NAFTIKO_MACRO_TIMINGS` naming a file, each expansion appends a line to it: the spec's
 /// path as written, a tab, and the expansion's wall time in microseconds. `bench/run.sh` reads
 /// it to say how much of a rebuild the macro takes. Off (and free) without the variable.
-fn record_timing(spec: &str, elapsed: std::time::Duration) {
+fn record_timing(spec: &syn::LitStr, elapsed: std::time::Duration) {
     use std::io::Write;
     let Some(path) = std::env::var_os("NAFTIKO_MACRO_TIMINGS") else {
         return;
     };
-    let line = format!("{spec}\t{}\n", elapsed.as_micros());
+    let line = format!("{}\t{}\n", spec.value(), elapsed.as_micros());
     if let Ok(mut f) = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

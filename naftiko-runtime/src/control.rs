@@ -459,7 +459,7 @@ mod tests {
         assert_eq!(r.check(), Err(vec!["draining".into()]));
     }
 
-    /// The value of the sample line that starts with `prefix`, if any.
+    /// The values of the sample lines that start with `prefix`.
     fn sample(text: &str, prefix: &str) -> Vec<String> {
         text.lines()
             .filter(|l| l.starts_with(prefix))

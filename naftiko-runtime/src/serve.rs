@@ -9,11 +9,11 @@
 //!   [`Limits::idle_timeout`] is closed (idle keep-alive, half-open and stalled clients);
 //! - a request (its head, body and handler, up to the response head) must complete within
 //!   [`Limits::request_timeout`], else `408 Request Timeout` (a body that drips forever);
-//!
-//! One watchdog per connection enforces the three timeouts: a request costs no timer of its own.
 //! - on shutdown the listener closes at once, idle connections are closed and in-flight requests
 //!   are completed: the future returns when every connection has ended. Callers bound that wait
 //!   with their drain deadline.
+//!
+//! One watchdog per connection enforces the three timeouts: a request costs no timer of its own.
 
 use axum::body::Body;
 use axum::response::IntoResponse;
